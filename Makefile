@@ -1,0 +1,145 @@
+# hvmm: a kvmtool-style VMM for arm64 that serves PSCI from userspace.
+#
+#   make            build build/hvmm (static aarch64)
+#   make deps       install Debian packages and fetch the guest kernel and busybox
+#   make test       unit tests, uAPI check, then boot tests in the emulated host
+#   make bench      boot time and memory figures against their targets
+#   make clean
+
+include config.mk
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+B := $(BUILD_DIR)
+
+# ---- hvmm ----------------------------------------------------------------
+
+HVMM_SRCS := $(sort $(wildcard vmm/*.c devices/*.c firmware/*.c))
+HVMM_OBJS := $(HVMM_SRCS:%.c=$(B)/target/%.o)
+HVMM      := $(B)/hvmm
+
+all: $(HVMM)
+
+$(B)/target/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC_TARGET) $(TARGET_CFLAGS) -MMD -MP -c $< -o $@
+
+$(HVMM): $(HVMM_OBJS)
+	$(CC_TARGET) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) $^ $(TARGET_LIBS) -o $@
+
+-include $(HVMM_OBJS:.o=.d)
+
+# ---- dependencies --------------------------------------------------------
+
+# Debian packages, native and arm64 (multiarch). busybox for the guests is
+# downloaded by guest/linux/fetch.sh rather than installed: installing the
+# arm64 busybox-static would replace the machine's own busybox.
+DEB_PACKAGES := gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
+	libfdt-dev:arm64 libelf-dev:arm64 libseccomp-dev:arm64 zlib1g-dev:arm64 \
+	qemu-system-arm cpio libcmocka-dev device-tree-compiler libfdt1 libelf-dev
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+DEPS_STAMP := $(CACHE_DIR)/deps.stamp
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	done); \
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then \
+		echo "deps: adding the arm64 architecture"; \
+		$(SUDO) dpkg --add-architecture arm64 && missing="$$missing update"; \
+	fi; \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing$$(echo " $$missing" | sed 's/ update//')"; \
+		$(SUDO) apt-get update -q && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+			$(DEB_PACKAGES); \
+	fi
+	@guest/linux/fetch.sh $(CACHE_DIR) || { \
+		echo "deps: refreshing the package lists and trying again"; \
+		$(SUDO) apt-get update -q && guest/linux/fetch.sh $(CACHE_DIR); }
+	@mkdir -p $(CACHE_DIR) && touch $(DEPS_STAMP)
+
+# make test and ./run.sh install what is missing by themselves.
+$(DEPS_STAMP):
+	$(MAKE) deps
+
+# ---- guests --------------------------------------------------------------
+
+GUEST_INITRAMFS := $(B)/guest-initramfs.cpio
+GUEST_TEST_SCRIPTS := $(sort $(wildcard tests/boot/guest/*.sh))
+
+$(GUEST_INITRAMFS): guest/linux/init guest/linux/mkinitramfs.sh $(GUEST_TEST_SCRIPTS) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	guest/linux/mkinitramfs.sh $(BUSYBOX) $@ \
+		$(foreach s,$(GUEST_TEST_SCRIPTS),$(s)=/tests/$(notdir $(s)))
+
+# Bare-metal test guests: freestanding aarch64, linked to run from guest RAM.
+BM_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-stack-protector \
+	-mgeneral-regs-only -fno-pie -no-pie -I. $(WARNINGS)
+BM_COMMON := guest/baremetal/start.S guest/baremetal/lib.c
+BM_GUESTS := hello
+BM_ELFS := $(BM_GUESTS:%=$(B)/guest/%.elf)
+
+$(B)/guest/%.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/baremetal.ld guest/baremetal/lib.h
+	@mkdir -p $(dir $@)
+	$(CC_TARGET) $(BM_CFLAGS) -T guest/baremetal/baremetal.ld $(BM_COMMON) $< -o $@
+
+# The same guest as a headerless binary (loaded at RAM + 0x80000), and linked
+# below RAM (a bad-input case: a segment outside RAM).
+$(B)/guest/%.bin: $(B)/guest/%.elf
+	$(CROSS_COMPILE)objcopy -O binary $< $@
+
+$(B)/guest/%-lowlink.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/baremetal.ld guest/baremetal/lib.h
+	@mkdir -p $(dir $@)
+	$(CC_TARGET) $(BM_CFLAGS) -T guest/baremetal/baremetal.ld -Wl,--defsym=LOAD_ADDR=0x10000000 \
+		$(BM_COMMON) $< -o $@
+
+guests: $(GUEST_INITRAMFS) $(BM_ELFS)
+
+# ---- unit tests (native, sanitized) --------------------------------------
+
+.SECONDEXPANSION:
+
+UNIT_SRCS_test_psci     := firmware/psci.c firmware/smccc.c
+UNIT_SRCS_test_uart     := devices/uart_16550.c devices/bus.c
+UNIT_SRCS_test_bus      := devices/bus.c
+UNIT_SRCS_test_loader   := vmm/loader.c vmm/guest_mem.c
+UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/log.c
+UNIT_SRCS_test_fdt      := vmm/fdt.c vmm/gic_node.c vmm/timer.c vmm/psci_node.c \
+	devices/uart_16550.c devices/bus.c
+UNIT_SRCS_test_console  := vmm/console.c
+UNIT_SRCS_test_guest_mem := vmm/guest_mem.c
+UNIT_TESTS := $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
+UNIT_BINS  := $(UNIT_TESTS:%=$(B)/unit/%)
+
+$(B)/unit/%: tests/unit/%.c $$(UNIT_SRCS_%) $(wildcard tests/unit/*.h) $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(UNIT_CFLAGS) $< $(UNIT_SRCS_$*) $(UNIT_LIBS) -o $@
+
+unit: $(UNIT_BINS)
+	@tests/run-unit.sh $(UNIT_BINS)
+
+# The compat uAPI header against Debian's 6.12 headers (compile-time asserts).
+uapi-check: | $(DEPS_STAMP)
+	@mkdir -p $(B)
+	$(CC_TARGET) $(CFLAGS_COMMON) -I$(UAPI_612_DIR) -fsyntax-only tests/uapi_check.c
+	@echo "uapi-check: vmm/kvm_compat.h matches the 6.12 uAPI headers"
+
+# ---- boot tests in the emulated host --------------------------------------
+
+BOOT_INPUTS := $(HVMM) $(GUEST_INITRAMFS) $(BM_ELFS) $(B)/guest/hello.bin $(B)/guest/hello-lowlink.elf
+
+boot-tests: $(BOOT_INPUTS) | $(DEPS_STAMP)
+	tests/boot/run.sh $(B) $(GUEST_KERNEL) $(BUSYBOX)
+
+test: | $(DEPS_STAMP)
+	@tests/run-all.sh
+
+bench: $(BOOT_INPUTS) | $(DEPS_STAMP)
+	tests/bench/run.sh $(B) $(GUEST_KERNEL) $(BUSYBOX)
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all deps guests unit uapi-check boot-tests test bench clean

@@ -1,0 +1,115 @@
+#!/bin/bash
+# Usage: boot.sh --kernel IMAGE --initrd CPIO [--job JOB_SCRIPT] [--smp N]
+#                [--mem MiB] [--timeout SECONDS] [--log FILE]
+#
+# Boots the emulated arm64 KVM host (QEMU TCG with EL2) on IMAGE with the
+# initramfs CPIO, whose /init is guest/emuhost/init. --job adds JOB_SCRIPT as
+# /job.sh (appended as a second cpio, which Linux unpacks over the first), so
+# one base image serves many jobs. The serial console is this terminal: no
+# QEMU monitor, and Ctrl-C / Ctrl-A go to the emulated host.
+#
+# Exit status: the job's, as reported by "emuhost: job exit status N";
+# 124 if --timeout expired; 125 if no job status was reported (reason on
+# stderr). Defaults: --smp 2, --mem 3072, --timeout 0 (none).
+set -euo pipefail
+
+me=${0##*/}
+die() { echo "$me: $*" >&2; exit 125; }
+usage="usage: $me --kernel IMAGE --initrd CPIO [--job JOB_SCRIPT] [--smp N] [--mem MiB] [--timeout SECONDS] [--log FILE]"
+
+kernel='' initrd='' job='' log=''
+smp=2 mem=3072 timeout=0
+while [ $# -gt 0 ]; do
+    [ $# -ge 2 ] || die "$usage"
+    case $1 in
+    --kernel) kernel=$2 ;;
+    --initrd) initrd=$2 ;;
+    --job) job=$2 ;;
+    --smp) smp=$2 ;;
+    --mem) mem=$2 ;;
+    --timeout) timeout=$2 ;;
+    --log) log=$2 ;;
+    *) die "$usage" ;;
+    esac
+    shift 2
+done
+if [ -z "$kernel" ] || [ -z "$initrd" ]; then
+    die "$usage"
+fi
+for n in "$smp" "$mem" "$timeout"; do
+    case $n in
+    '' | *[!0-9]*) die "--smp, --mem and --timeout take whole numbers, not '$n'" ;;
+    esac
+done
+[ -f "$kernel" ] || die "kernel $kernel not found"
+[ -f "$initrd" ] || die "initramfs $initrd not found"
+[ -z "$job" ] || [ -f "$job" ] || die "job script $job not found"
+qemu='qemu-system-aarch64'
+command -v "$qemu" >/dev/null 2>&1 || die "$qemu not found; run 'make deps'"
+command -v cpio >/dev/null 2>&1 || die "cpio not found; run 'make deps'"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/hvmm-boot.XXXXXX")
+# QEMU puts the terminal into raw mode and restores it on a normal exit; if it
+# has to be killed, restore it here.
+tty_state=''
+if [ -t 0 ]; then
+    tty_state=$(stty -g)
+fi
+# shellcheck disable=SC2317 # called through the trap
+cleanup() {
+    [ -z "$tty_state" ] || stty "$tty_state" 2>/dev/null || true
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+rd=$initrd
+if [ -n "$job" ]; then
+    rd=$tmp/initrd.cpio
+    mkdir "$tmp/job"
+    cp "$initrd" "$rd"
+    cp "$job" "$tmp/job/job.sh"
+    chmod 0755 "$tmp/job/job.sh"
+    (cd "$tmp/job" && echo job.sh | cpio -o -H newc -R 0:0 --quiet) >>"$rd"
+fi
+
+console=${log:-$tmp/console.log}
+: >"$console" || die "cannot write log $console"
+
+# -nic none: the default NIC needs efi-virtio.rom (ipxe-qemu), and the host
+# needs no network. signal=off: Ctrl-C is a key for the guest, not SIGINT.
+# shellcheck disable=SC2054 # the commas belong to QEMU's option values
+cmd=("$qemu" -M virt,virtualization=on,gic-version=3 -cpu max
+    -smp "$smp" -m "$mem" -display none -monitor none -nic none -no-reboot
+    -chardev stdio,id=con,signal=off -serial chardev:con
+    -kernel "$kernel" -initrd "$rd"
+    -append "console=ttyAMA0 panic=-1 quiet")
+if [ "$timeout" -gt 0 ]; then
+    # --foreground keeps QEMU in the terminal's foreground process group, so
+    # it can read the keyboard; -k: SIGKILL if SIGTERM is not enough.
+    cmd=(timeout --foreground -k 10 "$timeout" "${cmd[@]}")
+fi
+
+set +e
+"${cmd[@]}" 2>&1 | tee "$console"
+qemu_status=${PIPESTATUS[0]}
+set -e
+
+if [ "$timeout" -gt 0 ] && { [ "$qemu_status" -eq 124 ] || [ "$qemu_status" -eq 137 ]; }; then
+    echo "$me: timed out after $timeout s, QEMU killed" >&2
+    exit 124
+fi
+# The console ends lines with CR LF.
+status=$(tr -d '\r' <"$console" |
+    sed -n 's/.*emuhost: job exit status \([0-9]\{1,3\}\)$/\1/p' | tail -n 1)
+if [ -n "$status" ]; then
+    exit "$status"
+fi
+if tr -d '\r' <"$console" | grep -q '^emuhost: /dev/kvm missing$'; then
+    die "the emulated host has no /dev/kvm"
+fi
+if [ "$qemu_status" -ne 0 ]; then
+    die "$qemu failed with status $qemu_status"
+fi
+die "the emulated host stopped without reporting a job exit status"

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmdline.h"
+
+enum opt_id {
+	OPT_KERNEL, OPT_INITRD, OPT_PARAMS, OPT_CPUS, OPT_MEM, OPT_NAME, OPT_CONSOLE,
+	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_NETWORK, OPT_DUMP_DTB, OPT_STATS,
+	OPT_IN_KERNEL_PSCI, OPT_HELP,
+};
+
+struct opt {
+	enum opt_id id;
+	char short_name;       /* 0: long only */
+	const char *long_name;
+	bool has_arg;
+	const char *help;
+};
+
+static const struct opt run_opts[] = {
+	{ OPT_KERNEL,  'k', "kernel", true,  "FILE  kernel: arm64 Image, ELF, or raw binary" },
+	{ OPT_INITRD,  'i', "initrd", true,  "FILE  initial ramdisk" },
+	{ OPT_PARAMS,  'p', "params", true,  "STR   kernel command line" },
+	{ OPT_CPUS,    'c', "cpus",   true,  "N     number of vCPUs (default: host CPUs)" },
+	{ OPT_MEM,     'm', "mem",    true,  "MiB   guest RAM (default 256; M and G suffixes)" },
+	{ OPT_NAME,     0,  "name",   true,  "NAME  name of the VM" },
+	{ OPT_CONSOLE,  0,  "console", true, "serial  console device (only serial)" },
+	{ OPT_NODEFAULTS, 0, "nodefaults", false, "      pass -p to the kernel untouched" },
+	{ OPT_LOGLEVEL, 0,  "loglevel", true, "LVL  error, warning, info or debug" },
+	{ OPT_NETWORK, 'n', "network", true, "mode=none  networking (none yet)" },
+	{ OPT_DUMP_DTB, 0,  "dump-dtb", true, "FILE  write the generated device tree to FILE" },
+	{ OPT_STATS,    0,  "stats",  false, "      print hypercall counts at exit" },
+	{ OPT_IN_KERNEL_PSCI, 0, "in-kernel-psci", false, "   let KVM serve PSCI instead of hvmm" },
+	{ OPT_HELP,    'h', "help",   false, "      this text" },
+};
+
+#define NR_RUN_OPTS (sizeof(run_opts) / sizeof(run_opts[0]))
+
+__attribute__((format(printf, 3, 4)))
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int cmdline_parse_mib(const char *s, uint64_t *mib)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	if (*end == 'G' || *end == 'g') {
+		if (v > CMDLINE_MAX_MEM_MIB / 1024)
+			return -1;
+		v *= 1024;
+		end++;
+	} else if (*end == 'M' || *end == 'm') {
+		end++;
+	}
+	if (*end || v == 0 || v > CMDLINE_MAX_MEM_MIB)
+		return -1;
+	*mib = v;
+	return 0;
+}
+
+static int parse_cpus(const char *s, unsigned int *cpus)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v == 0 || v > 4096)
+		return -1;
+	*cpus = (unsigned int)v;
+	return 0;
+}
+
+static const struct opt *find_long(const char *name, size_t len)
+{
+	for (size_t i = 0; i < NR_RUN_OPTS; i++)
+		if (strlen(run_opts[i].long_name) == len && !strncmp(run_opts[i].long_name, name, len))
+			return &run_opts[i];
+	return NULL;
+}
+
+static const struct opt *find_short(char c)
+{
+	for (size_t i = 0; i < NR_RUN_OPTS; i++)
+		if (run_opts[i].short_name && run_opts[i].short_name == c)
+			return &run_opts[i];
+	return NULL;
+}
+
+static int apply(const struct opt *o, const char *val, struct vm_config *cfg, char *err, size_t errlen)
+{
+	switch (o->id) {
+	case OPT_KERNEL: cfg->kernel = val; break;
+	case OPT_INITRD: cfg->initrd = val; break;
+	case OPT_PARAMS: cfg->params = val; break;
+	case OPT_NAME:
+		if (!*val || strchr(val, '/') || strlen(val) > 64)
+			return fail(err, errlen, "--name '%s': use 1-64 characters and no '/'", val);
+		cfg->name = val;
+		break;
+	case OPT_DUMP_DTB: cfg->dump_dtb = val; break;
+	case OPT_CPUS:
+		if (parse_cpus(val, &cfg->cpus))
+			return fail(err, errlen, "--cpus '%s': expected a whole number from 1 up", val);
+		break;
+	case OPT_MEM:
+		if (cmdline_parse_mib(val, &cfg->mem_mib))
+			return fail(err, errlen, "--mem '%s': expected MiB from 1 to %llu (or with an M or G suffix)",
+				    val, CMDLINE_MAX_MEM_MIB);
+		break;
+	case OPT_CONSOLE:
+		if (strcmp(val, "serial"))
+			return fail(err, errlen, "--console '%s': hvmm has only the serial console", val);
+		break;
+	case OPT_NETWORK:
+		if (strcmp(val, "mode=none") && strcmp(val, "none"))
+			return fail(err, errlen, "--network '%s': hvmm has no network devices yet; only mode=none is accepted", val);
+		break;
+	case OPT_LOGLEVEL:
+		if (log_level_parse(val, &cfg->loglevel))
+			return fail(err, errlen, "--loglevel '%s': expected error, warning, info or debug", val);
+		break;
+	case OPT_NODEFAULTS: cfg->nodefaults = true; break;
+	case OPT_STATS: cfg->stats = true; break;
+	case OPT_IN_KERNEL_PSCI: cfg->in_kernel_psci = true; break;
+	case OPT_HELP: cfg->help = true; break;
+	}
+	return 0;
+}
+
+/* One argv word that starts with "--": --name, --name=value or --name value. */
+static int parse_long(int argc, char *const argv[], int *i, struct vm_config *cfg, char *err, size_t errlen)
+{
+	const char *word = argv[*i] + 2, *eq = strchr(word, '=');
+	size_t len = eq ? (size_t)(eq - word) : strlen(word);
+	const struct opt *o = find_long(word, len);
+	const char *val = NULL;
+
+	if (!o)
+		return fail(err, errlen, "unknown option '%s' (see 'hvmm run --help')", argv[*i]);
+	if (o->has_arg) {
+		if (eq)
+			val = eq + 1;
+		else if (*i + 1 < argc)
+			val = argv[++*i];
+		else
+			return fail(err, errlen, "option '--%s' needs a value", o->long_name);
+	} else if (eq) {
+		return fail(err, errlen, "option '--%s' takes no value", o->long_name);
+	}
+	return apply(o, val, cfg, err, errlen);
+}
+
+/* One argv word that starts with a single "-": -k FILE, -kFILE, or flags. */
+static int parse_short(int argc, char *const argv[], int *i, struct vm_config *cfg, char *err, size_t errlen)
+{
+	const char *word = argv[*i];
+	const struct opt *o = word[1] ? find_short(word[1]) : NULL;
+	const char *val = NULL;
+
+	if (!o)
+		return fail(err, errlen, "unknown option '%s' (see 'hvmm run --help')", word);
+	if (o->has_arg) {
+		if (word[2])
+			val = word + 2;
+		else if (*i + 1 < argc)
+			val = argv[++*i];
+		else
+			return fail(err, errlen, "option '-%c' needs a value", o->short_name);
+	} else if (word[2]) {
+		return fail(err, errlen, "unknown option '%s' (see 'hvmm run --help')", word);
+	}
+	return apply(o, val, cfg, err, errlen);
+}
+
+int cmdline_parse_run(int argc, char *const argv[], struct vm_config *cfg, char *err, size_t errlen)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->mem_mib = CMDLINE_DEFAULT_MEM_MIB;
+	cfg->loglevel = LOG_WARNING;
+	for (int i = 0; i < argc; i++) {
+		const char *w = argv[i];
+		int ret;
+
+		if (w[0] != '-' || !w[1])
+			return fail(err, errlen, "unexpected argument '%s' (the kernel goes after -k)", w);
+		ret = w[1] == '-' ? parse_long(argc, argv, &i, cfg, err, errlen)
+				  : parse_short(argc, argv, &i, cfg, err, errlen);
+		if (ret)
+			return ret;
+	}
+	if (!cfg->help && !cfg->kernel)
+		return fail(err, errlen, "no kernel given: use -k FILE (see 'hvmm run --help')");
+	return 0;
+}
+
+void cmdline_print_run_usage(FILE *out)
+{
+	/* Printed from the option table so that help and parser never disagree. */
+	fprintf(out, "usage: hvmm run -k FILE [options]\n\noptions:\n");
+	for (size_t i = 0; i < NR_RUN_OPTS; i++) {
+		const struct opt *o = &run_opts[i];
+
+		if (o->short_name)
+			fprintf(out, "  -%c, --%-16s %s\n", o->short_name, o->long_name, o->help);
+		else
+			fprintf(out, "      --%-16s %s\n", o->long_name, o->help);
+	}
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* `hvmm run` options, named as kvmtool names them. Parsing is pure: no I/O. */
+#ifndef HVMM_CMDLINE_H
+#define HVMM_CMDLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "log.h"
+
+#define CMDLINE_DEFAULT_MEM_MIB 256ULL
+#define CMDLINE_MAX_MEM_MIB     (1ULL << 20)   /* 1 TiB: beyond any IPA we ask for */
+
+struct vm_config {
+	const char *kernel;
+	const char *initrd;
+	const char *params;        /* kernel command line given with -p */
+	const char *name;
+	const char *dump_dtb;
+	unsigned int cpus;         /* 0: not given, use the default */
+	uint64_t mem_mib;
+	enum log_level loglevel;
+	bool nodefaults;
+	bool stats;
+	bool in_kernel_psci;
+	bool help;
+};
+
+/* Parse argv[0..argc) (argv[0] is the first option, not the program name).
+ * Returns 0, or -1 with a one-line reason in err. */
+int cmdline_parse_run(int argc, char *const argv[], struct vm_config *cfg, char *err, size_t errlen);
+
+void cmdline_print_run_usage(FILE *out);
+
+/* Parse a size in MiB: "256", "256M", "1G". */
+int cmdline_parse_mib(const char *s, uint64_t *mib);
+
+#endif

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* hvmm's exit statuses; docs/exit-status.md is the user-facing table. */
+#ifndef HVMM_EXIT_STATUS_H
+#define HVMM_EXIT_STATUS_H
+
+enum hvmm_exit_status {
+	HVMM_EXIT_POWEROFF  = 0,   /* the guest powered off (PSCI SYSTEM_OFF) */
+	HVMM_EXIT_ERROR     = 1,   /* hvmm failed: bad input, KVM error, a vCPU failure */
+	HVMM_EXIT_USAGE     = 2,   /* the command line was wrong */
+	HVMM_EXIT_RESET     = 3,   /* the guest asked for a reset (PSCI SYSTEM_RESET) */
+	HVMM_EXIT_HOST_STOP = 4,   /* stopped from the host: Ctrl-A x or a signal */
+};
+
+#endif

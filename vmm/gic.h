@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The in-kernel interrupt controller (vGICv3, or vGICv2 where v3 is absent). */
+#ifndef HVMM_GIC_H
+#define HVMM_GIC_H
+
+#include <stdint.h>
+
+#include "devices/device.h"
+#include "log.h"
+
+#define GIC_NR_IRQS 128        /* 32 private + 96 SPIs; a multiple of 32 */
+#define GIC_PHANDLE 1
+
+enum gic_version { GIC_V2 = 2, GIC_V3 = 3 };
+
+struct gic {
+	enum gic_version version;
+	int fd;
+	unsigned int nr_cpus;
+	int vm_fd;
+	struct vm_device dev;      /* device-tree node only; KVM serves its MMIO */
+};
+
+/* Create the vGIC before the vCPUs; v3, falling back to v2. */
+int gic_create(struct gic *gic, int vm_fd, unsigned int nr_cpus, const struct log *log);
+/* Finish it once every vCPU exists. */
+int gic_init_late(struct gic *gic);
+void gic_destroy(struct gic *gic);
+
+/* Describe gic in the device tree through dev. */
+void gic_node_init(struct vm_device *dev, struct gic *gic);
+
+/* Drive an SPI; matches struct irq_line's set_level. */
+int gic_set_spi_level(void *gic, unsigned int spi, int level);
+
+#endif

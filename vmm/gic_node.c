@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The GIC's device-tree node, apart from the KVM code so it builds natively. */
+#include <libfdt.h>
+#include <stdio.h>
+
+#include "gic.h"
+#include "memmap.h"
+
+static int put_reg(void *fdt, int node, const uint64_t *pairs, int n)
+{
+	fdt64_t cells[8];
+
+	for (int i = 0; i < n; i++)
+		cells[i] = cpu_to_fdt64(pairs[i]);
+	return fdt_setprop(fdt, node, "reg", cells, (int)(n * sizeof(cells[0])));
+}
+
+static int gic_fdt_emit(struct vm_device *dev, struct fdt_ctx *ctx)
+{
+	struct gic *gic = dev->priv;
+	char name[32];
+	int node, ret;
+
+	snprintf(name, sizeof(name), "intc@%llx", MEMMAP_GICD_BASE);
+	node = fdt_add_subnode(ctx->fdt, 0, name);
+	if (node < 0)
+		return node;
+	if (gic->version == GIC_V3) {
+		uint64_t reg[] = { MEMMAP_GICD_BASE, MEMMAP_GICD_SIZE,
+				   MEMMAP_GICR_BASE, MEMMAP_GICR_STRIDE * gic->nr_cpus };
+
+		ret = fdt_setprop_string(ctx->fdt, node, "compatible", "arm,gic-v3");
+		if (!ret)
+			ret = put_reg(ctx->fdt, node, reg, 4);
+		if (!ret)
+			ret = fdt_setprop_u32(ctx->fdt, node, "#redistributor-regions", 1);
+	} else {
+		uint64_t reg[] = { MEMMAP_GICD_BASE, MEMMAP_GICV2_DIST_SIZE,
+				   MEMMAP_GICV2_CPU_BASE, MEMMAP_GICV2_CPU_SIZE };
+
+		ret = fdt_setprop_string(ctx->fdt, node, "compatible", "arm,cortex-a15-gic");
+		if (!ret)
+			ret = put_reg(ctx->fdt, node, reg, 4);
+	}
+	if (!ret)
+		ret = fdt_setprop_u32(ctx->fdt, node, "#interrupt-cells", 3);
+	if (!ret)
+		ret = fdt_setprop(ctx->fdt, node, "interrupt-controller", NULL, 0);
+	if (!ret)
+		ret = fdt_setprop_u32(ctx->fdt, node, "phandle", ctx->gic_phandle);
+	return ret;
+}
+
+static const struct device_ops gic_node_ops = { .fdt_emit = gic_fdt_emit };
+
+void gic_node_init(struct vm_device *dev, struct gic *gic)
+{
+	*dev = (struct vm_device){ .name = "gic", .ops = &gic_node_ops, .priv = gic };
+}
+

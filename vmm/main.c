@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* hvmm's entry point: subcommand dispatch and the exit status (docs/exit-status.md). */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmdline.h"
+#include "exit_status.h"
+#include "vm.h"
+
+#ifndef HVMM_VERSION
+#define HVMM_VERSION "0.1"
+#endif
+
+static void print_help(FILE *out)
+{
+	fprintf(out,
+		"usage: hvmm COMMAND [options]\n\n"
+		"commands:\n"
+		"  run       boot a guest (hvmm run --help lists its options)\n"
+		"  version   print hvmm's version\n"
+		"  help      this text\n");
+}
+
+static int exit_status_for(enum vm_exit e)
+{
+	switch (e) {
+	case VM_EXIT_POWEROFF:  return HVMM_EXIT_POWEROFF;
+	case VM_EXIT_RESET:     return HVMM_EXIT_RESET;
+	case VM_EXIT_HOST_STOP: return HVMM_EXIT_HOST_STOP;
+	case VM_EXIT_NONE:
+	case VM_EXIT_ERROR:     break;
+	}
+	return HVMM_EXIT_ERROR;
+}
+
+static int cmd_run(int argc, char *argv[])
+{
+	struct vm_config cfg;
+	struct vm vm;
+	char err[256];
+	enum vm_exit why;
+	int status;
+
+	if (cmdline_parse_run(argc, argv, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "hvmm run: %s\n", err);
+		return HVMM_EXIT_USAGE;
+	}
+	if (cfg.help) {
+		cmdline_print_run_usage(stdout);
+		return 0;
+	}
+	if (vm_create(&vm, &cfg) || vm_load(&vm)) {
+		vm_destroy(&vm);
+		return HVMM_EXIT_ERROR;
+	}
+	why = vm_run(&vm);
+	if (why == VM_EXIT_ERROR)
+		fprintf(stderr, "hvmm: %s\n", vm.exit_msg[0] ? vm.exit_msg : "the VM failed");
+	if (cfg.stats)
+		vm_print_stats(&vm);
+	status = exit_status_for(why);
+	vm_destroy(&vm);
+	return status;
+}
+
+int main(int argc, char *argv[])
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd || !strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		print_help(cmd ? stdout : stderr);
+		return cmd ? 0 : HVMM_EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		printf("hvmm %s\n", HVMM_VERSION);
+		return 0;
+	}
+	/* A console reader that went away must not kill the VM mid-write. */
+	signal(SIGPIPE, SIG_IGN);
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 2, argv + 2);
+	fprintf(stderr, "hvmm: unknown command '%s' (see 'hvmm help')\n", cmd);
+	return HVMM_EXIT_USAGE;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The architected timer: KVM emulates it; hvmm only describes it. */
+#include <libfdt.h>
+
+#include "timer.h"
+
+/* PPI numbers (INTID - 16) KVM wires the timers to. */
+#define TIMER_PPI_SEC_PHYS 13
+#define TIMER_PPI_PHYS     14
+#define TIMER_PPI_VIRT     11
+#define TIMER_PPI_HYP      10
+
+#define GIC_FDT_PPI        1
+#define IRQ_TYPE_LEVEL_LOW 8
+
+static int timer_fdt_emit(struct vm_device *dev, struct fdt_ctx *ctx)
+{
+	const struct gic *gic = dev->priv;
+	static const uint32_t ppis[] = { TIMER_PPI_SEC_PHYS, TIMER_PPI_PHYS, TIMER_PPI_VIRT, TIMER_PPI_HYP };
+	uint32_t flags = IRQ_TYPE_LEVEL_LOW;
+	fdt32_t cells[3 * 4];
+	int node, ret;
+
+	/* A GICv2 PPI specifier names the CPUs it reaches (bits 15:8); v3 has no such mask. */
+	if (gic->version == GIC_V2)
+		flags |= (((1U << ctx->nr_cpus) - 1) & 0xff) << 8;
+	for (unsigned int i = 0; i < 4; i++) {
+		cells[3 * i] = cpu_to_fdt32(GIC_FDT_PPI);
+		cells[3 * i + 1] = cpu_to_fdt32(ppis[i]);
+		cells[3 * i + 2] = cpu_to_fdt32(flags);
+	}
+	node = fdt_add_subnode(ctx->fdt, 0, "timer");
+	if (node < 0)
+		return node;
+	ret = fdt_setprop_string(ctx->fdt, node, "compatible", "arm,armv8-timer");
+	if (!ret)
+		ret = fdt_setprop(ctx->fdt, node, "interrupts", cells, sizeof(cells));
+	if (!ret)
+		ret = fdt_setprop(ctx->fdt, node, "always-on", NULL, 0);
+	return ret;
+}
+
+static const struct device_ops timer_ops = { .fdt_emit = timer_fdt_emit };
+
+void timer_device_init(struct vm_device *dev, const struct gic *gic)
+{
+	*dev = (struct vm_device){ .name = "timer", .ops = &timer_ops, .priv = (void *)gic };
+}

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kvm_compat.h"
+#include "vcpu.h"
+#include "vm.h"
+
+#define VCPU_KICK_SIGNAL SIGUSR1
+
+/* KVM register IDs. Core registers are addressed in 32-bit words into struct kvm_regs. */
+#define CORE_REG(off) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | ((off) / sizeof(__u32)))
+#define SYS_REG_SCTLR_EL1 ARM64_SYS_REG(3, 0, 1, 0, 0)
+#define SYS_REG_MPIDR_EL1 ARM64_SYS_REG(3, 0, 0, 0, 5)
+
+static uint64_t kvm_reg_id(enum fw_reg reg)
+{
+	if (reg <= FW_REG_X30)
+		return CORE_REG(offsetof(struct kvm_regs, regs.regs) + sizeof(__u64) * (unsigned int)reg);
+	switch (reg) {
+	case FW_REG_SP_EL1:    return CORE_REG(offsetof(struct kvm_regs, sp_el1));
+	case FW_REG_PC:        return CORE_REG(offsetof(struct kvm_regs, regs.pc));
+	case FW_REG_PSTATE:    return CORE_REG(offsetof(struct kvm_regs, regs.pstate));
+	case FW_REG_ELR_EL1:   return CORE_REG(offsetof(struct kvm_regs, elr_el1));
+	case FW_REG_SPSR_EL1:  return CORE_REG(offsetof(struct kvm_regs, spsr) + sizeof(__u64) * KVM_SPSR_EL1);
+	case FW_REG_SCTLR_EL1: return SYS_REG_SCTLR_EL1;
+	case FW_REG_MPIDR_EL1: return SYS_REG_MPIDR_EL1;
+	default:               return 0;
+	}
+}
+
+int vcpu_reg_read(struct vcpu *vcpu, enum fw_reg reg, uint64_t *val)
+{
+	struct kvm_one_reg r = { .id = kvm_reg_id(reg), .addr = (uint64_t)(uintptr_t)val };
+
+	if (!r.id)
+		return -EINVAL;
+	return ioctl(vcpu->fd, KVM_GET_ONE_REG, &r) ? -errno : 0;
+}
+
+int vcpu_reg_write(struct vcpu *vcpu, enum fw_reg reg, uint64_t val)
+{
+	struct kvm_one_reg r = { .id = kvm_reg_id(reg), .addr = (uint64_t)(uintptr_t)&val };
+
+	if (!r.id)
+		return -EINVAL;
+	return ioctl(vcpu->fd, KVM_SET_ONE_REG, &r) ? -errno : 0;
+}
+
+int vcpu_set_mp_state(struct vcpu *vcpu, enum fw_mp_state state)
+{
+	static const uint32_t kvm_state[] = {
+		[FW_MP_RUNNABLE] = KVM_MP_STATE_RUNNABLE,
+		[FW_MP_STOPPED] = KVM_MP_STATE_STOPPED,
+		[FW_MP_SUSPENDED] = KVM_MP_STATE_SUSPENDED,
+	};
+	struct kvm_mp_state mp = { .mp_state = kvm_state[state] };
+
+	return ioctl(vcpu->fd, KVM_SET_MP_STATE, &mp) ? -errno : 0;
+}
+
+int vcpu_reset(struct vcpu *vcpu)
+{
+	return ioctl(vcpu->fd, KVM_ARM_VCPU_INIT, &vcpu->init) ? -errno : 0;
+}
+
+static void kick_handler(int sig)
+{
+	(void)sig;   /* only here to interrupt KVM_RUN */
+}
+
+int vcpu_kick_signal_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = kick_handler;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(VCPU_KICK_SIGNAL, &sa, NULL) ? -errno : 0;
+}
+
+int vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int id)
+{
+	struct kvm_vcpu_init preferred;
+	int ret;
+
+	memset(vcpu, 0, sizeof(*vcpu));
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)id);
+	if (vcpu->fd < 0)
+		return -errno;
+	vcpu->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu->fd, 0);
+	if (vcpu->run == MAP_FAILED) {
+		ret = -errno;
+		vcpu->run = NULL;
+		return ret;
+	}
+	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &preferred))
+		return -errno;
+	vcpu->init.target = preferred.target;
+	/* Secondaries start off; whoever serves PSCI powers them on. */
+	vcpu->init.features[0] = 1U << KVM_ARM_VCPU_PSCI_0_2;
+	if (id != 0)
+		vcpu->init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
+	ret = vcpu_reset(vcpu);
+	if (ret)
+		return ret;
+	ret = vcpu_reg_read(vcpu, FW_REG_MPIDR_EL1, &vcpu->mpidr);
+	if (ret)
+		return ret;
+	vcpu->mpidr &= FW_MPIDR_AFF_MASK;
+	pthread_mutex_init(&vcpu->lock, NULL);
+	pthread_cond_init(&vcpu->cond, NULL);
+	return 0;
+}
+
+void vcpu_destroy(struct vcpu *vcpu)
+{
+	if (vcpu->run)
+		munmap(vcpu->run, vcpu->vm->run_size);
+	if (vcpu->fd > 0)
+		close(vcpu->fd);
+	if (vcpu->vm) {
+		pthread_mutex_destroy(&vcpu->lock);
+		pthread_cond_destroy(&vcpu->cond);
+	}
+	vcpu->run = NULL;
+	vcpu->fd = -1;
+}
+
+void vcpu_kick(struct vcpu *vcpu)
+{
+	pthread_mutex_lock(&vcpu->lock);
+	vcpu->wake_seq++;
+	pthread_cond_broadcast(&vcpu->cond);
+	pthread_mutex_unlock(&vcpu->lock);
+	/* immediate_exit covers a kick that lands just before KVM_RUN is entered;
+	 * the signal covers one that lands while the guest runs. */
+	__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	if (vcpu->thread_started)
+		pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
+}
+
+static uint64_t vcpu_wake_seq(struct vcpu *vcpu)
+{
+	uint64_t seq;
+
+	pthread_mutex_lock(&vcpu->lock);
+	seq = vcpu->wake_seq;
+	pthread_mutex_unlock(&vcpu->lock);
+	return seq;
+}
+
+static void vcpu_sleep(struct vcpu *vcpu, uint64_t seq)
+{
+	pthread_mutex_lock(&vcpu->lock);
+	while (vcpu->wake_seq == seq && !atomic_load(&vcpu->vm->stopping))
+		pthread_cond_wait(&vcpu->cond, &vcpu->lock);
+	pthread_mutex_unlock(&vcpu->lock);
+}
+
+static int vcpu_handle_mmio(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	uint64_t addr = run->mmio.phys_addr;
+	unsigned int len = run->mmio.len;
+	struct vm_device *dev = device_bus_find(&vcpu->vm->bus, addr, len);
+	int ret;
+
+	if (!dev || !dev->ops->mmio_read || !dev->ops->mmio_write) {
+		/* No device there: reads see zero, writes are dropped, as on a bus
+		 * with nothing behind it; the guest is not allowed to kill hvmm. */
+		log_debug(&vcpu->vm->log, "vCPU %u: %s of %u bytes at 0x%llx hits no device", vcpu->id,
+			  run->mmio.is_write ? "write" : "read", len, (unsigned long long)addr);
+		if (!run->mmio.is_write)
+			memset(run->mmio.data, 0, sizeof(run->mmio.data));
+		return 0;
+	}
+	if (run->mmio.is_write)
+		ret = dev->ops->mmio_write(dev, addr - dev->base, run->mmio.data, len);
+	else
+		ret = dev->ops->mmio_read(dev, addr - dev->base, run->mmio.data, len);
+	return ret;
+}
+
+static int vcpu_handle_hypercall(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	uint32_t fid = (uint32_t)vcpu->run->hypercall.nr;
+
+	switch (firmware_call(&vm->fw, vcpu->id, fid)) {
+	case FW_CONTINUE:
+		return 0;
+	case FW_SYSTEM_OFF:
+		log_info(&vm->log, "vCPU %u: guest called SYSTEM_OFF", vcpu->id);
+		vm_request_stop(vm, VM_EXIT_POWEROFF);
+		return 0;
+	case FW_SYSTEM_RESET:
+		log_info(&vm->log, "vCPU %u: guest called SYSTEM_RESET", vcpu->id);
+		vm_request_stop(vm, VM_EXIT_RESET);
+		return 0;
+	case FW_FAILED:
+		break;
+	}
+	vm_fail(vm, vcpu, "serving SMCCC call 0x%08x (%s) failed", fid,
+		smccc_function_name(fid) ? smccc_function_name(fid) : "unknown");
+	return -1;
+}
+
+/* Only reached with --in-kernel-psci, or for WAKEUP. */
+static int vcpu_handle_system_event(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	switch (vcpu->run->system_event.type) {
+	case KVM_SYSTEM_EVENT_SHUTDOWN:
+		vm_request_stop(vm, VM_EXIT_POWEROFF);
+		return 0;
+	case KVM_SYSTEM_EVENT_RESET:
+		vm_request_stop(vm, VM_EXIT_RESET);
+		return 0;
+	case KVM_SYSTEM_EVENT_WAKEUP:
+		return vcpu_set_mp_state(vcpu, FW_MP_RUNNABLE) ? -1 : 0;
+	default:
+		vm_fail(vm, vcpu, "unexpected system event %u", vcpu->run->system_event.type);
+		return -1;
+	}
+}
+
+static int vcpu_handle_exit(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_MMIO:
+		if (vcpu_handle_mmio(vcpu)) {
+			vm_fail(vcpu->vm, vcpu, "MMIO %s at 0x%llx failed", run->mmio.is_write ? "write" : "read",
+				(unsigned long long)run->mmio.phys_addr);
+			return -1;
+		}
+		return 0;
+	case KVM_EXIT_HYPERCALL:
+		return vcpu_handle_hypercall(vcpu);
+	case KVM_EXIT_SYSTEM_EVENT:
+		return vcpu_handle_system_event(vcpu);
+	case KVM_EXIT_FAIL_ENTRY:
+		vm_fail(vcpu->vm, vcpu, "KVM_EXIT_FAIL_ENTRY (hardware reason 0x%llx)",
+			(unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		return -1;
+	case KVM_EXIT_INTERNAL_ERROR:
+		vm_fail(vcpu->vm, vcpu, "KVM_EXIT_INTERNAL_ERROR (suberror %u)", run->internal.suberror);
+		return -1;
+	default:
+		vm_fail(vcpu->vm, vcpu, "unhandled exit reason %u", run->exit_reason);
+		return -1;
+	}
+}
+
+/* Does the vCPU have somewhere to run? 1 yes, 0 powered off, -1 failed. */
+static int vcpu_prepare(struct vcpu *vcpu)
+{
+	int ret;
+
+	if (!vcpu->vm->userspace_psci)
+		return 1;   /* KVM keeps powered-off vCPUs asleep inside KVM_RUN */
+	ret = psci_vcpu_prepare(&vcpu->vm->fw.psci, vcpu->id);
+	if (ret < 0)
+		vm_fail(vcpu->vm, vcpu, "powering on failed: %s", strerror(-ret));
+	return ret;
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu *vcpu = arg;
+	struct vm *vm = vcpu->vm;
+	sigset_t kick;
+
+	sigemptyset(&kick);
+	sigaddset(&kick, VCPU_KICK_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+
+	while (!atomic_load(&vm->stopping)) {
+		uint64_t seq = vcpu_wake_seq(vcpu);
+		int ready = vcpu_prepare(vcpu);
+
+		if (ready < 0)
+			break;
+		if (ready == 0) {
+			vcpu_sleep(vcpu, seq);
+			__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+			continue;
+		}
+		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
+			int err = errno;
+
+			__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+			if (err == EINTR || err == EAGAIN)
+				continue;
+			vm_fail(vm, vcpu, "KVM_RUN failed: %s", strerror(err));
+			break;
+		}
+		if (vcpu_handle_exit(vcpu))
+			break;
+	}
+	return NULL;
+}
+
+int vcpu_start(struct vcpu *vcpu)
+{
+	int ret = pthread_create(&vcpu->thread, NULL, vcpu_thread, vcpu);
+
+	if (ret)
+		return -ret;
+	vcpu->thread_started = true;
+	return 0;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * One vCPU: its KVM fd and shared run page, its thread, and the kick that gets
+ * the thread out of KVM_RUN. State of a vCPU is changed only by its own thread;
+ * other threads post work (in the firmware state) and kick.
+ */
+#ifndef HVMM_VCPU_H
+#define HVMM_VCPU_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "firmware/fw_vcpu.h"
+#include "kvm_compat.h"
+
+struct vm;
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int id;
+	int fd;
+	struct kvm_run *run;
+	struct kvm_vcpu_init init;   /* kept: re-issuing it is the warm reset */
+	uint64_t mpidr;
+
+	pthread_t thread;
+	bool thread_started;
+
+	/* Sleeping while powered off: wake_seq moves on every kick. */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	uint64_t wake_seq;
+};
+
+int vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int id);
+void vcpu_destroy(struct vcpu *vcpu);
+
+int vcpu_start(struct vcpu *vcpu);
+/* Make the vCPU's thread leave KVM_RUN (or its sleep) and look at its state. */
+void vcpu_kick(struct vcpu *vcpu);
+
+/* KVM_GET/SET_ONE_REG by firmware register number; negative errno on failure. */
+int vcpu_reg_read(struct vcpu *vcpu, enum fw_reg reg, uint64_t *val);
+int vcpu_reg_write(struct vcpu *vcpu, enum fw_reg reg, uint64_t val);
+int vcpu_set_mp_state(struct vcpu *vcpu, enum fw_mp_state state);
+int vcpu_reset(struct vcpu *vcpu);
+
+/* The signal used for kicks; its handler does nothing. */
+int vcpu_kick_signal_install(void);
+
+#endif
