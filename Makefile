@@ -75,8 +75,8 @@ $(GUEST_INITRAMFS): guest/linux/init guest/linux/mkinitramfs.sh $(GUEST_TEST_SCR
 		$(foreach s,$(GUEST_TEST_SCRIPTS),$(s)=/tests/$(notdir $(s)))
 
 # Bare-metal test guests: freestanding aarch64, linked to run from guest RAM.
-BM_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-stack-protector \
-	-mgeneral-regs-only -fno-pie -no-pie -I. $(WARNINGS)
+BM_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-stack-protector -mstrict-align \
+	-mgeneral-regs-only -fno-pie -no-pie -Wl,--no-warn-rwx-segments -Wl,--build-id=none -I. $(WARNINGS)
 BM_COMMON := guest/baremetal/start.S guest/baremetal/lib.c
 BM_GUESTS := hello
 BM_ELFS := $(BM_GUESTS:%=$(B)/guest/%.elf)
