@@ -123,7 +123,7 @@ unit: $(UNIT_BINS)
 # The compat uAPI header against Debian's 6.12 headers (compile-time asserts).
 uapi-check: | $(DEPS_STAMP)
 	@mkdir -p $(B)
-	$(CC_TARGET) $(CFLAGS_COMMON) -I$(UAPI_612_DIR) -fsyntax-only tests/uapi_check.c
+	$(CC_TARGET) $(CFLAGS_COMMON) -I$(UAPI_612_DIR) -Itests/uapi-shim -fsyntax-only tests/uapi_check.c
 	@echo "uapi-check: vmm/kvm_compat.h matches the 6.12 uAPI headers"
 
 # ---- boot tests in the emulated host --------------------------------------
