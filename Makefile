@@ -12,6 +12,8 @@ include config.mk
 .DELETE_ON_ERROR:
 
 B := $(BUILD_DIR)
+# Present once make deps has run; everything that needs a dependency waits for it.
+DEPS_STAMP := $(CACHE_DIR)/deps.stamp
 
 # ---- hvmm ----------------------------------------------------------------
 
@@ -21,7 +23,7 @@ HVMM      := $(B)/hvmm
 
 all: $(HVMM)
 
-$(B)/target/%.o: %.c
+$(B)/target/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC_TARGET) $(TARGET_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -39,7 +41,6 @@ DEB_PACKAGES := gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	libfdt-dev:arm64 libelf-dev:arm64 libseccomp-dev:arm64 zlib1g-dev:arm64 \
 	qemu-system-arm cpio libcmocka-dev device-tree-compiler libfdt1 libelf-dev
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
-DEPS_STAMP := $(CACHE_DIR)/deps.stamp
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
@@ -81,7 +82,7 @@ BM_COMMON := guest/baremetal/start.S guest/baremetal/lib.c
 BM_GUESTS := hello
 BM_ELFS := $(BM_GUESTS:%=$(B)/guest/%.elf)
 
-$(B)/guest/%.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/baremetal.ld guest/baremetal/lib.h
+$(B)/guest/%.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/baremetal.ld guest/baremetal/lib.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC_TARGET) $(BM_CFLAGS) -T guest/baremetal/baremetal.ld $(BM_COMMON) $< -o $@
 

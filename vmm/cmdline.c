@@ -38,6 +38,8 @@ static const struct opt run_opts[] = {
 	{ OPT_HELP,    'h', "help",   false, "      this text" },
 };
 
+#define CMDLINE_MAX_CPUS 4096
+
 #define NR_RUN_OPTS (sizeof(run_opts) / sizeof(run_opts[0]))
 
 __attribute__((format(printf, 3, 4)))
@@ -48,6 +50,11 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+	/* Messages quote what the user typed: keep them on one line and free of
+	 * terminal control sequences. */
+	for (char *c = err; errlen && *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	return -1;
 }
 
@@ -56,7 +63,8 @@ int cmdline_parse_mib(const char *s, uint64_t *mib)
 	unsigned long long v;
 	char *end;
 
-	if (!*s || *s == '-' || *s == '+')
+	/* Digits first: strtoull would also take blanks and a sign. */
+	if (*s < '0' || *s > '9')
 		return -1;
 	errno = 0;
 	v = strtoull(s, &end, 10);
@@ -85,7 +93,7 @@ static int parse_cpus(const char *s, unsigned int *cpus)
 		return -1;
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (errno || *end || v == 0 || v > 4096)
+	if (errno || *end || v == 0 || v > CMDLINE_MAX_CPUS)
 		return -1;
 	*cpus = (unsigned int)v;
 	return 0;
@@ -121,7 +129,8 @@ static int apply(const struct opt *o, const char *val, struct vm_config *cfg, ch
 	case OPT_DUMP_DTB: cfg->dump_dtb = val; break;
 	case OPT_CPUS:
 		if (parse_cpus(val, &cfg->cpus))
-			return fail(err, errlen, "--cpus '%s': expected a whole number from 1 up", val);
+			return fail(err, errlen, "--cpus '%s': expected a whole number from 1 to %d", val,
+				    CMDLINE_MAX_CPUS);
 		break;
 	case OPT_MEM:
 		if (cmdline_parse_mib(val, &cfg->mem_mib))

@@ -58,13 +58,20 @@ const char *kernel_format_name(enum kernel_format f)
 /*
  * An EFI-stub Image carries a PE/COFF header whose section table says how long
  * the file must be: the one reliable way to notice a truncated Image.
- * Returns the expected length, or 0 when there is no usable PE header.
+ * Returns the expected length, 0 when there is no usable PE header, or
+ * UINT64_MAX when the file ends before the PE headers do.
  */
 static uint64_t image_pe_file_length(const uint8_t *d, size_t size)
 {
 	uint64_t pe = le_read(d + IMAGE_PE_OFFSET, 4), nsec, optsz, sec, end = 0;
 
-	if (pe == 0 || pe > size || size - pe < 24 || memcmp(d + pe, "PE\0\0", 4))
+	if (pe == 0)
+		return 0;
+	/* The offset is reserved (zero) without a PE header: one that points
+	 * past the end of the file means the file was cut short. */
+	if (pe > size || size - pe < 24)
+		return UINT64_MAX;
+	if (memcmp(d + pe, "PE\0\0", 4))
 		return 0;
 	nsec = le_read(d + pe + 6, 2);
 	optsz = le_read(d + pe + 20, 2);
@@ -89,9 +96,12 @@ static int plan_image(const uint8_t *d, size_t size, uint64_t ram_base, uint64_t
 	uint64_t flags = le_read(d + 0x18, 8);
 	uint64_t expected = image_pe_file_length(d, size), span;
 
+	if (expected == UINT64_MAX)
+		return fail(err, errlen, "truncated Image: the file has %zu bytes and ends inside its PE/COFF headers",
+			    size);
 	if (expected > size)
 		return fail(err, errlen, "truncated Image: the file has %zu bytes, its header describes %llu",
-			    size, expected == UINT64_MAX ? 0ULL : (unsigned long long)expected);
+			    size, (unsigned long long)expected);
 	if (image_size == 0) {
 		text_offset = IMAGE_LEGACY_TEXT_OFF;
 		image_size = size;
@@ -237,7 +247,8 @@ int loader_plan_layout(const struct kernel_plan *kernel, uint64_t initrd_size, u
 	/* The kernel's span may start anywhere (ELF); what lies below it is free too,
 	 * but keeping both above it keeps the rule simple and matches Image boots. */
 	free_start = kernel->end;
-	need = dtb_max + ((initrd_size + 4095) & ~4095ULL);
+	/* Bound initrd_size first so that rounding it up cannot wrap. */
+	need = initrd_size > ram_size ? UINT64_MAX : dtb_max + ((initrd_size + 4095) & ~4095ULL);
 	if (ram_size < dtb_max || free_start > ram_end || ram_end - free_start < need)
 		return fail(err, errlen,
 			    "RAM too small: %llu MiB of RAM, the kernel ends at RAM + %llu MiB, then the initrd needs %llu KiB and the device tree %llu KiB",

@@ -34,8 +34,10 @@ result() {
 hvmm_run() {
 	name=$1
 	shift
-	timeout -s KILL 300 "$H" "$@" </dev/null >"$out/$name.out" 2>"$out/$name.err"
+	timeout -s KILL 300 "$H" "$@" </dev/null >"$out/$name.raw" 2>"$out/$name.err"
 	echo $? >"$out/$name.rc"
+	# The guest's serial console ends lines with CR LF.
+	tr -d '\r' <"$out/$name.raw" >"$out/$name.out"
 }
 
 rc_of() { cat "$out/$1.rc"; }

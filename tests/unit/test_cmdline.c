@@ -1,0 +1,617 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Unit tests for the `hvmm run` option parser (vmm/cmdline.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "vmm/cmdline.h"
+
+/* ---- helpers ----------------------------------------------------------- */
+
+struct parsed {
+	struct vm_config cfg;
+	char err[256];
+	int ret;
+};
+
+static int parse_words(struct parsed *p, const char *const *words)
+{
+	int argc = 0;
+
+	while (words[argc])
+		argc++;
+	memset(p->err, 0, sizeof(p->err));
+	/* The parser never writes through argv. */
+	p->ret = cmdline_parse_run(argc, (char *const *)words, &p->cfg, p->err, sizeof(p->err));
+	return p->ret;
+}
+
+#define PARSE(p, ...) parse_words((p), (const char *const []){ __VA_ARGS__, NULL })
+
+static void assert_ok(const struct parsed *p)
+{
+	if (p->ret != 0)
+		fail_msg("parse failed: %s", p->err);
+}
+
+/* Failed, with a one-line message that mentions needle. */
+static void assert_fails_with(const struct parsed *p, const char *needle)
+{
+	assert_int_equal(p->ret, -1);
+	assert_true(p->err[0] != '\0');
+	if (strchr(p->err, '\n'))
+		fail_msg("error message is not one line: \"%s\"", p->err);
+	if (needle && !strstr(p->err, needle))
+		fail_msg("error \"%s\" does not mention \"%s\"", p->err, needle);
+}
+
+static const char *const long_names[] = {
+	"kernel", "initrd", "params", "cpus", "mem", "name", "console", "nodefaults",
+	"loglevel", "network", "dump-dtb", "stats", "in-kernel-psci", "help",
+};
+
+#define NR_LONG_NAMES (sizeof(long_names) / sizeof(long_names[0]))
+
+/* ---- defaults and the kernel ------------------------------------------- */
+
+static void test_defaults(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "-k", "Image");
+	assert_ok(&p);
+	assert_string_equal(p.cfg.kernel, "Image");
+	assert_int_equal(p.cfg.mem_mib, 256);
+	assert_int_equal(p.cfg.mem_mib, CMDLINE_DEFAULT_MEM_MIB);
+	assert_int_equal(p.cfg.loglevel, LOG_WARNING);
+	assert_int_equal(p.cfg.cpus, 0);
+	assert_null(p.cfg.initrd);
+	assert_null(p.cfg.params);
+	assert_null(p.cfg.name);
+	assert_null(p.cfg.dump_dtb);
+	assert_false(p.cfg.nodefaults);
+	assert_false(p.cfg.stats);
+	assert_false(p.cfg.in_kernel_psci);
+	assert_false(p.cfg.help);
+}
+
+static void test_defaults_reset_between_calls(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "-k", "a", "--mem", "1G", "--stats", "-c", "3", "--loglevel", "debug");
+	assert_ok(&p);
+	PARSE(&p, "-k", "b");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.mem_mib, 256);
+	assert_false(p.cfg.stats);
+	assert_int_equal(p.cfg.cpus, 0);
+	assert_int_equal(p.cfg.loglevel, LOG_WARNING);
+}
+
+static void test_missing_kernel(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "--mem", "512");
+	assert_fails_with(&p, "kernel");
+	assert_fails_with(&p, "-k");
+	parse_words(&p, (const char *const []){ NULL });
+	assert_fails_with(&p, "kernel");
+}
+
+static void test_help_alone(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "--help");
+	assert_ok(&p);
+	assert_true(p.cfg.help);
+	assert_null(p.cfg.kernel);
+	PARSE(&p, "-h");
+	assert_ok(&p);
+	assert_true(p.cfg.help);
+	/* --help does not excuse a bad option. */
+	PARSE(&p, "--help", "--cpus", "x");
+	assert_fails_with(&p, "--cpus");
+}
+
+/* ---- every option, in every spelling ------------------------------------ */
+
+static void test_options_with_values_all_forms(void **state)
+{
+	static const struct {
+		const char *lng;
+		char shrt;
+	} opts[] = {
+		{ "kernel", 'k' }, { "initrd", 'i' }, { "params", 'p' }, { "dump-dtb", 0 },
+	};
+	char lng_eq[64], shrt[3], shrt_joined[64];
+	struct parsed p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		const char **field[] = { &p.cfg.kernel, &p.cfg.initrd, &p.cfg.params, &p.cfg.dump_dtb };
+		char lng[64];
+
+		snprintf(lng, sizeof(lng), "--%s", opts[i].lng);
+		snprintf(lng_eq, sizeof(lng_eq), "--%s=v=1 x", opts[i].lng);
+
+		PARSE(&p, "-k", "K", lng, "v a l");
+		assert_ok(&p);
+		assert_string_equal(*field[i], "v a l");
+
+		/* Everything after the first '=' is the value. */
+		PARSE(&p, "-k", "K", lng_eq);
+		assert_ok(&p);
+		assert_string_equal(*field[i], "v=1 x");
+
+		if (!opts[i].shrt)
+			continue;
+		snprintf(shrt, sizeof(shrt), "-%c", opts[i].shrt);
+		snprintf(shrt_joined, sizeof(shrt_joined), "-%cFILE", opts[i].shrt);
+		PARSE(&p, "-k", "K", shrt, "sep");
+		assert_ok(&p);
+		assert_string_equal(*field[i], "sep");
+		PARSE(&p, "-k", "K", shrt_joined);
+		assert_ok(&p);
+		assert_string_equal(*field[i], "FILE");
+	}
+}
+
+static void test_kernel_forms(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "-k", "/boot/Image");
+	assert_ok(&p);
+	assert_string_equal(p.cfg.kernel, "/boot/Image");
+	PARSE(&p, "-k/boot/Image");
+	assert_ok(&p);
+	assert_string_equal(p.cfg.kernel, "/boot/Image");
+	PARSE(&p, "--kernel", "/boot/Image");
+	assert_ok(&p);
+	assert_string_equal(p.cfg.kernel, "/boot/Image");
+	PARSE(&p, "--kernel=/boot/Image");
+	assert_ok(&p);
+	assert_string_equal(p.cfg.kernel, "/boot/Image");
+	/* The last one wins. */
+	PARSE(&p, "-k", "a", "-k", "b");
+	assert_ok(&p);
+	assert_string_equal(p.cfg.kernel, "b");
+}
+
+static void test_cpus_forms(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "-k", "K", "-c", "2");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.cpus, 2);
+	PARSE(&p, "-k", "K", "-c4");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.cpus, 4);
+	PARSE(&p, "-k", "K", "--cpus", "8");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.cpus, 8);
+	PARSE(&p, "-k", "K", "--cpus=16");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.cpus, 16);
+	PARSE(&p, "-k", "K", "--cpus", "1");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.cpus, 1);
+	PARSE(&p, "-k", "K", "--cpus", "4096");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.cpus, 4096);
+}
+
+static void test_cpus_rejected(void **state)
+{
+	static const char *const bad[] = {
+		"0", "-1", "abc", "4097", "", "+2", "2x", " 2", "2 ", "0x4", "1.5",
+		"99999999999999999999999",
+	};
+	char word[64];
+	struct parsed p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		PARSE(&p, "-k", "K", "--cpus", bad[i]);
+		assert_fails_with(&p, "--cpus");
+		snprintf(word, sizeof(word), "--cpus=%s", bad[i]);
+		PARSE(&p, "-k", "K", word);
+		assert_fails_with(&p, "--cpus");
+	}
+	/* The message tells the user what range is allowed. */
+	PARSE(&p, "-k", "K", "--cpus", "4097");
+	assert_fails_with(&p, "4096");
+}
+
+static void test_mem_forms(void **state)
+{
+	static const struct {
+		const char *arg;
+		uint64_t mib;
+	} good[] = {
+		{ "1", 1 }, { "512", 512 }, { "512M", 512 }, { "512m", 512 }, { "1G", 1024 },
+		{ "1g", 1024 }, { "3G", 3072 }, { "1024G", 1ULL << 20 }, { "1048576", 1ULL << 20 },
+		{ "0512", 512 },
+	};
+	struct parsed p;
+	char word[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		PARSE(&p, "-k", "K", "--mem", good[i].arg);
+		assert_ok(&p);
+		assert_int_equal(p.cfg.mem_mib, good[i].mib);
+		PARSE(&p, "-k", "K", "-m", good[i].arg);
+		assert_ok(&p);
+		assert_int_equal(p.cfg.mem_mib, good[i].mib);
+		snprintf(word, sizeof(word), "-m%s", good[i].arg);
+		PARSE(&p, "-k", "K", word);
+		assert_ok(&p);
+		assert_int_equal(p.cfg.mem_mib, good[i].mib);
+		snprintf(word, sizeof(word), "--mem=%s", good[i].arg);
+		PARSE(&p, "-k", "K", word);
+		assert_ok(&p);
+		assert_int_equal(p.cfg.mem_mib, good[i].mib);
+	}
+}
+
+static void test_mem_rejected(void **state)
+{
+	static const char *const bad[] = {
+		"0", "0G", "0M", "", "12X", "1GB", "1MG", "G", "M", "-1", "+1", " 1", "1 ",
+		"99999999999999999999", "18446744073709551615", "18446744073709551616G",
+		"1025G", "1048577", "4503599627370496G", "1.5G", "0x100",
+	};
+	struct parsed p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		PARSE(&p, "-k", "K", "--mem", bad[i]);
+		if (p.ret == 0)
+			fail_msg("--mem '%s' accepted as %llu MiB", bad[i],
+				 (unsigned long long)p.cfg.mem_mib);
+		assert_fails_with(&p, "--mem");
+	}
+	PARSE(&p, "-k", "K", "--mem", "12X");
+	assert_fails_with(&p, "12X");
+}
+
+static void test_parse_mib_direct(void **state)
+{
+	uint64_t mib = 77;
+
+	(void)state;
+	assert_int_equal(cmdline_parse_mib("2G", &mib), 0);
+	assert_int_equal(mib, 2048);
+	assert_int_equal(cmdline_parse_mib("300m", &mib), 0);
+	assert_int_equal(mib, 300);
+	/* A failed parse leaves the output alone. */
+	assert_int_equal(cmdline_parse_mib("99999999999999999999", &mib), -1);
+	assert_int_equal(cmdline_parse_mib("12X", &mib), -1);
+	assert_int_equal(cmdline_parse_mib("0", &mib), -1);
+	assert_int_equal(mib, 300);
+	/* 4503599627370496 * 1024 * 1024 * 1024 wraps to 0 in 64 bits. */
+	assert_int_equal(cmdline_parse_mib("4503599627370496G", &mib), -1);
+	assert_int_equal(cmdline_parse_mib("1024G", &mib), 0);
+	assert_int_equal(mib, CMDLINE_MAX_MEM_MIB);
+}
+
+static void test_flags(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "-k", "K", "--nodefaults", "--stats", "--in-kernel-psci");
+	assert_ok(&p);
+	assert_true(p.cfg.nodefaults);
+	assert_true(p.cfg.stats);
+	assert_true(p.cfg.in_kernel_psci);
+	assert_false(p.cfg.help);
+}
+
+static void test_flag_with_value(void **state)
+{
+	static const char *const words[] = {
+		"--stats=1", "--nodefaults=yes", "--in-kernel-psci=", "--help=me",
+	};
+	struct parsed p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		PARSE(&p, "-k", "K", words[i]);
+		assert_fails_with(&p, "takes no value");
+	}
+	PARSE(&p, "-k", "K", "--stats=1");
+	assert_fails_with(&p, "--stats");
+	/* A short flag with something glued on is not that flag. */
+	PARSE(&p, "-k", "K", "-hx");
+	assert_fails_with(&p, "-hx");
+}
+
+static void test_console(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "-k", "K", "--console", "serial");
+	assert_ok(&p);
+	PARSE(&p, "-k", "K", "--console=serial");
+	assert_ok(&p);
+	PARSE(&p, "-k", "K", "--console", "virtio");
+	assert_fails_with(&p, "virtio");
+	assert_fails_with(&p, "serial");
+	PARSE(&p, "-k", "K", "--console=hv");
+	assert_fails_with(&p, "--console");
+}
+
+static void test_network(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "-k", "K", "--network", "mode=none");
+	assert_ok(&p);
+	PARSE(&p, "-k", "K", "--network", "none");
+	assert_ok(&p);
+	PARSE(&p, "-k", "K", "-n", "mode=none");
+	assert_ok(&p);
+	PARSE(&p, "-k", "K", "-nnone");
+	assert_ok(&p);
+	PARSE(&p, "-k", "K", "--network=mode=none");
+	assert_ok(&p);
+	PARSE(&p, "-k", "K", "--network", "mode=tap");
+	assert_fails_with(&p, "none");
+	assert_fails_with(&p, "mode=tap");
+	PARSE(&p, "-k", "K", "-n", "mode=user");
+	assert_fails_with(&p, "none");
+}
+
+static void test_loglevel(void **state)
+{
+	static const struct {
+		const char *name;
+		enum log_level level;
+	} levels[] = {
+		{ "error", LOG_ERROR }, { "warning", LOG_WARNING }, { "info", LOG_INFO },
+		{ "debug", LOG_DEBUG },
+	};
+	static const char *const bad[] = { "verbose", "", "INFO", "warn", "debug ", "3" };
+	char word[64];
+	struct parsed p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		PARSE(&p, "-k", "K", "--loglevel", levels[i].name);
+		assert_ok(&p);
+		assert_int_equal(p.cfg.loglevel, levels[i].level);
+		snprintf(word, sizeof(word), "--loglevel=%s", levels[i].name);
+		PARSE(&p, "-k", "K", word);
+		assert_ok(&p);
+		assert_int_equal(p.cfg.loglevel, levels[i].level);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		PARSE(&p, "-k", "K", "--loglevel", bad[i]);
+		assert_fails_with(&p, "--loglevel");
+		/* The message lists the values that would work. */
+		assert_fails_with(&p, "debug");
+	}
+}
+
+static void test_name(void **state)
+{
+	char max[65], over[66];
+	struct parsed p;
+
+	(void)state;
+	memset(max, 'a', 64);
+	max[64] = '\0';
+	memset(over, 'b', 65);
+	over[65] = '\0';
+
+	PARSE(&p, "-k", "K", "--name", "guest-1");
+	assert_ok(&p);
+	assert_string_equal(p.cfg.name, "guest-1");
+	PARSE(&p, "-k", "K", "--name=x");
+	assert_ok(&p);
+	assert_string_equal(p.cfg.name, "x");
+	PARSE(&p, "-k", "K", "--name", max);
+	assert_ok(&p);
+	assert_string_equal(p.cfg.name, max);
+
+	PARSE(&p, "-k", "K", "--name", over);
+	assert_fails_with(&p, "--name");
+	PARSE(&p, "-k", "K", "--name", "a/b");
+	assert_fails_with(&p, "/");
+	PARSE(&p, "-k", "K", "--name", "");
+	assert_fails_with(&p, "--name");
+	PARSE(&p, "-k", "K", "--name=");
+	assert_fails_with(&p, "--name");
+}
+
+/* ---- malformed command lines -------------------------------------------- */
+
+static void test_unknown_options(void **state)
+{
+	static const char *const bad[] = {
+		"--bogus", "--kernels=x", "--kern", "-x", "-K", "--", "---kernel", "--KERNEL",
+		"--=x",
+	};
+	struct parsed p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		PARSE(&p, "-k", "K", bad[i]);
+		assert_fails_with(&p, "unknown option");
+		assert_fails_with(&p, bad[i]);
+	}
+}
+
+static void test_missing_values(void **state)
+{
+	/* Every option that takes a value, given last without one. */
+	static const char *const need[] = {
+		"kernel", "initrd", "params", "cpus", "mem", "name", "console", "loglevel",
+		"network", "dump-dtb",
+	};
+	char lng[64];
+	struct parsed p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		snprintf(lng, sizeof(lng), "--%s", need[i]);
+		PARSE(&p, "-k", "K", lng);
+		assert_fails_with(&p, "needs a value");
+		assert_fails_with(&p, lng);
+	}
+	PARSE(&p, "-k");
+	assert_fails_with(&p, "-k");
+	assert_fails_with(&p, "needs a value");
+	PARSE(&p, "-k", "K", "-m");
+	assert_fails_with(&p, "-m");
+	PARSE(&p, "-k", "K", "-c");
+	assert_fails_with(&p, "-c");
+}
+
+static void test_positional_rejected(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "Image");
+	assert_fails_with(&p, "Image");
+	PARSE(&p, "-k", "K", "extra");
+	assert_fails_with(&p, "extra");
+	PARSE(&p, "-k", "K", "-");
+	assert_fails_with(&p, "'-'");
+	PARSE(&p, "-k", "K", "");
+	assert_fails_with(&p, NULL);
+}
+
+static void test_errors_stay_on_one_line(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	/* Values echoed back in a message must not break it into lines. */
+	PARSE(&p, "-k", "K", "--cpus", "1\n2");
+	assert_fails_with(&p, "--cpus");
+	PARSE(&p, "-k", "K", "--mem", "1\nG");
+	assert_fails_with(&p, "--mem");
+	PARSE(&p, "-k", "K", "--bogus\nline");
+	assert_fails_with(&p, "unknown option");
+	PARSE(&p, "-k", "K", "new\nline");
+	assert_fails_with(&p, NULL);
+	PARSE(&p, "-k", "K", "--loglevel", "\r\033[2Jinfo");
+	assert_fails_with(&p, "--loglevel");
+	assert_null(strchr(p.err, '\r'));
+	assert_null(strchr(p.err, '\033'));
+}
+
+static void test_error_truncated_to_buffer(void **state)
+{
+	char small[16], word[512];
+	struct vm_config cfg;
+	const char *argv[] = { "-k", "K", word };
+
+	(void)state;
+	memset(word, 'z', sizeof(word) - 1);
+	word[0] = '-';
+	word[1] = '-';
+	word[sizeof(word) - 1] = '\0';
+	memset(small, 0x7f, sizeof(small));
+	assert_int_equal(cmdline_parse_run(3, (char *const *)argv, &cfg, small, sizeof(small)), -1);
+	assert_int_equal(strlen(small), sizeof(small) - 1);
+}
+
+/* ---- usage ------------------------------------------------------------ */
+
+static void test_usage_lists_every_option(void **state)
+{
+	char text[4096], needle[64];
+	FILE *f = tmpfile();
+	size_t n;
+
+	(void)state;
+	assert_non_null(f);
+	cmdline_print_run_usage(f);
+	rewind(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+
+	assert_true(n > 0);
+	assert_non_null(strstr(text, "usage: hvmm run"));
+	for (size_t i = 0; i < NR_LONG_NAMES; i++) {
+		snprintf(needle, sizeof(needle), "--%s ", long_names[i]);
+		if (!strstr(text, needle))
+			fail_msg("usage does not list --%s:\n%s", long_names[i], text);
+	}
+	for (const char *s = "kipcmnh"; *s; s++) {
+		snprintf(needle, sizeof(needle), "-%c, --", *s);
+		if (!strstr(text, needle))
+			fail_msg("usage does not list -%c:\n%s", *s, text);
+	}
+}
+
+static void test_usage_options_all_parse(void **state)
+{
+	char lng[64];
+	struct parsed p;
+
+	(void)state;
+	/* Every option the usage shows is one the parser knows. */
+	for (size_t i = 0; i < NR_LONG_NAMES; i++) {
+		snprintf(lng, sizeof(lng), "--%s", long_names[i]);
+		PARSE(&p, "-k", "K", lng, "x");
+		if (p.ret)
+			assert_null(strstr(p.err, "unknown option"));
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_defaults_reset_between_calls),
+		cmocka_unit_test(test_missing_kernel),
+		cmocka_unit_test(test_help_alone),
+		cmocka_unit_test(test_options_with_values_all_forms),
+		cmocka_unit_test(test_kernel_forms),
+		cmocka_unit_test(test_cpus_forms),
+		cmocka_unit_test(test_cpus_rejected),
+		cmocka_unit_test(test_mem_forms),
+		cmocka_unit_test(test_mem_rejected),
+		cmocka_unit_test(test_parse_mib_direct),
+		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_flag_with_value),
+		cmocka_unit_test(test_console),
+		cmocka_unit_test(test_network),
+		cmocka_unit_test(test_loglevel),
+		cmocka_unit_test(test_name),
+		cmocka_unit_test(test_unknown_options),
+		cmocka_unit_test(test_missing_values),
+		cmocka_unit_test(test_positional_rejected),
+		cmocka_unit_test(test_errors_stay_on_one_line),
+		cmocka_unit_test(test_error_truncated_to_buffer),
+		cmocka_unit_test(test_usage_lists_every_option),
+		cmocka_unit_test(test_usage_options_all_parse),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
