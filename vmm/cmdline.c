@@ -7,6 +7,8 @@
 
 #include "cmdline.h"
 
+#define CMDLINE_MAX_CPUS 4096
+
 enum opt_id {
 	OPT_KERNEL, OPT_INITRD, OPT_PARAMS, OPT_CPUS, OPT_MEM, OPT_NAME, OPT_CONSOLE,
 	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_NETWORK, OPT_DUMP_DTB, OPT_STATS,
@@ -37,8 +39,6 @@ static const struct opt run_opts[] = {
 	{ OPT_IN_KERNEL_PSCI, 0, "in-kernel-psci", false, "   let KVM serve PSCI instead of hvmm" },
 	{ OPT_HELP,    'h', "help",   false, "      this text" },
 };
-
-#define CMDLINE_MAX_CPUS 4096
 
 #define NR_RUN_OPTS (sizeof(run_opts) / sizeof(run_opts[0]))
 

@@ -21,9 +21,10 @@ static int timer_fdt_emit(struct vm_device *dev, struct fdt_ctx *ctx)
 	fdt32_t cells[3 * 4];
 	int node, ret;
 
-	/* A GICv2 PPI specifier names the CPUs it reaches (bits 15:8); v3 has no such mask. */
+	/* A GICv2 PPI specifier names the CPUs it reaches (bits 15:8), at most
+	 * 8 of them; v3 has no such mask. */
 	if (gic->version == GIC_V2)
-		flags |= (((1U << ctx->nr_cpus) - 1) & 0xff) << 8;
+		flags |= (ctx->nr_cpus >= 8 ? 0xffU : (1U << ctx->nr_cpus) - 1) << 8;
 	for (unsigned int i = 0; i < 4; i++) {
 		cells[3 * i] = cpu_to_fdt32(GIC_FDT_PPI);
 		cells[3 * i + 1] = cpu_to_fdt32(ppis[i]);

@@ -1,0 +1,40 @@
+#!/bin/sh
+# Measurements, run inside the emulated arm64 KVM host as its /job.sh.
+# Prints "bench: NAME VALUE" lines for tests/bench/run.sh to tabulate.
+H=/hvmm
+RUNS=3
+MEM_MIB=256
+
+uptime_cs() { awk '{ printf "%d\n", $1 * 100 }' /proc/uptime; }
+
+# hvmm's resident set in KiB, leaving out the guest RAM mapping (the one
+# mapping exactly MEM_MIB in size).
+rss_without_guest_ram() {
+	awk -v ram=$((MEM_MIB * 1024)) '
+		/^[0-9a-f]+-[0-9a-f]+ / { split($1, r, "-"); skip = 0 }
+		/^Size:/ { skip = ($2 == ram) }
+		/^Rss:/ { if (!skip) total += $2 }
+		END { print total + 0 }' "/proc/$1/smaps"
+}
+
+for run in $(seq 1 $RUNS); do
+	out=/tmp/bench-$run.out
+	start=$(uptime_cs)
+	"$H" run -k /guest/Image -i /guest/initramfs.cpio -c 2 -m $MEM_MIB \
+		-p "quiet hvmm.test=idle" </dev/null >"$out" 2>&1 &
+	pid=$!
+	while ! grep -q "hvmm-guest: init reached" "$out" 2>/dev/null; do
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.1
+	done
+	now=$(uptime_cs)
+	if grep -q "hvmm-guest: init reached" "$out"; then
+		echo "bench: boot_to_init_cs $((now - start))"
+		grep -q "hvmm-test: idle" "$out" || sleep 1
+		echo "bench: rss_kib $(rss_without_guest_ram $pid)"
+	else
+		echo "bench: failed run $run"
+		tail -n 5 "$out"
+	fi
+	wait $pid
+done

@@ -1,0 +1,686 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Unit tests for the guest device tree (vmm/fdt.c) and the nodes the devices
+ * add to it (vmm/gic_node.c, vmm/timer.c, vmm/psci_node.c, the 16550 UART).
+ * The tree is built as vm_write_dtb builds it, then read back with libfdt.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libfdt.h>
+
+#include "devices/device.h"
+#include "devices/uart_16550.h"
+#include "vmm/fdt.h"
+#include "vmm/gic.h"
+#include "vmm/memmap.h"
+#include "vmm/psci_node.h"
+#include "vmm/timer.h"
+
+#define RAM_SIZE (512ULL << 20)
+#define MAX_TEST_CPUS 1024
+#define BOOTARGS "console=ttyS0 earlycon root=/dev/ram0"
+
+/* GIC interrupt specifier values (bindings/interrupt-controller/arm,gic*.yaml). */
+#define GIC_SPI 0
+#define GIC_PPI 1
+#define IRQ_LEVEL_HIGH 4
+#define IRQ_LEVEL_LOW 8
+
+/* ---- building the tree ------------------------------------------------- */
+
+struct vm_tree {
+	struct gic gic;
+	struct vm_device timer, psci;
+	struct uart_16550 uart;
+	struct device_bus bus;
+	struct fdt_cpu cpus[MAX_TEST_CPUS];
+	char stdout_path[40];
+	struct fdt_params params;
+	void *fdt;
+};
+
+/* The MPIDR KVM gives vCPU i: Aff0 holds 16 CPUs, then Aff1, then Aff2. */
+static uint64_t kvm_mpidr(unsigned int i)
+{
+	return (i & 0xf) | (((i >> 4) & 0xff) << 8) | ((uint64_t)((i >> 12) & 0xff) << 16);
+}
+
+/* Register the devices and fill fdt_params as vm_add_devices and
+ * vm_write_dtb do; nothing is built yet. */
+static struct vm_tree *tree_setup(unsigned int nr_cpus, enum gic_version version,
+				  uint64_t initrd_start, uint64_t initrd_size)
+{
+	struct irq_line uart_irq = { .set_level = NULL, .opaque = NULL, .spi = MEMMAP_UART_SPI };
+	struct vm_tree *t = calloc(1, sizeof(*t));
+
+	assert_non_null(t);
+	assert_true(nr_cpus <= MAX_TEST_CPUS);
+	t->gic = (struct gic){ .version = version, .fd = -1, .nr_cpus = nr_cpus, .vm_fd = -1 };
+	gic_node_init(&t->gic.dev, &t->gic);
+	timer_device_init(&t->timer, &t->gic);
+	psci_node_init(&t->psci);
+	assert_int_equal(uart_16550_init(&t->uart, MEMMAP_UART_BASE, -1, &uart_irq), 0);
+	assert_int_equal(device_bus_add(&t->bus, &t->gic.dev), 0);
+	assert_int_equal(device_bus_add(&t->bus, &t->timer), 0);
+	assert_int_equal(device_bus_add(&t->bus, &t->uart.dev), 0);
+	assert_int_equal(device_bus_add(&t->bus, &t->psci), 0);
+
+	for (unsigned int i = 0; i < nr_cpus; i++)
+		t->cpus[i].mpidr = kvm_mpidr(i);
+	snprintf(t->stdout_path, sizeof(t->stdout_path), "/serial@%llx", MEMMAP_UART_BASE);
+	t->params = (struct fdt_params){
+		.ram_base = MEMMAP_RAM_BASE, .ram_size = RAM_SIZE,
+		.nr_cpus = nr_cpus, .cpus = t->cpus, .bootargs = BOOTARGS,
+		.initrd_start = initrd_start, .initrd_size = initrd_size,
+		.stdout_path = t->stdout_path, .gic_phandle = GIC_PHANDLE, .bus = &t->bus,
+	};
+	return t;
+}
+
+static int tree_build(struct vm_tree *t)
+{
+	int ret;
+
+	free(t->fdt);
+	t->fdt = calloc(1, FDT_MAX_SIZE);
+	assert_non_null(t->fdt);
+	ret = fdt_build(t->fdt, FDT_MAX_SIZE, &t->params);
+	if (!ret) {
+		assert_int_equal(fdt_check_header(t->fdt), 0);
+		assert_true(fdt_totalsize(t->fdt) <= FDT_MAX_SIZE);
+	}
+	return ret;
+}
+
+static struct vm_tree *tree_new(unsigned int nr_cpus, enum gic_version version,
+				uint64_t initrd_start, uint64_t initrd_size)
+{
+	struct vm_tree *t = tree_setup(nr_cpus, version, initrd_start, initrd_size);
+	int ret = tree_build(t);
+
+	if (ret)
+		fail_msg("fdt_build with %u CPUs: %s", nr_cpus, fdt_strerror(ret));
+	return t;
+}
+
+static void tree_free(struct vm_tree *t)
+{
+	uart_16550_destroy(&t->uart);
+	free(t->fdt);
+	free(t);
+}
+
+/* ---- reading it back --------------------------------------------------- */
+
+static int node(const void *fdt, const char *path)
+{
+	int off = fdt_path_offset(fdt, path);
+
+	if (off < 0)
+		fail_msg("no node %s: %s", path, fdt_strerror(off));
+	return off;
+}
+
+static const void *prop(const void *fdt, int off, const char *name, int expected_len)
+{
+	int len;
+	const void *val = fdt_getprop(fdt, off, name, &len);
+
+	if (!val)
+		fail_msg("%s: no property %s", fdt_get_name(fdt, off, NULL), name);
+	if (expected_len >= 0 && len != expected_len)
+		fail_msg("%s: %s has %d bytes, expected %d", fdt_get_name(fdt, off, NULL), name,
+			 len, expected_len);
+	return val;
+}
+
+static void assert_no_prop(const void *fdt, int off, const char *name)
+{
+	int len;
+
+	assert_null(fdt_getprop(fdt, off, name, &len));
+	assert_int_equal(len, -FDT_ERR_NOTFOUND);
+}
+
+static uint32_t prop_u32(const void *fdt, int off, const char *name)
+{
+	return fdt32_ld(prop(fdt, off, name, 4));
+}
+
+static uint64_t prop_u64(const void *fdt, int off, const char *name)
+{
+	return fdt64_ld(prop(fdt, off, name, 8));
+}
+
+/* A property holding exactly one string. */
+static void assert_prop_str(const void *fdt, int off, const char *name, const char *expected)
+{
+	const char *val = prop(fdt, off, name, (int)strlen(expected) + 1);
+
+	assert_string_equal(val, expected);
+}
+
+/* reg (or interrupts) cell i, 32-bit. */
+static uint32_t cell(const void *val, unsigned int i)
+{
+	return fdt32_ld((const fdt32_t *)val + i);
+}
+
+/* 64-bit value made of cells i and i + 1. */
+static uint64_t cell64(const void *val, unsigned int i)
+{
+	return (uint64_t)cell(val, i) << 32 | cell(val, i + 1);
+}
+
+static void assert_is_gic(const void *fdt, int off)
+{
+	assert_true(off >= 0);
+	assert_int_equal(fdt_node_offset_by_phandle(fdt, GIC_PHANDLE), off);
+}
+
+/* ---- root, chosen, memory ---------------------------------------------- */
+
+static void test_root(void **state)
+{
+	struct vm_tree *t = tree_new(1, GIC_V3, 0, 0);
+	const void *fdt = t->fdt;
+
+	(void)state;
+	assert_int_equal(prop_u32(fdt, 0, "#address-cells"), 2);
+	assert_int_equal(prop_u32(fdt, 0, "#size-cells"), 2);
+	assert_prop_str(fdt, 0, "compatible", "linux,dummy-virt");
+	assert_int_equal(prop_u32(fdt, 0, "interrupt-parent"), GIC_PHANDLE);
+	/* The interrupt parent names an existing node: the GIC. */
+	assert_is_gic(fdt, fdt_path_offset(fdt, "/intc@8000000"));
+	/* Nothing reserved in the memory map. */
+	assert_int_equal(fdt_num_mem_rsv(fdt), 0);
+	tree_free(t);
+}
+
+static void test_chosen_with_initrd(void **state)
+{
+	const uint64_t start = MEMMAP_RAM_BASE + RAM_SIZE - (16ULL << 20), size = 0x123456;
+	struct vm_tree *t = tree_new(2, GIC_V3, start, size);
+	const void *fdt = t->fdt;
+	int chosen = node(fdt, "/chosen");
+	const char *path;
+
+	(void)state;
+	assert_prop_str(fdt, chosen, "bootargs", BOOTARGS);
+	path = prop(fdt, chosen, "stdout-path", -1);
+	assert_string_equal(path, "/serial@9000000");
+	/* stdout-path leads to the UART node. */
+	assert_int_equal(fdt_path_offset(fdt, path), node(fdt, "/serial@9000000"));
+	assert_int_equal(prop_u64(fdt, chosen, "linux,initrd-start"), start);
+	assert_int_equal(prop_u64(fdt, chosen, "linux,initrd-end"), start + size);
+	tree_free(t);
+}
+
+static void test_chosen_without_initrd(void **state)
+{
+	struct vm_tree *t = tree_new(1, GIC_V3, 0x48000000, 0);
+	int chosen = node(t->fdt, "/chosen");
+
+	(void)state;
+	assert_no_prop(t->fdt, chosen, "linux,initrd-start");
+	assert_no_prop(t->fdt, chosen, "linux,initrd-end");
+	assert_prop_str(t->fdt, chosen, "bootargs", BOOTARGS);
+	tree_free(t);
+}
+
+static void test_chosen_optional_strings(void **state)
+{
+	struct vm_tree *t = tree_setup(1, GIC_V3, 0, 0);
+	int chosen;
+
+	(void)state;
+	t->params.bootargs = NULL;
+	t->params.stdout_path = NULL;
+	assert_int_equal(tree_build(t), 0);
+	chosen = node(t->fdt, "/chosen");
+	/* No command line still means an (empty) bootargs. */
+	assert_prop_str(t->fdt, chosen, "bootargs", "");
+	assert_no_prop(t->fdt, chosen, "stdout-path");
+	tree_free(t);
+}
+
+static void test_memory(void **state)
+{
+	struct vm_tree *t = tree_setup(1, GIC_V3, 0, 0);
+	const fdt32_t *reg;
+	int mem;
+
+	(void)state;
+	assert_int_equal(tree_build(t), 0);
+	mem = node(t->fdt, "/memory@40000000");
+	assert_prop_str(t->fdt, mem, "device_type", "memory");
+	reg = prop(t->fdt, mem, "reg", 16);
+	assert_int_equal(cell64(reg, 0), MEMMAP_RAM_BASE);
+	assert_int_equal(cell64(reg, 2), RAM_SIZE);
+
+	/* Sizes past 4 GiB need both cells. */
+	t->params.ram_size = 0x2c0000000ULL;
+	assert_int_equal(tree_build(t), 0);
+	reg = prop(t->fdt, node(t->fdt, "/memory@40000000"), "reg", 16);
+	assert_int_equal(cell64(reg, 2), 0x2c0000000ULL);
+	tree_free(t);
+}
+
+/* ---- cpus and psci ---------------------------------------------------- */
+
+static void check_cpus(const void *fdt, const struct fdt_cpu *cpus, unsigned int nr)
+{
+	int parent = node(fdt, "/cpus"), cpu;
+	unsigned int i = 0;
+	char name[32];
+
+	assert_int_equal(prop_u32(fdt, parent, "#address-cells"), 2);
+	assert_int_equal(prop_u32(fdt, parent, "#size-cells"), 0);
+	fdt_for_each_subnode(cpu, fdt, parent) {
+		assert_true(i < nr);
+		snprintf(name, sizeof(name), "cpu@%llx", (unsigned long long)cpus[i].mpidr);
+		assert_string_equal(fdt_get_name(fdt, cpu, NULL), name);
+		assert_prop_str(fdt, cpu, "device_type", "cpu");
+		assert_prop_str(fdt, cpu, "compatible", "arm,armv8");
+		assert_int_equal(cell64(prop(fdt, cpu, "reg", 8), 0), cpus[i].mpidr);
+		assert_prop_str(fdt, cpu, "enable-method", "psci");
+		i++;
+	}
+	assert_int_equal(i, nr);
+}
+
+static void test_cpus_counts(void **state)
+{
+	static const unsigned int counts[] = { 1, 2, 4, 64 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		struct vm_tree *t = tree_new(counts[i], GIC_V3, 0, 0);
+
+		check_cpus(t->fdt, t->cpus, counts[i]);
+		tree_free(t);
+	}
+}
+
+static void test_cpus_many(void **state)
+{
+	/* 512 is KVM's arm64 vCPU limit. */
+	struct vm_tree *t = tree_new(512, GIC_V3, 0x50000000, 0x100000);
+
+	(void)state;
+	check_cpus(t->fdt, t->cpus, 512);
+	assert_non_null(fdt_getprop(t->fdt, node(t->fdt, "/cpus/cpu@1f0f"), "reg", NULL));
+	tree_free(t);
+}
+
+static void test_cpus_memmap_limit(void **state)
+{
+	/* The most vCPUs the memory map has redistributors for. Built into the
+	 * DTB's whole reservation in guest RAM: FDT_MAX_SIZE holds about 650
+	 * CPU nodes, enough for KVM's 512 but not for this. */
+	struct vm_tree *t = tree_setup(MEMMAP_MAX_VCPUS, GIC_V3, 0x50000000, 0x100000);
+	void *big = calloc(1, MEMMAP_DTB_MAX_SIZE);
+	int ret;
+
+	(void)state;
+	assert_non_null(big);
+	ret = fdt_build(big, MEMMAP_DTB_MAX_SIZE, &t->params);
+	if (ret)
+		fail_msg("%llu vCPUs: fdt_build: %s", MEMMAP_MAX_VCPUS, fdt_strerror(ret));
+	assert_int_equal(fdt_check_header(big), 0);
+	check_cpus(big, t->cpus, MEMMAP_MAX_VCPUS);
+	assert_int_equal(cell64(prop(big, node(big, "/intc@8000000"), "reg", 32), 6), MEMMAP_GICR_SIZE);
+	free(big);
+	tree_free(t);
+}
+
+static void test_cpus_aff3_and_order(void **state)
+{
+	struct vm_tree *t = tree_setup(3, GIC_V3, 0, 0);
+
+	(void)state;
+	/* Whatever MPIDRs the vCPUs report, in vCPU order, all 64 bits of them. */
+	t->cpus[0].mpidr = 0x100;
+	t->cpus[1].mpidr = 0x0;
+	t->cpus[2].mpidr = 0x2300000001ULL;	/* Aff3 = 0x23 */
+	assert_int_equal(tree_build(t), 0);
+	check_cpus(t->fdt, t->cpus, 3);
+	assert_true(fdt_path_offset(t->fdt, "/cpus/cpu@2300000001") >= 0);
+	tree_free(t);
+}
+
+static void test_psci(void **state)
+{
+	static const char compatible[] = "arm,psci-1.0\0arm,psci-0.2";
+	struct vm_tree *t = tree_new(2, GIC_V3, 0, 0);
+	int psci = node(t->fdt, "/psci");
+
+	(void)state;
+	/* Both strings, each NUL-terminated, and nothing else. */
+	assert_memory_equal(prop(t->fdt, psci, "compatible", sizeof(compatible)), compatible,
+			    sizeof(compatible));
+	assert_int_equal(fdt_node_check_compatible(t->fdt, psci, "arm,psci-1.0"), 0);
+	assert_int_equal(fdt_node_check_compatible(t->fdt, psci, "arm,psci-0.2"), 0);
+	assert_int_equal(fdt_node_check_compatible(t->fdt, psci, "arm,psci"), 1);
+	assert_prop_str(t->fdt, psci, "method", "hvc");
+	/* PSCI 0.2+ has fixed function IDs: the 0.1 properties would mislead. */
+	assert_no_prop(t->fdt, psci, "cpu_on");
+	assert_no_prop(t->fdt, psci, "cpu_suspend");
+	tree_free(t);
+}
+
+/* ---- timer ------------------------------------------------------------- */
+
+static void check_timer(const void *fdt, uint32_t flags)
+{
+	static const uint32_t ppis[] = { 13, 14, 11, 10 };
+	int timer = node(fdt, "/timer");
+	const void *irqs;
+
+	assert_prop_str(fdt, timer, "compatible", "arm,armv8-timer");
+	irqs = prop(fdt, timer, "interrupts", 4 * 3 * 4);
+	for (unsigned int i = 0; i < 4; i++) {
+		assert_int_equal(cell(irqs, 3 * i), GIC_PPI);
+		assert_int_equal(cell(irqs, 3 * i + 1), ppis[i]);
+		assert_int_equal(cell(irqs, 3 * i + 2), flags);
+	}
+	assert_non_null(prop(fdt, timer, "always-on", 0));
+	/* Its interrupt parent is the root's: the GIC. */
+	assert_no_prop(fdt, timer, "interrupt-parent");
+}
+
+static void test_timer_gicv3(void **state)
+{
+	static const unsigned int counts[] = { 1, 4, 64 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		struct vm_tree *t = tree_new(counts[i], GIC_V3, 0, 0);
+
+		/* No CPU mask with a GICv3. */
+		check_timer(t->fdt, IRQ_LEVEL_LOW);
+		tree_free(t);
+	}
+}
+
+static void test_timer_gicv2_cpu_mask(void **state)
+{
+	static const struct {
+		unsigned int cpus;
+		uint32_t mask;
+	} cases[] = { { 1, 0x01 }, { 2, 0x03 }, { 4, 0x0f }, { 7, 0x7f }, { 8, 0xff } };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vm_tree *t = tree_new(cases[i].cpus, GIC_V2, 0, 0);
+
+		check_timer(t->fdt, IRQ_LEVEL_LOW | cases[i].mask << 8);
+		tree_free(t);
+	}
+}
+
+static void test_timer_gicv2_mask_saturates(void **state)
+{
+	static const unsigned int counts[] = { 9, 31, 32, 33, 64 };
+
+	(void)state;
+	/* A GICv2 reaches at most 8 CPUs; more must not overflow the shift. */
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		struct vm_tree *t = tree_new(counts[i], GIC_V2, 0, 0);
+
+		check_timer(t->fdt, IRQ_LEVEL_LOW | 0xff << 8);
+		tree_free(t);
+	}
+}
+
+/* ---- GIC --------------------------------------------------------------- */
+
+static void check_gic_common(const void *fdt, int gic)
+{
+	assert_is_gic(fdt, gic);
+	assert_int_equal(prop_u32(fdt, gic, "#interrupt-cells"), 3);
+	assert_non_null(prop(fdt, gic, "interrupt-controller", 0));
+	assert_int_equal(prop_u32(fdt, gic, "phandle"), GIC_PHANDLE);
+}
+
+static void test_gicv3(void **state)
+{
+	static const unsigned int counts[] = { 1, 2, 4, 64 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		struct vm_tree *t = tree_new(counts[i], GIC_V3, 0, 0);
+		int gic = node(t->fdt, "/intc@8000000");
+		const void *reg;
+
+		assert_prop_str(t->fdt, gic, "compatible", "arm,gic-v3");
+		reg = prop(t->fdt, gic, "reg", 4 * 2 * 4);
+		assert_int_equal(cell64(reg, 0), MEMMAP_GICD_BASE);
+		assert_int_equal(cell64(reg, 2), MEMMAP_GICD_SIZE);
+		assert_int_equal(cell64(reg, 4), MEMMAP_GICR_BASE);
+		/* One 128 KiB redistributor (RD + SGI frames) per vCPU. */
+		assert_int_equal(cell64(reg, 6), 0x20000ULL * counts[i]);
+		assert_true(cell64(reg, 6) <= MEMMAP_GICR_SIZE);
+		assert_int_equal(prop_u32(t->fdt, gic, "#redistributor-regions"), 1);
+		check_gic_common(t->fdt, gic);
+		tree_free(t);
+	}
+}
+
+static void test_gicv2(void **state)
+{
+	struct vm_tree *t = tree_new(4, GIC_V2, 0, 0);
+	int gic = node(t->fdt, "/intc@8000000");
+	const void *reg;
+
+	(void)state;
+	assert_prop_str(t->fdt, gic, "compatible", "arm,cortex-a15-gic");
+	reg = prop(t->fdt, gic, "reg", 4 * 2 * 4);
+	assert_int_equal(cell64(reg, 0), MEMMAP_GICD_BASE);
+	assert_int_equal(cell64(reg, 2), 0x1000);
+	assert_int_equal(cell64(reg, 4), MEMMAP_GICV2_CPU_BASE);
+	assert_int_equal(cell64(reg, 6), 0x2000);
+	assert_no_prop(t->fdt, gic, "#redistributor-regions");
+	check_gic_common(t->fdt, gic);
+	tree_free(t);
+}
+
+static void test_phandle_follows_params(void **state)
+{
+	struct vm_tree *t = tree_setup(2, GIC_V3, 0, 0);
+	int gic, uart;
+
+	(void)state;
+	t->params.gic_phandle = 0x2a;
+	assert_int_equal(tree_build(t), 0);
+	gic = node(t->fdt, "/intc@8000000");
+	uart = node(t->fdt, "/serial@9000000");
+	assert_int_equal(prop_u32(t->fdt, gic, "phandle"), 0x2a);
+	assert_int_equal(prop_u32(t->fdt, 0, "interrupt-parent"), 0x2a);
+	assert_int_equal(prop_u32(t->fdt, uart, "interrupt-parent"), 0x2a);
+	assert_int_equal(fdt_node_offset_by_phandle(t->fdt, 0x2a), gic);
+	tree_free(t);
+}
+
+/* ---- UART -------------------------------------------------------------- */
+
+static void test_uart(void **state)
+{
+	struct vm_tree *t = tree_new(2, GIC_V3, 0, 0);
+	int uart = node(t->fdt, "/serial@9000000");
+	const void *val;
+
+	(void)state;
+	assert_prop_str(t->fdt, uart, "compatible", "ns16550a");
+	val = prop(t->fdt, uart, "reg", 16);
+	assert_int_equal(cell64(val, 0), MEMMAP_UART_BASE);
+	assert_int_equal(cell64(val, 2), MEMMAP_UART_SIZE);
+	assert_int_equal(prop_u32(t->fdt, uart, "clock-frequency"), 1843200);
+	val = prop(t->fdt, uart, "interrupts", 12);
+	assert_int_equal(cell(val, 0), GIC_SPI);
+	assert_int_equal(cell(val, 1), MEMMAP_UART_SPI);
+	assert_int_equal(cell(val, 2), IRQ_LEVEL_HIGH);
+	assert_is_gic(t->fdt, fdt_node_offset_by_phandle(t->fdt, prop_u32(t->fdt, uart, "interrupt-parent")));
+	tree_free(t);
+}
+
+/* ---- the tree as a whole ----------------------------------------------- */
+
+static void test_all_nodes_present(void **state)
+{
+	static const char *const paths[] = {
+		"/chosen", "/memory@40000000", "/cpus", "/cpus/cpu@0", "/cpus/cpu@1", "/psci",
+		"/timer", "/intc@8000000", "/serial@9000000",
+	};
+	struct vm_tree *t = tree_new(2, GIC_V3, 0, 0);
+	unsigned int nodes = 0;
+	int off, depth = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		node(t->fdt, paths[i]);
+	/* And nothing else: the root plus the nodes above. */
+	for (off = 0; off >= 0; off = fdt_next_node(t->fdt, off, &depth))
+		nodes++;
+	assert_int_equal(off, -FDT_ERR_NOTFOUND);
+	assert_int_equal(nodes, 1 + sizeof(paths) / sizeof(paths[0]));
+	tree_free(t);
+}
+
+static void test_empty_bus(void **state)
+{
+	struct device_bus empty = { 0 };
+	struct vm_tree *t = tree_setup(1, GIC_V3, 0, 0);
+
+	(void)state;
+	/* The VM-level nodes do not depend on any device. */
+	t->params.bus = &empty;
+	assert_int_equal(tree_build(t), 0);
+	node(t->fdt, "/cpus/cpu@0");
+	node(t->fdt, "/memory@40000000");
+	assert_true(fdt_path_offset(t->fdt, "/psci") < 0);
+	tree_free(t);
+}
+
+static void test_small_buffers(void **state)
+{
+	struct vm_tree *t = tree_new(4, GIC_V3, 0x50000000, 0x1000);
+	uint32_t need = fdt_totalsize(t->fdt);
+
+	(void)state;
+	/* Every size short of the finished tree fails cleanly; ASan watches
+	 * each exact-size buffer for writes past its end. */
+	for (uint32_t size = 0; size <= need; size++) {
+		void *buf = malloc(size ? size : 1);
+		int ret;
+
+		assert_non_null(buf);
+		ret = fdt_build(buf, size, &t->params);
+		if (size < need) {
+			if (ret >= 0)
+				fail_msg("%u bytes: fdt_build succeeded, the tree needs %u", size, need);
+			assert_true(ret == -FDT_ERR_NOSPACE);
+		} else {
+			assert_int_equal(ret, 0);
+			assert_int_equal(fdt_check_header(buf), 0);
+			assert_memory_equal(buf, t->fdt, need);
+		}
+		free(buf);
+	}
+	tree_free(t);
+}
+
+static void test_deterministic(void **state)
+{
+	struct vm_tree *a = tree_new(4, GIC_V3, 0x50000000, 0x1000);
+	struct vm_tree *b = tree_new(4, GIC_V3, 0x50000000, 0x1000);
+
+	(void)state;
+	assert_int_equal(fdt_totalsize(a->fdt), fdt_totalsize(b->fdt));
+	assert_memory_equal(a->fdt, b->fdt, fdt_totalsize(a->fdt));
+	tree_free(a);
+	tree_free(b);
+}
+
+/* Decompile with dtc, which also runs its checks: no output on stderr. */
+static void check_with_dtc(const void *fdt)
+{
+	char blob[] = "/tmp/hvmm-test-fdt-XXXXXX", errs[] = "/tmp/hvmm-test-dtc-XXXXXX";
+	char cmd[256], msg[2048] = "";
+	int fd = mkstemp(blob), efd = mkstemp(errs), status;
+	ssize_t n;
+
+	assert_true(fd >= 0 && efd >= 0);
+	assert_int_equal(write(fd, fdt, fdt_totalsize(fdt)), (ssize_t)fdt_totalsize(fdt));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "dtc -I dtb -O dts -o /dev/null %s 2>%s", blob, errs);
+	status = system(cmd);
+	n = read(efd, msg, sizeof(msg) - 1);
+	close(efd);
+	unlink(blob);
+	unlink(errs);
+	assert_true(status != -1 && WIFEXITED(status));
+	if (WEXITSTATUS(status) == 127)
+		skip();	/* no dtc */
+	if (WEXITSTATUS(status) != 0 || n != 0)
+		fail_msg("dtc exit %d: %s", WEXITSTATUS(status), msg);
+}
+
+static void test_dtc_accepts(void **state)
+{
+	static const struct {
+		unsigned int cpus;
+		enum gic_version version;
+		uint64_t initrd;
+	} cases[] = {
+		{ 1, GIC_V3, 0 }, { 2, GIC_V3, 0x200000 }, { 4, GIC_V2, 0x1000 }, { 64, GIC_V3, 0x1000 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vm_tree *t = tree_new(cases[i].cpus, cases[i].version, 0x5f000000, cases[i].initrd);
+
+		check_with_dtc(t->fdt);
+		tree_free(t);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_root),
+		cmocka_unit_test(test_chosen_with_initrd),
+		cmocka_unit_test(test_chosen_without_initrd),
+		cmocka_unit_test(test_chosen_optional_strings),
+		cmocka_unit_test(test_memory),
+		cmocka_unit_test(test_cpus_counts),
+		cmocka_unit_test(test_cpus_many),
+		cmocka_unit_test(test_cpus_memmap_limit),
+		cmocka_unit_test(test_cpus_aff3_and_order),
+		cmocka_unit_test(test_psci),
+		cmocka_unit_test(test_timer_gicv3),
+		cmocka_unit_test(test_timer_gicv2_cpu_mask),
+		cmocka_unit_test(test_timer_gicv2_mask_saturates),
+		cmocka_unit_test(test_gicv3),
+		cmocka_unit_test(test_gicv2),
+		cmocka_unit_test(test_phandle_follows_params),
+		cmocka_unit_test(test_uart),
+		cmocka_unit_test(test_all_nodes_present),
+		cmocka_unit_test(test_empty_bus),
+		cmocka_unit_test(test_small_buffers),
+		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_dtc_accepts),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
