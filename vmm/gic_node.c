@@ -46,6 +46,10 @@ static int gic_fdt_emit(struct vm_device *dev, struct fdt_ctx *ctx)
 		ret = fdt_setprop_u32(ctx->fdt, node, "#interrupt-cells", 3);
 	if (!ret)
 		ret = fdt_setprop(ctx->fdt, node, "interrupt-controller", NULL, 0);
+	/* No child nodes, so no address cells; an interrupt provider states
+	 * it (an interrupt-map would need it; dtc warns when it is missing). */
+	if (!ret)
+		ret = fdt_setprop_u32(ctx->fdt, node, "#address-cells", 0);
 	if (!ret)
 		ret = fdt_setprop_u32(ctx->fdt, node, "phandle", ctx->gic_phandle);
 	return ret;

@@ -451,6 +451,9 @@ static void check_gic_common(const void *fdt, int gic)
 	assert_int_equal(prop_u32(fdt, gic, "#interrupt-cells"), 3);
 	assert_non_null(prop(fdt, gic, "interrupt-controller", 0));
 	assert_int_equal(prop_u32(fdt, gic, "phandle"), GIC_PHANDLE);
+	/* No children: no address cells (an interrupt-map would need it). */
+	assert_int_equal(prop_u32(fdt, gic, "#address-cells"), 0);
+	assert_int_equal(fdt_first_subnode(fdt, gic), -FDT_ERR_NOTFOUND);
 }
 
 static void test_gicv3(void **state)
@@ -550,9 +553,8 @@ static void test_all_nodes_present(void **state)
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
 		node(t->fdt, paths[i]);
 	/* And nothing else: the root plus the nodes above. */
-	for (off = 0; off >= 0; off = fdt_next_node(t->fdt, off, &depth))
+	for (off = 0; off >= 0 && depth >= 0; off = fdt_next_node(t->fdt, off, &depth))
 		nodes++;
-	assert_int_equal(off, -FDT_ERR_NOTFOUND);
 	assert_int_equal(nodes, 1 + sizeof(paths) / sizeof(paths[0]));
 	tree_free(t);
 }
@@ -575,28 +577,33 @@ static void test_empty_bus(void **state)
 static void test_small_buffers(void **state)
 {
 	struct vm_tree *t = tree_new(4, GIC_V3, 0x50000000, 0x1000);
-	uint32_t need = fdt_totalsize(t->fdt);
+	uint32_t need = fdt_totalsize(t->fdt), fits = 0;
 
 	(void)state;
-	/* Every size short of the finished tree fails cleanly; ASan watches
-	 * each exact-size buffer for writes past its end. */
-	for (uint32_t size = 0; size <= need; size++) {
+	/* Every buffer too small for the tree fails cleanly with NOSPACE, and
+	 * every one big enough gives the same tree. ASan watches each
+	 * exact-size buffer for writes past its end. */
+	for (uint32_t size = 0; size <= need + 256; size++) {
 		void *buf = malloc(size ? size : 1);
 		int ret;
 
 		assert_non_null(buf);
 		ret = fdt_build(buf, size, &t->params);
-		if (size < need) {
-			if (ret >= 0)
-				fail_msg("%u bytes: fdt_build succeeded, the tree needs %u", size, need);
-			assert_true(ret == -FDT_ERR_NOSPACE);
-		} else {
-			assert_int_equal(ret, 0);
+		if (ret == 0) {
+			if (!fits)
+				fits = size;
 			assert_int_equal(fdt_check_header(buf), 0);
+			assert_int_equal(fdt_totalsize(buf), need);
 			assert_memory_equal(buf, t->fdt, need);
+		} else {
+			if (fits)
+				fail_msg("%u bytes fail (%s), %u were enough", size, fdt_strerror(ret), fits);
+			assert_int_equal(ret, -FDT_ERR_NOSPACE);
 		}
 		free(buf);
 	}
+	assert_true(fits >= need);
+	assert_true(fits > 0);
 	tree_free(t);
 }
 
