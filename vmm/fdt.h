@@ -11,7 +11,7 @@
 
 #include "devices/device.h"
 
-#define FDT_MAX_SIZE 0x10000
+#define FDT_MAX_SIZE 0x20000   /* room for 768 cpu nodes */
 
 struct fdt_cpu {
 	uint64_t mpidr;

@@ -39,6 +39,13 @@ static uint64_t le_read(const uint8_t *p, unsigned int bytes)
 	return v;
 }
 
+/* (a + b) in MiB, rounded up, without the sum wrapping: header fields and file
+ * sizes in error messages may be anything. */
+static unsigned long long mib_up(uint64_t a, uint64_t b)
+{
+	return a / MIB + b / MIB + (a % MIB + b % MIB + MIB - 1) / MIB;
+}
+
 static bool range_in_ram(uint64_t start, uint64_t len, uint64_t ram_base, uint64_t ram_size)
 {
 	return start >= ram_base && start - ram_base <= ram_size &&
@@ -112,7 +119,7 @@ static int plan_image(const uint8_t *d, size_t size, uint64_t ram_base, uint64_t
 	span = image_size > size ? image_size : size;
 	if (!range_in_ram(ram_base + text_offset, span, ram_base, ram_size))
 		return fail(err, errlen, "Image needs %llu MiB at RAM + 0x%llx (image_size 0x%llx) but RAM is %llu MiB",
-			    (unsigned long long)((text_offset + span + MIB - 1) / MIB),
+			    mib_up(text_offset, span),
 			    (unsigned long long)text_offset, (unsigned long long)image_size,
 			    (unsigned long long)(ram_size / MIB));
 	plan->format = KERNEL_FORMAT_IMAGE;
@@ -207,6 +214,13 @@ static int plan_elf(const uint8_t *d, size_t size, uint64_t ram_base, uint64_t r
 		fail(err, errlen, "ELF is not an executable (type %u)", eh.e_type);
 		goto out;
 	}
+	/* libelf does not always notice a file cut inside its program headers. */
+	if (eh.e_phnum != PN_XNUM &&
+	    (eh.e_phoff > size || (uint64_t)eh.e_phnum * eh.e_phentsize > size - eh.e_phoff)) {
+		fail(err, errlen, "truncated ELF: its program headers end at 0x%llx, the file has 0x%zx bytes",
+		     (unsigned long long)(eh.e_phoff + (uint64_t)eh.e_phnum * eh.e_phentsize), size);
+		goto out;
+	}
 	plan->format = KERNEL_FORMAT_ELF;
 	plan->big_endian = eh.e_ident[EI_DATA] == ELFDATA2MSB;
 	if (plan_elf_segments(elf, size, ram_base, ram_size, plan, err, errlen))
@@ -254,7 +268,7 @@ int loader_plan_layout(const struct kernel_plan *kernel, uint64_t initrd_size, u
 			    "RAM too small: %llu MiB of RAM, the kernel ends at RAM + %llu MiB, then the initrd needs %llu KiB and the device tree %llu KiB",
 			    (unsigned long long)(ram_size / MIB),
 			    (unsigned long long)((kernel->end - ram_base + MIB - 1) / MIB),
-			    (unsigned long long)((initrd_size + 1023) / 1024),
+			    (unsigned long long)(initrd_size / 1024 + (initrd_size % 1024 != 0)),
 			    (unsigned long long)(dtb_max / 1024));
 	out->dtb_addr = ram_end - dtb_max;
 	out->initrd_size = initrd_size;

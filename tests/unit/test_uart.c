@@ -3,7 +3,6 @@
  * Unit tests for the 16550A model (devices/uart_16550.c): transmitted bytes
  * land in a pipe, and a fake interrupt line records every level change.
  */
-#define _GNU_SOURCE	/* pipe2, F_SETPIPE_SZ */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
