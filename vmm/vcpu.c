@@ -92,6 +92,8 @@ int vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int id)
 	memset(vcpu, 0, sizeof(*vcpu));
 	vcpu->vm = vm;
 	vcpu->id = id;
+	pthread_mutex_init(&vcpu->lock, NULL);
+	pthread_cond_init(&vcpu->cond, NULL);
 	vcpu->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)id);
 	if (vcpu->fd < 0)
 		return -errno;
@@ -115,8 +117,6 @@ int vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int id)
 	if (ret)
 		return ret;
 	vcpu->mpidr &= FW_MPIDR_AFF_MASK;
-	pthread_mutex_init(&vcpu->lock, NULL);
-	pthread_cond_init(&vcpu->cond, NULL);
 	return 0;
 }
 
@@ -124,7 +124,7 @@ void vcpu_destroy(struct vcpu *vcpu)
 {
 	if (vcpu->run)
 		munmap(vcpu->run, vcpu->vm->run_size);
-	if (vcpu->fd > 0)
+	if (vcpu->fd >= 0 && vcpu->vm)
 		close(vcpu->fd);
 	if (vcpu->vm) {
 		pthread_mutex_destroy(&vcpu->lock);
