@@ -78,8 +78,9 @@ $(GUEST_INITRAMFS): guest/linux/init guest/linux/mkinitramfs.sh $(GUEST_TEST_SCR
 # Bare-metal test guests: freestanding aarch64, linked to run from guest RAM.
 BM_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-stack-protector -mstrict-align \
 	-mgeneral-regs-only -fno-pie -no-pie -Wl,--no-warn-rwx-segments -Wl,--build-id=none -I. $(WARNINGS)
-BM_COMMON := guest/baremetal/start.S guest/baremetal/lib.c
-BM_GUESTS := hello
+BM_COMMON := guest/baremetal/start.S guest/baremetal/lib.c guest/baremetal/smp.c \
+	guest/baremetal/gic.c guest/baremetal/timer.c guest/baremetal/fdt.c
+BM_GUESTS := hello psci_conformance
 BM_ELFS := $(BM_GUESTS:%=$(B)/guest/%.elf)
 
 $(B)/guest/%.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/baremetal.ld guest/baremetal/lib.h | $(DEPS_STAMP)
@@ -98,15 +99,23 @@ $(B)/guest/%-lowlink.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/barem
 
 guests: $(GUEST_INITRAMFS) $(BM_ELFS)
 
+# Tools the boot tests run inside the emulated host.
+TEST_TOOLS := $(B)/tools/ctlraw
+$(B)/tools/%: tests/tools/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC_TARGET) $(TARGET_CFLAGS) -static $< -o $@
+
 # ---- unit tests (native, sanitized) --------------------------------------
 
 .SECONDEXPANSION:
 
-UNIT_SRCS_test_psci     := firmware/psci.c firmware/smccc.c
+UNIT_SRCS_test_psci     := firmware/psci.c firmware/psci_suspend.c firmware/psci_stat.c firmware/smccc.c
 UNIT_SRCS_test_uart     := devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_bus      := devices/bus.c
 UNIT_SRCS_test_loader   := vmm/loader.c vmm/guest_mem.c
-UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/log.c
+UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/log.c vmm/control_proto.c
+UNIT_SRCS_test_control  := vmm/control_proto.c vmm/control_client.c vmm/control_server.c vmm/log.c
+UNIT_SRCS_test_control_server := $(UNIT_SRCS_test_control)
 UNIT_SRCS_test_fdt      := vmm/fdt.c vmm/gic_node.c vmm/timer.c vmm/psci_node.c \
 	devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_console  := vmm/console.c
@@ -129,7 +138,8 @@ uapi-check: | $(DEPS_STAMP)
 
 # ---- boot tests in the emulated host --------------------------------------
 
-BOOT_INPUTS := $(HVMM) $(GUEST_INITRAMFS) $(BM_ELFS) $(B)/guest/hello.bin $(B)/guest/hello-lowlink.elf
+BOOT_INPUTS := $(HVMM) $(GUEST_INITRAMFS) $(BM_ELFS) $(B)/guest/hello.bin $(B)/guest/hello-lowlink.elf \
+	$(TEST_TOOLS)
 
 boot-tests: $(BOOT_INPUTS) | $(DEPS_STAMP)
 	tests/boot/run.sh $(B) $(GUEST_KERNEL) $(BUSYBOX)

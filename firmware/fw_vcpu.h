@@ -8,7 +8,7 @@
  * Threading contract: reg_read, reg_write, set_mp_state and reset act on a vCPU
  * and may only be called from that vCPU's own thread (KVM holds a per-vCPU
  * mutex while the vCPU is in KVM_RUN, so ioctls from elsewhere would block).
- * kick and vcpu_by_mpidr may be called from any thread.
+ * kick, vcpu_by_mpidr and clock_us may be called from any thread.
  */
 #ifndef HVMM_FW_VCPU_H
 #define HVMM_FW_VCPU_H
@@ -41,12 +41,16 @@ struct fw_vcpu_ops {
 	int (*reg_read)(void *host, unsigned int vcpu, enum fw_reg reg, uint64_t *val);
 	int (*reg_write)(void *host, unsigned int vcpu, enum fw_reg reg, uint64_t val);
 	int (*set_mp_state)(void *host, unsigned int vcpu, enum fw_mp_state state);
-	/* Warm reset: registers and system registers back to their reset values. */
-	int (*reset)(void *host, unsigned int vcpu);
+	/* Warm reset: registers and system registers back to their reset values.
+	 * keep_timer: the core's generic timer comparators survive it (a power-down
+	 * idle state on a platform whose timer is always on: no broadcast needed). */
+	int (*reset)(void *host, unsigned int vcpu, bool keep_timer);
 	/* Make the vCPU's thread look at the firmware state again, soon. */
 	void (*kick)(void *host, unsigned int vcpu);
 	/* Index of the vCPU whose MPIDR affinity equals mpidr, or -1. */
 	int (*vcpu_by_mpidr)(void *host, uint64_t mpidr);
+	/* A monotonic clock in microseconds (for PSCI_STAT_RESIDENCY). */
+	uint64_t (*clock_us)(void *host);
 };
 
 struct fw_host {

@@ -1,26 +1,36 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * PSCI 1.1 served from userspace, as a state machine over the fw_vcpu
- * interface.
+ * interface. This file holds the dispatcher, CPU_ON/CPU_OFF, the topology
+ * queries and the life cycle; psci_suspend.c the suspend states and
+ * psci_stat.c the residency statistics.
  *
- * Locking: p->lock guards every struct psci_cpu. It is never held across a
- * vCPU operation (each one is an ioctl that may be slow), only around reads
- * and transitions of the power state.
+ * Locking: p->lock guards every struct psci_cpu and the suspend mode. It is
+ * never held across a vCPU operation (each one is an ioctl that may be slow)
+ * nor while reading the clock, only around reads and transitions of state.
  *
  * Power state transitions and who makes them:
  *   OFF        -> ON_PENDING  CPU_ON, on the caller's thread (under the lock,
  *                             so exactly one of racing CPU_ONs wins)
  *   ON_PENDING -> ON          psci_vcpu_prepare, on the target's own thread,
  *                             once every register of the target is written
- *   ON         -> OFF         CPU_OFF, on the vCPU's own thread, once KVM has
- *                             been told to stop it
- * So the entry/context_id/big_endian fields of an ON_PENDING vCPU are only
- * written by the CPU_ON that moved it there and read by its own thread.
+ *   ON         -> OFF         CPU_OFF or CPU_FREEZE, on the vCPU's own
+ *                             thread, once KVM has been told to stop it
+ *   ON         -> SUSPENDED   CPU_SUSPEND, CPU_DEFAULT_SUSPEND, SYSTEM_SUSPEND,
+ *                             on the vCPU's own thread, once KVM knows
+ *   SUSPENDED  -> ON          psci_vcpu_wakeup, on the vCPU's own thread,
+ *                             once every register it resumes with is written
+ *   OFF       <-> DISABLED    psci_cpu_set_enabled, from any thread (neither
+ *                             state runs, so no vCPU operation is involved)
+ *   anything   -> cold boot   psci_reset, while the VMM has every vCPU stopped
+ * So entry/context_id/big_endian (and suspend_kind/suspend_start_us) are
+ * only written by the transition into ON_PENDING or SUSPENDED and read by
+ * the vCPU's own thread when it leaves that state.
  */
 #include <errno.h>
 #include <stdlib.h>
 
-#include "psci.h"
+#include "psci_internal.h"
 #include "smccc.h"
 
 #define PSCI_VERSION_VALUE \
@@ -31,40 +41,48 @@
 
 #define PSCI_MAX_AFFINITY_LEVEL 3
 
-/* A call being served: who made it, and how wide its arguments are. */
-struct psci_req {
-	struct psci *p;
-	unsigned int vcpu;
-	bool is64;
-};
-
 typedef enum psci_outcome (*psci_handler)(const struct psci_req *req);
 
 static enum psci_outcome psci_version(const struct psci_req *req);
-static enum psci_outcome psci_cpu_off(const struct psci_req *req);
 static enum psci_outcome psci_cpu_on(const struct psci_req *req);
 static enum psci_outcome psci_affinity_info(const struct psci_req *req);
 static enum psci_outcome psci_migrate_info_type(const struct psci_req *req);
 static enum psci_outcome psci_system_off(const struct psci_req *req);
 static enum psci_outcome psci_system_reset(const struct psci_req *req);
 static enum psci_outcome psci_features(const struct psci_req *req);
+static enum psci_outcome psci_cpu_freeze(const struct psci_req *req);
+static enum psci_outcome psci_node_hw_state(const struct psci_req *req);
+static enum psci_outcome psci_system_reset2(const struct psci_req *req);
 
 /*
  * Implemented functions, by function number, for each calling convention.
  * A NULL slot is NOT_SUPPORTED; this table is also what PSCI_FEATURES reports.
+ * MIGRATE and MIGRATE_INFO_UP_CPU are left out on purpose: there is no
+ * Trusted OS to migrate (MIGRATE_INFO_TYPE says so). MEM_PROTECT and
+ * MEM_PROTECT_CHECK_RANGE are optional and not offered.
  */
 static const struct {
 	psci_handler call32;
 	psci_handler call64;
 } psci_handlers[SMCCC_RANGE_SIZE] = {
-	[PSCI_FN_VERSION]           = { psci_version, NULL },
-	[PSCI_FN_CPU_OFF]           = { psci_cpu_off, NULL },
-	[PSCI_FN_CPU_ON]            = { psci_cpu_on, psci_cpu_on },
-	[PSCI_FN_AFFINITY_INFO]     = { psci_affinity_info, psci_affinity_info },
-	[PSCI_FN_MIGRATE_INFO_TYPE] = { psci_migrate_info_type, NULL },
-	[PSCI_FN_SYSTEM_OFF]        = { psci_system_off, NULL },
-	[PSCI_FN_SYSTEM_RESET]      = { psci_system_reset, NULL },
-	[PSCI_FN_FEATURES]          = { psci_features, NULL },
+	[PSCI_FN_VERSION]             = { psci_version, NULL },
+	[PSCI_FN_CPU_SUSPEND]         = { psci_cpu_suspend, psci_cpu_suspend },
+	[PSCI_FN_CPU_OFF]             = { psci_cpu_off, NULL },
+	[PSCI_FN_CPU_ON]              = { psci_cpu_on, psci_cpu_on },
+	[PSCI_FN_AFFINITY_INFO]       = { psci_affinity_info, psci_affinity_info },
+	[PSCI_FN_MIGRATE_INFO_TYPE]   = { psci_migrate_info_type, NULL },
+	[PSCI_FN_SYSTEM_OFF]          = { psci_system_off, NULL },
+	[PSCI_FN_SYSTEM_RESET]        = { psci_system_reset, NULL },
+	[PSCI_FN_FEATURES]            = { psci_features, NULL },
+	[PSCI_FN_CPU_FREEZE]          = { psci_cpu_freeze, NULL },
+	[PSCI_FN_CPU_DEFAULT_SUSPEND] = { psci_cpu_default_suspend,
+					  psci_cpu_default_suspend },
+	[PSCI_FN_NODE_HW_STATE]       = { psci_node_hw_state, psci_node_hw_state },
+	[PSCI_FN_SYSTEM_SUSPEND]      = { psci_system_suspend, psci_system_suspend },
+	[PSCI_FN_SET_SUSPEND_MODE]    = { psci_set_suspend_mode, NULL },
+	[PSCI_FN_STAT_RESIDENCY]      = { psci_stat_residency, psci_stat_residency },
+	[PSCI_FN_STAT_COUNT]          = { psci_stat_count, psci_stat_count },
+	[PSCI_FN_SYSTEM_RESET2]       = { psci_system_reset2, psci_system_reset2 },
 };
 
 static psci_handler psci_handler_of(uint32_t fid)
@@ -78,15 +96,7 @@ static psci_handler psci_handler_of(uint32_t fid)
 	return NULL;
 }
 
-static void psci_lock(struct psci *p)
-{
-	pthread_mutex_lock(&p->lock);
-}
-
-static void psci_unlock(struct psci *p)
-{
-	pthread_mutex_unlock(&p->lock);
-}
+/* ---- registers of the caller ---- */
 
 static int psci_reg_read(struct psci *p, unsigned int vcpu, enum fw_reg reg,
 			 uint64_t *val)
@@ -100,8 +110,7 @@ static int psci_reg_write(struct psci *p, unsigned int vcpu, enum fw_reg reg,
 	return p->host->ops->reg_write(p->host->host, vcpu, reg, val);
 }
 
-/* Argument n (x1..x3) of the call; SMC32/HVC32 calls only pass 32 bits. */
-static int psci_arg(const struct psci_req *req, unsigned int n, uint64_t *val)
+int psci_arg(const struct psci_req *req, unsigned int n, uint64_t *val)
 {
 	int err = psci_reg_read(req->p, req->vcpu, FW_REG_X0 + n, val);
 
@@ -110,13 +119,49 @@ static int psci_arg(const struct psci_req *req, unsigned int n, uint64_t *val)
 	return err;
 }
 
+int psci_arg32(const struct psci_req *req, unsigned int n, uint32_t *val)
+{
+	uint64_t v;
+	int err = psci_arg(req, n, &v);
+
+	if (!err)
+		*val = (uint32_t)v;
+	return err;
+}
+
 /* The result goes to x0 only, negative codes sign-extended to 64 bits. */
-static enum psci_outcome psci_reply(const struct psci_req *req, int64_t ret)
+enum psci_outcome psci_reply(const struct psci_req *req, int64_t ret)
 {
 	if (psci_reg_write(req->p, req->vcpu, FW_REG_X0, (uint64_t)ret))
 		return PSCI_FAILED;
 	return PSCI_DONE;
 }
+
+int psci_read_entry(const struct psci_req *req, unsigned int n,
+		    struct psci_entry *e, bool *in_ram)
+{
+	uint64_t sctlr;
+	int err;
+
+	err = psci_arg(req, n, &e->pc);
+	if (err)
+		return err;
+	*in_ram = fw_addr_in_ram(req->p->host, e->pc);
+	if (!*in_ram)
+		return 0;
+
+	err = psci_arg(req, n + 1, &e->context_id);
+	if (err)
+		return err;
+	/* The vCPU starts with the caller's data endianness. */
+	err = psci_reg_read(req->p, req->vcpu, FW_REG_SCTLR_EL1, &sctlr);
+	if (err)
+		return err;
+	e->big_endian = sctlr & FW_SCTLR_EE;
+	return 0;
+}
+
+/* ---- simple answers ---- */
 
 static enum psci_outcome psci_version(const struct psci_req *req)
 {
@@ -142,30 +187,56 @@ static enum psci_outcome psci_system_reset(const struct psci_req *req)
 }
 
 /*
+ * Architectural reset types (bit 31 clear) define only the warm reset,
+ * which hvmm does as SYSTEM_RESET does. hvmm defines no vendor types (bit 31
+ * set), so they are refused too. The cookie is not used.
+ */
+static enum psci_outcome psci_system_reset2(const struct psci_req *req)
+{
+	uint32_t type;
+
+	if (psci_arg32(req, 1, &type))
+		return PSCI_FAILED;
+	if (type != PSCI_RESET2_WARM)
+		return psci_reply(req, PSCI_RET_INVALID_PARAMETERS);
+	return PSCI_SYSTEM_RESET;
+}
+
+/*
  * SMCCC_VERSION is answered by KVM itself, but Linux only asks for it when
- * PSCI_FEATURES says it exists, so it is advertised here.
+ * PSCI_FEATURES says it exists, so it is advertised here. CPU_SUSPEND
+ * answers with its feature flags instead of 0.
  */
 static enum psci_outcome psci_features(const struct psci_req *req)
 {
-	uint64_t fid;
+	uint64_t arg;
+	uint32_t fid;
 
-	if (psci_arg(req, 1, &fid))
+	if (psci_arg(req, 1, &arg))
 		return PSCI_FAILED;
-	if (fid == SMCCC_VERSION_FID || psci_handler_of((uint32_t)fid))
+	fid = (uint32_t)arg;
+	if (fid == SMCCC_VERSION_FID)
 		return psci_reply(req, PSCI_RET_SUCCESS);
-	return psci_reply(req, PSCI_RET_NOT_SUPPORTED);
+	if (!psci_handler_of(fid))
+		return psci_reply(req, PSCI_RET_NOT_SUPPORTED);
+	if ((fid & PSCI_FN_MASK) == PSCI_FN_CPU_SUSPEND)
+		return psci_reply(req, psci_suspend_features(req->p));
+	return psci_reply(req, PSCI_RET_SUCCESS);
 }
+
+/* ---- CPU_OFF, CPU_FREEZE ---- */
 
 /*
  * Tell KVM first, then publish OFF: AFFINITY_INFO must not report OFF while
  * the vCPU could still run. No result is written: CPU_OFF does not return,
- * and a later CPU_ON starts the vCPU afresh at its new entry point.
+ * and a later CPU_ON starts the vCPU afresh at its new entry point. If KVM
+ * cannot be told, the vCPU stays ON.
  */
-static enum psci_outcome psci_cpu_off(const struct psci_req *req)
+enum psci_outcome psci_cpu_off(const struct psci_req *req)
 {
 	struct psci *p = req->p;
 
-	if (p->host->ops->set_mp_state(p->host->host, req->vcpu, FW_MP_STOPPED))
+	if (psci_set_mp_state(p, req->vcpu, FW_MP_STOPPED))
 		return PSCI_FAILED;
 
 	psci_lock(p);
@@ -175,12 +246,23 @@ static enum psci_outcome psci_cpu_off(const struct psci_req *req)
 }
 
 /*
+ * CPU_FREEZE puts the core in a low-power state that keeps no context and
+ * that only CPU_ON ends, which for a vCPU is exactly what CPU_OFF does. It
+ * never needs to be refused: there is nothing to coordinate with.
+ */
+static enum psci_outcome psci_cpu_freeze(const struct psci_req *req)
+{
+	return psci_cpu_off(req);
+}
+
+/* ---- CPU_ON ---- */
+
+/*
  * The one decision of CPU_ON that races: only an OFF target accepts, so of
  * several concurrent callers exactly one sees OFF and posts its boot request.
  */
 static int64_t psci_post_cpu_on(struct psci *p, unsigned int target,
-				uint64_t entry, uint64_t context_id,
-				bool big_endian)
+				const struct psci_entry *e)
 {
 	struct psci_cpu *cpu = &p->cpu[target];
 	int64_t ret;
@@ -188,16 +270,20 @@ static int64_t psci_post_cpu_on(struct psci *p, unsigned int target,
 	psci_lock(p);
 	switch (cpu->state) {
 	case PSCI_CPU_STATE_ON:
+	case PSCI_CPU_STATE_SUSPENDED:
 		ret = PSCI_RET_ALREADY_ON;
 		break;
 	case PSCI_CPU_STATE_ON_PENDING:
 		ret = PSCI_RET_ON_PENDING;
 		break;
+	case PSCI_CPU_STATE_DISABLED:
+		ret = PSCI_RET_DENIED;
+		break;
 	case PSCI_CPU_STATE_OFF:
 	default:
-		cpu->entry = entry;
-		cpu->context_id = context_id;
-		cpu->big_endian = big_endian;
+		cpu->entry = e->pc;
+		cpu->context_id = e->context_id;
+		cpu->big_endian = e->big_endian;
 		cpu->state = PSCI_CPU_STATE_ON_PENDING;
 		ret = PSCI_RET_SUCCESS;
 		break;
@@ -206,8 +292,7 @@ static int64_t psci_post_cpu_on(struct psci *p, unsigned int target,
 	return ret;
 }
 
-/* Index of the vCPU named by a CPU_ON target, or -1. */
-static int psci_target_of(struct psci *p, uint64_t mpidr)
+int psci_target_of(struct psci *p, uint64_t mpidr)
 {
 	int target;
 
@@ -226,7 +311,9 @@ static int psci_target_of(struct psci *p, uint64_t mpidr)
 static enum psci_outcome psci_cpu_on(const struct psci_req *req)
 {
 	struct psci *p = req->p;
-	uint64_t mpidr, entry, context_id, sctlr;
+	struct psci_entry e;
+	uint64_t mpidr;
+	bool in_ram;
 	int64_t ret;
 	int target;
 
@@ -236,23 +323,18 @@ static enum psci_outcome psci_cpu_on(const struct psci_req *req)
 	if (target < 0)
 		return psci_reply(req, PSCI_RET_INVALID_PARAMETERS);
 
-	if (psci_arg(req, 2, &entry))
+	if (psci_read_entry(req, 2, &e, &in_ram))
 		return PSCI_FAILED;
-	if (!fw_addr_in_ram(p->host, entry))
+	if (!in_ram)
 		return psci_reply(req, PSCI_RET_INVALID_ADDRESS);
 
-	if (psci_arg(req, 3, &context_id))
-		return PSCI_FAILED;
-	/* The target inherits the caller's data endianness. */
-	if (psci_reg_read(p, req->vcpu, FW_REG_SCTLR_EL1, &sctlr))
-		return PSCI_FAILED;
-
-	ret = psci_post_cpu_on(p, (unsigned int)target, entry, context_id,
-			       sctlr & FW_SCTLR_EE);
+	ret = psci_post_cpu_on(p, (unsigned int)target, &e);
 	if (ret == PSCI_RET_SUCCESS)
 		p->host->ops->kick(p->host->host, (unsigned int)target);
 	return psci_reply(req, ret);
 }
+
+/* ---- AFFINITY_INFO, NODE_HW_STATE ---- */
 
 /*
  * MPIDR bits compared at a given lowest affinity level: the fields below
@@ -267,44 +349,113 @@ static uint64_t psci_affinity_mask(unsigned int level)
 	return FW_MPIDR_AFF_MASK & ~ignored[level];
 }
 
-/* Aggregate state of the vCPUs whose MPIDR matches affinity under mask. */
-static int64_t psci_affinity_state(struct psci *p, uint64_t affinity,
-				   uint64_t mask)
+/* What one vCPU contributes to an answer (an AFFINITY_INFO or HW state). */
+typedef unsigned int (*psci_classify)(const struct psci_cpu *cpu);
+
+/*
+ * The set (bit 1 << class) of the classes of the vCPUs whose affinity
+ * matches at the given level; 0 when none does.
+ */
+static unsigned int psci_classes_at(struct psci *p, uint64_t affinity,
+				    unsigned int level, psci_classify classify)
 {
-	bool found = false, on = false, pending = false;
-	unsigned int i;
+	uint64_t mask = psci_affinity_mask(level);
+	unsigned int i, classes = 0;
 
 	psci_lock(p);
 	for (i = 0; i < p->nr_cpus; i++) {
-		if ((p->cpu[i].mpidr & mask) != (affinity & mask))
-			continue;
-		found = true;
-		on |= p->cpu[i].state == PSCI_CPU_STATE_ON;
-		pending |= p->cpu[i].state == PSCI_CPU_STATE_ON_PENDING;
+		if ((p->cpu[i].mpidr & mask) == (affinity & mask))
+			classes |= 1U << classify(&p->cpu[i]);
 	}
 	psci_unlock(p);
+	return classes;
+}
 
-	if (!found)
-		return PSCI_RET_INVALID_PARAMETERS;
-	if (on)
+/* A suspended core is still on as far as the OS is concerned. */
+static unsigned int psci_affinity_class(const struct psci_cpu *cpu)
+{
+	switch (cpu->state) {
+	case PSCI_CPU_STATE_ON:
+	case PSCI_CPU_STATE_SUSPENDED:
 		return PSCI_AFF_ON;
-	if (pending)
+	case PSCI_CPU_STATE_ON_PENDING:
 		return PSCI_AFF_ON_PENDING;
-	return PSCI_AFF_OFF;
+	case PSCI_CPU_STATE_OFF:
+	case PSCI_CPU_STATE_DISABLED:
+	default:
+		return PSCI_AFF_OFF;
+	}
 }
 
 static enum psci_outcome psci_affinity_info(const struct psci_req *req)
 {
 	uint64_t affinity, level;
+	unsigned int classes;
 
 	if (psci_arg(req, 1, &affinity) || psci_arg(req, 2, &level))
 		return PSCI_FAILED;
 	if (level > PSCI_MAX_AFFINITY_LEVEL || (affinity & ~FW_MPIDR_AFF_MASK))
 		return psci_reply(req, PSCI_RET_INVALID_PARAMETERS);
 
-	return psci_reply(req, psci_affinity_state(req->p, affinity,
-				psci_affinity_mask((unsigned int)level)));
+	classes = psci_classes_at(req->p, affinity, (unsigned int)level,
+				  psci_affinity_class);
+	if (!classes)
+		return psci_reply(req, PSCI_RET_INVALID_PARAMETERS);
+	if (classes & (1U << PSCI_AFF_ON))
+		return psci_reply(req, PSCI_AFF_ON);
+	if (classes & (1U << PSCI_AFF_ON_PENDING))
+		return psci_reply(req, PSCI_AFF_ON_PENDING);
+	return psci_reply(req, PSCI_AFF_OFF);
 }
+
+/*
+ * The "hardware" state: a core that has accepted CPU_ON is powered, one in
+ * standby keeps its context, every other suspended or off core is down.
+ */
+static unsigned int psci_hw_class(const struct psci_cpu *cpu)
+{
+	switch (cpu->state) {
+	case PSCI_CPU_STATE_ON:
+	case PSCI_CPU_STATE_ON_PENDING:
+		return PSCI_HW_ON;
+	case PSCI_CPU_STATE_SUSPENDED:
+		return cpu->suspend_kind == PSCI_SUSPENDED_STANDBY ?
+		       PSCI_HW_STANDBY : PSCI_HW_OFF;
+	case PSCI_CPU_STATE_OFF:
+	case PSCI_CPU_STATE_DISABLED:
+	default:
+		return PSCI_HW_OFF;
+	}
+}
+
+/* A node is on if any core in it is, in standby if any core is, else off. */
+static enum psci_outcome psci_node_hw_state(const struct psci_req *req)
+{
+	struct psci *p = req->p;
+	unsigned int classes;
+	uint64_t mpidr;
+	uint32_t level;
+	int target;
+
+	if (psci_arg(req, 1, &mpidr))
+		return PSCI_FAILED;
+	target = psci_target_of(p, mpidr);
+	if (target < 0)
+		return psci_reply(req, PSCI_RET_INVALID_PARAMETERS);
+	if (psci_arg32(req, 2, &level))
+		return PSCI_FAILED;
+	if (level > PSCI_MAX_AFFINITY_LEVEL)
+		return psci_reply(req, PSCI_RET_INVALID_PARAMETERS);
+
+	classes = psci_classes_at(p, mpidr, level, psci_hw_class);
+	if (classes & (1U << PSCI_HW_ON))
+		return psci_reply(req, PSCI_HW_ON);
+	if (classes & (1U << PSCI_HW_STANDBY))
+		return psci_reply(req, PSCI_HW_STANDBY);
+	return psci_reply(req, PSCI_HW_OFF);
+}
+
+/* ---- dispatch ---- */
 
 /* SMC64/HVC64 calls exist only for callers in AArch64 state. */
 static int psci_caller_is_aarch32(const struct psci_req *req, bool *aarch32)
@@ -343,19 +494,20 @@ enum psci_outcome psci_call(struct psci *p, unsigned int vcpu, uint32_t fid)
 	return handler(&req);
 }
 
+/* ---- the vCPU's own thread ---- */
+
 /*
- * Warm boot of a vCPU whose CPU_ON was accepted: reset values everywhere
- * (EL1h, DAIF masked, MMU off), then the entry point and context_id, then
- * let KVM run it.
+ * Reset values everywhere (EL1h, DAIF masked, MMU off), then the entry
+ * point and context_id, then let KVM run it.
  */
-static int psci_warm_boot(struct psci *p, unsigned int vcpu,
-			  const struct psci_cpu *boot)
+int psci_warm_boot(struct psci *p, unsigned int vcpu,
+		   const struct psci_cpu *boot, bool keep_timer)
 {
 	const struct fw_host *h = p->host;
 	uint64_t sctlr;
 	int err;
 
-	err = h->ops->reset(h->host, vcpu);
+	err = h->ops->reset(h->host, vcpu, keep_timer);
 	if (!err)
 		err = psci_reg_write(p, vcpu, FW_REG_PC, boot->entry);
 	if (!err)
@@ -367,14 +519,18 @@ static int psci_warm_boot(struct psci *p, unsigned int vcpu,
 					     sctlr | FW_SCTLR_EE);
 	}
 	if (!err)
-		err = h->ops->set_mp_state(h->host, vcpu, FW_MP_RUNNABLE);
+		err = psci_set_mp_state(p, vcpu, FW_MP_RUNNABLE);
 	return err;
 }
 
 /*
- * On failure the vCPU stays ON_PENDING (AFFINITY_INFO keeps answering
- * ON_PENDING, further CPU_ONs ON_PENDING) and a later call retries the whole
- * warm boot from the reset; the VMM normally treats the error as fatal.
+ * A vCPU in CPU_SUSPEND enters KVM_RUN: KVM itself waits there for a wake-up
+ * event. A system-suspended one is woken by the VMM, not by an interrupt.
+ *
+ * On a failed warm boot the vCPU stays ON_PENDING (AFFINITY_INFO keeps
+ * answering ON_PENDING, further CPU_ONs ON_PENDING) and a later call
+ * retries the whole warm boot from the reset; the VMM normally treats the
+ * error as fatal.
  */
 int psci_vcpu_prepare(struct psci *p, unsigned int vcpu)
 {
@@ -389,20 +545,30 @@ int psci_vcpu_prepare(struct psci *p, unsigned int vcpu)
 	boot = p->cpu[vcpu];
 	psci_unlock(p);
 
-	if (boot.state == PSCI_CPU_STATE_ON)
+	switch (boot.state) {
+	case PSCI_CPU_STATE_ON:
 		return 1;
-	if (boot.state == PSCI_CPU_STATE_OFF)
+	case PSCI_CPU_STATE_SUSPENDED:
+		return boot.suspend_kind != PSCI_SUSPENDED_SYSTEM;
+	case PSCI_CPU_STATE_ON_PENDING:
+		break;
+	case PSCI_CPU_STATE_OFF:
+	case PSCI_CPU_STATE_DISABLED:
+	default:
 		return 0;
+	}
 
-	err = psci_warm_boot(p, vcpu, &boot);
+	err = psci_warm_boot(p, vcpu, &boot, false);
 	if (err)
-		return err < 0 ? err : -EIO;
+		return psci_errno(err);
 
 	psci_lock(p);
 	p->cpu[vcpu].state = PSCI_CPU_STATE_ON;
 	psci_unlock(p);
 	return 1;
 }
+
+/* ---- state for the VMM ---- */
 
 enum psci_cpu_state psci_cpu_state(struct psci *p, unsigned int vcpu)
 {
@@ -417,17 +583,88 @@ enum psci_cpu_state psci_cpu_state(struct psci *p, unsigned int vcpu)
 	return state;
 }
 
-int psci_init(struct psci *p, const struct fw_host *host, unsigned int nr_cpus,
-	      const uint64_t *mpidrs, unsigned int boot_cpu)
+const char *psci_cpu_state_name(enum psci_cpu_state state)
+{
+	switch (state) {
+	case PSCI_CPU_STATE_OFF:
+		return "off";
+	case PSCI_CPU_STATE_ON_PENDING:
+		return "pending";
+	case PSCI_CPU_STATE_ON:
+		return "on";
+	case PSCI_CPU_STATE_SUSPENDED:
+		return "suspended";
+	case PSCI_CPU_STATE_DISABLED:
+		return "disabled";
+	}
+	return "unknown";
+}
+
+/*
+ * Only an off vCPU can change: one that runs, is starting or is suspended
+ * has guest state that disabling would lose. Enabling a vCPU that is not
+ * disabled is -EALREADY whatever it is doing.
+ */
+int psci_cpu_set_enabled(struct psci *p, unsigned int vcpu, bool enabled)
+{
+	struct psci_cpu *cpu;
+	int ret = 0;
+
+	if (vcpu >= p->nr_cpus)
+		return -EINVAL;
+
+	cpu = &p->cpu[vcpu];
+	psci_lock(p);
+	switch (cpu->state) {
+	case PSCI_CPU_STATE_DISABLED:
+		if (enabled)
+			cpu->state = PSCI_CPU_STATE_OFF;
+		else
+			ret = -EALREADY;
+		break;
+	case PSCI_CPU_STATE_OFF:
+		if (enabled)
+			ret = -EALREADY;
+		else
+			cpu->state = PSCI_CPU_STATE_DISABLED;
+		break;
+	default:
+		ret = enabled ? -EALREADY : -EBUSY;
+		break;
+	}
+	psci_unlock(p);
+	return ret;
+}
+
+/* ---- life cycle ---- */
+
+static bool psci_host_usable(const struct fw_host *host)
+{
+	const struct fw_vcpu_ops *ops = host ? host->ops : NULL;
+
+	return ops && ops->reg_read && ops->reg_write && ops->set_mp_state &&
+	       ops->reset && ops->kick && ops->vcpu_by_mpidr && ops->clock_us;
+}
+
+static bool psci_config_valid(const struct psci_config *cfg)
+{
+	return cfg && cfg->mpidrs && cfg->nr_cpus >= 1 &&
+	       cfg->nr_enabled <= cfg->nr_cpus &&
+	       cfg->boot_cpu < cfg->nr_enabled &&
+	       (cfg->pstate_format == PSCI_PSTATE_FORMAT_EXTENDED ||
+		cfg->pstate_format == PSCI_PSTATE_FORMAT_ORIGINAL);
+}
+
+int psci_init(struct psci *p, const struct fw_host *host,
+	      const struct psci_config *cfg)
 {
 	unsigned int i;
 	int err;
 
-	if (!p || !host || !host->ops || !mpidrs || !nr_cpus ||
-	    boot_cpu >= nr_cpus)
+	if (!p || !psci_host_usable(host) || !psci_config_valid(cfg))
 		return -EINVAL;
 
-	p->cpu = calloc(nr_cpus, sizeof(*p->cpu));
+	p->cpu = calloc(cfg->nr_cpus, sizeof(*p->cpu));
 	if (!p->cpu)
 		return -ENOMEM;
 
@@ -439,14 +676,41 @@ int psci_init(struct psci *p, const struct fw_host *host, unsigned int nr_cpus,
 	}
 
 	p->host = host;
-	p->nr_cpus = nr_cpus;
-	for (i = 0; i < nr_cpus; i++) {
+	p->nr_cpus = cfg->nr_cpus;
+	p->boot_cpu = cfg->boot_cpu;
+	p->pstate_format = cfg->pstate_format;
+	for (i = 0; i < cfg->nr_cpus; i++) {
 		/* MPIDR_EL1 also has RES1 and MT/U bits; only affinity matters. */
-		p->cpu[i].mpidr = mpidrs[i] & FW_MPIDR_AFF_MASK;
-		p->cpu[i].state = i == boot_cpu ? PSCI_CPU_STATE_ON
-						: PSCI_CPU_STATE_OFF;
+		p->cpu[i].mpidr = cfg->mpidrs[i] & FW_MPIDR_AFF_MASK;
+		p->cpu[i].state = i < cfg->nr_enabled ? PSCI_CPU_STATE_OFF
+						      : PSCI_CPU_STATE_DISABLED;
 	}
+	psci_reset(p);
 	return 0;
+}
+
+/*
+ * Which vCPUs are enabled survives a reset (it is the machine's
+ * configuration, not guest state), except that the boot vCPU is always
+ * enabled again: a machine must have a CPU to boot on.
+ */
+void psci_reset(struct psci *p)
+{
+	struct psci_cpu *cpu;
+	unsigned int i;
+
+	psci_lock(p);
+	for (i = 0; i < p->nr_cpus; i++) {
+		cpu = &p->cpu[i];
+		*cpu = (struct psci_cpu){
+			.mpidr = cpu->mpidr,
+			.state = cpu->state == PSCI_CPU_STATE_DISABLED ?
+				 PSCI_CPU_STATE_DISABLED : PSCI_CPU_STATE_OFF,
+		};
+	}
+	p->cpu[p->boot_cpu].state = PSCI_CPU_STATE_ON;
+	p->suspend_mode = PSCI_MODE_PLATFORM_COORDINATED;
+	psci_unlock(p);
 }
 
 void psci_destroy(struct psci *p)

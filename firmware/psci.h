@@ -67,55 +67,150 @@ enum psci_affinity_state {
 
 #define PSCI_MIGRATE_INFO_TYPE_NOT_PRESENT 2   /* no Trusted OS to migrate */
 
+/* NODE_HW_STATE answers. */
+enum psci_hw_state {
+	PSCI_HW_ON      = 0,
+	PSCI_HW_OFF     = 1,
+	PSCI_HW_STANDBY = 2,
+};
+
+/* PSCI_FEATURES(CPU_SUSPEND) flags. */
+#define PSCI_FEATURE_SUSPEND_OSI       (1U << 0)   /* OS-initiated mode supported */
+#define PSCI_FEATURE_SUSPEND_EXTENDED  (1U << 1)   /* extended power_state format */
+
+#define PSCI_RESET2_VENDOR   (1U << 31)
+#define PSCI_RESET2_WARM     0U
+
+/*
+ * The power states hvmm offers to CPU_SUSPEND (and lists as idle states in
+ * the device tree), in the format chosen at start-up.
+ *   original format: StateID 15:0, type bit 16 (1 = power-down), level 25:24
+ *   extended format: StateID 27:0, type bit 30
+ */
+enum psci_pstate_format {
+	PSCI_PSTATE_FORMAT_EXTENDED,   /* the default */
+	PSCI_PSTATE_FORMAT_ORIGINAL,
+};
+
+enum psci_suspend_state {
+	PSCI_SUSPEND_STANDBY,      /* core retention: returns after a wake-up event */
+	PSCI_SUSPEND_POWERDOWN,    /* core power-down: resumes at the entry point */
+	PSCI_SUSPEND_STATE_COUNT
+};
+
+#define PSCI_PSTATE_ORIGINAL_STANDBY    0x00000001U   /* StateID 1, standby, level 0 */
+#define PSCI_PSTATE_ORIGINAL_POWERDOWN  0x00010002U   /* StateID 2, power-down, level 0 */
+#define PSCI_PSTATE_EXTENDED_STANDBY    0x00000001U   /* StateID 1, standby */
+#define PSCI_PSTATE_EXTENDED_POWERDOWN  0x40000002U   /* StateID 2, power-down */
+
+enum psci_suspend_mode {
+	PSCI_MODE_PLATFORM_COORDINATED = 0,
+	PSCI_MODE_OS_INITIATED         = 1,
+};
+
 /* Power state of one vCPU as the firmware sees it. */
 enum psci_cpu_state {
 	PSCI_CPU_STATE_OFF,
 	PSCI_CPU_STATE_ON_PENDING,   /* CPU_ON accepted, target not yet running */
 	PSCI_CPU_STATE_ON,
+	PSCI_CPU_STATE_SUSPENDED,    /* in CPU_SUSPEND, CPU_DEFAULT_SUSPEND or SYSTEM_SUSPEND */
+	PSCI_CPU_STATE_DISABLED,     /* present but not enabled: CPU_ON answers DENIED */
+};
+
+enum psci_suspend_kind {
+	PSCI_SUSPENDED_STANDBY,      /* x0 already holds SUCCESS; wake = return */
+	PSCI_SUSPENDED_POWERDOWN,    /* wake = warm reset at entry with context_id */
+	PSCI_SUSPENDED_SYSTEM,       /* SYSTEM_SUSPEND: like power-down, woken by the VMM */
+};
+
+struct psci_cpu_stats {
+	uint64_t count[PSCI_SUSPEND_STATE_COUNT];
+	uint64_t residency_us[PSCI_SUSPEND_STATE_COUNT];
 };
 
 struct psci_cpu {
 	enum psci_cpu_state state;
-	uint64_t entry;        /* CPU_ON: where the target starts */
-	uint64_t context_id;   /* CPU_ON: the target's x0 */
-	bool big_endian;       /* CPU_ON: the caller ran big-endian */
+	enum psci_suspend_kind suspend_kind;   /* valid while SUSPENDED */
+	uint64_t suspend_start_us;
+	uint64_t entry;        /* CPU_ON / power-down suspend: where it resumes */
+	uint64_t context_id;   /* ... and its x0 */
+	bool big_endian;       /* ... and the caller of that call ran big-endian */
 	uint64_t mpidr;
+	struct psci_cpu_stats stats;
 };
 
 struct psci {
-	pthread_mutex_t lock;   /* guards every psci_cpu */
+	pthread_mutex_t lock;   /* guards everything below */
 	const struct fw_host *host;
 	unsigned int nr_cpus;
+	unsigned int boot_cpu;
 	struct psci_cpu *cpu;
+	enum psci_pstate_format pstate_format;
+	enum psci_suspend_mode suspend_mode;
 };
 
 enum psci_outcome {
-	PSCI_DONE,          /* results written to the caller */
+	PSCI_DONE,            /* results written to the caller (or it is now off/suspended) */
 	PSCI_SYSTEM_OFF,
-	PSCI_SYSTEM_RESET,
-	PSCI_FAILED,        /* a vCPU operation failed */
+	PSCI_SYSTEM_RESET,    /* SYSTEM_RESET, or SYSTEM_RESET2 with a warm reset */
+	PSCI_SYSTEM_SUSPEND,  /* the caller is suspended; the VMM wakes it (psci_vcpu_wakeup) */
+	PSCI_FAILED,          /* a vCPU operation failed */
 };
 
-/*
- * boot_cpu starts ON, every other vCPU OFF. MPIDRs are read from the host
- * (host->ops->reg_read is not used here: the caller supplies them, since
- * reading needs each vCPU's own thread).
- */
-int psci_init(struct psci *p, const struct fw_host *host, unsigned int nr_cpus,
-	      const uint64_t *mpidrs, unsigned int boot_cpu);
+struct psci_config {
+	unsigned int nr_cpus;
+	const uint64_t *mpidrs;        /* nr_cpus MPIDRs (affinity bits are kept) */
+	unsigned int boot_cpu;         /* starts ON */
+	unsigned int nr_enabled;       /* vCPUs nr_enabled.. start DISABLED (hot-add) */
+	enum psci_pstate_format pstate_format;
+};
+
+/* -EINVAL unless nr_cpus >= 1, boot_cpu < nr_enabled <= nr_cpus, mpidrs is
+ * set, the format is known and host has every operation (clock_us too). */
+int psci_init(struct psci *p, const struct fw_host *host, const struct psci_config *cfg);
 void psci_destroy(struct psci *p);
+
+/* Back to the cold-boot state (for a guest reset): boot CPU ON (enabled
+ * again if it was disabled), the others OFF, DISABLED ones stay DISABLED,
+ * statistics and suspend mode cleared. Call with every vCPU stopped. */
+void psci_reset(struct psci *p);
 
 /* Serve PSCI function ID fid called by vcpu. */
 enum psci_outcome psci_call(struct psci *p, unsigned int vcpu, uint32_t fid);
 
 /*
- * Run on vcpu's own thread before each entry to the guest: completes a posted
+ * Run on vcpu's own thread before each entry to the guest. Completes a posted
  * CPU_ON (warm reset, entry point, context_id, endianness, RUNNABLE).
- * Returns 1 if the vCPU should run, 0 if it is off and should wait for a kick,
- * a negative errno if a vCPU operation failed.
+ * Returns 1 if the vCPU should enter KVM_RUN (on, or in a CPU_SUSPEND state
+ * KVM waits in), 0 if it has nothing to run (off, disabled, or system
+ * suspended) and should wait for a kick, a negative errno on failure.
  */
 int psci_vcpu_prepare(struct psci *p, unsigned int vcpu);
 
+/*
+ * On vcpu's own thread, when KVM reports a wake-up (KVM_SYSTEM_EVENT_WAKEUP)
+ * or the VMM ends a SYSTEM_SUSPEND: leave the suspend state. Standby: MP
+ * state RUNNABLE (x0 was set to SUCCESS on entry). Power-down and system
+ * suspend: warm reset, PC = entry, x0 = context_id, RUNNABLE. Updates the
+ * statistics. Returns 0, or a negative errno (the vCPU then stays suspended
+ * and a later call retries). A vCPU that is ON (a wake-up that was not a
+ * PSCI one) is only made RUNNABLE; one that is off, starting or disabled is
+ * left alone.
+ */
+int psci_vcpu_wakeup(struct psci *p, unsigned int vcpu);
+
+/* Hot-add: enable (DISABLED -> OFF) or disable (OFF -> DISABLED) a vCPU.
+ * 0, -EINVAL (no such vCPU), -EALREADY (already so; enabling any vCPU that
+ * is not DISABLED), -EBUSY (disabling one that is not off). Any thread. */
+int psci_cpu_set_enabled(struct psci *p, unsigned int vcpu, bool enabled);
+
 enum psci_cpu_state psci_cpu_state(struct psci *p, unsigned int vcpu);
+const char *psci_cpu_state_name(enum psci_cpu_state state);   /* "on", "off", ... */
+/* A copy of vcpu's statistics; -EINVAL for no such vCPU. */
+int psci_cpu_stats(struct psci *p, unsigned int vcpu, struct psci_cpu_stats *out);
+
+/* The power_state value a guest passes for state s in the active format
+ * (for the device tree's arm,psci-suspend-param). */
+uint32_t psci_suspend_param(const struct psci *p, enum psci_suspend_state s);
 
 #endif

@@ -75,8 +75,7 @@ const char *smccc_function_name(uint32_t fid)
 }
 
 int firmware_init(struct firmware *fw, const struct fw_host *host,
-		  unsigned int nr_vcpus, const uint64_t *mpidrs,
-		  unsigned int boot_vcpu)
+		  const struct psci_config *psci)
 {
 	unsigned int r, i;
 
@@ -90,7 +89,12 @@ int firmware_init(struct firmware *fw, const struct fw_host *host,
 	atomic_init(&fw->stats.unclaimed, 0);
 
 	/* PSCI points at our copy, which lives as long as fw. */
-	return psci_init(&fw->psci, &fw->host, nr_vcpus, mpidrs, boot_vcpu);
+	return psci_init(&fw->psci, &fw->host, psci);
+}
+
+void firmware_reset(struct firmware *fw)
+{
+	psci_reset(&fw->psci);
 }
 
 void firmware_destroy(struct firmware *fw)
@@ -109,6 +113,8 @@ static enum fw_outcome fw_outcome_of_psci(enum psci_outcome out)
 		return FW_SYSTEM_OFF;
 	case PSCI_SYSTEM_RESET:
 		return FW_SYSTEM_RESET;
+	case PSCI_SYSTEM_SUSPEND:
+		return FW_SYSTEM_SUSPEND;
 	case PSCI_FAILED:
 	default:
 		return FW_FAILED;

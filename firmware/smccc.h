@@ -40,6 +40,7 @@ enum fw_outcome {
 	FW_CONTINUE,      /* results are in the caller's registers; run on */
 	FW_SYSTEM_OFF,    /* the guest asked to power the machine off */
 	FW_SYSTEM_RESET,  /* the guest asked for a reset */
+	FW_SYSTEM_SUSPEND, /* the caller suspended the system; the VMM wakes it */
 	FW_FAILED,        /* a vCPU operation failed; see the log */
 };
 
@@ -55,13 +56,14 @@ struct firmware {
 };
 
 /*
- * Copies *host (PSCI keeps a pointer to fw->host). mpidrs[i] is vCPU i's
- * MPIDR_EL1; boot_vcpu starts ON, every other vCPU OFF. 0 or a negative errno.
+ * Copies *host (PSCI keeps a pointer to fw->host); *psci describes the vCPUs
+ * (see struct psci_config). 0 or a negative errno (-EINVAL for a bad
+ * configuration or a host missing an operation).
  */
-int firmware_init(struct firmware *fw, const struct fw_host *host,
-		  unsigned int nr_vcpus, const uint64_t *mpidrs,
-		  unsigned int boot_vcpu);
+int firmware_init(struct firmware *fw, const struct fw_host *host, const struct psci_config *psci);
 void firmware_destroy(struct firmware *fw);
+/* Back to the cold-boot state for a guest reset; call counts are kept. */
+void firmware_reset(struct firmware *fw);
 
 /* Serve the call the guest made on vcpu (function ID fid, from w0). */
 enum fw_outcome firmware_call(struct firmware *fw, unsigned int vcpu, uint32_t fid);

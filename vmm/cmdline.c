@@ -6,13 +6,14 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "control.h"
 
 #define CMDLINE_MAX_CPUS 4096
 
 enum opt_id {
 	OPT_KERNEL, OPT_INITRD, OPT_PARAMS, OPT_CPUS, OPT_MEM, OPT_NAME, OPT_CONSOLE,
 	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_NETWORK, OPT_DUMP_DTB, OPT_STATS,
-	OPT_IN_KERNEL_PSCI, OPT_HELP,
+	OPT_IN_KERNEL_PSCI, OPT_HELP, OPT_MAX_CPUS, OPT_REBOOT, OPT_SUSPEND_FORMAT, OPT_IDLE_STATES,
 };
 
 struct opt {
@@ -28,6 +29,7 @@ static const struct opt run_opts[] = {
 	{ OPT_INITRD,  'i', "initrd", true,  "FILE  initial ramdisk" },
 	{ OPT_PARAMS,  'p', "params", true,  "STR   kernel command line" },
 	{ OPT_CPUS,    'c', "cpus",   true,  "N     number of vCPUs (default: host CPUs)" },
+	{ OPT_MAX_CPUS, 0,  "max-cpus", true, "M    create M vCPUs, those past --cpus disabled (hot-add)" },
 	{ OPT_MEM,     'm', "mem",    true,  "MiB   guest RAM (default 256; M and G suffixes)" },
 	{ OPT_NAME,     0,  "name",   true,  "NAME  name of the VM" },
 	{ OPT_CONSOLE,  0,  "console", true, "serial  console device (only serial)" },
@@ -37,6 +39,9 @@ static const struct opt run_opts[] = {
 	{ OPT_DUMP_DTB, 0,  "dump-dtb", true, "FILE  write the generated device tree to FILE" },
 	{ OPT_STATS,    0,  "stats",  false, "      print hypercall counts at exit" },
 	{ OPT_IN_KERNEL_PSCI, 0, "in-kernel-psci", false, "   let KVM serve PSCI instead of hvmm" },
+	{ OPT_REBOOT,   0,  "reboot", true,  "reset|exit  guest reset: restart it (default) or exit 3" },
+	{ OPT_SUSPEND_FORMAT, 0, "psci-suspend-format", true, "extended|original  CPU_SUSPEND power_state format" },
+	{ OPT_IDLE_STATES, 0, "idle-states", true, "all|standby|powerdown|none  idle states in the device tree" },
 	{ OPT_HELP,    'h', "help",   false, "      this text" },
 };
 
@@ -122,9 +127,43 @@ static int apply(const struct opt *o, const char *val, struct vm_config *cfg, ch
 	case OPT_INITRD: cfg->initrd = val; break;
 	case OPT_PARAMS: cfg->params = val; break;
 	case OPT_NAME:
-		if (!*val || strchr(val, '/') || strlen(val) > 64)
-			return fail(err, errlen, "--name '%s': use 1-64 characters and no '/'", val);
+		if (!control_name_valid(val))
+			return fail(err, errlen, "--name '%s': use 1-%d letters, digits, '.', '_' or '-', not starting with '.'",
+				    val, CONTROL_NAME_MAX);
 		cfg->name = val;
+		break;
+	case OPT_MAX_CPUS:
+		if (parse_cpus(val, &cfg->max_cpus))
+			return fail(err, errlen, "--max-cpus '%s': expected a whole number from 1 to %d", val,
+				    CMDLINE_MAX_CPUS);
+		break;
+	case OPT_REBOOT:
+		if (!strcmp(val, "exit"))
+			cfg->reboot_exit = true;
+		else if (!strcmp(val, "reset"))
+			cfg->reboot_exit = false;
+		else
+			return fail(err, errlen, "--reboot '%s': expected reset or exit", val);
+		break;
+	case OPT_IDLE_STATES:
+		if (!strcmp(val, "all"))
+			cfg->idle_states = IDLE_STATES_ALL;
+		else if (!strcmp(val, "standby"))
+			cfg->idle_states = IDLE_STATES_STANDBY;
+		else if (!strcmp(val, "powerdown"))
+			cfg->idle_states = IDLE_STATES_POWERDOWN;
+		else if (!strcmp(val, "none"))
+			cfg->idle_states = IDLE_STATES_NONE;
+		else
+			return fail(err, errlen, "--idle-states '%s': expected all, standby, powerdown or none", val);
+		break;
+	case OPT_SUSPEND_FORMAT:
+		if (!strcmp(val, "original"))
+			cfg->suspend_format_original = true;
+		else if (!strcmp(val, "extended"))
+			cfg->suspend_format_original = false;
+		else
+			return fail(err, errlen, "--psci-suspend-format '%s': expected extended or original", val);
 		break;
 	case OPT_DUMP_DTB: cfg->dump_dtb = val; break;
 	case OPT_CPUS:
@@ -220,6 +259,8 @@ int cmdline_parse_run(int argc, char *const argv[], struct vm_config *cfg, char 
 	}
 	if (!cfg->help && !cfg->kernel)
 		return fail(err, errlen, "no kernel given: use -k FILE (see 'hvmm run --help')");
+	if (cfg->max_cpus && cfg->cpus > cfg->max_cpus)
+		return fail(err, errlen, "--cpus %u is more than --max-cpus %u", cfg->cpus, cfg->max_cpus);
 	return 0;
 }
 

@@ -13,6 +13,14 @@
 #define CMDLINE_DEFAULT_MEM_MIB 256ULL
 #define CMDLINE_MAX_MEM_MIB     (1ULL << 20)   /* 1 TiB: beyond any IPA we ask for */
 
+/* Which PSCI idle states the device tree offers the guest's cpuidle. */
+enum idle_states {
+	IDLE_STATES_ALL = 0,       /* the default */
+	IDLE_STATES_STANDBY,
+	IDLE_STATES_POWERDOWN,
+	IDLE_STATES_NONE,
+};
+
 struct vm_config {
 	const char *kernel;
 	const char *initrd;
@@ -20,6 +28,10 @@ struct vm_config {
 	const char *name;
 	const char *dump_dtb;
 	unsigned int cpus;         /* 0: not given, use the default */
+	unsigned int max_cpus;     /* 0: not given, same as cpus */
+	bool reboot_exit;          /* --reboot=exit: a guest reset ends hvmm (status 3) */
+	bool suspend_format_original;
+	enum idle_states idle_states;
 	uint64_t mem_mib;
 	enum log_level loglevel;
 	bool nodefaults;
@@ -33,6 +45,7 @@ struct vm_config {
 int cmdline_parse_run(int argc, char *const argv[], struct vm_config *cfg, char *err, size_t errlen);
 
 void cmdline_print_run_usage(FILE *out);
+
 
 /* Parse a size in MiB: "256", "256M", "1G". */
 int cmdline_parse_mib(const char *s, uint64_t *mib);

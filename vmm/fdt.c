@@ -34,6 +34,41 @@ static int add_memory(void *fdt, const struct fdt_params *p)
 	return setprop_reg(fdt, node, p->ram_base, p->ram_size);
 }
 
+static int add_idle_states(void *fdt, int cpus, const struct fdt_params *p)
+{
+	int states = fdt_add_subnode(fdt, cpus, "idle-states");
+
+	TRY(states);
+	TRY(fdt_setprop_string(fdt, states, "entry-method", "psci"));
+	for (unsigned int i = p->nr_idle_states; i-- > 0;) {
+		const struct fdt_idle_state *st = &p->idle_states[i];
+		int node = fdt_add_subnode(fdt, states, st->name);
+
+		TRY(node);
+		TRY(fdt_setprop_string(fdt, node, "compatible", "arm,idle-state"));
+		TRY(fdt_setprop_u32(fdt, node, "arm,psci-suspend-param", st->psci_suspend_param));
+		TRY(fdt_setprop_u32(fdt, node, "entry-latency-us", st->entry_latency_us));
+		TRY(fdt_setprop_u32(fdt, node, "exit-latency-us", st->exit_latency_us));
+		TRY(fdt_setprop_u32(fdt, node, "min-residency-us", st->min_residency_us));
+		if (st->local_timer_stop)
+			TRY(fdt_setprop(fdt, node, "local-timer-stop", NULL, 0));
+		TRY(fdt_setprop_u32(fdt, node, "phandle", FDT_IDLE_STATE_PHANDLE_BASE + i));
+	}
+	return 0;
+}
+
+static int add_cpu_idle_states(void *fdt, int cpu, const struct fdt_params *p)
+{
+	fdt32_t phandles[8];
+
+	if (p->nr_idle_states > sizeof(phandles) / sizeof(phandles[0]))
+		return -FDT_ERR_BADVALUE;
+	for (unsigned int i = 0; i < p->nr_idle_states; i++)
+		phandles[i] = cpu_to_fdt32(FDT_IDLE_STATE_PHANDLE_BASE + i);
+	return fdt_setprop(fdt, cpu, "cpu-idle-states", phandles,
+			   (int)(p->nr_idle_states * sizeof(phandles[0])));
+}
+
 static int add_cpus(void *fdt, const struct fdt_params *p)
 {
 	int cpus = fdt_add_subnode(fdt, 0, "cpus");
@@ -56,7 +91,11 @@ static int add_cpus(void *fdt, const struct fdt_params *p)
 		TRY(fdt_setprop_string(fdt, cpu, "compatible", "arm,armv8"));
 		TRY(fdt_setprop(fdt, cpu, "reg", &reg, sizeof(reg)));
 		TRY(fdt_setprop_string(fdt, cpu, "enable-method", "psci"));
+		if (p->nr_idle_states)
+			TRY(add_cpu_idle_states(fdt, cpu, p));
 	}
+	if (p->nr_idle_states)
+		TRY(add_idle_states(fdt, cpus, p));
 	return 0;
 }
 
@@ -68,6 +107,9 @@ static int add_chosen(void *fdt, const struct fdt_params *p)
 	TRY(fdt_setprop_string(fdt, node, "bootargs", p->bootargs ? p->bootargs : ""));
 	if (p->stdout_path)
 		TRY(fdt_setprop_string(fdt, node, "stdout-path", p->stdout_path));
+	/* Lets a scripted guest tell its first boot from one after a reset. */
+	if (p->boot_count)
+		TRY(fdt_setprop_u32(fdt, node, "hvmm,boot-count", p->boot_count));
 	if (p->initrd_size) {
 		TRY(fdt_setprop_u64(fdt, node, "linux,initrd-start", p->initrd_start));
 		TRY(fdt_setprop_u64(fdt, node, "linux,initrd-end", p->initrd_start + p->initrd_size));

@@ -6,6 +6,7 @@
 #ifndef HVMM_FDT_H
 #define HVMM_FDT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +18,16 @@ struct fdt_cpu {
 	uint64_t mpidr;
 };
 
+/* A PSCI idle state for /cpus/idle-states (Linux's cpuidle uses them). */
+struct fdt_idle_state {
+	const char *name;
+	uint32_t psci_suspend_param;   /* the power_state the guest passes to CPU_SUSPEND */
+	uint32_t entry_latency_us, exit_latency_us, min_residency_us;
+	bool local_timer_stop;         /* the core's timer does not run in it */
+};
+
+#define FDT_IDLE_STATE_PHANDLE_BASE 2   /* 1 is the GIC */
+
 struct fdt_params {
 	uint64_t ram_base, ram_size;
 	unsigned int nr_cpus;
@@ -24,7 +35,10 @@ struct fdt_params {
 	const char *bootargs;
 	uint64_t initrd_start, initrd_size;   /* size 0: no initrd */
 	const char *stdout_path;               /* NULL: none */
+	unsigned int boot_count;               /* /chosen/hvmm,boot-count: 1, then +1 per reset */
 	uint32_t gic_phandle;
+	const struct fdt_idle_state *idle_states;   /* NULL: none */
+	unsigned int nr_idle_states;
 	const struct device_bus *bus;
 };
 

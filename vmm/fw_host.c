@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* The firmware's vCPU interface, implemented over KVM. */
+#include <time.h>
+
 #include "fw_host.h"
 #include "vm.h"
 
@@ -23,9 +25,9 @@ static int host_set_mp_state(void *host, unsigned int id, enum fw_mp_state state
 	return vcpu_set_mp_state(host_vcpu(host, id), state);
 }
 
-static int host_reset(void *host, unsigned int id)
+static int host_reset(void *host, unsigned int id, bool keep_timer)
 {
-	return vcpu_reset(host_vcpu(host, id));
+	return vcpu_reset(host_vcpu(host, id), keep_timer);
 }
 
 static void host_kick(void *host, unsigned int id)
@@ -43,6 +45,15 @@ static int host_vcpu_by_mpidr(void *host, uint64_t mpidr)
 	return -1;
 }
 
+static uint64_t host_clock_us(void *host)
+{
+	struct timespec ts;
+
+	(void)host;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
+}
+
 static const struct fw_vcpu_ops kvm_fw_ops = {
 	.reg_read = host_reg_read,
 	.reg_write = host_reg_write,
@@ -50,6 +61,7 @@ static const struct fw_vcpu_ops kvm_fw_ops = {
 	.reset = host_reset,
 	.kick = host_kick,
 	.vcpu_by_mpidr = host_vcpu_by_mpidr,
+	.clock_us = host_clock_us,
 };
 
 void fw_host_init(struct fw_host *h, struct vm *vm)

@@ -6,7 +6,8 @@
 
 #include "cmdline.h"
 #include "exit_status.h"
-#include "vm.h"
+#include "control.h"
+#include "vmm.h"
 
 #ifndef HVMM_VERSION
 #define HVMM_VERSION "0.1"
@@ -19,28 +20,15 @@ static void print_help(FILE *out)
 		"commands:\n"
 		"  run       boot a guest (hvmm run --help lists its options)\n"
 		"  version   print hvmm's version\n"
-		"  help      this text\n");
-}
-
-static int exit_status_for(enum vm_exit e)
-{
-	switch (e) {
-	case VM_EXIT_POWEROFF:  return HVMM_EXIT_POWEROFF;
-	case VM_EXIT_RESET:     return HVMM_EXIT_RESET;
-	case VM_EXIT_HOST_STOP: return HVMM_EXIT_HOST_STOP;
-	case VM_EXIT_NONE:
-	case VM_EXIT_ERROR:     break;
-	}
-	return HVMM_EXIT_ERROR;
+		"  help      this text\n"
+		"commands for a running VM (each takes --name NAME; see COMMAND --help):\n");
+	control_client_print_commands(out);
 }
 
 static int cmd_run(int argc, char *argv[])
 {
 	struct vm_config cfg;
-	struct vm vm;
 	char err[256];
-	enum vm_exit why;
-	int status;
 
 	if (cmdline_parse_run(argc, argv, &cfg, err, sizeof(err))) {
 		fprintf(stderr, "hvmm run: %s\n", err);
@@ -50,18 +38,7 @@ static int cmd_run(int argc, char *argv[])
 		cmdline_print_run_usage(stdout);
 		return 0;
 	}
-	if (vm_create(&vm, &cfg) || vm_load(&vm)) {
-		vm_destroy(&vm);
-		return HVMM_EXIT_ERROR;
-	}
-	why = vm_run(&vm);
-	if (why == VM_EXIT_ERROR)
-		fprintf(stderr, "hvmm: %s\n", vm.exit_msg[0] ? vm.exit_msg : "the VM failed");
-	if (cfg.stats)
-		vm_print_stats(&vm);
-	status = exit_status_for(why);
-	vm_destroy(&vm);
-	return status;
+	return vmm_run(&cfg);
 }
 
 int main(int argc, char *argv[])
@@ -80,6 +57,8 @@ int main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 2, argv + 2);
+	if (control_client_handles(cmd))
+		return control_client_main(argc - 1, argv + 1);
 	fprintf(stderr, "hvmm: unknown command '%s' (see 'hvmm help')\n", cmd);
 	return HVMM_EXIT_USAGE;
 }

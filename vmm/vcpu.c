@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <time.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -64,10 +66,41 @@ int vcpu_set_mp_state(struct vcpu *vcpu, enum fw_mp_state state)
 	return ioctl(vcpu->fd, KVM_SET_MP_STATE, &mp) ? -errno : 0;
 }
 
-int vcpu_reset(struct vcpu *vcpu)
+/* The generic timer's comparators, in the order they are put back: the
+ * compare values before the controls that enable them. */
+static const uint64_t timer_regs[] = {
+	KVM_REG_ARM_TIMER_CVAL, KVM_REG_ARM_PTIMER_CVAL,
+	KVM_REG_ARM_TIMER_CTL, KVM_REG_ARM_PTIMER_CTL,
+};
+
+#define NR_TIMER_REGS (sizeof(timer_regs) / sizeof(timer_regs[0]))
+
+static int vcpu_timer_access(struct vcpu *vcpu, uint64_t *vals, unsigned long request)
 {
-	return ioctl(vcpu->fd, KVM_ARM_VCPU_INIT, &vcpu->init) ? -errno : 0;
+	for (unsigned int i = 0; i < NR_TIMER_REGS; i++) {
+		struct kvm_one_reg r = { .id = timer_regs[i], .addr = (uint64_t)(uintptr_t)&vals[i] };
+
+		if (ioctl(vcpu->fd, request, &r))
+			return -errno;
+	}
+	return 0;
 }
+
+int vcpu_reset(struct vcpu *vcpu, bool keep_timer)
+{
+	uint64_t timer[NR_TIMER_REGS];
+	int ret = keep_timer ? vcpu_timer_access(vcpu, timer, KVM_GET_ONE_REG) : 0;
+
+	/* Re-issuing KVM_ARM_VCPU_INIT is KVM's warm reset; it also disables
+	 * the timers, which an always-on timer must not see. */
+	if (!ret && ioctl(vcpu->fd, KVM_ARM_VCPU_INIT, &vcpu->init))
+		ret = -errno;
+	if (!ret && keep_timer)
+		ret = vcpu_timer_access(vcpu, timer, KVM_SET_ONE_REG);
+	return ret;
+}
+
+static int vcpu_wakeup(struct vcpu *vcpu);
 
 static void kick_handler(int sig)
 {
@@ -110,7 +143,7 @@ int vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int id)
 	vcpu->init.features[0] = 1U << KVM_ARM_VCPU_PSCI_0_2;
 	if (id != 0)
 		vcpu->init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
-	ret = vcpu_reset(vcpu);
+	ret = vcpu_reset(vcpu, false);
 	if (ret)
 		return ret;
 	ret = vcpu_reg_read(vcpu, FW_REG_MPIDR_EL1, &vcpu->mpidr);
@@ -147,6 +180,111 @@ void vcpu_kick(struct vcpu *vcpu)
 		pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
 }
 
+static int vcpu_format_regs(struct vcpu *vcpu, char *buf, size_t len)
+{
+	static const struct { enum fw_reg reg; const char *name; } named[] = {
+		{ FW_REG_PC, "pc" }, { FW_REG_PSTATE, "pstate" }, { FW_REG_SP_EL1, "sp_el1" },
+		{ FW_REG_ELR_EL1, "elr_el1" }, { FW_REG_SPSR_EL1, "spsr_el1" },
+		{ FW_REG_SCTLR_EL1, "sctlr_el1" }, { FW_REG_MPIDR_EL1, "mpidr_el1" },
+	};
+	size_t n = (size_t)snprintf(buf, len, "vcpu %u:\n", vcpu->id);
+	uint64_t v;
+	int ret;
+
+	for (unsigned int i = 0; i <= FW_REG_X30 && n < len; i++) {
+		ret = vcpu_reg_read(vcpu, (enum fw_reg)i, &v);
+		if (ret)
+			return ret;
+		n += (size_t)snprintf(buf + n, len - n, "  x%-2u %016llx%s", i, (unsigned long long)v,
+				      i % 4 == 3 || i == FW_REG_X30 ? "\n" : "");
+	}
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]) && n < len; i++) {
+		ret = vcpu_reg_read(vcpu, named[i].reg, &v);
+		if (ret)
+			return ret;
+		n += (size_t)snprintf(buf + n, len - n, "  %-9s %016llx\n", named[i].name, (unsigned long long)v);
+	}
+	return 0;
+}
+
+bool vcpu_has_request(struct vcpu *vcpu)
+{
+	bool pending;
+
+	pthread_mutex_lock(&vcpu->lock);
+	pending = (vcpu->dump_buf && !vcpu->dump_done) || vcpu->system_wake;
+	pthread_mutex_unlock(&vcpu->lock);
+	return pending;
+}
+
+int vcpu_service_requests(struct vcpu *vcpu)
+{
+	bool wake;
+	char *buf;
+	size_t len;
+
+	pthread_mutex_lock(&vcpu->lock);
+	buf = vcpu->dump_done ? NULL : vcpu->dump_buf;
+	len = vcpu->dump_len;
+	wake = vcpu->system_wake;
+	vcpu->system_wake = false;
+	pthread_mutex_unlock(&vcpu->lock);
+	if (buf) {
+		int ret = vcpu_format_regs(vcpu, buf, len);
+
+		pthread_mutex_lock(&vcpu->lock);
+		vcpu->dump_result = ret;
+		vcpu->dump_done = true;
+		pthread_cond_broadcast(&vcpu->cond);
+		pthread_mutex_unlock(&vcpu->lock);
+	}
+	return wake ? vcpu_wakeup(vcpu) : 0;
+}
+
+int vcpu_dump_regs(struct vcpu *vcpu, char *buf, size_t len, unsigned int timeout_ms)
+{
+	struct timespec deadline;
+	int ret = 0;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&vcpu->lock);
+	if (vcpu->dump_buf) {
+		pthread_mutex_unlock(&vcpu->lock);
+		return -EBUSY;
+	}
+	vcpu->dump_buf = buf;
+	vcpu->dump_len = len;
+	vcpu->dump_done = false;
+	pthread_mutex_unlock(&vcpu->lock);
+	vcpu_kick(vcpu);
+	vm_pause_poke(vcpu->vm);
+	pthread_mutex_lock(&vcpu->lock);
+	while (!vcpu->dump_done && ret == 0)
+		ret = pthread_cond_timedwait(&vcpu->cond, &vcpu->lock, &deadline);
+	if (vcpu->dump_done)
+		ret = vcpu->dump_result;
+	else
+		ret = -ETIMEDOUT;
+	vcpu->dump_buf = NULL;
+	vcpu->dump_done = false;
+	pthread_mutex_unlock(&vcpu->lock);
+	return ret;
+}
+
+void vcpu_request_system_wake(struct vcpu *vcpu)
+{
+	pthread_mutex_lock(&vcpu->lock);
+	vcpu->system_wake = true;
+	pthread_mutex_unlock(&vcpu->lock);
+	vcpu_kick(vcpu);
+}
+
 static uint64_t vcpu_wake_seq(struct vcpu *vcpu)
 {
 	uint64_t seq;
@@ -160,7 +298,8 @@ static uint64_t vcpu_wake_seq(struct vcpu *vcpu)
 static void vcpu_sleep(struct vcpu *vcpu, uint64_t seq)
 {
 	pthread_mutex_lock(&vcpu->lock);
-	while (vcpu->wake_seq == seq && !atomic_load(&vcpu->vm->stopping))
+	while (vcpu->wake_seq == seq && !atomic_load(&vcpu->vm->stopping) &&
+	       !(vcpu->dump_buf && !vcpu->dump_done))
 		pthread_cond_wait(&vcpu->cond, &vcpu->lock);
 	pthread_mutex_unlock(&vcpu->lock);
 }
@@ -202,8 +341,14 @@ static int vcpu_handle_hypercall(struct vcpu *vcpu)
 		vm_request_stop(vm, VM_EXIT_POWEROFF);
 		return 0;
 	case FW_SYSTEM_RESET:
-		log_info(&vm->log, "vCPU %u: guest called SYSTEM_RESET", vcpu->id);
+		log_info(&vm->log, "vCPU %u: guest asked for a reset", vcpu->id);
 		vm_request_stop(vm, VM_EXIT_RESET);
+		return 0;
+	case FW_SYSTEM_SUSPEND:
+		log_info(&vm->log, "vCPU %u: guest suspended the system; console input or 'hvmm resume' wakes it",
+			 vcpu->id);
+		atomic_store(&vm->suspended_vcpu, vcpu->id);
+		atomic_store(&vm->system_suspended, true);
 		return 0;
 	case FW_FAILED:
 		break;
@@ -211,6 +356,20 @@ static int vcpu_handle_hypercall(struct vcpu *vcpu)
 	vm_fail(vm, vcpu, "serving SMCCC call 0x%08x (%s) failed", fid,
 		smccc_function_name(fid) ? smccc_function_name(fid) : "unknown");
 	return -1;
+}
+
+/* An interrupt ended a CPU_SUSPEND (or SYSTEM_SUSPEND ended): back to running. */
+static int vcpu_wakeup(struct vcpu *vcpu)
+{
+	int ret;
+
+	if (vcpu->vm->userspace_psci)
+		ret = psci_vcpu_wakeup(&vcpu->vm->fw.psci, vcpu->id);
+	else
+		ret = vcpu_set_mp_state(vcpu, FW_MP_RUNNABLE);
+	if (ret)
+		vm_fail(vcpu->vm, vcpu, "waking up failed: %s", strerror(-ret));
+	return ret ? -1 : 0;
 }
 
 /* Only reached with --in-kernel-psci, or for WAKEUP. */
@@ -226,7 +385,7 @@ static int vcpu_handle_system_event(struct vcpu *vcpu)
 		vm_request_stop(vm, VM_EXIT_RESET);
 		return 0;
 	case KVM_SYSTEM_EVENT_WAKEUP:
-		return vcpu_set_mp_state(vcpu, FW_MP_RUNNABLE) ? -1 : 0;
+		return vcpu_wakeup(vcpu);
 	default:
 		vm_fail(vm, vcpu, "unexpected system event %u", vcpu->run->system_event.type);
 		return -1;
@@ -287,8 +446,15 @@ static void *vcpu_thread(void *arg)
 
 	while (!atomic_load(&vm->stopping)) {
 		uint64_t seq = vcpu_wake_seq(vcpu);
-		int ready = vcpu_prepare(vcpu);
+		int ready;
 
+		if (vcpu_service_requests(vcpu))
+			break;
+		if (atomic_load(&vm->paused)) {
+			vm_pause_point(vm, vcpu);
+			continue;
+		}
+		ready = vcpu_prepare(vcpu);
 		if (ready < 0)
 			break;
 		if (ready == 0) {

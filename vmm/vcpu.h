@@ -31,6 +31,13 @@ struct vcpu {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	uint64_t wake_seq;
+
+	/* Requests other threads post to this vCPU's thread (under lock). */
+	bool system_wake;          /* leave SYSTEM_SUSPEND */
+	char *dump_buf;            /* format the registers here ... */
+	size_t dump_len;
+	int dump_result;           /* ... and report here, setting dump_done */
+	bool dump_done;
 };
 
 int vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int id);
@@ -44,7 +51,20 @@ void vcpu_kick(struct vcpu *vcpu);
 int vcpu_reg_read(struct vcpu *vcpu, enum fw_reg reg, uint64_t *val);
 int vcpu_reg_write(struct vcpu *vcpu, enum fw_reg reg, uint64_t val);
 int vcpu_set_mp_state(struct vcpu *vcpu, enum fw_mp_state state);
-int vcpu_reset(struct vcpu *vcpu);
+/* KVM's warm reset; keep_timer carries the timer comparators across it. */
+int vcpu_reset(struct vcpu *vcpu, bool keep_timer);
+
+/* From another thread: have the vCPU's own thread write its registers into
+ * buf as text. Waits up to timeout_ms; 0 or a negative errno. */
+int vcpu_dump_regs(struct vcpu *vcpu, char *buf, size_t len, unsigned int timeout_ms);
+
+/* On the vCPU's own thread: is something posted, and serve it (register
+ * dumps, system wake-up). service returns -1 if the VM must stop. */
+bool vcpu_has_request(struct vcpu *vcpu);
+int vcpu_service_requests(struct vcpu *vcpu);
+
+/* From another thread: the vCPU leaves SYSTEM_SUSPEND. */
+void vcpu_request_system_wake(struct vcpu *vcpu);
 
 /* The signal used for kicks; its handler does nothing. */
 int vcpu_kick_signal_install(void);

@@ -70,8 +70,10 @@ static int vm_open_kvm(struct vm *vm)
 
 static int vm_pick_vcpu_count(struct vm *vm)
 {
+	const struct vm_config *cfg = vm->cfg;
 	int max = kvm_check(vm, KVM_CAP_MAX_VCPUS);
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int want;
 
 	if (max <= 0)
 		max = kvm_check(vm, KVM_CAP_NR_VCPUS);
@@ -79,16 +81,19 @@ static int vm_pick_vcpu_count(struct vm *vm)
 		max = 1;
 	if ((unsigned long)max > MEMMAP_MAX_VCPUS)
 		max = (int)MEMMAP_MAX_VCPUS;
-	if (vm->cfg->cpus) {
-		if (vm->cfg->cpus > (unsigned int)max) {
-			log_err(&vm->log, "--cpus %u: KVM on this host allows at most %d vCPUs",
-				vm->cfg->cpus, max);
-			return -1;
-		}
-		vm->nr_vcpus = vm->cfg->cpus;
-	} else {
-		vm->nr_vcpus = online > 0 && online < max ? (unsigned int)online : (unsigned int)max;
+	want = cfg->max_cpus ? cfg->max_cpus : cfg->cpus;
+	if (want > (unsigned int)max) {
+		log_err(&vm->log, "--%s %u: KVM on this host allows at most %d vCPUs",
+			cfg->max_cpus ? "max-cpus" : "cpus", want, max);
+		return -1;
 	}
+	if (cfg->cpus)
+		vm->nr_enabled = cfg->cpus;
+	else
+		vm->nr_enabled = online > 0 && online < max ? (unsigned int)online : (unsigned int)max;
+	if (cfg->max_cpus && vm->nr_enabled > cfg->max_cpus)
+		vm->nr_enabled = cfg->max_cpus;   /* the default count, capped */
+	vm->nr_vcpus = cfg->max_cpus ? cfg->max_cpus : vm->nr_enabled;
 	return 0;
 }
 
@@ -160,8 +165,15 @@ static int vm_create_vcpus(struct vm *vm)
 }
 
 /* Claim the PSCI ranges and start the firmware behind them. */
-static int vm_setup_firmware(struct vm *vm)
+static int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled)
 {
+	struct psci_config psci = {
+		.nr_cpus = vm->nr_vcpus,
+		.boot_cpu = 0,
+		.nr_enabled = cpu_enabled ? vm->nr_vcpus : vm->nr_enabled,
+		.pstate_format = vm->cfg->suspend_format_original ? PSCI_PSTATE_FORMAT_ORIGINAL
+								   : PSCI_PSTATE_FORMAT_EXTENDED,
+	};
 	struct fw_host host;
 	uint64_t *mpidrs;
 	int ret;
@@ -181,13 +193,21 @@ static int vm_setup_firmware(struct vm *vm)
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		mpidrs[i] = vm->vcpus[i].mpidr;
 	fw_host_init(&host, vm);
-	ret = firmware_init(&vm->fw, &host, vm->nr_vcpus, mpidrs, 0);
+	psci.mpidrs = mpidrs;
+	ret = firmware_init(&vm->fw, &host, &psci);
 	free(mpidrs);
 	if (ret) {
 		log_err(&vm->log, "cannot initialise the firmware: %s", strerror(-ret));
 		return -1;
 	}
 	vm->fw_ready = true;
+	/* Hot-add state carried over from before a guest reset. */
+	for (unsigned int i = 1; cpu_enabled && i < vm->nr_vcpus; i++) {
+		if (!cpu_enabled[i] && psci_cpu_set_enabled(&vm->fw.psci, i, false)) {
+			log_err(&vm->log, "vCPU %u: cannot keep it disabled across the reset", i);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -215,16 +235,20 @@ static int vm_add_devices(struct vm *vm)
 	return ret ? -1 : 0;
 }
 
-int vm_create(struct vm *vm, const struct vm_config *cfg)
+int vm_create(struct vm *vm, const struct vm_config *cfg, const bool *cpu_enabled,
+	      unsigned int boot_count)
 {
 	int ret;
 
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = cfg;
+	vm->boot_count = boot_count;
 	vm->log.level = cfg->loglevel;
 	vm->kvm_fd = vm->vm_fd = vm->stop_fd = -1;
 	vm->gic.fd = -1;
 	pthread_mutex_init(&vm->stop_lock, NULL);
+	pthread_mutex_init(&vm->pause_lock, NULL);
+	pthread_cond_init(&vm->pause_cond, NULL);
 	vm->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->stop_fd < 0 || vm_open_kvm(vm) || vm_pick_vcpu_count(vm) || vm_create_vm_and_ram(vm))
 		return -1;
@@ -240,8 +264,12 @@ int vm_create(struct vm *vm, const struct vm_config *cfg)
 		log_err(&vm->log, "cannot initialise the vGIC: %s", strerror(-ret));
 		return -1;
 	}
-	if (vm->userspace_psci && vm_setup_firmware(vm))
+	if (vm->userspace_psci && vm_setup_firmware(vm, cpu_enabled))
 		return -1;
+	if (!vm->userspace_psci && vm->nr_enabled < vm->nr_vcpus) {
+		log_err(&vm->log, "--max-cpus needs hvmm's own PSCI: KVM's cannot keep vCPUs disabled");
+		return -1;
+	}
 	return vm_add_devices(vm);
 }
 
@@ -266,6 +294,8 @@ void vm_destroy(struct vm *vm)
 	if (vm->stop_fd >= 0)
 		close(vm->stop_fd);
 	pthread_mutex_destroy(&vm->stop_lock);
+	pthread_mutex_destroy(&vm->pause_lock);
+	pthread_cond_destroy(&vm->pause_cond);
 }
 
 /* ---- loading ---- */
@@ -298,11 +328,32 @@ static int vm_write_dtb(struct vm *vm)
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		cpus[i].mpidr = vm->vcpus[i].mpidr;
 	snprintf(stdout_path, sizeof(stdout_path), "/serial@%llx", MEMMAP_UART_BASE);
+	/* Latencies are what a guest's cpuidle governor weighs: standby is cheap,
+	 * power-down costs a warm reset. Neither stops the timer: hvmm's timer is
+	 * always on (so Linux needs no broadcast timer, which this machine lacks). */
+	struct fdt_idle_state idle[PSCI_SUSPEND_STATE_COUNT] = {
+		[PSCI_SUSPEND_STANDBY] = { "cpu-standby", 0, 20, 40, 100, false },
+		[PSCI_SUSPEND_POWERDOWN] = { "cpu-powerdown", 0, 150, 350, 2000, false },
+	};
+	const struct fdt_idle_state *offered = idle;
+	unsigned int nr_offered = vm->fw_ready ? PSCI_SUSPEND_STATE_COUNT : 0;
+
+	for (unsigned int i = 0; vm->fw_ready && i < PSCI_SUSPEND_STATE_COUNT; i++)
+		idle[i].psci_suspend_param = psci_suspend_param(&vm->fw.psci, (enum psci_suspend_state)i);
+	switch (vm->cfg->idle_states) {
+	case IDLE_STATES_ALL: break;
+	case IDLE_STATES_STANDBY: nr_offered = nr_offered ? 1 : 0; break;
+	case IDLE_STATES_POWERDOWN: offered = &idle[PSCI_SUSPEND_POWERDOWN]; nr_offered = nr_offered ? 1 : 0; break;
+	case IDLE_STATES_NONE: nr_offered = 0; break;
+	}
 	struct fdt_params p = {
 		.ram_base = vm->mem.base, .ram_size = vm->mem.size,
 		.nr_cpus = vm->nr_vcpus, .cpus = cpus, .bootargs = bootargs,
 		.initrd_start = vm->layout.initrd_start, .initrd_size = vm->layout.initrd_size,
 		.stdout_path = stdout_path, .gic_phandle = GIC_PHANDLE, .bus = &vm->bus,
+		.boot_count = vm->boot_count,
+		.idle_states = nr_offered ? offered : NULL,
+		.nr_idle_states = nr_offered,
 	};
 	ret = fdt_build(dtb, FDT_MAX_SIZE, &p);
 	if (ret) {
@@ -416,6 +467,79 @@ void vm_fail(struct vm *vm, const struct vcpu *vcpu, const char *fmt, ...)
 	vm_request_stop(vm, VM_EXIT_ERROR);
 }
 
+/* ---- pause, resume, system suspend ---- */
+
+void vm_pause_point(struct vm *vm, struct vcpu *vcpu)
+{
+	pthread_mutex_lock(&vm->pause_lock);
+	vm->nr_parked++;
+	pthread_cond_broadcast(&vm->pause_cond);
+	while (atomic_load(&vm->paused) && !atomic_load(&vm->stopping)) {
+		/* Requests (register dumps) are served while parked. Checking for
+		 * one under pause_lock closes the race with vm_pause_poke. */
+		if (vcpu_has_request(vcpu)) {
+			pthread_mutex_unlock(&vm->pause_lock);
+			vcpu_service_requests(vcpu);
+			pthread_mutex_lock(&vm->pause_lock);
+			continue;
+		}
+		pthread_cond_wait(&vm->pause_cond, &vm->pause_lock);
+	}
+	vm->nr_parked--;
+	pthread_mutex_unlock(&vm->pause_lock);
+}
+
+void vm_pause_poke(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->pause_lock);
+	pthread_cond_broadcast(&vm->pause_cond);
+	pthread_mutex_unlock(&vm->pause_lock);
+}
+
+int vm_pause(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->pause_lock);
+	if (atomic_load(&vm->paused)) {
+		pthread_mutex_unlock(&vm->pause_lock);
+		return -EALREADY;
+	}
+	atomic_store(&vm->paused, true);
+	pthread_mutex_unlock(&vm->pause_lock);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		vcpu_kick(&vm->vcpus[i]);
+	/* Done only once no vCPU runs guest code any more. */
+	pthread_mutex_lock(&vm->pause_lock);
+	while (vm->nr_parked < vm->nr_vcpus && !atomic_load(&vm->stopping))
+		pthread_cond_wait(&vm->pause_cond, &vm->pause_lock);
+	pthread_mutex_unlock(&vm->pause_lock);
+	return atomic_load(&vm->stopping) ? -ESHUTDOWN : 0;
+}
+
+bool vm_system_wake(struct vm *vm)
+{
+	if (!atomic_exchange(&vm->system_suspended, false))
+		return false;
+	vcpu_request_system_wake(&vm->vcpus[atomic_load(&vm->suspended_vcpu)]);
+	return true;
+}
+
+int vm_resume(struct vm *vm)
+{
+	bool woke = vm_system_wake(vm);
+
+	pthread_mutex_lock(&vm->pause_lock);
+	if (!atomic_load(&vm->paused)) {
+		pthread_mutex_unlock(&vm->pause_lock);
+		return woke ? 0 : -EALREADY;
+	}
+	atomic_store(&vm->paused, false);
+	pthread_cond_broadcast(&vm->pause_cond);
+	pthread_mutex_unlock(&vm->pause_lock);
+	return 0;
+}
+
+/* ---- the console ---- */
+
 /* Console bytes not yet taken by the UART (its buffer was full). */
 struct console_backlog {
 	uint8_t buf[512];
@@ -447,25 +571,24 @@ static bool console_read(struct vm *vm, struct console *con, struct console_back
 		log_info(&vm->log, "Ctrl-A x: stopping the guest");
 		vm_request_stop(vm, VM_EXIT_HOST_STOP);
 	}
+	/* Console input is the documented wake-up source of a suspended system. */
+	if (b->len && vm_system_wake(vm))
+		log_info(&vm->log, "console input: waking the guest from system suspend");
 	console_feed(vm, b);
 	return true;
 }
 
-static void vm_serve_console(struct vm *vm, int sig_fd)
+static void vm_serve_console(struct vm *vm, struct console *con, int sig_fd)
 {
-	struct console con;
 	struct console_backlog backlog = { .len = 0 };
 	bool stdin_open = true;
-	int ret = console_open(&con, STDIN_FILENO);
 
-	if (ret)
-		log_warn(&vm->log, "cannot put the terminal in raw mode: %s", strerror(-ret));
 	while (!atomic_load(&vm->stopping)) {
 		bool room = backlog.len + 1 < sizeof(backlog.buf);
 		struct pollfd pfd[3] = {
 			{ .fd = vm->stop_fd, .events = POLLIN },
 			{ .fd = sig_fd, .events = POLLIN },
-			{ .fd = stdin_open && room ? STDIN_FILENO : -1, .events = POLLIN },
+			{ .fd = stdin_open && room ? con->in_fd : -1, .events = POLLIN },
 		};
 		/* With bytes waiting for the UART, look again soon. */
 		int n = poll(pfd, 3, backlog.len ? 10 : -1);
@@ -482,27 +605,16 @@ static void vm_serve_console(struct vm *vm, int sig_fd)
 			vm_request_stop(vm, VM_EXIT_HOST_STOP);
 		}
 		if (n > 0 && (pfd[2].revents & (POLLIN | POLLHUP | POLLERR)))
-			stdin_open = console_read(vm, &con, &backlog);
+			stdin_open = console_read(vm, con, &backlog);
 	}
-	console_restore(&con);
 }
 
-enum vm_exit vm_run(struct vm *vm)
+enum vm_exit vm_run(struct vm *vm, struct console *con, int sig_fd)
 {
-	sigset_t stop_sigs;
-	int sig_fd, ret;
+	int ret = vcpu_kick_signal_install();
 
-	/* Termination signals are read from a signalfd by the main thread; blocking
-	 * them first means every vCPU thread inherits the block. */
-	sigemptyset(&stop_sigs);
-	sigaddset(&stop_sigs, SIGINT);
-	sigaddset(&stop_sigs, SIGTERM);
-	sigaddset(&stop_sigs, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &stop_sigs, NULL);
-	sig_fd = signalfd(-1, &stop_sigs, SFD_CLOEXEC);
-	ret = vcpu_kick_signal_install();
-	if (sig_fd < 0 || ret) {
-		vm_fail(vm, NULL, "cannot set up signal handling: %s", strerror(errno));
+	if (ret) {
+		vm_fail(vm, NULL, "cannot set up the vCPU kick signal: %s", strerror(-ret));
 		return VM_EXIT_ERROR;
 	}
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
@@ -512,39 +624,14 @@ enum vm_exit vm_run(struct vm *vm)
 			break;
 		}
 	}
-	vm_serve_console(vm, sig_fd);
+	vm_serve_console(vm, con, sig_fd);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		if (vm->vcpus[i].thread_started) {
 			vcpu_kick(&vm->vcpus[i]);
+			vm_pause_poke(vm);
 			pthread_join(vm->vcpus[i].thread, NULL);
 			vm->vcpus[i].thread_started = false;
 		}
 	}
-	close(sig_fd);
 	return vm->exit;
-}
-
-void vm_print_stats(const struct vm *vm)
-{
-	bool any = false;
-
-	if (!vm->fw_ready) {
-		fprintf(stderr, "hvmm: stats: PSCI was served by KVM (--in-kernel-psci); no calls reached hvmm\n");
-		return;
-	}
-	for (unsigned int r = 0; r < SMCCC_RANGE_COUNT; r++) {
-		for (unsigned int n = 0; n < smccc_ranges[r].count; n++) {
-			uint64_t count = atomic_load(&vm->fw.stats.calls[r][n]);
-			uint32_t fid = smccc_ranges[r].base + n;
-			const char *name = smccc_function_name(fid);
-
-			if (!count)
-				continue;
-			fprintf(stderr, "hvmm: stats: %-28s 0x%08x %llu\n", name ? name : "(unassigned)",
-				fid, (unsigned long long)count);
-			any = true;
-		}
-	}
-	if (!any)
-		fprintf(stderr, "hvmm: stats: the guest made no SMCCC calls to hvmm\n");
 }

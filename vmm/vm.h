@@ -37,7 +37,9 @@ struct vm {
 	unsigned int ipa_bits;
 	struct guest_mem mem;
 
-	unsigned int nr_vcpus;
+	unsigned int nr_vcpus;       /* created (--max-cpus) */
+	unsigned int nr_enabled;     /* enabled at the first boot (--cpus) */
+	unsigned int boot_count;     /* 1 for the first boot, +1 per guest reset */
 	struct vcpu *vcpus;
 
 	struct gic gic;
@@ -53,6 +55,16 @@ struct vm {
 	struct kernel_plan kernel;
 	struct boot_layout layout;
 
+	/* Pausing (hvmm pause): vCPU threads park until resumed. */
+	pthread_mutex_t pause_lock;
+	pthread_cond_t pause_cond;
+	atomic_bool paused;
+	unsigned int nr_parked;
+
+	/* SYSTEM_SUSPEND: the VM sleeps until console input or hvmm resume. */
+	atomic_bool system_suspended;
+	atomic_uint suspended_vcpu;
+
 	/* Stopping: the first reason wins; stop_fd wakes the main thread. */
 	pthread_mutex_t stop_lock;
 	atomic_bool stopping;
@@ -61,20 +73,37 @@ struct vm {
 	int stop_fd;
 };
 
-int vm_create(struct vm *vm, const struct vm_config *cfg);
+/* Creates --max-cpus vCPUs (or --cpus). cpu_enabled says which are enabled
+ * (hot-add state, nr_vcpus entries); NULL: the first --cpus of them. */
+int vm_create(struct vm *vm, const struct vm_config *cfg, const bool *cpu_enabled,
+	      unsigned int boot_count);
 void vm_destroy(struct vm *vm);
 
 /* Load kernel, initrd and device tree, and point the boot vCPU at the kernel. */
 int vm_load(struct vm *vm);
 
-/* Start the vCPU threads, serve the console until the VM stops, join them. */
-enum vm_exit vm_run(struct vm *vm);
+struct console;
+
+/* Start the vCPU threads, serve the console until the VM stops, join them.
+ * sig_fd: a signalfd for the signals that stop hvmm. */
+enum vm_exit vm_run(struct vm *vm, struct console *con, int sig_fd);
+
+/* hvmm pause / resume. Pausing waits until every vCPU thread has parked.
+ * Resume also ends a SYSTEM_SUSPEND. 0 or -errno (-EALREADY). */
+int vm_pause(struct vm *vm);
+int vm_resume(struct vm *vm);
+/* End a SYSTEM_SUSPEND if there is one; returns whether there was. */
+bool vm_system_wake(struct vm *vm);
+
+/* Park the calling vCPU thread while the VM is paused, serving requests. */
+void vm_pause_point(struct vm *vm, struct vcpu *vcpu);
+/* Make parked vCPU threads look at their requests. */
+void vm_pause_poke(struct vm *vm);
 
 /* Ask every vCPU to stop; the first caller's reason is kept. */
 void vm_request_stop(struct vm *vm, enum vm_exit why);
 __attribute__((format(printf, 3, 4)))
 void vm_fail(struct vm *vm, const struct vcpu *vcpu, const char *fmt, ...);
 
-void vm_print_stats(const struct vm *vm);
 
 #endif

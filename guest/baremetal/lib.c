@@ -2,11 +2,13 @@
 #include "lib.h"
 
 #define UART_THR 0
+#define UART_FCR 2
 #define UART_LSR 5
 #define UART_LSR_THRE 0x20
-#define PSCI_SYSTEM_OFF 0x84000008U
+#define UART_FCR_ENABLE_CLEAR 0x07   /* FIFOs on, both cleared */
+#define UART_TX_FIFO 16
 
-/* The one bare-metal guest runs on one CPU here, so plain counters suffice. */
+/* Only the boot CPU prints TAP lines, so plain counters suffice. */
 static unsigned int tap_count, tap_failed;
 
 static volatile uint8_t *uart_reg(unsigned int off)
@@ -14,12 +16,29 @@ static volatile uint8_t *uart_reg(unsigned int off)
 	return (volatile uint8_t *)(uintptr_t)(MEMMAP_UART_BASE + off);
 }
 
+/*
+ * Every UART access is a trap to the VMM, so the transmit FIFO is used as a
+ * 16550A driver would: once THRE says it is empty, 16 bytes go in without
+ * asking again. Only one CPU prints at a time (the boot CPU, or a CPU
+ * reporting a fatal exception).
+ */
+static unsigned int uart_tx_room;
+static bool uart_fifo_on;
+
 void uart_putc(char c)
 {
 	if (c == '\n')
 		uart_putc('\r');
-	while (!(*uart_reg(UART_LSR) & UART_LSR_THRE))
-		;
+	if (!uart_fifo_on) {
+		*uart_reg(UART_FCR) = UART_FCR_ENABLE_CLEAR;
+		uart_fifo_on = true;
+	}
+	if (!uart_tx_room) {
+		while (!(*uart_reg(UART_LSR) & UART_LSR_THRE))
+			;
+		uart_tx_room = UART_TX_FIFO;
+	}
+	uart_tx_room--;
 	*uart_reg(UART_THR) = (uint8_t)c;
 }
 
@@ -49,19 +68,42 @@ void uart_put_dec(uint64_t v)
 	uart_puts(&buf[i]);
 }
 
-int tap_check(int cond, const char *what)
+void uart_put_signed(int64_t v)
+{
+	if (v < 0) {
+		uart_putc('-');
+		uart_put_dec(-(uint64_t)v);
+	} else {
+		uart_put_dec((uint64_t)v);
+	}
+}
+
+static void tap_line(int cond, const char *what)
 {
 	tap_count++;
-	if (!cond) {
-		tap_failed++;
+	if (!cond)
 		uart_puts("not ");
-	}
 	uart_puts("ok ");
 	uart_put_dec(tap_count);
 	uart_puts(" - ");
 	uart_puts(what);
+}
+
+int tap_check(int cond, const char *what)
+{
+	tap_line(cond, what);
 	uart_putc('\n');
+	if (!cond)
+		tap_failed++;
 	return cond;
+}
+
+void tap_skip(const char *what, const char *why)
+{
+	tap_line(1, what);
+	uart_puts(" # SKIP ");
+	uart_puts(why);
+	uart_putc('\n');
 }
 
 int tap_done(void)
@@ -76,9 +118,33 @@ void bm_exit(int status)
 {
 	/* A failing guest reports it on the UART; SYSTEM_OFF has no status. */
 	uart_puts(status ? "bm: FAILED\n" : "bm: PASSED\n");
-	smccc_hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
+	smccc_hvc(PSCI_FID32(PSCI_SYSTEM_OFF), 0, 0, 0);
 	for (;;)
 		__asm__ volatile("wfi");
+}
+
+void bm_exception(uint64_t vector, uint64_t esr, uint64_t elr, uint64_t far)
+{
+	uart_puts("\nbm: unexpected exception, vector ");
+	uart_put_dec(vector);
+	uart_puts(" on MPIDR ");
+	uart_put_hex(read_sysreg(mpidr_el1));
+	uart_puts(" ESR ");
+	uart_put_hex(esr);
+	uart_puts(" ELR ");
+	uart_put_hex(elr);
+	uart_puts(" FAR ");
+	uart_put_hex(far);
+	uart_putc('\n');
+	bm_exit(1);
+}
+
+void bm_unexpected_entry(uint64_t x0)
+{
+	uart_puts("\nbm: the boot CPU re-entered through a CPU_SUSPEND entry point, x0 = ");
+	uart_put_hex(x0);
+	uart_putc('\n');
+	bm_exit(1);
 }
 
 void *memset(void *s, int c, unsigned long n)

@@ -1,28 +1,219 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* What every bare-metal test guest shares: the UART, SMCCC calls, TAP output. */
+/*
+ * What every bare-metal test guest shares: the UART, SMCCC calls, TAP output,
+ * and the SMP, GICv3, timer and device-tree support the PSCI guests need.
+ *
+ * The guests run with the MMU off, so every data access is to Device memory:
+ * only naturally aligned accesses (-mstrict-align), and no exclusives or
+ * atomics (they are not guaranteed to work on Device memory). CPUs talk
+ * through mailboxes in which every 64-bit word has exactly one writer.
+ */
 #ifndef HVMM_BAREMETAL_LIB_H
 #define HVMM_BAREMETAL_LIB_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vmm/memmap.h"
 
+/* ---- SMCCC / PSCI ------------------------------------------------------ */
+
 uint64_t smccc_hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+/* regs[0..17] are loaded into x0..x17, HVC #0 is issued, and x0..x17 are
+ * stored back into regs: shows which registers the call wrote. */
+void smccc_hvc_regs(uint64_t regs[18]);
+
+#define SMCCC_VERSION_FID 0x80000000U
+
+#define PSCI_FID32(fn) (0x84000000U | (uint32_t)(fn))
+#define PSCI_FID64(fn) (0xC4000000U | (uint32_t)(fn))
+
+enum {
+	PSCI_VERSION = 0x00, PSCI_CPU_SUSPEND = 0x01, PSCI_CPU_OFF = 0x02,
+	PSCI_CPU_ON = 0x03, PSCI_AFFINITY_INFO = 0x04, PSCI_MIGRATE = 0x05,
+	PSCI_MIGRATE_INFO_TYPE = 0x06, PSCI_MIGRATE_INFO_UP_CPU = 0x07,
+	PSCI_SYSTEM_OFF = 0x08, PSCI_SYSTEM_RESET = 0x09, PSCI_FEATURES = 0x0a,
+	PSCI_CPU_FREEZE = 0x0b, PSCI_CPU_DEFAULT_SUSPEND = 0x0c,
+	PSCI_NODE_HW_STATE = 0x0d, PSCI_SYSTEM_SUSPEND = 0x0e,
+	PSCI_SET_SUSPEND_MODE = 0x0f, PSCI_STAT_RESIDENCY = 0x10,
+	PSCI_STAT_COUNT = 0x11, PSCI_SYSTEM_RESET2 = 0x12,
+	PSCI_MEM_PROTECT = 0x13, PSCI_MEM_PROTECT_CHECK_RANGE = 0x14,
+	PSCI_FN_COUNT = 0x20,   /* function numbers in each range */
+};
+
+enum {
+	PSCI_SUCCESS = 0, PSCI_NOT_SUPPORTED = -1, PSCI_INVALID_PARAMETERS = -2,
+	PSCI_DENIED = -3, PSCI_ALREADY_ON = -4, PSCI_ON_PENDING = -5,
+	PSCI_INTERNAL_FAILURE = -6, PSCI_NOT_PRESENT = -7, PSCI_DISABLED = -8,
+	PSCI_INVALID_ADDRESS = -9,
+};
+
+enum { AFF_ON = 0, AFF_OFF = 1, AFF_ON_PENDING = 2 };
+enum { HW_ON = 0, HW_OFF = 1, HW_STANDBY = 2 };
+
+/* A PSCI call's result as the signed value hvmm writes to x0. */
+static inline int64_t psci(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	return (int64_t)smccc_hvc(fid, a1, a2, a3);
+}
+
+/* ---- system registers and barriers ------------------------------------- */
+
+#define read_sysreg(r) ({ uint64_t v_; \
+	__asm__ volatile("mrs %0, " #r : "=r"(v_)); v_; })
+#define write_sysreg(v, r) \
+	__asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
+
+static inline void isb(void) { __asm__ volatile("isb" : : : "memory"); }
+static inline void dmb(void) { __asm__ volatile("dmb sy" : : : "memory"); }
+static inline void dsb(void) { __asm__ volatile("dsb sy" : : : "memory"); }
+static inline void sev(void) { __asm__ volatile("sev" : : : "memory"); }
+static inline void wfe(void) { __asm__ volatile("wfe" : : : "memory"); }
+
+/* One aligned 64-bit access that the compiler may neither split nor drop. */
+static inline uint64_t load64(const volatile uint64_t *p) { return *p; }
+static inline void store64(volatile uint64_t *p, uint64_t v) { *p = v; }
+
+/* KVM's MPIDR layout for vCPU i: Aff0 = i & 0xf, Aff1 = i >> 4. */
+static inline uint64_t cpu_mpidr(unsigned int cpu)
+{
+	return (uint64_t)(cpu & 0xf) | ((uint64_t)(cpu >> 4) << 8);
+}
+
+#define MPIDR_AFF_MASK 0xff00ffffffULL
+
+/* ---- UART and TAP ------------------------------------------------------- */
 
 void uart_putc(char c);
 void uart_puts(const char *s);
 void uart_put_hex(uint64_t v);
 void uart_put_dec(uint64_t v);
+void uart_put_signed(int64_t v);
 
-/* TAP: "ok N - what" or "not ok N - what"; returns cond. */
+/* TAP: "ok N - what" or "not ok N - what"; returns cond. Boot CPU only. */
 int tap_check(int cond, const char *what);
+/* "ok N - what # SKIP why": a check that cannot run in this configuration. */
+void tap_skip(const char *what, const char *why);
 /* Print the plan line and return the exit status main should return. */
 int tap_done(void);
 
 /* Power off through PSCI SYSTEM_OFF; never returns. */
 void bm_exit(int status) __attribute__((noreturn));
 
+/* From the exception vectors (start.S): report and power off. */
+void bm_exception(uint64_t vector, uint64_t esr, uint64_t elr, uint64_t far)
+	__attribute__((noreturn));
+/* The boot CPU started at boot_unexpected_entry (a CPU_SUSPEND that should
+ * have failed powered it down instead). */
+void bm_unexpected_entry(uint64_t x0) __attribute__((noreturn));
+
 void *memset(void *s, int c, unsigned long n);
 void *memcpy(void *d, const void *s, unsigned long n);
+
+/* ---- generic timer ------------------------------------------------------ */
+
+static inline uint64_t timer_now(void)
+{
+	isb();
+	return read_sysreg(cntvct_el0);
+}
+
+static inline uint64_t timer_freq(void)
+{
+	return read_sysreg(cntfrq_el0);
+}
+
+static inline uint64_t ms_to_ticks(uint64_t ms)
+{
+	return timer_freq() / 1000 * ms;
+}
+
+/* The event stream wakes WFE regularly, so wait loops can use WFE. */
+void timer_event_stream_init(void);
+/* Virtual timer: fire `ticks` from now (INTID 27), or stop it. */
+void timer_arm(uint64_t ticks);
+void timer_stop(void);
+/* Stop the timer and end the interrupt it raised, if any; returns the INTID
+ * that was pending (1023 for none). */
+uint32_t timer_settle(void);
+void delay_ticks(uint64_t ticks);
+
+/* ---- GICv3 -------------------------------------------------------------- */
+
+#define GIC_INTID_VTIMER 27U
+#define GIC_INTID_SPURIOUS 1023U
+
+/* Distributor: once, by the boot CPU. */
+void gic_dist_init(void);
+/* This CPU's redistributor and CPU interface, with the virtual timer PPI
+ * enabled in group 1 (needed again after every warm reset). Returns 0, or -1
+ * if no redistributor has this CPU's affinity. */
+int gic_cpu_init(void);
+/* Acknowledge the highest pending group-1 interrupt with PSTATE.I still set
+ * (returns its INTID, 1023 if none), and end it. */
+uint32_t gic_ack(void);
+void gic_eoi(uint32_t intid);
+/* Acknowledge and end whatever is pending (after a stopped timer). */
+void gic_drain(void);
+/* Pending bit of a PPI in this CPU's redistributor. */
+bool gic_ppi_pending(uint32_t intid);
+
+/* ---- device tree -------------------------------------------------------- */
+
+/* The first /memory node's first (base, size); 0, or -1 if not found. */
+int fdt_memory(uint64_t dtb, uint64_t *base, uint64_t *size);
+
+/* ---- SMP ---------------------------------------------------------------- */
+
+#define BM_MAX_CPUS 8
+
+/* Entry points for CPU_ON and power-down suspends (start.S); each one
+ * records its own address as the entry the CPU came in through. */
+extern const char secondary_entry[], secondary_entry_alt[], secondary_resume[];
+extern const char boot_unexpected_entry[];
+
+/* What a secondary saw on its last entry, written by that CPU only. */
+struct smp_start {
+	uint64_t count;     /* entries since the guest started */
+	uint64_t entry;     /* address of the stub it entered through */
+	uint64_t ctx;       /* x0 at entry */
+	uint64_t t_first;   /* CNTVCT read by the first instruction */
+	uint64_t daif, el, spsel, sctlr, mpidr;
+};
+
+enum smp_op {
+	SMP_OP_NONE,
+	SMP_OP_CALL,        /* res[0] = hvc(arg[0..3]) */
+	SMP_OP_RACE,        /* wait for smp_race_go >= arg[4], then res[0] = hvc(arg[0..3]) */
+	SMP_OP_OFF,         /* acknowledge, then CPU_OFF (fid arg[0]) */
+	SMP_OP_FREEZE,      /* arm the timer (arg[4] ticks), acknowledge, CPU_FREEZE */
+	/* arm the timer (arg[4] ticks), res[1] = now, res[0] = hvc(arg[0..3]);
+	 * on return res[2] = now, res[3] = acknowledged INTID; a power-down
+	 * instead re-enters through arg's entry and completes the command. */
+	SMP_OP_SUSPEND,
+};
+
+/* Runs on a secondary after its entry stub (start.S): never returns. */
+void secondary_main(uint64_t ctx, uint64_t entry, uint64_t t_first, uint64_t daif,
+		    uint64_t el, uint64_t spsel, uint64_t sctlr, uint64_t mpidr)
+	__attribute__((noreturn));
+
+/* Boot CPU side. */
+extern volatile uint64_t smp_race_go;
+void smp_read_start(unsigned int cpu, struct smp_start *out);
+uint64_t smp_start_count(unsigned int cpu);
+/* Wait until cpu's entry count exceeds `old`; false on timeout. */
+bool smp_wait_start(unsigned int cpu, uint64_t old, uint64_t timeout);
+/* Post a command; returns its sequence number. */
+uint64_t smp_send(unsigned int cpu, enum smp_op op, const uint64_t arg[5]);
+/* Wait until cpu completed (or acknowledged) command seq; false on timeout. */
+bool smp_wait_done(unsigned int cpu, uint64_t seq, uint64_t timeout);
+/* Wait until cpu is ready for the race posted as seq. */
+bool smp_wait_ready(unsigned int cpu, uint64_t seq, uint64_t timeout);
+uint64_t smp_result(unsigned int cpu, unsigned int i);
+/* How often a CPU_OFF or CPU_FREEZE returned to cpu (they must not), and
+ * the last value it returned. */
+uint64_t smp_off_returned(unsigned int cpu, int64_t *ret);
 
 #endif

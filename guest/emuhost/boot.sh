@@ -75,7 +75,7 @@ if [ -n "$job" ]; then
 fi
 
 console=${log:-$tmp/console.log}
-: >"$console" || die "cannot write log $console"
+{ : >"$console"; } 2>/dev/null || die "cannot write log $console"
 
 # pauth-impdef=on: TCG's QARMA pointer-authentication is slow and the kernel
 # signs every return address; the cheap IMPDEF algorithm boots 2-3x faster.

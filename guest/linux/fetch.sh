@@ -7,8 +7,9 @@
 #   uapi-6.12/linux/kvm.h, uapi-6.12/asm/kvm.h  the matching KVM uAPI headers
 #   busybox/busybox                             static aarch64 busybox
 # Needs `dpkg --add-architecture arm64 && apt-get update` done first (make deps).
-# Idempotent: once CACHE_DIR/.fetched exists with all files, it does nothing,
-# so the kernel does not change under you; remove CACHE_DIR to refetch.
+# Idempotent: once CACHE_DIR/.fetched (of this script's format) exists with
+# all files, it does nothing, so the kernel does not change under you; remove
+# CACHE_DIR to refetch.
 set -eu
 
 me=${0##*/}
@@ -18,11 +19,12 @@ die() { echo "$me: $*" >&2; exit 1; }
 cache=$1
 
 stamp=$cache/.fetched
+format=2        # bump when the produced files change, to refetch old caches
 outputs="linux/Image linux/config linux/version uapi-6.12/linux/kvm.h
 uapi-6.12/asm/kvm.h busybox/busybox"
 
 all_there() {
-    [ -f "$stamp" ] || return 1
+    grep -qx "format $format" "$stamp" 2>/dev/null || return 1
     for f in $outputs; do
         [ -s "$cache/$f" ] || return 1
     done
@@ -103,8 +105,15 @@ mkdir -p "$s/linux" "$s/uapi-6.12/linux" "$s/uapi-6.12/asm" "$s/busybox"
 cp "$image" "$s/linux/Image"
 cp "$tmp/x/boot/config-$kver" "$s/linux/config"
 echo "$kver" >"$s/linux/version"
-cp "$tmp/x/$hdir/include/uapi/linux/kvm.h" "$s/uapi-6.12/linux/kvm.h"
-cp "$tmp/x/$hdir/arch/arm64/include/uapi/asm/kvm.h" "$s/uapi-6.12/asm/kvm.h"
+# These are the raw uAPI sources: do what the kernel's headers_install does to
+# them (drop the compiler.h include and the __user annotations), so they
+# build against the toolchain's older installed headers.
+uapi() {
+    sed -E -e '/^#include <linux\/compiler(_types)?\.h>/d' \
+        -e 's/([[:space:](])(__user|__force|__iomem)[[:space:]]/\1/g' "$1" >"$2"
+}
+uapi "$tmp/x/$hdir/include/uapi/linux/kvm.h" "$s/uapi-6.12/linux/kvm.h"
+uapi "$tmp/x/$hdir/arch/arm64/include/uapi/asm/kvm.h" "$s/uapi-6.12/asm/kvm.h"
 cp "$tmp/x/bin/busybox" "$s/busybox/busybox"
 chmod 0755 "$s/busybox/busybox"
 
@@ -113,6 +122,7 @@ for f in $outputs; do
     mv -f "$s/$f" "$cache/$f"
 done
 {
+    echo "format $format"
     echo "kernel $kpkg"
     echo "headers $hpkg"
     for deb in "$kdeb" "$hdeb" "$bdeb"; do

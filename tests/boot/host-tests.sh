@@ -42,6 +42,51 @@ hvmm_run() {
 
 rc_of() { cat "$out/$1.rc"; }
 
+# ---- a guest in the background, driven from here ----
+# bg_start NAME ARGS...: hvmm in the background; its console input comes
+# from a FIFO this shell keeps open on fd 3 (bg_send writes to it).
+bg_start() {
+	bg=$1
+	shift
+	rm -f "$out/$bg.in"
+	mkfifo "$out/$bg.in"
+	timeout -s KILL 900 "$H" "$@" <"$out/$bg.in" >"$out/$bg.raw" 2>"$out/$bg.err" &
+	bg_pid=$!
+	exec 3>"$out/$bg.in"
+}
+bg_send() { printf '%s\n' "$1" >&3; }
+bg_output() { tr -d '\r' <"$out/$bg.raw"; }
+# bg_wait PATTERN SECONDS: until the guest prints PATTERN (0), or gives up.
+bg_wait() {
+	i=0
+	while [ $i -lt $(($2 * 5)) ]; do
+		bg_output | grep -q -- "$1" && return 0
+		kill -0 $bg_pid 2>/dev/null || break
+		sleep 0.2
+		i=$((i + 1))
+	done
+	bg_output | grep -q -- "$1"
+}
+# bg_finish: wait for hvmm to exit; NAME.out/.rc as for hvmm_run.
+bg_finish() {
+	exec 3>&-
+	wait $bg_pid
+	echo $? >"$out/$bg.rc"
+	bg_output >"$out/$bg.out"
+}
+# ctl NAME ARGS...: a client command; NAME.out/.err/.rc.
+ctl() {
+	name=$1
+	shift
+	timeout -s KILL 30 "$H" "$@" </dev/null >"$out/$name.out" 2>"$out/$name.err"
+	echo $? >"$out/$name.rc"
+}
+# raw NAME BYTES-FILE VM: send a file's bytes to VM's control socket.
+raw() {
+	timeout -s KILL 30 /tools/ctlraw "$HOME/.hvmm/$3.sock" <"$2" >"$out/$1.out" 2>"$out/$1.err"
+	echo $? >"$out/$1.rc"
+}
+
 # expect NAME DESC COMMAND...: a check on run NAME's files.
 expect() {
 	name=$1 desc=$2
@@ -68,7 +113,8 @@ expect_bad_input() {
 
 linux_boot() {
 	cpus=$1 script=$2 name=linux$1
-	hvmm_run "$name" run -k "$K" -i "$I" -c "$cpus" -m 256 --stats -p "quiet hvmm.test=$script"
+	shift 2
+	hvmm_run "$name" run -k "$K" -i "$I" -c "$cpus" -m 256 --stats -p "quiet hvmm.test=$script" "$@"
 	expect "$name" "$cpus vCPU(s): Linux guest reaches init" has_out "$name" "hvmm-guest: init reached"
 	expect "$name" "$cpus vCPU(s): /proc/cpuinfo shows $cpus CPUs" has_out "$name" "hvmm-test: cpus=$cpus\$"
 	expect "$name" "$cpus vCPU(s): dmesg shows PSCIv1.1 detected" has_out "$name" "psci: PSCIv1.1 detected in firmware"
@@ -80,7 +126,9 @@ echo "boot tests: $(uname -r), $(grep -c ^processor /proc/cpuinfo) host CPUs"
 linux_boot 1 smp
 expect linux1 "1 vCPU: poweroff in the guest makes hvmm exit 0" rc_is linux1 0
 
-linux_boot 2 smp_reboot
+HOME=${HOME:-/}
+export HOME
+linux_boot 2 smp_reboot --reboot=exit
 expect linux2 "2 vCPUs: --stats shows CPU_ON served in userspace" \
 	grep -Eq "stats: PSCI_CPU_ON +0xc4000003 [1-9]" "$out/linux2.err"
 expect linux2 "2 vCPUs: reboot in the guest makes hvmm exit 3 (reset)" rc_is linux2 3
@@ -111,6 +159,118 @@ hvmm_run dump run -k "$BM/hello.elf" -m 64 --dump-dtb /tmp/hvmm.dtb
 expect dump "--dump-dtb writes a device tree blob" \
 	sh -c "[ \"\$(od -An -tx1 -N4 /tmp/hvmm.dtb | tr -d ' ')\" = d00dfeed ]"
 
+# ---- Linux: hotplug, cpuidle, control socket, system suspend ----
+bg_start life run -k "$K" -i "$I" -c 3 -m 256 --name life --stats -p "quiet hvmm.test=lifecycle"
+bg_wait "hvmm-test: cpuidle" 400
+out_has() { bg_output | grep -Eq -- "$1"; }
+out_has "hotplug cycles=100 failures=0 online=0-2"
+result "hotplug: 50 offline/online cycles of each secondary CPU, then all online" $? "$out/life.raw"
+bg_output | sed -n 's/.*cpuidle standby \([0-9]*\) -> \([0-9]*\) powerdown \([0-9]*\) -> \([0-9]*\).*/\1 \2 \3 \4/p' >"$out/idle"
+read -r sb0 sb1 pd0 pd1 <"$out/idle"
+[ "${sb1:-0}" -gt "${sb0:-0}" ] && [ "${pd1:-0}" -gt "${pd0:-0}" ]
+result "cpuidle: PSCI standby ($sb0 -> $sb1) and power-down ($pd0 -> $pd1) usage grows" $? "$out/life.raw"
+
+bg_wait "waiting for the host: control" 60
+ctl list list
+expect list "hvmm list shows the running VM" grep -qx life "$out/list.out"
+expect_bad_input same_name "a second VM with a running VM's name" "already running" \
+	run -k "$BM/hello.elf" -m 64 --name life
+ctl stat stat --name life
+expect stat "hvmm stat: a power state for each of the 3 vCPUs" \
+	sh -c "grep -Ec '^vcpu [0-2]: (on|suspended) ' $out/stat.out | grep -qx 3"
+expect stat "hvmm stat: per-function call counts" grep -Eq "PSCI_CPU_ON +0xc4000003 [1-9]" "$out/stat.out"
+ctl pause pause --name life
+ctl stat_paused stat --name life
+expect stat_paused "hvmm pause: the VM reports paused" \
+	sh -c "[ \"\$(cat $out/pause.rc)\" = 0 ] && grep -q '^state: paused' $out/stat_paused.out"
+ctl pause2 pause --name life
+expect pause2 "hvmm pause twice: the second is refused with a reason" \
+	sh -c "[ \"\$(cat $out/pause2.rc)\" = 1 ] && [ \$(wc -l <$out/pause2.err) -eq 1 ]"
+ctl dump debug --dump --name life
+expect dump "hvmm debug --dump: registers of every vCPU (while paused)" \
+	sh -c "grep -c '^vcpu [0-9]:' $out/dump.out | grep -qx 3 && grep -q ' pc ' $out/dump.out"
+ctl resume resume --name life
+ctl stat_resumed stat --name life
+expect stat_resumed "hvmm resume: running again" grep -q '^state: running' "$out/stat_resumed.out"
+ctl enable_bad cpu enable 9 --name life
+expect enable_bad "hvmm cpu enable 9: no such vCPU, one-line error" \
+	sh -c "[ \"\$(cat $out/enable_bad.rc)\" = 1 ] && [ \$(wc -l <$out/enable_bad.err) -eq 1 ]"
+ctl disable_on cpu disable 1 --name life
+expect disable_on "hvmm cpu disable of an online vCPU is refused with a reason" \
+	sh -c "[ \"\$(cat $out/disable_on.rc)\" = 1 ] && grep -q offline $out/disable_on.err"
+printf 'complete garbage\n' >/tmp/g1
+printf 'hvmm/999 stat\n' >/tmp/g2
+head -c 5000 /dev/zero | tr '\0' 'A' >/tmp/g3
+printf '\001\002\377\000\n' >/tmp/g4
+for g in 1 2 3 4; do
+	raw garbage$g /tmp/g$g life
+	expect garbage$g "garbage message $g to the socket gets an error reply" grep -q '^error' "$out/garbage$g.out"
+done
+ctl stat_after stat --name life
+expect stat_after "after the garbage the VM still answers and runs" grep -q '^state: running' "$out/stat_after.out"
+bg_send go
+
+bg_wait "suspending 1" 60 && sleep 2
+ctl stat_susp stat --name life
+expect stat_susp "system suspend: hvmm stat shows the VM suspended" grep -q '^state: system-suspended' "$out/stat_susp.out"
+bg_send ""
+bg_wait "resumed 1" 60
+result "system suspend: console input wakes the guest" $? "$out/life.raw" "$out/life.err"
+bg_wait "suspending 2" 60 && sleep 2
+ctl resume_susp resume --name life
+bg_wait "resumed 2" 60
+result "system suspend: hvmm resume wakes the guest" $? "$out/life.raw" "$out/life.err"
+bg_wait "waiting for the host: stop" 60
+ctl stop stop --name life
+bg_finish
+expect life "hvmm stop: the VM stops with status 4" rc_is life 4
+expect life "the lifecycle guest used SYSTEM_SUSPEND twice" \
+	grep -Eq "stats: PSCI_SYSTEM_SUSPEND +0xc400000e 2$" "$out/life.err"
+[ ! -e "$HOME/.hvmm/life.sock" ]
+result "the control socket is removed at exit" $?
+
+# ---- Linux: vCPU hot-add, and a reset keeps it ----
+bg_start hotadd run -k "$K" -i "$I" -c 2 --max-cpus 4 -m 256 --name hotadd -p "quiet hvmm.test=hotadd"
+bg_wait "waiting for cpu2" 200
+out_has "boot 1 online=0-1 offline=2-3"
+result "hot-add: --cpus 2 --max-cpus 4 boots with CPUs 2-3 offline" $? "$out/hotadd.raw"
+ctl st_disabled stat --name hotadd
+expect st_disabled "hot-add: hvmm stat shows vCPUs 2-3 disabled" \
+	sh -c "grep -q '^vcpu 2: disabled' $out/st_disabled.out && grep -q '^vcpu 3: disabled' $out/st_disabled.out"
+ctl enable2 cpu enable 2 --name hotadd
+bg_wait "after enable" 60
+out_has "after enable online=0-2"
+result "hot-add: hvmm cpu enable 2, then the guest onlines CPU 2" $? "$out/hotadd.raw"
+bg_wait "waiting for the host: cpu2 is up" 30
+ctl disable2_on cpu disable 2 --name hotadd
+expect disable2_on "hot-add: disabling CPU 2 while it is online is refused" rc_is disable2_on 1
+bg_send go
+bg_wait "waiting for the host: cpu2 is down" 60
+ctl disable2 cpu disable 2 --name hotadd
+expect disable2 "hot-add: hvmm cpu disable 2 once the guest offlined it" rc_is disable2 0
+bg_send go
+bg_wait "boot 2" 200
+out_has "cpu2 refused after disable"
+result "hot-add: the guest cannot bring a disabled vCPU up" $? "$out/hotadd.raw"
+bg_finish
+out_has "boot 2 online=0-1 offline=2-3"
+result "reboot: the guest restarts in the same hvmm, CPU 2 still disabled" $? "$out/hotadd.out"
+[ "$(grep -c 'hvmm-guest: init reached' "$out/hotadd.out")" -eq 2 ]
+result "reboot: init reached twice" $? "$out/hotadd.out"
+expect hotadd "reboot then poweroff: hvmm exits 0" rc_is hotadd 0
+
+# ---- bare-metal PSCI conformance guest ----
+# --cpus 3 --max-cpus 4: vCPU 3 starts disabled; the guest asks for it.
+bg_start conf run -k "$BM/psci_conformance.elf" --cpus 3 --max-cpus 4 -m 64 --name conf --stats
+bg_wait "bm: waiting for cpu 3" 120
+ctl conf_enable cpu enable 3 --name conf
+bg_finish
+expect conf "PSCI conformance guest (extended power_state format) passes" has_out conf "bm: PASSED"
+expect conf "PSCI conformance guest: no TAP check failed" sh -c "! grep -q '^not ok' $out/conf.out"
+grep -E '^(not ok|bench:)' "$out/conf.out" | sed 's/^/#   conformance: /'
+hvmm_run conf_orig run -k "$BM/psci_conformance.elf" -c 2 -m 64 --psci-suspend-format original
+expect conf_orig "PSCI conformance guest (original power_state format) passes" has_out conf_orig "bm: PASSED"
+
 # ---- bad inputs ----
 : >/tmp/empty
 head -c 100 "$BM/hello.elf" >/tmp/trunc-phdr.elf
@@ -132,6 +292,13 @@ expect_bad_input no_kernel "no kernel" "no kernel" run -m 64
 expect_bad_input network "--network mode=tap" "mode=none" run -k "$K" --network mode=tap
 expect_bad_input console "--console virtio" "serial" run -k "$K" --console virtio
 expect_bad_input unknown_cmd "unknown command" "unknown command" frobnicate
+expect_bad_input max_cpus "--max-cpus below --cpus" "more than --max-cpus" run -k "$K" --cpus 4 --max-cpus 2
+expect_bad_input reboot_mode "--reboot sometimes" "reset or exit" run -k "$K" --reboot sometimes
+expect_bad_input suspend_fmt "--psci-suspend-format odd" "extended or original" run -k "$K" --psci-suspend-format odd
+expect_bad_input idle_states "--idle-states deep" "idle-states" run -k "$K" --idle-states deep
+expect_bad_input bad_name "--name with a slash" "name" run -k "$K" --name a/b
+expect_bad_input no_vm "a client command for a VM that is not running" "no VM named" stat --name nosuchvm
+expect_bad_input cpu_usage "cpu with no action" "" cpu --name x
 
 echo "boot: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -17,6 +17,9 @@ files=(
 for f in "$B"/guest/*.elf "$B"/guest/*.bin; do
 	files+=("$f=/guest/bm/${f##*/}")
 done
+for f in "$B"/tools/*; do
+	files+=("$f=/tools/${f##*/}")
+done
 
 guest/linux/mkinitramfs.sh --init guest/emuhost/init "$busybox" "$host_cpio" "${files[@]}"
 status=0

@@ -7,7 +7,10 @@
  * before calling the firmware as that vCPU, and any register, MP state or
  * reset operation on a vCPU not entered by the calling thread is counted as
  * a violation (and fails). In single-threaded tests it also fails any vCPU
- * operation made while the PSCI lock is held.
+ * operation, or reading the clock, while the PSCI lock is held.
+ *
+ * The clock is a plain number the tests set; suspend statistics must move
+ * by exactly the time the tests let pass.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -46,6 +49,7 @@ struct fake_vcpu {
 	unsigned int reads[FW_REG_COUNT];
 	enum fw_mp_state mp_state;
 	unsigned int resets;
+	bool last_reset_kept_timer;
 	atomic_uint kicks;
 	uint64_t mpidr;
 	/* Failure injection: a positive errno makes the operation fail. */
@@ -55,15 +59,34 @@ struct fake_vcpu {
 	pthread_t thread;
 	/* PSCI states seen while prepare's reset/PC/MP-state ops ran (bitmask). */
 	unsigned int boot_states_seen;
+	/* x0, and whether this call wrote it, when the MP state became SUSPENDED. */
+	uint64_t x0_at_suspend;
+	bool x0_written_at_suspend;
 };
 
 struct fake {
 	struct fake_vcpu v[NR_VCPUS];
 	atomic_uint violations;
 	bool single_thread;
+	uint64_t now_us;		/* the fake clock */
+	enum psci_pstate_format format;
 	struct fw_host host;
 	struct firmware fw;
 };
+
+/* power_state values of each format, spelled out independently of psci.c. */
+static const uint32_t pstates[][PSCI_SUSPEND_STATE_COUNT] = {
+	[PSCI_PSTATE_FORMAT_EXTENDED] = { 0x00000001, 0x40000002 },
+	[PSCI_PSTATE_FORMAT_ORIGINAL] = { 0x00000001, 0x00010002 },
+};
+
+static const enum psci_pstate_format formats[] = {
+	PSCI_PSTATE_FORMAT_EXTENDED, PSCI_PSTATE_FORMAT_ORIGINAL,
+};
+#define NR_FORMATS	(sizeof(formats) / sizeof(formats[0]))
+
+#define STANDBY(f)	pstates[(f)->format][PSCI_SUSPEND_STANDBY]
+#define POWERDOWN(f)	pstates[(f)->format][PSCI_SUSPEND_POWERDOWN]
 
 static uint64_t mpidr_of(unsigned int id)
 {
@@ -160,12 +183,16 @@ static int fake_set_mp_state(void *host, unsigned int vcpu,
 		return -v->fail_mp_state;
 	if (state == FW_MP_RUNNABLE)
 		fake_note_boot_state(f, vcpu);
+	if (state == FW_MP_SUSPENDED) {
+		v->x0_at_suspend = v->reg[FW_REG_X0];
+		v->x0_written_at_suspend = v->written_now & (1ULL << FW_REG_X0);
+	}
 	v->mp_state = state;
 	return 0;
 }
 
 /* Like KVM_ARM_VCPU_INIT again: zeroed core registers, EL1h DAIF masked. */
-static int fake_reset(void *host, unsigned int vcpu)
+static int fake_reset(void *host, unsigned int vcpu, bool keep_timer)
 {
 	struct fake *f = host;
 	struct fake_vcpu *v = fake_own(f, vcpu);
@@ -182,6 +209,7 @@ static int fake_reset(void *host, unsigned int vcpu)
 	v->reg[FW_REG_SCTLR_EL1] = SCTLR_RESET;
 	v->reg[FW_REG_MPIDR_EL1] = v->mpidr;
 	v->resets++;
+	v->last_reset_kept_timer = keep_timer;
 	return 0;
 }
 
@@ -208,6 +236,19 @@ static int fake_vcpu_by_mpidr(void *host, uint64_t mpidr)
 	return -1;
 }
 
+static uint64_t fake_clock_us(void *host)
+{
+	struct fake *f = host;
+
+	if (f->single_thread) {
+		if (pthread_mutex_trylock(&f->fw.psci.lock))
+			fake_violation(f);	/* clock read under the lock */
+		else
+			pthread_mutex_unlock(&f->fw.psci.lock);
+	}
+	return f->now_us;
+}
+
 static const struct fw_vcpu_ops fake_ops = {
 	.reg_read = fake_reg_read,
 	.reg_write = fake_reg_write,
@@ -215,12 +256,16 @@ static const struct fw_vcpu_ops fake_ops = {
 	.reset = fake_reset,
 	.kick = fake_kick,
 	.vcpu_by_mpidr = fake_vcpu_by_mpidr,
+	.clock_us = fake_clock_us,
 };
 
-static struct fake *fake_new(void)
+/* A machine whose vCPUs nr_enabled.. start DISABLED, vCPU 0 booting. */
+static struct fake *fake_new_cfg(enum psci_pstate_format format,
+				 unsigned int nr_enabled)
 {
 	uint64_t mpidrs[NR_VCPUS];
 	struct fake *f = calloc(1, sizeof(*f));
+	struct psci_config cfg;
 	unsigned int i, r;
 
 	assert_non_null(f);
@@ -239,25 +284,42 @@ static struct fake *fake_new(void)
 		v->mp_state = i ? FW_MP_STOPPED : FW_MP_RUNNABLE;
 	}
 	f->single_thread = true;
+	f->format = format;
+	f->now_us = 1000000;
 	f->host = (struct fw_host){
 		.ops = &fake_ops,
 		.host = f,
 		.ram_base = RAM_BASE,
 		.ram_size = RAM_SIZE,
 	};
-	assert_int_equal(firmware_init(&f->fw, &f->host, NR_VCPUS, mpidrs, 0), 0);
+	cfg = (struct psci_config){
+		.nr_cpus = NR_VCPUS,
+		.mpidrs = mpidrs,
+		.boot_cpu = 0,
+		.nr_enabled = nr_enabled,
+		.pstate_format = format,
+	};
+	assert_int_equal(firmware_init(&f->fw, &f->host, &cfg), 0);
 	return f;
 }
 
-/* x4-x17 must never be written: the caller's values survive every call. */
+static struct fake *fake_new(void)
+{
+	return fake_new_cfg(PSCI_PSTATE_FORMAT_EXTENDED, NR_VCPUS);
+}
+
+/*
+ * x1-x17 are never written (results go to x0 only), and the caller's x4-x17
+ * survive every call (x1-x3 are the arguments the tests set).
+ */
 static void fake_check_scratch_untouched(struct fake *f)
 {
 	unsigned int i, r;
 
 	for (i = 0; i < NR_VCPUS; i++) {
-		for (r = 4; r <= 17; r++) {
+		for (r = 1; r <= 17; r++) {
 			assert_false(f->v[i].written & (1ULL << r));
-			if (!f->v[i].resets)
+			if (r >= 4 && !f->v[i].resets)
 				assert_int_equal(f->v[i].reg[r], POISON | r);
 		}
 	}
@@ -306,6 +368,16 @@ static int prepare(struct fake *f, unsigned int vcpu)
 
 	fake_enter(f, vcpu);
 	ret = psci_vcpu_prepare(&f->fw.psci, vcpu);
+	fake_leave(f, vcpu);
+	return ret;
+}
+
+static int wakeup(struct fake *f, unsigned int vcpu)
+{
+	int ret;
+
+	fake_enter(f, vcpu);
+	ret = psci_vcpu_wakeup(&f->fw.psci, vcpu);
 	fake_leave(f, vcpu);
 	return ret;
 }
@@ -363,31 +435,69 @@ static void test_init_rejects_bad_arguments(void **state)
 {
 	struct fake *f = *state;
 	uint64_t mpidrs[2] = { 0, 1 };
+	const struct psci_config good = {
+		.nr_cpus = 2, .mpidrs = mpidrs, .boot_cpu = 0, .nr_enabled = 2,
+	};
+	struct fw_vcpu_ops no_clock = fake_ops;
+	struct fw_host clockless = f->host;
+	struct psci_config c;
 	struct firmware fw;
 	struct psci p;
 
-	assert_int_equal(psci_init(&p, &f->host, 0, mpidrs, 0), -EINVAL);
-	assert_int_equal(psci_init(&p, &f->host, 2, mpidrs, 2), -EINVAL);
-	assert_int_equal(psci_init(&p, &f->host, 2, NULL, 0), -EINVAL);
-	assert_int_equal(psci_init(&p, NULL, 2, mpidrs, 0), -EINVAL);
-	assert_int_equal(firmware_init(&fw, &f->host, 0, mpidrs, 0), -EINVAL);
-	assert_int_equal(firmware_init(&fw, &f->host, 2, mpidrs, 5), -EINVAL);
-	assert_int_equal(firmware_init(&fw, NULL, 2, mpidrs, 0), -EINVAL);
+	c = good, c.nr_cpus = 0, c.nr_enabled = 0;
+	assert_int_equal(psci_init(&p, &f->host, &c), -EINVAL);
+	c = good, c.boot_cpu = 2;
+	assert_int_equal(psci_init(&p, &f->host, &c), -EINVAL);
+	/* The boot vCPU must be an enabled one. */
+	c = good, c.boot_cpu = 1, c.nr_enabled = 1;
+	assert_int_equal(psci_init(&p, &f->host, &c), -EINVAL);
+	c = good, c.nr_enabled = 0;
+	assert_int_equal(psci_init(&p, &f->host, &c), -EINVAL);
+	c = good, c.nr_enabled = 3;
+	assert_int_equal(psci_init(&p, &f->host, &c), -EINVAL);
+	c = good, c.mpidrs = NULL;
+	assert_int_equal(psci_init(&p, &f->host, &c), -EINVAL);
+	c = good, c.pstate_format = (enum psci_pstate_format)7;
+	assert_int_equal(psci_init(&p, &f->host, &c), -EINVAL);
+	assert_int_equal(psci_init(&p, &f->host, NULL), -EINVAL);
+	assert_int_equal(psci_init(&p, NULL, &good), -EINVAL);
+	assert_int_equal(psci_init(NULL, &f->host, &good), -EINVAL);
+	/* Every operation is needed, the clock too. */
+	no_clock.clock_us = NULL;
+	clockless.ops = &no_clock;
+	assert_int_equal(psci_init(&p, &clockless, &good), -EINVAL);
+
+	c = good, c.nr_cpus = 0, c.nr_enabled = 0;
+	assert_int_equal(firmware_init(&fw, &f->host, &c), -EINVAL);
+	c = good, c.boot_cpu = 5;
+	assert_int_equal(firmware_init(&fw, &f->host, &c), -EINVAL);
+	assert_int_equal(firmware_init(&fw, &f->host, NULL), -EINVAL);
+	assert_int_equal(firmware_init(&fw, NULL, &good), -EINVAL);
 }
 
 static void test_init_states_and_mpidrs(void **state)
 {
 	struct fake *f = *state;
-	uint64_t mpidrs[3] = { MPIDR_RES1 | 0x100, 0x0101, 0xab00000102ULL };
+	uint64_t mpidrs[4] = {
+		MPIDR_RES1 | 0x100, 0x0101, 0xab00000102ULL, 0x103,
+	};
+	const struct psci_config cfg = {
+		.nr_cpus = 4, .mpidrs = mpidrs, .boot_cpu = 1, .nr_enabled = 3,
+		.pstate_format = PSCI_PSTATE_FORMAT_ORIGINAL,
+	};
 	struct psci p;
 
-	assert_int_equal(psci_init(&p, &f->host, 3, mpidrs, 1), 0);
+	assert_int_equal(psci_init(&p, &f->host, &cfg), 0);
 	assert_int_equal(psci_cpu_state(&p, 0), PSCI_CPU_STATE_OFF);
 	assert_int_equal(psci_cpu_state(&p, 1), PSCI_CPU_STATE_ON);
 	assert_int_equal(psci_cpu_state(&p, 2), PSCI_CPU_STATE_OFF);
+	assert_int_equal(psci_cpu_state(&p, 3), PSCI_CPU_STATE_DISABLED);
 	/* Only the affinity fields are kept. */
 	assert_int_equal(p.cpu[0].mpidr, 0x100);
 	assert_int_equal(p.cpu[2].mpidr, 0xab00000102ULL);
+	assert_int_equal(p.pstate_format, PSCI_PSTATE_FORMAT_ORIGINAL);
+	assert_int_equal(p.suspend_mode, PSCI_MODE_PLATFORM_COORDINATED);
+	assert_int_equal(p.boot_cpu, 1);
 	psci_destroy(&p);
 	psci_destroy(&p);	/* harmless twice */
 
@@ -401,12 +511,49 @@ static void test_init_states_and_mpidrs(void **state)
 static void test_bad_vcpu_index(void **state)
 {
 	struct fake *f = *state;
+	struct psci_cpu_stats st;
 
 	assert_int_equal(psci_call(&f->fw.psci, NR_VCPUS, FID32(VERSION)),
 			 PSCI_FAILED);
 	assert_int_equal(psci_vcpu_prepare(&f->fw.psci, NR_VCPUS), -EINVAL);
+	assert_int_equal(psci_vcpu_wakeup(&f->fw.psci, NR_VCPUS), -EINVAL);
+	assert_int_equal(psci_cpu_set_enabled(&f->fw.psci, NR_VCPUS, true),
+			 -EINVAL);
+	assert_int_equal(psci_cpu_set_enabled(&f->fw.psci, NR_VCPUS, false),
+			 -EINVAL);
+	assert_int_equal(psci_cpu_stats(&f->fw.psci, NR_VCPUS, &st), -EINVAL);
+	assert_int_equal(psci_cpu_stats(&f->fw.psci, 0, NULL), -EINVAL);
 	assert_int_equal(psci_cpu_state(&f->fw.psci, NR_VCPUS),
 			 PSCI_CPU_STATE_OFF);
+}
+
+static void test_state_names_and_params(void **state)
+{
+	struct fake *f = *state;
+	struct fake *o = fake_new_cfg(PSCI_PSTATE_FORMAT_ORIGINAL, NR_VCPUS);
+
+	assert_string_equal(psci_cpu_state_name(PSCI_CPU_STATE_OFF), "off");
+	assert_string_equal(psci_cpu_state_name(PSCI_CPU_STATE_ON_PENDING),
+			    "pending");
+	assert_string_equal(psci_cpu_state_name(PSCI_CPU_STATE_ON), "on");
+	assert_string_equal(psci_cpu_state_name(PSCI_CPU_STATE_SUSPENDED),
+			    "suspended");
+	assert_string_equal(psci_cpu_state_name(PSCI_CPU_STATE_DISABLED),
+			    "disabled");
+	assert_string_equal(psci_cpu_state_name((enum psci_cpu_state)42),
+			    "unknown");
+
+	assert_int_equal(psci_suspend_param(&f->fw.psci, PSCI_SUSPEND_STANDBY),
+			 0x00000001);
+	assert_int_equal(psci_suspend_param(&f->fw.psci, PSCI_SUSPEND_POWERDOWN),
+			 0x40000002);
+	assert_int_equal(psci_suspend_param(&o->fw.psci, PSCI_SUSPEND_STANDBY),
+			 0x00000001);
+	assert_int_equal(psci_suspend_param(&o->fw.psci, PSCI_SUSPEND_POWERDOWN),
+			 0x00010002);
+	assert_int_equal(psci_suspend_param(&o->fw.psci,
+					    PSCI_SUSPEND_STATE_COUNT), 0);
+	fake_free(o);
 }
 
 /* ---- every function ID ---- */
@@ -416,6 +563,8 @@ struct fid_case {
 	enum fw_outcome out;
 	bool writes_x0;
 	int64_t x0;
+	enum psci_cpu_state caller;	/* vCPU 0 afterwards */
+	enum fw_mp_state mp_state;	/* ... and its MP state */
 };
 
 /*
@@ -429,14 +578,25 @@ static struct fid_case fid_case_of(uint32_t fid)
 		.x1 = mpidr_of(1), .x2 = RAM_BASE, .x3 = 7,
 		.out = FW_CONTINUE, .writes_x0 = true,
 		.x0 = PSCI_RET_NOT_SUPPORTED,
+		.caller = PSCI_CPU_STATE_ON, .mp_state = FW_MP_RUNNABLE,
 	};
 
 	switch (fid) {
 	case FID32(VERSION):
 		c.x0 = 0x00010001;
 		break;
+	case FID32(CPU_SUSPEND):
+	case FID64(CPU_SUSPEND):
+		c.x1 = PSCI_PSTATE_EXTENDED_STANDBY;
+		c.x0 = PSCI_RET_SUCCESS;
+		c.caller = PSCI_CPU_STATE_SUSPENDED;
+		c.mp_state = FW_MP_SUSPENDED;
+		break;
 	case FID32(CPU_OFF):
+	case FID32(CPU_FREEZE):
 		c.writes_x0 = false;
+		c.caller = PSCI_CPU_STATE_OFF;
+		c.mp_state = FW_MP_STOPPED;
 		break;
 	case FID32(CPU_ON):
 	case FID64(CPU_ON):
@@ -463,6 +623,43 @@ static struct fid_case fid_case_of(uint32_t fid)
 		c.x1 = FID32(VERSION);
 		c.x0 = PSCI_RET_SUCCESS;
 		break;
+	case FID32(CPU_DEFAULT_SUSPEND):
+	case FID64(CPU_DEFAULT_SUSPEND):
+		c.x1 = RAM_BASE;
+		c.writes_x0 = false;
+		c.caller = PSCI_CPU_STATE_SUSPENDED;
+		c.mp_state = FW_MP_SUSPENDED;
+		break;
+	case FID32(NODE_HW_STATE):
+	case FID64(NODE_HW_STATE):
+		c.x2 = 0;
+		c.x0 = PSCI_HW_OFF;
+		break;
+	case FID32(SYSTEM_SUSPEND):
+	case FID64(SYSTEM_SUSPEND):
+		c.x1 = RAM_BASE;
+		c.out = FW_SYSTEM_SUSPEND;
+		c.writes_x0 = false;
+		c.caller = PSCI_CPU_STATE_SUSPENDED;
+		c.mp_state = FW_MP_STOPPED;
+		break;
+	case FID32(SET_SUSPEND_MODE):
+		c.x1 = PSCI_MODE_OS_INITIATED;
+		c.x0 = PSCI_RET_SUCCESS;
+		break;
+	case FID32(STAT_RESIDENCY):
+	case FID64(STAT_RESIDENCY):
+	case FID32(STAT_COUNT):
+	case FID64(STAT_COUNT):
+		c.x2 = PSCI_PSTATE_EXTENDED_STANDBY;
+		c.x0 = 0;
+		break;
+	case FID32(SYSTEM_RESET2):
+	case FID64(SYSTEM_RESET2):
+		c.x1 = PSCI_RESET2_WARM;
+		c.out = FW_SYSTEM_RESET;
+		c.writes_x0 = false;
+		break;
 	}
 	return c;
 }
@@ -481,7 +678,7 @@ static void check_fid(uint32_t fid)
 	else
 		assert_int_equal(x0_of(f, 0), fid);
 
-	/* Only CPU_ON touches another vCPU, only CPU_OFF the caller's state. */
+	/* Only CPU_ON touches another vCPU. */
 	for (i = 1; i < NR_VCPUS; i++) {
 		bool on = i == 1 && (fid & ~SMCCC_64BIT) == FID32(CPU_ON);
 
@@ -489,10 +686,8 @@ static void check_fid(uint32_t fid)
 						    : PSCI_CPU_STATE_OFF);
 		assert_int_equal(atomic_load(&f->v[i].kicks), on);
 	}
-	assert_int_equal(state_of(f, 0), fid == FID32(CPU_OFF) ?
-			 PSCI_CPU_STATE_OFF : PSCI_CPU_STATE_ON);
-	assert_int_equal(f->v[0].mp_state, fid == FID32(CPU_OFF) ?
-			 FW_MP_STOPPED : FW_MP_RUNNABLE);
+	assert_int_equal(state_of(f, 0), c.caller);
+	assert_int_equal(f->v[0].mp_state, c.mp_state);
 	fake_free(f);
 }
 
@@ -544,6 +739,32 @@ static void test_reads_only_needed_registers(void **state)
 	assert_int_equal(f->v[0].reads[FW_REG_PSTATE], 1);
 	for (r = 4; r <= FW_REG_X30; r++)
 		assert_int_equal(f->v[0].reads[r], 0);
+
+	/* Refused before any argument is needed, or by the first one. */
+	bring_up(f, 2);
+	memset(f->v[0].reads, 0, sizeof(f->v[0].reads));
+	expect_call(f, 0, FID32(SYSTEM_SUSPEND), RAM_BASE, 0, 0,
+		    PSCI_RET_DENIED);
+	for (r = 0; r < FW_REG_COUNT; r++)
+		assert_int_equal(f->v[0].reads[r], 0);
+	expect_call(f, 0, FID32(STAT_COUNT), 0x104, STANDBY(f), 0, 0);
+	expect_call(f, 0, FID32(SYSTEM_RESET2), 1, 0, 0,
+		    PSCI_RET_INVALID_PARAMETERS);
+	expect_call(f, 0, FID32(CPU_SUSPEND), 0x7, RAM_BASE, 0,
+		    PSCI_RET_INVALID_PARAMETERS);
+	expect_call(f, 0, FID32(CPU_DEFAULT_SUSPEND), 0, 0, 0,
+		    PSCI_RET_INVALID_ADDRESS);
+	assert_int_equal(f->v[0].reads[1], 4);
+	assert_int_equal(f->v[0].reads[2], 0);
+	assert_int_equal(f->v[0].reads[3], 0);
+
+	/* Standby ignores the entry point and context_id. */
+	memset(f->v[2].reads, 0, sizeof(f->v[2].reads));
+	expect_call(f, 2, FID32(CPU_SUSPEND), STANDBY(f), RAM_BASE, 0,
+		    PSCI_RET_SUCCESS);
+	for (r = 0; r < FW_REG_COUNT; r++)
+		assert_int_equal(f->v[2].reads[r], r == 1);
+	assert_int_equal(wakeup(f, 2), 0);
 }
 
 /* ---- PSCI_FEATURES ---- */
@@ -555,6 +776,14 @@ static bool implemented(uint32_t fid)
 		FID32(AFFINITY_INFO), FID64(AFFINITY_INFO),
 		FID32(MIGRATE_INFO_TYPE), FID32(SYSTEM_OFF),
 		FID32(SYSTEM_RESET), FID32(FEATURES),
+		FID32(CPU_SUSPEND), FID64(CPU_SUSPEND), FID32(CPU_FREEZE),
+		FID32(CPU_DEFAULT_SUSPEND), FID64(CPU_DEFAULT_SUSPEND),
+		FID32(NODE_HW_STATE), FID64(NODE_HW_STATE),
+		FID32(SYSTEM_SUSPEND), FID64(SYSTEM_SUSPEND),
+		FID32(SET_SUSPEND_MODE),
+		FID32(STAT_RESIDENCY), FID64(STAT_RESIDENCY),
+		FID32(STAT_COUNT), FID64(STAT_COUNT),
+		FID32(SYSTEM_RESET2), FID64(SYSTEM_RESET2),
 	};
 	unsigned int i;
 
@@ -565,20 +794,30 @@ static bool implemented(uint32_t fid)
 	return false;
 }
 
-static void test_features(void **state)
+/* What PSCI_FEATURES must answer for fid. */
+static int64_t feature_of(struct fake *f, uint32_t fid)
+{
+	if ((fid & ~SMCCC_64BIT) == FID32(CPU_SUSPEND))
+		return PSCI_FEATURE_SUSPEND_OSI |
+		       (f->format == PSCI_PSTATE_FORMAT_EXTENDED ?
+			PSCI_FEATURE_SUSPEND_EXTENDED : 0);
+	return implemented(fid) ? 0 : -1;
+}
+
+static void check_features(enum psci_pstate_format format)
 {
 	static const uint32_t others[] = {
 		0x80000001, 0x80008000, 0xC4000020, 0x95c1ba5e, 0x00000000,
 		0xffffffff, 0x84000020, 0x83ffffff, 0x04000000,
 	};
-	struct fake *f = *state;
+	struct fake *f = fake_new_cfg(format, NR_VCPUS);
 	uint32_t n, i;
 
 	for (n = 0; n < SMCCC_RANGE_SIZE; n++) {
 		expect_call(f, 0, FID32(FEATURES), PSCI_FID32(n), 0, 0,
-			    implemented(PSCI_FID32(n)) ? 0 : -1);
+			    feature_of(f, PSCI_FID32(n)));
 		expect_call(f, 0, FID32(FEATURES), PSCI_FID64(n), 0, 0,
-			    implemented(PSCI_FID64(n)) ? 0 : -1);
+			    feature_of(f, PSCI_FID64(n)));
 	}
 	expect_call(f, 0, FID32(FEATURES), SMCCC_VERSION_FID, 0, 0, 0);
 	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++)
@@ -589,10 +828,40 @@ static void test_features(void **state)
 		    0, 0, 0);
 	expect_call(f, 0, FID32(FEATURES), 0x100000000ULL | SMCCC_VERSION_FID,
 		    0, 0, 0);
-	expect_call(f, 0, FID32(FEATURES), 0x100000000ULL | FID32(CPU_SUSPEND),
+	expect_call(f, 0, FID32(FEATURES), 0x100000000ULL | FID32(MIGRATE),
 		    0, 0, -1);
 	/* There is no 64-bit PSCI_FEATURES. */
 	expect_call(f, 0, FID64(FEATURES), FID32(VERSION), 0, 0, -1);
+	fake_free(f);
+}
+
+static void test_features(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < NR_FORMATS; i++)
+		check_features(formats[i]);
+}
+
+static void test_features_suspend_flags(void **state)
+{
+	struct fake *f = *state;
+	struct fake *o = fake_new_cfg(PSCI_PSTATE_FORMAT_ORIGINAL, NR_VCPUS);
+
+	/* Spelled out: OS-initiated mode always, extended format by config. */
+	expect_call(f, 0, FID32(FEATURES), FID32(CPU_SUSPEND), 0, 0, 3);
+	expect_call(f, 0, FID32(FEATURES), FID64(CPU_SUSPEND), 0, 0, 3);
+	expect_call(o, 0, FID32(FEATURES), FID32(CPU_SUSPEND), 0, 0, 1);
+	expect_call(o, 0, FID32(FEATURES), FID64(CPU_SUSPEND), 0, 0, 1);
+	/* Deliberately absent. */
+	expect_call(f, 0, FID32(FEATURES), FID32(MIGRATE), 0, 0, -1);
+	expect_call(f, 0, FID32(FEATURES), FID64(MIGRATE_INFO_UP_CPU), 0, 0, -1);
+	expect_call(f, 0, FID32(FEATURES), FID32(MEM_PROTECT), 0, 0, -1);
+	expect_call(f, 0, FID32(FEATURES), FID64(MEM_PROTECT_CHECK), 0, 0, -1);
+	expect_call(f, 0, FID64(CPU_FREEZE), 0, 0, 0, -1);
+	expect_call(f, 0, FID64(SET_SUSPEND_MODE), 0, 0, 0, -1);
+	fake_free(o);
 }
 
 /* ---- CPU_ON ---- */
@@ -775,6 +1044,13 @@ static void test_64bit_ids_from_aarch32(void **state)
 	expect_call(f, 0, FID64(AFFINITY_INFO), mpidr_of(0), 0, 0,
 		    PSCI_RET_NOT_SUPPORTED);
 	expect_call(f, 0, FID64(VERSION), 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
+	expect_call(f, 0, FID64(CPU_SUSPEND), PSCI_PSTATE_EXTENDED_STANDBY, 0, 0,
+		    PSCI_RET_NOT_SUPPORTED);
+	expect_call(f, 0, FID64(SYSTEM_SUSPEND), RAM_BASE, 0, 0,
+		    PSCI_RET_NOT_SUPPORTED);
+	expect_call(f, 0, FID64(STAT_COUNT), mpidr_of(0), 1, 0,
+		    PSCI_RET_NOT_SUPPORTED);
+	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
 	expect_no_effect_on(f, 1);
 
 	/* The 32-bit IDs work, and never look at PSTATE. */
@@ -932,10 +1208,6 @@ static void test_system_off_and_reset(void **state)
 	/* Those exist only as SMC32. */
 	expect_call(f, 0, FID64(SYSTEM_OFF), 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
 	expect_call(f, 0, FID64(SYSTEM_RESET), 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
-	/* Not implemented at this stage. */
-	expect_call(f, 0, FID32(SYSTEM_RESET2), 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
-	expect_call(f, 0, FID64(SYSTEM_SUSPEND), RAM_BASE, 0, 0,
-		    PSCI_RET_NOT_SUPPORTED);
 }
 
 static void test_version_and_migrate_info(void **state)
@@ -946,7 +1218,7 @@ static void test_version_and_migrate_info(void **state)
 	expect_call(f, 0, FID32(MIGRATE_INFO_TYPE), 0, 0, 0, 2);
 	expect_call(f, 0, FID64(MIGRATE_INFO_UP_CPU), 0, 0, 0,
 		    PSCI_RET_NOT_SUPPORTED);
-	expect_call(f, 0, FID32(CPU_SUSPEND), 0, RAM_BASE, 0,
+	expect_call(f, 0, FID32(MEM_PROTECT), 0, RAM_BASE, 0,
 		    PSCI_RET_NOT_SUPPORTED);
 	/* Negative results are sign-extended over all 64 bits. */
 	assert_int_equal(x0_of(f, 0), 0xffffffffffffffffULL);
@@ -1016,6 +1288,1004 @@ static void test_prepare_failures(void **state)
 	check_prepare_failure(f, 2, &f->v[2].fail_write);
 	check_prepare_failure(f, 3, &f->v[3].fail_read);
 	check_prepare_failure(f, 4, &f->v[4].fail_mp_state);
+}
+
+/* ---- CPU_SUSPEND, CPU_DEFAULT_SUSPEND ---- */
+
+static int64_t node_hw_state(struct fake *f, unsigned int caller,
+			     uint64_t mpidr, uint64_t level)
+{
+	assert_int_equal(call(f, caller, FID64(NODE_HW_STATE), mpidr, level, 0),
+			 FW_CONTINUE);
+	return (int64_t)x0_of(f, caller);
+}
+
+/* A STAT_* answer for target's power_state, asked by vCPU 0. */
+static uint64_t stat_of(struct fake *f, uint32_t fid, unsigned int target,
+			uint32_t power_state)
+{
+	assert_int_equal(call(f, 0, fid, mpidr_of(target), power_state, 0),
+			 FW_CONTINUE);
+	assert_true(f->v[0].written_now & (1ULL << FW_REG_X0));
+	return x0_of(f, 0);
+}
+
+static void expect_stats(struct fake *f, unsigned int vcpu,
+			 uint64_t standby_count, uint64_t standby_us,
+			 uint64_t powerdown_count, uint64_t powerdown_us)
+{
+	struct psci_cpu_stats st;
+
+	assert_int_equal(psci_cpu_stats(&f->fw.psci, vcpu, &st), 0);
+	assert_int_equal(st.count[PSCI_SUSPEND_STANDBY], standby_count);
+	assert_int_equal(st.residency_us[PSCI_SUSPEND_STANDBY], standby_us);
+	assert_int_equal(st.count[PSCI_SUSPEND_POWERDOWN], powerdown_count);
+	assert_int_equal(st.residency_us[PSCI_SUSPEND_POWERDOWN], powerdown_us);
+}
+
+/* vcpu suspends into standby now and wakes up after us microseconds. */
+static void standby_for(struct fake *f, unsigned int vcpu, uint64_t us)
+{
+	expect_call(f, vcpu, FID32(CPU_SUSPEND), STANDBY(f), 0, 0,
+		    PSCI_RET_SUCCESS);
+	f->now_us += us;
+	assert_int_equal(wakeup(f, vcpu), 0);
+}
+
+/* The same with power-down, resuming at entry with x0 = vcpu. */
+static void powerdown_for(struct fake *f, unsigned int vcpu, uint64_t us)
+{
+	assert_int_equal(call(f, vcpu, FID64(CPU_SUSPEND), POWERDOWN(f),
+			      RAM_BASE + 0x100 * vcpu, vcpu), FW_CONTINUE);
+	f->now_us += us;
+	assert_int_equal(wakeup(f, vcpu), 0);
+	assert_int_equal(f->v[vcpu].reg[FW_REG_PC], RAM_BASE + 0x100 * vcpu);
+}
+
+static void check_standby(enum psci_pstate_format format)
+{
+	struct fake *f = fake_new_cfg(format, NR_VCPUS);
+	struct fake_vcpu *v = &f->v[3];
+	uint64_t pc;
+
+	bring_up(f, 3);
+	pc = v->reg[FW_REG_PC];
+	v->written = 0;
+	f->now_us = 5000;
+	expect_call(f, 3, FID64(CPU_SUSPEND), STANDBY(f), RAM_BASE + 0x10, 99,
+		    PSCI_RET_SUCCESS);
+	/* The result was in place before KVM was asked to wait. */
+	assert_true(v->x0_written_at_suspend);
+	assert_int_equal(v->x0_at_suspend, RET(PSCI_RET_SUCCESS));
+	assert_int_equal(v->written, 1ULL << FW_REG_X0);
+	assert_int_equal(v->mp_state, FW_MP_SUSPENDED);
+	assert_int_equal(state_of(f, 3), PSCI_CPU_STATE_SUSPENDED);
+	assert_int_equal(affinity_info(f, mpidr_of(3), 0), PSCI_AFF_ON);
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(3), 0), PSCI_HW_STANDBY);
+	/* KVM does the waiting: the vCPU still enters KVM_RUN. */
+	assert_int_equal(prepare(f, 3), 1);
+	/* A suspend counts once it is over. */
+	assert_int_equal(stat_of(f, FID32(STAT_COUNT), 3, STANDBY(f)), 0);
+	assert_int_equal(stat_of(f, FID32(STAT_RESIDENCY), 3, STANDBY(f)), 0);
+
+	f->now_us = 5250;
+	assert_int_equal(wakeup(f, 3), 0);
+	assert_int_equal(state_of(f, 3), PSCI_CPU_STATE_ON);
+	assert_int_equal(v->mp_state, FW_MP_RUNNABLE);
+	/* It returns where it called, with SUCCESS, and nothing else changes. */
+	assert_int_equal(v->reg[FW_REG_PC], pc);
+	assert_int_equal(x0_of(f, 3), RET(PSCI_RET_SUCCESS));
+	assert_int_equal(v->resets, 1);
+	assert_int_equal(v->written, 1ULL << FW_REG_X0);
+	expect_stats(f, 3, 1, 250, 0, 0);
+	assert_int_equal(stat_of(f, FID32(STAT_COUNT), 3, STANDBY(f)), 1);
+	assert_int_equal(stat_of(f, FID64(STAT_RESIDENCY), 3, STANDBY(f)), 250);
+
+	/* SMC32, and power_state is 32 bits wide in SMC64 as well. */
+	expect_call(f, 3, FID32(CPU_SUSPEND), 0xffffffff00000000ULL | STANDBY(f),
+		    0, 0, PSCI_RET_SUCCESS);
+	assert_int_equal(state_of(f, 3), PSCI_CPU_STATE_SUSPENDED);
+	f->now_us += 50;
+	assert_int_equal(wakeup(f, 3), 0);
+	expect_call(f, 3, FID64(CPU_SUSPEND), 0xabcd000000000000ULL | STANDBY(f),
+		    0, 0, PSCI_RET_SUCCESS);
+	f->now_us += 1;
+	assert_int_equal(wakeup(f, 3), 0);
+	expect_stats(f, 3, 3, 301, 0, 0);
+	fake_free(f);
+}
+
+static void check_powerdown(enum psci_pstate_format format)
+{
+	struct fake *f = fake_new_cfg(format, NR_VCPUS);
+	struct fake_vcpu *v = &f->v[4];
+	uint64_t ctx = 0xfedcba9876543210ULL;
+
+	bring_up(f, 4);
+	v->reg[FW_REG_SCTLR_EL1] |= FW_SCTLR_EE;	/* it runs big-endian */
+	f->now_us = 7000;
+	assert_int_equal(call(f, 4, FID64(CPU_SUSPEND), POWERDOWN(f),
+			      RAM_BASE + 0x3000, ctx), FW_CONTINUE);
+	assert_int_equal(v->written_now, 0);	/* it does not return */
+	assert_int_equal(v->mp_state, FW_MP_SUSPENDED);
+	assert_int_equal(state_of(f, 4), PSCI_CPU_STATE_SUSPENDED);
+	assert_int_equal(affinity_info(f, mpidr_of(4), 0), PSCI_AFF_ON);
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(4), 0), PSCI_HW_OFF);
+	assert_int_equal(prepare(f, 4), 1);
+	assert_int_equal(v->resets, 1);
+
+	/* CPU_ON's warm reset gives a fresh timer ... */
+	assert_false(v->last_reset_kept_timer);
+	f->now_us = 7400;
+	v->boot_states_seen = 0;
+	assert_int_equal(wakeup(f, 4), 0);
+	assert_int_equal(v->resets, 2);
+	/* ... power-down keeps it: the device tree says the timer is always on. */
+	assert_true(v->last_reset_kept_timer);
+	assert_int_equal(v->reg[FW_REG_PC], RAM_BASE + 0x3000);
+	assert_int_equal(v->reg[FW_REG_X0], ctx);
+	assert_int_equal(v->reg[FW_REG_SCTLR_EL1], SCTLR_RESET | FW_SCTLR_EE);
+	assert_int_equal(v->reg[FW_REG_PSTATE], FW_PSTATE_EL1H_DAIF);
+	assert_int_equal(v->mp_state, FW_MP_RUNNABLE);
+	assert_int_equal(state_of(f, 4), PSCI_CPU_STATE_ON);
+	/* Every step of the warm reset happened before the state became ON. */
+	assert_int_equal(v->boot_states_seen, 1U << PSCI_CPU_STATE_SUSPENDED);
+	expect_stats(f, 4, 0, 0, 1, 400);
+
+	/* SMC32 from a little-endian caller: only the low halves count. */
+	v->reg[FW_REG_SCTLR_EL1] = SCTLR_RESET;
+	assert_int_equal(call(f, 4, FID32(CPU_SUSPEND),
+			      0xabcd000000000000ULL | POWERDOWN(f),
+			      0x1234000000000000ULL | (RAM_BASE + 0x5000),
+			      0xffffffff00000042ULL), FW_CONTINUE);
+	assert_int_equal(v->written_now, 0);
+	v->written = 0;
+	f->now_us += 100;
+	assert_int_equal(wakeup(f, 4), 0);
+	assert_int_equal(v->reg[FW_REG_PC], RAM_BASE + 0x5000);
+	assert_int_equal(v->reg[FW_REG_X0], 0x42);
+	assert_int_equal(v->reg[FW_REG_SCTLR_EL1], SCTLR_RESET);
+	assert_false(v->written & (1ULL << FW_REG_SCTLR_EL1));
+	expect_stats(f, 4, 0, 0, 2, 500);
+	fake_free(f);
+}
+
+static void test_cpu_suspend(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < NR_FORMATS; i++) {
+		check_standby(formats[i]);
+		check_powerdown(formats[i]);
+	}
+}
+
+static void check_bad_power_states(enum psci_pstate_format format)
+{
+	static const uint32_t bad_extended[] = {
+		0x00000000, 0x00000002, 0x00000003, 0x40000001, 0x40000000,
+		0x00010002, 0x00010001, 0x80000001, 0x10000001, 0x20000001,
+		0xc0000002, 0x0fffffff, 0xffffffff,
+	};
+	static const uint32_t bad_original[] = {
+		0x00000000, 0x00000002, 0x00000003, 0x00010001, 0x00010000,
+		0x40000002, 0x01000001, 0x02010002, 0x03010002, 0x00020001,
+		0x04000001, 0x80010002, 0xffffffff,
+	};
+	bool ext = format == PSCI_PSTATE_FORMAT_EXTENDED;
+	const uint32_t *bad = ext ? bad_extended : bad_original;
+	size_t n = ext ? sizeof(bad_extended) / sizeof(bad_extended[0])
+		       : sizeof(bad_original) / sizeof(bad_original[0]);
+	struct fake *f = fake_new_cfg(format, NR_VCPUS);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		expect_call(f, 0, FID32(CPU_SUSPEND), bad[i], RAM_BASE, 0,
+			    PSCI_RET_INVALID_PARAMETERS);
+		expect_call(f, 0, FID64(CPU_SUSPEND), bad[i], RAM_BASE, 0,
+			    PSCI_RET_INVALID_PARAMETERS);
+		/* Nothing to count for a state that does not exist. */
+		expect_call(f, 0, FID64(STAT_COUNT), mpidr_of(0), bad[i], 0, 0);
+		assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
+		assert_int_equal(f->v[0].mp_state, FW_MP_RUNNABLE);
+	}
+	fake_free(f);
+}
+
+static void test_cpu_suspend_bad_power_state(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < NR_FORMATS; i++)
+		check_bad_power_states(formats[i]);
+}
+
+static void test_suspend_invalid_address(void **state)
+{
+	static const uint64_t bad[] = {
+		0, RAM_BASE - 4, RAM_BASE + RAM_SIZE, (1ULL << 32) | RAM_BASE,
+		~0ULL,
+	};
+	struct fake *f = *state;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		expect_call(f, 0, FID64(CPU_SUSPEND), POWERDOWN(f), bad[i], 0,
+			    PSCI_RET_INVALID_ADDRESS);
+		expect_call(f, 0, FID64(CPU_DEFAULT_SUSPEND), bad[i], 0, 0,
+			    PSCI_RET_INVALID_ADDRESS);
+	}
+	expect_call(f, 0, FID32(CPU_SUSPEND), POWERDOWN(f), 0xfffffffc, 0,
+		    PSCI_RET_INVALID_ADDRESS);
+	expect_call(f, 0, FID32(CPU_DEFAULT_SUSPEND), RAM_BASE - 4, 0, 0,
+		    PSCI_RET_INVALID_ADDRESS);
+	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
+	assert_int_equal(f->v[0].mp_state, FW_MP_RUNNABLE);
+	expect_stats(f, 0, 0, 0, 0, 0);
+
+	/* Standby never looks at the entry point. */
+	expect_call(f, 0, FID64(CPU_SUSPEND), STANDBY(f), 0, 0,
+		    PSCI_RET_SUCCESS);
+	assert_int_equal(wakeup(f, 0), 0);
+	/* The last byte of RAM is a valid entry point. */
+	assert_int_equal(call(f, 0, FID64(CPU_DEFAULT_SUSPEND),
+			      RAM_BASE + RAM_SIZE - 4, 0, 0), FW_CONTINUE);
+	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_SUSPENDED);
+	assert_int_equal(wakeup(f, 0), 0);
+}
+
+static void test_cpu_default_suspend(void **state)
+{
+	struct fake *f = *state;
+	struct fake_vcpu *v = &f->v[6];
+
+	bring_up(f, 6);
+	memset(v->reads, 0, sizeof(v->reads));
+	f->now_us = 100;
+	assert_int_equal(call(f, 6, FID32(CPU_DEFAULT_SUSPEND), RAM_BASE + 0x600,
+			      66, 0xbad), FW_CONTINUE);
+	assert_int_equal(v->written_now, 0);
+	assert_int_equal(v->reads[3], 0);	/* only x1 and x2 are arguments */
+	assert_int_equal(state_of(f, 6), PSCI_CPU_STATE_SUSPENDED);
+	assert_int_equal(v->mp_state, FW_MP_SUSPENDED);
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(6), 0), PSCI_HW_OFF);
+	assert_int_equal(prepare(f, 6), 1);
+
+	f->now_us = 160;
+	assert_int_equal(wakeup(f, 6), 0);
+	assert_int_equal(v->reg[FW_REG_PC], RAM_BASE + 0x600);
+	assert_int_equal(v->reg[FW_REG_X0], 66);
+	assert_int_equal(v->resets, 2);
+	/* It is the power-down state, and counts as such. */
+	assert_int_equal(stat_of(f, FID64(STAT_COUNT), 6, POWERDOWN(f)), 1);
+	assert_int_equal(stat_of(f, FID32(STAT_RESIDENCY), 6, POWERDOWN(f)), 60);
+	assert_int_equal(stat_of(f, FID32(STAT_COUNT), 6, STANDBY(f)), 0);
+
+	assert_int_equal(call(f, 6, FID64(CPU_DEFAULT_SUSPEND), RAM_BASE + 0x700,
+			      0x100000067ULL, 0), FW_CONTINUE);
+	f->now_us = 200;
+	assert_int_equal(wakeup(f, 6), 0);
+	assert_int_equal(v->reg[FW_REG_PC], RAM_BASE + 0x700);
+	assert_int_equal(v->reg[FW_REG_X0], 0x100000067ULL);
+	expect_stats(f, 6, 0, 0, 2, 100);
+}
+
+static void test_cpu_on_suspended_target(void **state)
+{
+	struct fake *f = *state;
+
+	bring_up(f, 1);
+	bring_up(f, 2);
+	expect_call(f, 1, FID32(CPU_SUSPEND), STANDBY(f), 0, 0,
+		    PSCI_RET_SUCCESS);
+	assert_int_equal(call(f, 2, FID32(CPU_SUSPEND), POWERDOWN(f), RAM_BASE,
+			      0), FW_CONTINUE);
+
+	expect_call(f, 0, FID64(CPU_ON), mpidr_of(1), RAM_BASE, 0,
+		    PSCI_RET_ALREADY_ON);
+	expect_call(f, 0, FID32(CPU_ON), mpidr_of(2), RAM_BASE, 0,
+		    PSCI_RET_ALREADY_ON);
+	assert_int_equal(atomic_load(&f->v[1].kicks), 1);
+	assert_int_equal(atomic_load(&f->v[2].kicks), 1);
+	assert_int_equal(affinity_info(f, mpidr_of(1), 0), PSCI_AFF_ON);
+	assert_int_equal(affinity_info(f, mpidr_of(2), 0), PSCI_AFF_ON);
+
+	assert_int_equal(wakeup(f, 1), 0);
+	assert_int_equal(wakeup(f, 2), 0);
+	assert_int_equal(state_of(f, 1), PSCI_CPU_STATE_ON);
+	assert_int_equal(state_of(f, 2), PSCI_CPU_STATE_ON);
+}
+
+/* ---- STAT_RESIDENCY, STAT_COUNT ---- */
+
+static void check_stat_counters(enum psci_pstate_format format)
+{
+	static const uint32_t stat_fids[] = {
+		FID32(STAT_RESIDENCY), FID64(STAT_RESIDENCY),
+		FID32(STAT_COUNT), FID64(STAT_COUNT),
+	};
+	struct fake *f = fake_new_cfg(format, NR_VCPUS);
+	unsigned int i;
+
+	bring_up(f, 2);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(stat_of(f, stat_fids[i], 2, STANDBY(f)), 0);
+		assert_int_equal(stat_of(f, stat_fids[i], 2, POWERDOWN(f)), 0);
+	}
+
+	f->now_us = 100;
+	standby_for(f, 2, 30);
+	f->now_us = 200;		/* running time does not count */
+	standby_for(f, 2, 60);
+	f->now_us = 1000;
+	powerdown_for(f, 2, 500);
+	f->now_us = 2000;
+	assert_int_equal(call(f, 2, FID32(CPU_DEFAULT_SUSPEND), RAM_BASE, 0, 0),
+			 FW_CONTINUE);
+	f->now_us = 2100;
+	assert_int_equal(wakeup(f, 2), 0);
+	/* A wake-up at the very moment of the suspend still counts. */
+	standby_for(f, 2, 0);
+
+	assert_int_equal(stat_of(f, FID32(STAT_COUNT), 2, STANDBY(f)), 3);
+	assert_int_equal(stat_of(f, FID64(STAT_COUNT), 2, STANDBY(f)), 3);
+	assert_int_equal(stat_of(f, FID32(STAT_RESIDENCY), 2, STANDBY(f)), 90);
+	assert_int_equal(stat_of(f, FID64(STAT_RESIDENCY), 2, STANDBY(f)), 90);
+	assert_int_equal(stat_of(f, FID32(STAT_COUNT), 2, POWERDOWN(f)), 2);
+	assert_int_equal(stat_of(f, FID64(STAT_RESIDENCY), 2, POWERDOWN(f)),
+			 600);
+	expect_stats(f, 2, 3, 90, 2, 600);
+
+	/* Per vCPU: the others have none. */
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(stat_of(f, stat_fids[i], 0, STANDBY(f)), 0);
+		assert_int_equal(stat_of(f, stat_fids[i], 3, POWERDOWN(f)), 0);
+	}
+	expect_stats(f, 0, 0, 0, 0, 0);
+
+	/* Argument widths: power_state 32 bits always, MPIDR in SMC32. */
+	expect_call(f, 0, FID64(STAT_COUNT), mpidr_of(2),
+		    0xffffffff00000000ULL | STANDBY(f), 0, 3);
+	expect_call(f, 0, FID32(STAT_COUNT), 0xffffffff00000000ULL | mpidr_of(2),
+		    STANDBY(f), 0, 3);
+	expect_call(f, 0, FID64(STAT_COUNT), (1ULL << 32) | mpidr_of(2),
+		    STANDBY(f), 0, 0);
+
+	/* A wake-up of a running vCPU is not a suspend. */
+	assert_int_equal(wakeup(f, 2), 0);
+	expect_stats(f, 2, 3, 90, 2, 600);
+	fake_free(f);
+}
+
+static void test_stat_counters(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < NR_FORMATS; i++)
+		check_stat_counters(formats[i]);
+}
+
+static void test_stat_bad_arguments(void **state)
+{
+	static const uint32_t fids[] = {
+		FID32(STAT_RESIDENCY), FID64(STAT_RESIDENCY),
+		FID32(STAT_COUNT), FID64(STAT_COUNT),
+	};
+	struct fake *f = *state;
+	unsigned int i;
+
+	bring_up(f, 2);
+	f->now_us = 0;
+	standby_for(f, 2, 10);
+	f->now_us = 0;
+	powerdown_for(f, 2, 10);
+
+	for (i = 0; i < 4; i++) {
+		uint32_t fid = fids[i];
+
+		/* Bad MPIDRs: stray bits, no such vCPU. */
+		expect_call(f, 0, fid, mpidr_of(2) | MPIDR_RES1, STANDBY(f), 0, 0);
+		expect_call(f, 0, fid, mpidr_of(2) | (1ULL << 24), STANDBY(f),
+			    0, 0);
+		expect_call(f, 0, fid, 0x104, STANDBY(f), 0, 0);
+		/* power_states hvmm does not offer (this is the extended format). */
+		expect_call(f, 0, fid, mpidr_of(2), 0, 0, 0);
+		expect_call(f, 0, fid, mpidr_of(2), 2, 0, 0);
+		expect_call(f, 0, fid, mpidr_of(2), 0x40000001, 0, 0);
+		expect_call(f, 0, fid, mpidr_of(2),
+			    PSCI_PSTATE_ORIGINAL_POWERDOWN, 0, 0);
+		/* The same with good arguments is not 0. */
+		assert_int_not_equal(stat_of(f, fid, 2, STANDBY(f)), 0);
+		assert_int_not_equal(stat_of(f, fid, 2, POWERDOWN(f)), 0);
+	}
+}
+
+/* ---- CPU_FREEZE ---- */
+
+static void test_cpu_freeze_then_cpu_on(void **state)
+{
+	struct fake *f = *state;
+	struct fake_vcpu *v = &f->v[6];
+
+	bring_up(f, 6);
+	assert_int_equal(call(f, 6, FID32(CPU_FREEZE), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(v->written_now, 0);	/* no result: it does not return */
+	assert_int_equal(v->mp_state, FW_MP_STOPPED);
+	assert_int_equal(state_of(f, 6), PSCI_CPU_STATE_OFF);
+	assert_int_equal(affinity_info(f, mpidr_of(6), 0), PSCI_AFF_OFF);
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(6), 0), PSCI_HW_OFF);
+	assert_int_equal(prepare(f, 6), 0);
+	/* An interrupt does not end it. */
+	assert_int_equal(wakeup(f, 6), 0);
+	assert_int_equal(v->mp_state, FW_MP_STOPPED);
+
+	/* Only CPU_ON does, like a cold start. */
+	expect_call(f, 0, FID64(CPU_ON), mpidr_of(6), RAM_BASE + 0x6000, 0x66,
+		    PSCI_RET_SUCCESS);
+	assert_int_equal(prepare(f, 6), 1);
+	assert_int_equal(v->resets, 2);
+	assert_int_equal(v->reg[FW_REG_PC], RAM_BASE + 0x6000);
+	assert_int_equal(v->reg[FW_REG_X0], 0x66);
+	assert_int_equal(v->mp_state, FW_MP_RUNNABLE);
+
+	/* The boot vCPU may freeze too, and another vCPU bring it back. */
+	assert_int_equal(call(f, 0, FID32(CPU_FREEZE), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_OFF);
+	expect_call(f, 6, FID32(CPU_ON), mpidr_of(0), RAM_BASE, 0,
+		    PSCI_RET_SUCCESS);
+	assert_int_equal(prepare(f, 0), 1);
+	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
+}
+
+/* ---- SYSTEM_SUSPEND ---- */
+
+static void expect_system_suspend_denied(struct fake *f, unsigned int vcpu)
+{
+	expect_call(f, vcpu, FID64(SYSTEM_SUSPEND), RAM_BASE, 1, 0,
+		    PSCI_RET_DENIED);
+	expect_call(f, vcpu, FID32(SYSTEM_SUSPEND), RAM_BASE, 1, 0,
+		    PSCI_RET_DENIED);
+	assert_int_equal(state_of(f, vcpu), PSCI_CPU_STATE_ON);
+	assert_int_equal(f->v[vcpu].mp_state, FW_MP_RUNNABLE);
+}
+
+static void test_system_suspend_denied(void **state)
+{
+	struct fake *f = *state;
+
+	/* Another vCPU is on. */
+	bring_up(f, 5);
+	expect_system_suspend_denied(f, 0);
+	expect_system_suspend_denied(f, 5);
+
+	/* ... or suspended, in either state. */
+	expect_call(f, 5, FID32(CPU_SUSPEND), STANDBY(f), 0, 0,
+		    PSCI_RET_SUCCESS);
+	expect_system_suspend_denied(f, 0);
+	assert_int_equal(wakeup(f, 5), 0);
+	assert_int_equal(call(f, 5, FID32(CPU_DEFAULT_SUSPEND), RAM_BASE, 0, 0),
+			 FW_CONTINUE);
+	expect_system_suspend_denied(f, 0);
+	assert_int_equal(wakeup(f, 5), 0);
+	assert_int_equal(call(f, 5, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+
+	/* ... or starting. */
+	expect_call(f, 0, FID64(CPU_ON), mpidr_of(7), RAM_BASE, 0,
+		    PSCI_RET_SUCCESS);
+	expect_system_suspend_denied(f, 0);
+	assert_int_equal(prepare(f, 7), 1);
+	assert_int_equal(call(f, 7, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+
+	/* Alone at last. */
+	assert_int_equal(call(f, 0, FID64(SYSTEM_SUSPEND), RAM_BASE, 1, 0),
+			 FW_SYSTEM_SUSPEND);
+	assert_int_equal(wakeup(f, 0), 0);
+}
+
+static void test_system_suspend_then_wakeup(void **state)
+{
+	/* vCPUs 18 and 19 are disabled: they count as off. */
+	struct fake *f = fake_new_cfg(PSCI_PSTATE_FORMAT_EXTENDED, NR_VCPUS - 2);
+	struct fake_vcpu *v = &f->v[0];
+
+	(void)state;
+	v->reg[FW_REG_SCTLR_EL1] |= FW_SCTLR_EE;
+	expect_call(f, 0, FID64(SYSTEM_SUSPEND), 0, 1, 0,
+		    PSCI_RET_INVALID_ADDRESS);
+	expect_call(f, 0, FID64(SYSTEM_SUSPEND), RAM_BASE + RAM_SIZE, 1, 0,
+		    PSCI_RET_INVALID_ADDRESS);
+	expect_call(f, 0, FID32(SYSTEM_SUSPEND), 0xfffffff0, 1, 0,
+		    PSCI_RET_INVALID_ADDRESS);
+	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
+	assert_int_equal(v->mp_state, FW_MP_RUNNABLE);
+
+	f->now_us = 50;
+	assert_int_equal(call(f, 0, FID64(SYSTEM_SUSPEND), RAM_BASE + 0x9000,
+			      0x1234567890ULL, 0), FW_SYSTEM_SUSPEND);
+	assert_int_equal(v->written_now, 0);
+	/* Stopped, not suspended, in KVM: an interrupt must not wake it. */
+	assert_int_equal(v->mp_state, FW_MP_STOPPED);
+	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_SUSPENDED);
+	assert_int_equal(prepare(f, 0), 0);
+	assert_int_equal(v->resets, 0);
+
+	/* The VMM resumes the system. */
+	f->now_us = 1000;
+	v->boot_states_seen = 0;
+	assert_int_equal(wakeup(f, 0), 0);
+	assert_int_equal(v->resets, 1);
+	/* A system resume is a fresh start: the guest reprograms its timers. */
+	assert_false(v->last_reset_kept_timer);
+	assert_int_equal(v->reg[FW_REG_PC], RAM_BASE + 0x9000);
+	assert_int_equal(v->reg[FW_REG_X0], 0x1234567890ULL);
+	assert_int_equal(v->reg[FW_REG_SCTLR_EL1], SCTLR_RESET | FW_SCTLR_EE);
+	assert_int_equal(v->reg[FW_REG_PSTATE], FW_PSTATE_EL1H_DAIF);
+	assert_int_equal(v->mp_state, FW_MP_RUNNABLE);
+	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
+	assert_int_equal(v->boot_states_seen, 1U << PSCI_CPU_STATE_SUSPENDED);
+	assert_int_equal(prepare(f, 0), 1);
+	/* Not a CPU_SUSPEND state: no statistics. */
+	expect_stats(f, 0, 0, 0, 0, 0);
+
+	/* From a secondary with the boot vCPU off, through SMC32. */
+	v->reg[FW_REG_SCTLR_EL1] = SCTLR_RESET;
+	bring_up(f, 3);
+	assert_int_equal(call(f, 0, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(call(f, 3, FID32(SYSTEM_SUSPEND),
+			      0xffffffff00000000ULL | (RAM_BASE + 0x10),
+			      0xaaaaaaaa00000005ULL, 0), FW_SYSTEM_SUSPEND);
+	assert_int_equal(wakeup(f, 3), 0);
+	assert_int_equal(f->v[3].reg[FW_REG_PC], RAM_BASE + 0x10);
+	assert_int_equal(f->v[3].reg[FW_REG_X0], 5);
+	assert_int_equal(f->v[3].reg[FW_REG_SCTLR_EL1], SCTLR_RESET);
+	fake_free(f);
+}
+
+/* ---- NODE_HW_STATE ---- */
+
+static void test_node_hw_state(void **state)
+{
+	struct fake *f = fake_new_cfg(PSCI_PSTATE_FORMAT_ORIGINAL, NR_VCPUS - 1);
+
+	(void)state;
+	/* Level 0: one vCPU each; starting counts as powered. */
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(0), 0), PSCI_HW_ON);
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(1), 0), PSCI_HW_OFF);
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(19), 0), PSCI_HW_OFF);
+	expect_call(f, 0, FID64(CPU_ON), mpidr_of(1), RAM_BASE, 0,
+		    PSCI_RET_SUCCESS);
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(1), 0), PSCI_HW_ON);
+	assert_int_equal(prepare(f, 1), 1);
+
+	/* Level 1: cluster 1 is vCPUs 16-19 (19 disabled). */
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(16), 1), PSCI_HW_OFF);
+	bring_up(f, 16);
+	bring_up(f, 17);
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(18), 1), PSCI_HW_ON);
+	expect_call(f, 16, FID32(CPU_SUSPEND), STANDBY(f), 0, 0,
+		    PSCI_RET_SUCCESS);
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(16), 0), PSCI_HW_STANDBY);
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(16), 1), PSCI_HW_ON);
+	assert_int_equal(call(f, 17, FID32(CPU_SUSPEND), POWERDOWN(f), RAM_BASE,
+			      0), FW_CONTINUE);
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(17), 0), PSCI_HW_OFF);
+	/* Any core in standby, none on: the cluster is in standby. */
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(16), 1), PSCI_HW_STANDBY);
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(19), 1), PSCI_HW_STANDBY);
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(0), 1), PSCI_HW_ON);
+	/* Levels 2 and 3 hold every vCPU, the caller among them. */
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(16), 2), PSCI_HW_ON);
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(17), 3), PSCI_HW_ON);
+
+	assert_int_equal(wakeup(f, 16), 0);
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(17), 1), PSCI_HW_ON);
+	assert_int_equal(call(f, 16, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(17), 1), PSCI_HW_OFF);
+	assert_int_equal(wakeup(f, 17), 0);
+
+	/* level is 32 bits wide; SMC32 sees the low half of the MPIDR. */
+	expect_call(f, 0, FID64(NODE_HW_STATE), mpidr_of(16),
+		    0xffffffff00000001ULL, 0, PSCI_HW_ON);
+	expect_call(f, 0, FID32(NODE_HW_STATE),
+		    0xffffffff00000000ULL | mpidr_of(16), 0, 0, PSCI_HW_OFF);
+
+	/* Bad MPIDRs and levels. */
+	expect_call(f, 0, FID64(NODE_HW_STATE), mpidr_of(1) | (1ULL << 24), 0,
+		    0, PSCI_RET_INVALID_PARAMETERS);
+	expect_call(f, 0, FID64(NODE_HW_STATE), mpidr_of(1) | MPIDR_RES1, 0,
+		    0, PSCI_RET_INVALID_PARAMETERS);
+	expect_call(f, 0, FID64(NODE_HW_STATE), 0x104, 1, 0,
+		    PSCI_RET_INVALID_PARAMETERS);
+	expect_call(f, 0, FID64(NODE_HW_STATE), 0x200, 1, 0,
+		    PSCI_RET_INVALID_PARAMETERS);
+	expect_call(f, 0, FID64(NODE_HW_STATE), (1ULL << 32) | mpidr_of(1), 3,
+		    0, PSCI_RET_INVALID_PARAMETERS);
+	expect_call(f, 0, FID64(NODE_HW_STATE), mpidr_of(1), 4, 0,
+		    PSCI_RET_INVALID_PARAMETERS);
+	expect_call(f, 0, FID32(NODE_HW_STATE), mpidr_of(1), 0xffffffff, 0,
+		    PSCI_RET_INVALID_PARAMETERS);
+	fake_free(f);
+}
+
+/* ---- SET_SUSPEND_MODE ---- */
+
+static void test_set_suspend_mode(void **state)
+{
+	struct fake *f = *state;
+	struct psci *p = &f->fw.psci;
+
+	expect_call(f, 0, FID32(SET_SUSPEND_MODE), 1, 0, 0, PSCI_RET_SUCCESS);
+	assert_int_equal(p->suspend_mode, PSCI_MODE_OS_INITIATED);
+	expect_call(f, 0, FID32(SET_SUSPEND_MODE), 1, 0, 0, PSCI_RET_SUCCESS);
+	expect_call(f, 0, FID32(SET_SUSPEND_MODE), 0, 0, 0, PSCI_RET_SUCCESS);
+	assert_int_equal(p->suspend_mode, PSCI_MODE_PLATFORM_COORDINATED);
+	expect_call(f, 0, FID32(SET_SUSPEND_MODE), 2, 0, 0,
+		    PSCI_RET_INVALID_PARAMETERS);
+	expect_call(f, 0, FID32(SET_SUSPEND_MODE), 0xffffffff, 0, 0,
+		    PSCI_RET_INVALID_PARAMETERS);
+	assert_int_equal(p->suspend_mode, PSCI_MODE_PLATFORM_COORDINATED);
+	/* SMC32: the upper half of x1 is not looked at. */
+	expect_call(f, 0, FID32(SET_SUSPEND_MODE), 0x100000001ULL, 0, 0,
+		    PSCI_RET_SUCCESS);
+	assert_int_equal(p->suspend_mode, PSCI_MODE_OS_INITIATED);
+	expect_call(f, 0, FID32(SET_SUSPEND_MODE), 0, 0, 0, PSCI_RET_SUCCESS);
+
+	/* vCPUs that are off or starting do not stand in the way. */
+	expect_call(f, 0, FID64(CPU_ON), mpidr_of(3), RAM_BASE, 0,
+		    PSCI_RET_SUCCESS);
+	expect_call(f, 0, FID32(SET_SUSPEND_MODE), 1, 0, 0, PSCI_RET_SUCCESS);
+	assert_int_equal(prepare(f, 3), 1);
+
+	/* A suspended one does; asking for the current mode is no switch. */
+	expect_call(f, 3, FID32(CPU_SUSPEND), STANDBY(f), 0, 0,
+		    PSCI_RET_SUCCESS);
+	expect_call(f, 0, FID32(SET_SUSPEND_MODE), 0, 0, 0, PSCI_RET_DENIED);
+	assert_int_equal(p->suspend_mode, PSCI_MODE_OS_INITIATED);
+	expect_call(f, 0, FID32(SET_SUSPEND_MODE), 1, 0, 0, PSCI_RET_SUCCESS);
+	assert_int_equal(wakeup(f, 3), 0);
+	expect_call(f, 0, FID32(SET_SUSPEND_MODE), 0, 0, 0, PSCI_RET_SUCCESS);
+
+	assert_int_equal(call(f, 3, FID32(CPU_SUSPEND), POWERDOWN(f), RAM_BASE,
+			      0), FW_CONTINUE);
+	expect_call(f, 0, FID32(SET_SUSPEND_MODE), 1, 0, 0, PSCI_RET_DENIED);
+	assert_int_equal(p->suspend_mode, PSCI_MODE_PLATFORM_COORDINATED);
+	assert_int_equal(wakeup(f, 3), 0);
+	expect_call(f, 0, FID32(SET_SUSPEND_MODE), 1, 0, 0, PSCI_RET_SUCCESS);
+	assert_int_equal(p->suspend_mode, PSCI_MODE_OS_INITIATED);
+
+	/* Suspends behave the same in OS-initiated mode. */
+	f->now_us = 0;
+	standby_for(f, 3, 7);
+	expect_stats(f, 3, 2, 7, 1, 0);
+}
+
+/* ---- SYSTEM_RESET2 ---- */
+
+static void test_system_reset2(void **state)
+{
+	static const uint64_t bad[] = {
+		1, 2, 0x7fffffff, 0x80000000, 0x80000001, 0xffffffff,
+	};
+	struct fake *f = *state;
+	unsigned int i;
+
+	assert_int_equal(call(f, 0, FID32(SYSTEM_RESET2), 0, 0x1234, 0),
+			 FW_SYSTEM_RESET);
+	assert_int_equal(f->v[0].written_now, 0);
+	assert_int_equal(call(f, 0, FID64(SYSTEM_RESET2), 0, ~0ULL, 0),
+			 FW_SYSTEM_RESET);
+	assert_int_equal(f->v[0].written_now, 0);
+	/* reset_type is 32 bits wide in both conventions. */
+	assert_int_equal(call(f, 0, FID64(SYSTEM_RESET2), 0xffffffff00000000ULL,
+			      0, 0), FW_SYSTEM_RESET);
+	assert_int_equal(call(f, 0, FID32(SYSTEM_RESET2), 0x100000000ULL, 0, 0),
+			 FW_SYSTEM_RESET);
+
+	/* Other architectural types, and vendor types (none defined). */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		expect_call(f, 0, FID32(SYSTEM_RESET2), bad[i], 0, 0,
+			    PSCI_RET_INVALID_PARAMETERS);
+		expect_call(f, 0, FID64(SYSTEM_RESET2), bad[i], 0, 0,
+			    PSCI_RET_INVALID_PARAMETERS);
+	}
+	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
+}
+
+/* ---- disabled vCPUs ---- */
+
+static void test_disabled_cpus(void **state)
+{
+	struct fake *f = fake_new_cfg(PSCI_PSTATE_FORMAT_EXTENDED, 16);
+	struct psci *p = &f->fw.psci;
+	unsigned int i;
+
+	(void)state;
+	for (i = 16; i < NR_VCPUS; i++)
+		assert_int_equal(state_of(f, i), PSCI_CPU_STATE_DISABLED);
+	expect_call(f, 0, FID64(CPU_ON), mpidr_of(16), RAM_BASE, 0,
+		    PSCI_RET_DENIED);
+	expect_call(f, 0, FID32(CPU_ON), mpidr_of(16), RAM_BASE, 0,
+		    PSCI_RET_DENIED);
+	assert_int_equal(atomic_load(&f->v[16].kicks), 0);
+	assert_int_equal(prepare(f, 16), 0);
+	assert_int_equal(wakeup(f, 16), 0);
+	assert_int_equal(f->v[16].mp_state, FW_MP_STOPPED);
+	assert_int_equal(f->v[16].resets, 0);
+	assert_int_equal(affinity_info(f, mpidr_of(16), 0), PSCI_AFF_OFF);
+	assert_int_equal(affinity_info(f, 0x100, 1), PSCI_AFF_OFF);
+	assert_int_equal(node_hw_state(f, 0, mpidr_of(16), 0), PSCI_HW_OFF);
+
+	/* Enabled, it is an ordinary off vCPU. */
+	assert_int_equal(psci_cpu_set_enabled(p, 16, true), 0);
+	assert_int_equal(state_of(f, 16), PSCI_CPU_STATE_OFF);
+	assert_int_equal(psci_cpu_set_enabled(p, 16, true), -EALREADY);
+	bring_up(f, 16);
+	assert_int_equal(psci_cpu_set_enabled(p, 16, false), -EBUSY);
+	assert_int_equal(psci_cpu_set_enabled(p, 16, true), -EALREADY);
+
+	/* Neither a suspended nor a starting vCPU can be disabled. */
+	expect_call(f, 16, FID32(CPU_SUSPEND), STANDBY(f), 0, 0,
+		    PSCI_RET_SUCCESS);
+	assert_int_equal(psci_cpu_set_enabled(p, 16, false), -EBUSY);
+	assert_int_equal(wakeup(f, 16), 0);
+	assert_int_equal(psci_cpu_set_enabled(p, 17, true), 0);
+	expect_call(f, 0, FID64(CPU_ON), mpidr_of(17), RAM_BASE, 0,
+		    PSCI_RET_SUCCESS);
+	assert_int_equal(psci_cpu_set_enabled(p, 17, false), -EBUSY);
+	assert_int_equal(psci_cpu_set_enabled(p, 17, true), -EALREADY);
+	assert_int_equal(prepare(f, 17), 1);
+
+	/* Off again, it can go. */
+	assert_int_equal(call(f, 16, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(psci_cpu_set_enabled(p, 16, false), 0);
+	assert_int_equal(state_of(f, 16), PSCI_CPU_STATE_DISABLED);
+	assert_int_equal(psci_cpu_set_enabled(p, 16, false), -EALREADY);
+	expect_call(f, 0, FID64(CPU_ON), mpidr_of(16), RAM_BASE, 0,
+		    PSCI_RET_DENIED);
+
+	/* So can the boot vCPU, once off. */
+	assert_int_equal(psci_cpu_set_enabled(p, 0, false), -EBUSY);
+	assert_int_equal(call(f, 0, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(psci_cpu_set_enabled(p, 0, false), 0);
+	expect_call(f, 17, FID64(CPU_ON), mpidr_of(0), RAM_BASE, 0,
+		    PSCI_RET_DENIED);
+	/* Disabled vCPUs do not stop SYSTEM_SUSPEND. */
+	assert_int_equal(call(f, 17, FID32(SYSTEM_SUSPEND), RAM_BASE, 0, 0),
+			 FW_SYSTEM_SUSPEND);
+	assert_int_equal(psci_cpu_set_enabled(p, 17, false), -EBUSY);
+	assert_int_equal(wakeup(f, 17), 0);
+	fake_free(f);
+}
+
+/* ---- reset ---- */
+
+static void test_reset(void **state)
+{
+	struct fake *f = fake_new_cfg(PSCI_PSTATE_FORMAT_EXTENDED, NR_VCPUS - 2);
+	struct psci *p = &f->fw.psci;
+	unsigned int i;
+
+	(void)state;
+	bring_up(f, 1);
+	bring_up(f, 2);
+	standby_for(f, 1, 10);
+	expect_call(f, 0, FID32(SET_SUSPEND_MODE), 1, 0, 0, PSCI_RET_SUCCESS);
+	expect_call(f, 1, FID32(CPU_SUSPEND), STANDBY(f), 0, 0,
+		    PSCI_RET_SUCCESS);
+	assert_int_equal(call(f, 2, FID32(CPU_SUSPEND), POWERDOWN(f), RAM_BASE,
+			      0), FW_CONTINUE);
+	expect_call(f, 0, FID64(CPU_ON), mpidr_of(3), RAM_BASE, 0,
+		    PSCI_RET_SUCCESS);
+	assert_int_equal(psci_cpu_set_enabled(p, 18, true), 0);
+	assert_int_equal(psci_cpu_set_enabled(p, 5, false), 0);
+	assert_int_equal(call(f, 0, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(psci_cpu_set_enabled(p, 0, false), 0);
+
+	firmware_reset(&f->fw);
+	/* The boot vCPU is on (enabled again); the enabled set is kept. */
+	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
+	for (i = 1; i < NR_VCPUS; i++) {
+		enum psci_cpu_state want = i == 5 || i == 19 ?
+			PSCI_CPU_STATE_DISABLED : PSCI_CPU_STATE_OFF;
+
+		assert_int_equal(state_of(f, i), want);
+	}
+	expect_stats(f, 1, 0, 0, 0, 0);
+	assert_int_equal(p->suspend_mode, PSCI_MODE_PLATFORM_COORDINATED);
+	/* The pending CPU_ON is forgotten; call counts are not. */
+	assert_int_equal(prepare(f, 3), 0);
+	assert_int_equal(prepare(f, 2), 0);
+	assert_int_equal(atomic_load(&f->fw.stats.calls[SMCCC_RANGE_PSCI64]
+				     [PSCI_FN_CPU_ON]), 3);
+
+	/* A fresh machine again. */
+	bring_up(f, 2);
+	bring_up(f, 18);
+	expect_call(f, 0, FID64(CPU_ON), mpidr_of(5), RAM_BASE, 0,
+		    PSCI_RET_DENIED);
+	assert_int_equal(stat_of(f, FID32(STAT_COUNT), 1, STANDBY(f)), 0);
+	psci_reset(p);
+	assert_int_equal(state_of(f, 2), PSCI_CPU_STATE_OFF);
+	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
+	fake_free(f);
+}
+
+/* ---- wake-ups that are not PSCI's, and failures ---- */
+
+static void test_wakeup_when_not_suspended(void **state)
+{
+	struct fake *f = *state;
+
+	/* A running vCPU: KVM's MP state is put back, nothing else. */
+	f->v[0].mp_state = FW_MP_SUSPENDED;
+	f->v[0].written = 0;
+	assert_int_equal(wakeup(f, 0), 0);
+	assert_int_equal(f->v[0].mp_state, FW_MP_RUNNABLE);
+	assert_int_equal(f->v[0].written, 0);
+	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
+	f->v[0].fail_mp_state = EIO;
+	assert_int_equal(wakeup(f, 0), -EIO);
+	f->v[0].fail_mp_state = 0;
+
+	/* Off or starting: left alone. */
+	assert_int_equal(wakeup(f, 1), 0);
+	assert_int_equal(f->v[1].mp_state, FW_MP_STOPPED);
+	assert_int_equal(state_of(f, 1), PSCI_CPU_STATE_OFF);
+	expect_call(f, 0, FID64(CPU_ON), mpidr_of(2), RAM_BASE, 0,
+		    PSCI_RET_SUCCESS);
+	assert_int_equal(wakeup(f, 2), 0);
+	assert_int_equal(f->v[2].mp_state, FW_MP_STOPPED);
+	assert_int_equal(f->v[2].resets, 0);
+	assert_int_equal(state_of(f, 2), PSCI_CPU_STATE_ON_PENDING);
+	assert_int_equal(prepare(f, 2), 1);
+	assert_int_equal(stat_of(f, FID32(STAT_COUNT), 0, STANDBY(f)), 0);
+}
+
+static void test_suspend_call_failures(void **state)
+{
+	static const uint32_t readers[] = {
+		FID32(CPU_SUSPEND), FID32(CPU_DEFAULT_SUSPEND),
+		FID32(NODE_HW_STATE), FID32(STAT_COUNT), FID32(STAT_RESIDENCY),
+		FID32(SET_SUSPEND_MODE), FID32(SYSTEM_RESET2),
+		FID64(CPU_SUSPEND), FID64(STAT_COUNT),
+	};
+	struct fake *f = *state;
+	struct fake_vcpu *v = &f->v[2];
+	unsigned int i;
+
+	bring_up(f, 2);
+
+	/* Standby: the result cannot be written, or KVM cannot be told. */
+	v->fail_write = EIO;
+	assert_int_equal(call(f, 2, FID32(CPU_SUSPEND), STANDBY(f), 0, 0),
+			 FW_FAILED);
+	assert_int_equal(state_of(f, 2), PSCI_CPU_STATE_ON);
+	assert_int_equal(v->mp_state, FW_MP_RUNNABLE);
+	v->fail_write = 0;
+	v->fail_mp_state = EIO;
+	assert_int_equal(call(f, 2, FID32(CPU_SUSPEND), STANDBY(f), 0, 0),
+			 FW_FAILED);
+	assert_int_equal(state_of(f, 2), PSCI_CPU_STATE_ON);
+	/* Power-down, default suspend, freeze: the vCPU stays on. */
+	assert_int_equal(call(f, 2, FID64(CPU_SUSPEND), POWERDOWN(f), RAM_BASE,
+			      1), FW_FAILED);
+	assert_int_equal(state_of(f, 2), PSCI_CPU_STATE_ON);
+	assert_int_equal(call(f, 2, FID32(CPU_DEFAULT_SUSPEND), RAM_BASE, 1, 0),
+			 FW_FAILED);
+	assert_int_equal(state_of(f, 2), PSCI_CPU_STATE_ON);
+	assert_int_equal(call(f, 2, FID32(CPU_FREEZE), 0, 0, 0), FW_FAILED);
+	assert_int_equal(state_of(f, 2), PSCI_CPU_STATE_ON);
+	assert_int_equal(affinity_info(f, mpidr_of(2), 0), PSCI_AFF_ON);
+	v->fail_mp_state = 0;
+
+	/* An argument or SCTLR_EL1 cannot be read. */
+	v->fail_read = EIO;
+	for (i = 0; i < sizeof(readers) / sizeof(readers[0]); i++) {
+		assert_int_equal(call(f, 2, readers[i], POWERDOWN(f), RAM_BASE,
+				      0), FW_FAILED);
+		assert_int_equal(state_of(f, 2), PSCI_CPU_STATE_ON);
+	}
+	v->fail_read = 0;
+
+	/* A result cannot be written. */
+	v->fail_write = EIO;
+	assert_int_equal(call(f, 2, FID32(NODE_HW_STATE), mpidr_of(0), 0, 0),
+			 FW_FAILED);
+	assert_int_equal(call(f, 2, FID32(STAT_COUNT), mpidr_of(0), 7, 0),
+			 FW_FAILED);
+	assert_int_equal(call(f, 2, FID32(SYSTEM_RESET2), 1, 0, 0), FW_FAILED);
+	assert_int_equal(call(f, 2, FID32(SET_SUSPEND_MODE), 5, 0, 0),
+			 FW_FAILED);
+	assert_int_equal(call(f, 2, FID32(SYSTEM_SUSPEND), RAM_BASE, 0, 0),
+			 FW_FAILED);
+	v->fail_write = 0;
+	expect_stats(f, 2, 0, 0, 0, 0);
+
+	/* Everything works again afterwards. */
+	f->now_us = 0;
+	powerdown_for(f, 2, 3);
+	expect_stats(f, 2, 0, 0, 1, 3);
+
+	/* SYSTEM_SUSPEND, alone: SCTLR_EL1 or KVM fails. */
+	assert_int_equal(call(f, 2, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+	f->v[0].fail_mp_state = EIO;
+	assert_int_equal(call(f, 0, FID32(SYSTEM_SUSPEND), RAM_BASE, 0, 0),
+			 FW_FAILED);
+	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
+	f->v[0].fail_mp_state = 0;
+	f->v[0].fail_read = EIO;
+	assert_int_equal(call(f, 0, FID32(SYSTEM_SUSPEND), RAM_BASE, 0, 0),
+			 FW_FAILED);
+	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
+	f->v[0].fail_read = 0;
+	assert_int_equal(call(f, 0, FID32(SYSTEM_SUSPEND), RAM_BASE, 0, 0),
+			 FW_SYSTEM_SUSPEND);
+	assert_int_equal(wakeup(f, 0), 0);
+}
+
+/* Make a power-down wake-up fail at one step, then let it succeed. */
+static void check_wakeup_failure(struct fake *f, unsigned int vcpu, int *fail,
+				 uint64_t *powerdowns)
+{
+	struct fake_vcpu *v = &f->v[vcpu];
+
+	assert_int_equal(call(f, vcpu, FID64(CPU_SUSPEND), POWERDOWN(f),
+			      RAM_BASE + 0x40, vcpu), FW_CONTINUE);
+	*fail = EIO;
+	assert_int_equal(wakeup(f, vcpu), -EIO);
+	assert_int_equal(state_of(f, vcpu), PSCI_CPU_STATE_SUSPENDED);
+	assert_int_equal(affinity_info(f, mpidr_of(vcpu), 0), PSCI_AFF_ON);
+	expect_stats(f, vcpu, 0, 0, *powerdowns, 0);
+	*fail = 0;
+	assert_int_equal(wakeup(f, vcpu), 0);
+	assert_int_equal(state_of(f, vcpu), PSCI_CPU_STATE_ON);
+	assert_int_equal(v->reg[FW_REG_PC], RAM_BASE + 0x40);
+	assert_int_equal(v->reg[FW_REG_X0], vcpu);
+	assert_int_equal(v->reg[FW_REG_SCTLR_EL1], SCTLR_RESET | FW_SCTLR_EE);
+	assert_int_equal(v->mp_state, FW_MP_RUNNABLE);
+	expect_stats(f, vcpu, 0, 0, ++*powerdowns, 0);
+}
+
+static void test_wakeup_failures(void **state)
+{
+	struct fake *f = *state;
+	struct fake_vcpu *v = &f->v[3];
+	uint64_t powerdowns = 0;
+
+	bring_up(f, 2);
+	bring_up(f, 3);
+
+	/* Standby: KVM cannot be told; the suspend is not over yet. */
+	f->now_us = 0;
+	expect_call(f, 2, FID32(CPU_SUSPEND), STANDBY(f), 0, 0,
+		    PSCI_RET_SUCCESS);
+	f->now_us = 10;
+	f->v[2].fail_mp_state = EIO;
+	assert_int_equal(wakeup(f, 2), -EIO);
+	assert_int_equal(state_of(f, 2), PSCI_CPU_STATE_SUSPENDED);
+	expect_stats(f, 2, 0, 0, 0, 0);
+	f->v[2].fail_mp_state = 0;
+	f->now_us = 12;
+	assert_int_equal(wakeup(f, 2), 0);
+	expect_stats(f, 2, 1, 12, 0, 0);
+
+	/* Power-down, big-endian so that every step is taken. */
+	v->reg[FW_REG_SCTLR_EL1] |= FW_SCTLR_EE;
+	check_wakeup_failure(f, 3, &v->fail_reset, &powerdowns);
+	check_wakeup_failure(f, 3, &v->fail_write, &powerdowns);
+	check_wakeup_failure(f, 3, &v->fail_read, &powerdowns);
+	check_wakeup_failure(f, 3, &v->fail_mp_state, &powerdowns);
+
+	/* A host that reports a positive error still gets a negative one back. */
+	assert_int_equal(call(f, 2, FID64(CPU_SUSPEND), POWERDOWN(f), RAM_BASE,
+			      0), FW_CONTINUE);
+	f->v[2].fail_reset = -EIO;
+	assert_int_equal(wakeup(f, 2), -EIO);
+	f->v[2].fail_reset = 0;
+	assert_int_equal(wakeup(f, 2), 0);
 }
 
 /* ---- SMCCC dispatch ---- */
@@ -1263,9 +2533,11 @@ int main(void)
 		T(test_init_rejects_bad_arguments),
 		T(test_init_states_and_mpidrs),
 		T(test_bad_vcpu_index),
+		T(test_state_names_and_params),
 		cmocka_unit_test(test_every_function_id),
 		T(test_reads_only_needed_registers),
-		T(test_features),
+		cmocka_unit_test(test_features),
+		T(test_features_suspend_flags),
 		T(test_cpu_on_invalid_parameters),
 		T(test_cpu_on_invalid_address),
 		T(test_cpu_on_already_on_and_pending),
@@ -1282,6 +2554,24 @@ int main(void)
 		T(test_version_and_migrate_info),
 		T(test_call_failures),
 		T(test_prepare_failures),
+		cmocka_unit_test(test_cpu_suspend),
+		cmocka_unit_test(test_cpu_suspend_bad_power_state),
+		T(test_suspend_invalid_address),
+		T(test_cpu_default_suspend),
+		T(test_cpu_on_suspended_target),
+		cmocka_unit_test(test_stat_counters),
+		T(test_stat_bad_arguments),
+		T(test_cpu_freeze_then_cpu_on),
+		T(test_system_suspend_denied),
+		cmocka_unit_test(test_system_suspend_then_wakeup),
+		cmocka_unit_test(test_node_hw_state),
+		T(test_set_suspend_mode),
+		T(test_system_reset2),
+		cmocka_unit_test(test_disabled_cpus),
+		cmocka_unit_test(test_reset),
+		T(test_wakeup_when_not_suspended),
+		T(test_suspend_call_failures),
+		T(test_wakeup_failures),
 		T(test_stats),
 		cmocka_unit_test(test_ranges_and_names),
 		T(test_racing_cpu_on),

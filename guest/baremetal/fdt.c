@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The one thing the guests read from the device tree: where RAM ends, for the
+ * INVALID_ADDRESS boundary checks. Only aligned 32-bit and byte loads, since
+ * the blob sits in Device memory.
+ */
+#include "lib.h"
+
+#define FDT_MAGIC      0xd00dfeedU
+#define FDT_BEGIN_NODE 1U
+#define FDT_END_NODE   2U
+#define FDT_PROP       3U
+#define FDT_NOP        4U
+#define FDT_END        9U
+#define FDT_MAX_WORDS  (1U << 20)
+
+static uint32_t be32(uint64_t addr)
+{
+	return __builtin_bswap32(*(const volatile uint32_t *)(uintptr_t)addr);
+}
+
+static uint8_t byte_at(uint64_t addr)
+{
+	return *(const volatile uint8_t *)(uintptr_t)addr;
+}
+
+static bool str_starts(uint64_t addr, const char *prefix)
+{
+	for (; *prefix; prefix++, addr++)
+		if (byte_at(addr) != (uint8_t)*prefix)
+			return false;
+	return true;
+}
+
+static bool str_is(uint64_t addr, const char *s)
+{
+	return str_starts(addr, s) && byte_at(addr + __builtin_strlen(s)) == 0;
+}
+
+/* Length of a NUL-terminated string, padded to the next word. */
+static uint64_t padded_name(uint64_t addr)
+{
+	uint64_t n = 0;
+
+	while (byte_at(addr + n) && n < 256)
+		n++;
+	return (n + 1 + 3) & ~3ULL;
+}
+
+int fdt_memory(uint64_t dtb, uint64_t *base, uint64_t *size)
+{
+	uint64_t p, strings;
+	unsigned int depth = 0, words;
+	bool in_memory = false;
+
+	if (!dtb || (dtb & 7) || be32(dtb) != FDT_MAGIC)
+		return -1;
+	p = dtb + be32(dtb + 8);
+	strings = dtb + be32(dtb + 12);
+
+	for (words = 0; words < FDT_MAX_WORDS; words++) {
+		uint32_t tok = be32(p);
+
+		p += 4;
+		switch (tok) {
+		case FDT_BEGIN_NODE:
+			depth++;
+			in_memory = depth == 2 && str_starts(p, "memory");
+			p += padded_name(p);
+			break;
+		case FDT_END_NODE:
+			depth--;
+			in_memory = false;
+			break;
+		case FDT_PROP: {
+			uint32_t len = be32(p), name = be32(p + 4);
+
+			/* #address-cells = #size-cells = 2 at the root (hvmm's tree). */
+			if (in_memory && len >= 16 && str_is(strings + name, "reg")) {
+				*base = (uint64_t)be32(p + 8) << 32 | be32(p + 12);
+				*size = (uint64_t)be32(p + 16) << 32 | be32(p + 20);
+				return 0;
+			}
+			p += 8 + ((len + 3) & ~3U);
+			break;
+		}
+		case FDT_NOP:
+			break;
+		default:
+			return -1;
+		}
+	}
+	return -1;
+}

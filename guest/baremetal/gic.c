@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Just enough GICv3 to let the virtual timer PPI wake a suspended CPU: the
+ * distributor with affinity routing and group 1 on, this CPU's redistributor
+ * awake with INTID 27 in group 1 and enabled, and the system-register CPU
+ * interface unmasked. Interrupts are never taken (PSTATE.I stays set); a
+ * pending one is acknowledged through ICC_IAR1_EL1 instead.
+ */
+#include "lib.h"
+
+#define GICD_CTLR            0x0000
+#define GICD_CTLR_ENABLE_G1  (1U << 1)
+#define GICD_CTLR_ARE        (1U << 4)
+#define GICD_CTLR_RWP        (1U << 31)
+
+#define GICR_CTLR            0x0000
+#define GICR_WAKER           0x0014
+#define GICR_TYPER           0x0008
+#define GICR_TYPER_LAST      (1U << 4)
+#define GICR_WAKER_PSLEEP    (1U << 1)
+#define GICR_WAKER_CASLEEP   (1U << 2)
+#define GICR_SGI_BASE        0x10000
+#define GICR_IGROUPR0        (GICR_SGI_BASE + 0x0080)
+#define GICR_ISENABLER0      (GICR_SGI_BASE + 0x0100)
+#define GICR_ISPENDR0        (GICR_SGI_BASE + 0x0200)
+#define GICR_IPRIORITYR(n)   (GICR_SGI_BASE + 0x0400 + 4 * (n))
+
+#define GIC_PRIORITY         0x80U
+#define GIC_WAIT_MS          100
+
+static volatile uint32_t *reg32(uint64_t base, uint64_t off)
+{
+	return (volatile uint32_t *)(uintptr_t)(base + off);
+}
+
+static volatile uint64_t *reg64(uint64_t base, uint64_t off)
+{
+	return (volatile uint64_t *)(uintptr_t)(base + off);
+}
+
+/* Bounded: a broken GIC must not hang the whole run. */
+static void wait_clear(volatile uint32_t *reg, uint32_t bits)
+{
+	uint64_t end = timer_now() + ms_to_ticks(GIC_WAIT_MS);
+
+	while ((*reg & bits) && timer_now() < end)
+		;
+}
+
+void gic_dist_init(void)
+{
+	volatile uint32_t *ctlr = reg32(MEMMAP_GICD_BASE, GICD_CTLR);
+
+	*ctlr = GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1;
+	wait_clear(ctlr, GICD_CTLR_RWP);
+}
+
+/* The redistributor whose GICR_TYPER affinity is this CPU's MPIDR. */
+static uint64_t gic_my_redist(void)
+{
+	uint64_t mpidr = read_sysreg(mpidr_el1);
+	uint64_t aff = (mpidr & 0xffffff) | ((mpidr >> 8) & 0xff000000);
+	uint64_t base = MEMMAP_GICR_BASE;
+	unsigned int i;
+
+	for (i = 0; i < MEMMAP_MAX_VCPUS; i++, base += MEMMAP_GICR_STRIDE) {
+		uint64_t typer = *reg64(base, GICR_TYPER);
+
+		if ((typer >> 32) == aff)
+			return base;
+		if (typer & GICR_TYPER_LAST)
+			break;
+	}
+	return 0;
+}
+
+int gic_cpu_init(void)
+{
+	uint64_t rd = gic_my_redist();
+	volatile uint32_t *prio;
+	unsigned int shift = (GIC_INTID_VTIMER % 4) * 8;
+
+	if (!rd)
+		return -1;
+	*reg32(rd, GICR_WAKER) &= ~GICR_WAKER_PSLEEP;
+	wait_clear(reg32(rd, GICR_WAKER), GICR_WAKER_CASLEEP);
+
+	*reg32(rd, GICR_IGROUPR0) |= 1U << GIC_INTID_VTIMER;
+	prio = reg32(rd, GICR_IPRIORITYR(GIC_INTID_VTIMER / 4));
+	*prio = (*prio & ~(0xffU << shift)) | (GIC_PRIORITY << shift);
+	*reg32(rd, GICR_ISENABLER0) = 1U << GIC_INTID_VTIMER;
+	dsb();
+
+	/* ICC_SRE_EL1.SRE, ICC_PMR_EL1, ICC_IGRPEN1_EL1 */
+	write_sysreg(read_sysreg(s3_0_c12_c12_5) | 1, s3_0_c12_c12_5);
+	isb();
+	write_sysreg(0xff, s3_0_c4_c6_0);
+	write_sysreg(1, s3_0_c12_c12_7);
+	isb();
+	return 0;
+}
+
+uint32_t gic_ack(void)
+{
+	uint32_t intid = (uint32_t)read_sysreg(s3_0_c12_c12_0) & 0xffffff;
+
+	dsb();
+	return intid;
+}
+
+void gic_eoi(uint32_t intid)
+{
+	write_sysreg(intid, s3_0_c12_c12_1);
+	isb();
+}
+
+void gic_drain(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		uint32_t intid = gic_ack();
+
+		if (intid >= 1020)
+			break;
+		gic_eoi(intid);
+	}
+}
+
+bool gic_ppi_pending(uint32_t intid)
+{
+	uint64_t rd = gic_my_redist();
+
+	return rd && (*reg32(rd, GICR_ISPENDR0) & (1U << intid));
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The monitor around one VM for the life of the hvmm process: what outlives a
+ * guest reset (the name, the terminal, the control socket, the hot-add state,
+ * call counts) around the struct vm of the current boot, which a reset
+ * replaces with a clean one.
+ */
+#ifndef HVMM_VMM_H
+#define HVMM_VMM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cmdline.h"
+#include "console.h"
+#include "control.h"
+#include "firmware/smccc.h"
+#include "log.h"
+
+struct vm;
+
+struct vmm {
+	const struct vm_config *cfg;
+	struct log log;
+	char name[CONTROL_NAME_MAX + 1];
+	struct console console;
+	int sig_fd;
+	struct control_server control;
+
+	pthread_mutex_t lock;        /* guards everything below */
+	struct vm *vm;               /* the current boot; NULL between boots */
+	bool *cpu_enabled;           /* hot-add state, one per created vCPU */
+	unsigned int nr_cpus;
+	unsigned int boots;
+	uint64_t past_calls[SMCCC_RANGE_COUNT][SMCCC_RANGE_SIZE];   /* of earlier boots */
+};
+
+/* Run a VM as cfg says, restarting it on guest resets unless --reboot=exit.
+ * Returns hvmm's exit status (docs/exit-status.md). */
+int vmm_run(const struct vm_config *cfg);
+
+/* The control_ops the control socket calls (vmm/vmm_control.c). */
+extern const struct control_ops vmm_control_ops;
+
+/* Calls served, this boot and earlier ones, for one function; caller holds lock. */
+uint64_t vmm_calls(const struct vmm *vmm, unsigned int range, unsigned int n);
+
+#endif

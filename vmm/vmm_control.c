@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* What the control socket's commands do to the running VM. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vm.h"
+#include "vmm.h"
+
+#define DUMP_TIMEOUT_MS 2000
+
+__attribute__((format(printf, 3, 4)))
+static int reply_err(char *reply, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reply, len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* Run fn on the current VM under the lock; between boots there is none. */
+#define WITH_VM(vmm, reply, len, body)						\
+	do {									\
+		int ret_;							\
+		pthread_mutex_lock(&(vmm)->lock);				\
+		if (!(vmm)->vm) {						\
+			pthread_mutex_unlock(&(vmm)->lock);			\
+			return reply_err(reply, len, "the guest is restarting; try again");	\
+		}								\
+		ret_ = (body);							\
+		pthread_mutex_unlock(&(vmm)->lock);				\
+		return ret_;							\
+	} while (0)
+
+static int do_stop(struct vmm *vmm, char *reply, size_t len)
+{
+	vm_request_stop(vmm->vm, VM_EXIT_HOST_STOP);
+	snprintf(reply, len, "stopping %s\n", vmm->name);
+	return 0;
+}
+
+static int ctl_stop(void *opaque, char *reply, size_t len)
+{
+	struct vmm *vmm = opaque;
+
+	WITH_VM(vmm, reply, len, do_stop(vmm, reply, len));
+}
+
+static int do_pause(struct vmm *vmm, char *reply, size_t len)
+{
+	int ret = vm_pause(vmm->vm);
+
+	if (ret == -EALREADY)
+		return reply_err(reply, len, "%s is already paused", vmm->name);
+	if (ret)
+		return reply_err(reply, len, "%s is stopping", vmm->name);
+	snprintf(reply, len, "paused %s\n", vmm->name);
+	return 0;
+}
+
+static int ctl_pause(void *opaque, char *reply, size_t len)
+{
+	struct vmm *vmm = opaque;
+
+	WITH_VM(vmm, reply, len, do_pause(vmm, reply, len));
+}
+
+static int do_resume(struct vmm *vmm, char *reply, size_t len)
+{
+	if (vm_resume(vmm->vm))
+		return reply_err(reply, len, "%s is neither paused nor suspended", vmm->name);
+	snprintf(reply, len, "resumed %s\n", vmm->name);
+	return 0;
+}
+
+static int ctl_resume(void *opaque, char *reply, size_t len)
+{
+	struct vmm *vmm = opaque;
+
+	WITH_VM(vmm, reply, len, do_resume(vmm, reply, len));
+}
+
+/* Appends to reply at *n, never past len. */
+__attribute__((format(printf, 4, 5)))
+static void put(char *reply, size_t len, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (*n >= len)
+		return;
+	va_start(ap, fmt);
+	*n += (size_t)vsnprintf(reply + *n, len - *n, fmt, ap);
+	va_end(ap);
+}
+
+static const char *vm_state_name(struct vm *vm)
+{
+	if (atomic_load(&vm->paused))
+		return "paused";
+	if (atomic_load(&vm->system_suspended))
+		return "system-suspended";
+	return "running";
+}
+
+static void stat_vcpus(struct vmm *vmm, char *reply, size_t len, size_t *n)
+{
+	struct vm *vm = vmm->vm;
+
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct psci_cpu_stats st = { 0 };
+		const char *state = "on";
+
+		if (vm->fw_ready) {
+			state = psci_cpu_state_name(psci_cpu_state(&vm->fw.psci, i));
+			psci_cpu_stats(&vm->fw.psci, i, &st);
+		}
+		put(reply, len, n, "vcpu %u: %-9s mpidr 0x%llx standby %llu (%llu us) powerdown %llu (%llu us)\n",
+		    i, state, (unsigned long long)vm->vcpus[i].mpidr,
+		    (unsigned long long)st.count[PSCI_SUSPEND_STANDBY],
+		    (unsigned long long)st.residency_us[PSCI_SUSPEND_STANDBY],
+		    (unsigned long long)st.count[PSCI_SUSPEND_POWERDOWN],
+		    (unsigned long long)st.residency_us[PSCI_SUSPEND_POWERDOWN]);
+	}
+}
+
+static int do_stat(struct vmm *vmm, char *reply, size_t len)
+{
+	struct vm *vm = vmm->vm;
+	size_t n = 0;
+
+	put(reply, len, &n, "name: %s\nstate: %s\nboots: %u\nvcpus: %u\n", vmm->name, vm_state_name(vm),
+	    vmm->boots, vm->nr_vcpus);
+	stat_vcpus(vmm, reply, len, &n);
+	put(reply, len, &n, "calls:%s\n", vm->fw_ready ? "" : " none (PSCI is served by KVM)");
+	for (unsigned int r = 0; vm->fw_ready && r < SMCCC_RANGE_COUNT; r++) {
+		for (unsigned int f = 0; f < smccc_ranges[r].count; f++) {
+			uint64_t count = vmm_calls(vmm, r, f);
+			uint32_t fid = smccc_ranges[r].base + f;
+			const char *name = smccc_function_name(fid);
+
+			if (count)
+				put(reply, len, &n, "  %-28s 0x%08x %llu\n", name ? name : "(unassigned)", fid,
+				    (unsigned long long)count);
+		}
+	}
+	return 0;
+}
+
+static int ctl_stat(void *opaque, char *reply, size_t len)
+{
+	struct vmm *vmm = opaque;
+
+	WITH_VM(vmm, reply, len, do_stat(vmm, reply, len));
+}
+
+static int do_cpu_set_enabled(struct vmm *vmm, unsigned int cpu, bool enable, char *reply, size_t len)
+{
+	struct vm *vm = vmm->vm;
+	int ret;
+
+	if (cpu >= vm->nr_vcpus)
+		return reply_err(reply, len, "no vCPU %u: %s has vCPUs 0-%u (see --max-cpus)", cpu, vmm->name,
+				 vm->nr_vcpus - 1);
+	if (!vm->fw_ready)
+		return reply_err(reply, len, "vCPUs cannot be enabled or disabled with --in-kernel-psci");
+	if (cpu == 0 && !enable)
+		return reply_err(reply, len, "vCPU 0 is the boot CPU; it cannot be disabled");
+	ret = psci_cpu_set_enabled(&vm->fw.psci, cpu, enable);
+	if (ret == -EALREADY)
+		return reply_err(reply, len, "vCPU %u is already %s", cpu, enable ? "enabled" : "disabled");
+	if (ret == -EBUSY)
+		return reply_err(reply, len, "vCPU %u is %s; take it offline in the guest first "
+				 "(echo 0 > /sys/devices/system/cpu/cpu%u/online)", cpu,
+				 psci_cpu_state_name(psci_cpu_state(&vm->fw.psci, cpu)), cpu);
+	if (ret)
+		return reply_err(reply, len, "vCPU %u: %s", cpu, strerror(-ret));
+	vmm->cpu_enabled[cpu] = enable;
+	snprintf(reply, len, "vCPU %u %s\n", cpu, enable ? "enabled" : "disabled");
+	return 0;
+}
+
+static int ctl_cpu_set_enabled(void *opaque, unsigned int cpu, bool enable, char *reply, size_t len)
+{
+	struct vmm *vmm = opaque;
+
+	WITH_VM(vmm, reply, len, do_cpu_set_enabled(vmm, cpu, enable, reply, len));
+}
+
+static int do_debug_dump(struct vmm *vmm, int cpu, char *reply, size_t len)
+{
+	struct vm *vm = vmm->vm;
+	unsigned int first = cpu < 0 ? 0 : (unsigned int)cpu;
+	unsigned int last = cpu < 0 ? vm->nr_vcpus - 1 : (unsigned int)cpu;
+	size_t n = 0;
+
+	if (cpu >= 0 && (unsigned int)cpu >= vm->nr_vcpus)
+		return reply_err(reply, len, "no vCPU %d: %s has vCPUs 0-%u", cpu, vmm->name, vm->nr_vcpus - 1);
+	for (unsigned int i = first; i <= last && n < len; i++) {
+		int ret = vcpu_dump_regs(&vm->vcpus[i], reply + n, len - n, DUMP_TIMEOUT_MS);
+
+		if (ret)
+			return reply_err(reply, len, "vCPU %u: cannot read its registers: %s", i, strerror(-ret));
+		n += strlen(reply + n);
+	}
+	return 0;
+}
+
+static int ctl_debug_dump(void *opaque, int cpu, char *reply, size_t len)
+{
+	struct vmm *vmm = opaque;
+
+	WITH_VM(vmm, reply, len, do_debug_dump(vmm, cpu, reply, len));
+}
+
+const struct control_ops vmm_control_ops = {
+	.stop = ctl_stop,
+	.pause = ctl_pause,
+	.resume = ctl_resume,
+	.stat = ctl_stat,
+	.cpu_set_enabled = ctl_cpu_set_enabled,
+	.debug_dump = ctl_debug_dump,
+};
