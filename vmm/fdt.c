@@ -121,6 +121,11 @@ int fdt_build(void *buf, size_t bufsize, const struct fdt_params *p)
 {
 	struct fdt_ctx ctx = { .fdt = buf, .gic_phandle = p->gic_phandle, .nr_cpus = p->nr_cpus };
 
+	/* The idle states' phandles are fixed; a GIC phandle among them would
+	 * make cpu-idle-states lead to the GIC. */
+	if (p->nr_idle_states && p->gic_phandle >= FDT_IDLE_STATE_PHANDLE_BASE &&
+	    p->gic_phandle - FDT_IDLE_STATE_PHANDLE_BASE < p->nr_idle_states)
+		return -FDT_ERR_BADPHANDLE;
 	TRY(fdt_create_empty_tree(buf, (int)bufsize));
 	TRY(add_root_props(buf, p));
 	TRY(add_chosen(buf, p));

@@ -1,8 +1,10 @@
 #!/bin/sh
-# Measurements, run inside the emulated arm64 KVM host as its /job.sh.
-# Prints "bench: NAME VALUE" lines for tests/bench/run.sh to tabulate.
+# Measurements, run inside the emulated arm64 KVM host. Prints
+# "bench: NAME VALUE" lines for tests/bench/run.sh to tabulate.
+# RUNS: Linux boots to time; CALLS=1 also runs the bare-metal guest's
+# round-trip measurements.
 H=/hvmm
-RUNS=3
+RUNS=${RUNS:-3}
 MEM_MIB=256
 
 uptime_cs() { awk '{ printf "%d\n", $1 * 100 }' /proc/uptime; }
@@ -11,16 +13,16 @@ uptime_cs() { awk '{ printf "%d\n", $1 * 100 }' /proc/uptime; }
 # mapping exactly MEM_MIB in size).
 rss_without_guest_ram() {
 	awk -v ram=$((MEM_MIB * 1024)) '
-		/^[0-9a-f]+-[0-9a-f]+ / { split($1, r, "-"); skip = 0 }
+		/^[0-9a-f]+-[0-9a-f]+ / { skip = 0 }
 		/^Size:/ { skip = ($2 == ram) }
 		/^Rss:/ { if (!skip) total += $2 }
 		END { print total + 0 }' "/proc/$1/smaps"
 }
 
-for run in $(seq 1 $RUNS); do
+for run in $(seq 1 "$RUNS"); do
 	out=/tmp/bench-$run.out
 	start=$(uptime_cs)
-	"$H" run -k /guest/Image -i /guest/initramfs.cpio -c 2 -m $MEM_MIB \
+	"$H" run -k /guest/Image -i /guest/initramfs.cpio -c 2 -m $MEM_MIB --name bench \
 		-p "quiet hvmm.test=idle" </dev/null >"$out" 2>&1 &
 	pid=$!
 	while ! grep -q "hvmm-guest: init reached" "$out" 2>/dev/null; do
@@ -38,3 +40,11 @@ for run in $(seq 1 $RUNS); do
 	fi
 	wait $pid
 done
+
+# The bare-metal conformance guest times a forwarded call (PSCI_VERSION), one
+# KVM answers itself (SMCCC_VERSION), an MMIO read served by hvmm's UART and
+# CPU_ON latency, all in guest counter ticks, in one run.
+if [ "${CALLS:-0}" = 1 ]; then
+	"$H" run -k /guest/bm/psci_conformance.elf -c 2 -m 64 </dev/null 2>&1 | tr -d '\r' |
+		grep -E '^bench: |^bm: '
+fi

@@ -53,7 +53,8 @@ static void assert_fails_with(const struct parsed *p, const char *needle)
 
 static const char *const long_names[] = {
 	"kernel", "initrd", "params", "cpus", "mem", "name", "console", "nodefaults",
-	"loglevel", "network", "dump-dtb", "stats", "in-kernel-psci", "help",
+	"loglevel", "network", "dump-dtb", "stats", "in-kernel-psci", "help", "max-cpus",
+	"reboot", "psci-suspend-format", "idle-states",
 };
 
 #define NR_LONG_NAMES (sizeof(long_names) / sizeof(long_names[0]))
@@ -80,6 +81,12 @@ static void test_defaults(void **state)
 	assert_false(p.cfg.stats);
 	assert_false(p.cfg.in_kernel_psci);
 	assert_false(p.cfg.help);
+	/* --max-cpus not given: as many vCPUs as --cpus. */
+	assert_int_equal(p.cfg.max_cpus, 0);
+	/* --reboot reset, --psci-suspend-format extended, --idle-states all. */
+	assert_false(p.cfg.reboot_exit);
+	assert_false(p.cfg.suspend_format_original);
+	assert_int_equal(p.cfg.idle_states, IDLE_STATES_ALL);
 }
 
 static void test_defaults_reset_between_calls(void **state)
@@ -87,10 +94,18 @@ static void test_defaults_reset_between_calls(void **state)
 	struct parsed p;
 
 	(void)state;
-	PARSE(&p, "-k", "a", "--mem", "1G", "--stats", "-c", "3", "--loglevel", "debug");
+	PARSE(&p, "-k", "a", "--mem", "1G", "--stats", "-c", "3", "--loglevel", "debug",
+	      "--max-cpus", "8", "--reboot", "exit", "--psci-suspend-format", "original",
+	      "--idle-states", "none", "--name", "vm1");
 	assert_ok(&p);
+	assert_true(p.cfg.reboot_exit);
 	PARSE(&p, "-k", "b");
 	assert_ok(&p);
+	assert_int_equal(p.cfg.max_cpus, 0);
+	assert_false(p.cfg.reboot_exit);
+	assert_false(p.cfg.suspend_format_original);
+	assert_int_equal(p.cfg.idle_states, IDLE_STATES_ALL);
+	assert_null(p.cfg.name);
 	assert_int_equal(p.cfg.mem_mib, 256);
 	assert_false(p.cfg.stats);
 	assert_int_equal(p.cfg.cpus, 0);
@@ -438,10 +453,252 @@ static void test_name(void **state)
 	assert_fails_with(&p, "--name");
 	PARSE(&p, "-k", "K", "--name", "a/b");
 	assert_fails_with(&p, "/");
+	assert_fails_with(&p, "--name");
 	PARSE(&p, "-k", "K", "--name", "");
 	assert_fails_with(&p, "--name");
 	PARSE(&p, "-k", "K", "--name=");
 	assert_fails_with(&p, "--name");
+}
+
+static void test_name_charset(void **state)
+{
+	/* The control socket's rule: 1-64 of [A-Za-z0-9._-], no leading '.'. */
+	static const char *const good[] = {
+		"a.b_c-1", "A", "0", "-", "_x", "a.", "a..b", "VM-01.test_2", "9lives",
+	};
+	static const char *const bad[] = {
+		".hidden", ".", "..", "a b", "a/b", "/", "a\\b", "a:b", "a@b", "a*", "a\tb",
+		"a\nb", "\xc3\xa9t\xc3\xa9", "~", "a,b", "\x7f",
+	};
+	char max[65], over[66];
+	struct parsed p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		PARSE(&p, "-k", "K", "--name", good[i]);
+		assert_ok(&p);
+		assert_string_equal(p.cfg.name, good[i]);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		PARSE(&p, "-k", "K", "--name", bad[i]);
+		if (p.ret == 0)
+			fail_msg("--name '%s' accepted", bad[i]);
+		assert_fails_with(&p, "--name");
+		/* Nothing survives from the bad value. */
+		assert_null(p.cfg.name);
+	}
+	/* 64 of every allowed kind of character, then one more. */
+	for (size_t i = 0; i < 64; i++)
+		max[i] = "aZ9._-"[i % 6];
+	max[64] = '\0';
+	PARSE(&p, "-k", "K", "--name", max);
+	assert_ok(&p);
+	assert_string_equal(p.cfg.name, max);
+	memcpy(over, max, 64);
+	over[64] = 'x';
+	over[65] = '\0';
+	PARSE(&p, "-k", "K", "--name", over);
+	assert_fails_with(&p, "--name");
+	/* The message says what is allowed. */
+	assert_fails_with(&p, "64");
+	PARSE(&p, "-k", "K", "--name", ".hidden");
+	assert_fails_with(&p, "'.'");
+}
+
+/* ---- vCPU hot-add, reboot and PSCI options ----------------------------- */
+
+static void test_max_cpus_forms(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	/* Alone: the vCPU count stays "not given". */
+	PARSE(&p, "-k", "K", "--max-cpus", "4");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.max_cpus, 4);
+	assert_int_equal(p.cfg.cpus, 0);
+	PARSE(&p, "-k", "K", "--max-cpus=16");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.max_cpus, 16);
+	PARSE(&p, "-k", "K", "--max-cpus", "1");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.max_cpus, 1);
+	PARSE(&p, "-k", "K", "--max-cpus", "4096");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.max_cpus, 4096);
+	/* Fewer enabled than created, or all of them, in either order. */
+	PARSE(&p, "-k", "K", "--cpus", "2", "--max-cpus", "4");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.cpus, 2);
+	assert_int_equal(p.cfg.max_cpus, 4);
+	PARSE(&p, "-k", "K", "--max-cpus", "8", "-c", "3");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.cpus, 3);
+	assert_int_equal(p.cfg.max_cpus, 8);
+	PARSE(&p, "-k", "K", "--cpus=4", "--max-cpus=4");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.cpus, 4);
+	assert_int_equal(p.cfg.max_cpus, 4);
+	/* The last one wins. */
+	PARSE(&p, "-k", "K", "--max-cpus", "2", "--max-cpus", "6");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.max_cpus, 6);
+}
+
+static void test_max_cpus_below_cpus(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "-k", "K", "--cpus", "4", "--max-cpus", "2");
+	assert_fails_with(&p, "--cpus");
+	assert_fails_with(&p, "--max-cpus");
+	assert_fails_with(&p, "4");
+	assert_fails_with(&p, "2");
+	/* Order does not matter: the check is on the whole command line. */
+	PARSE(&p, "-k", "K", "--max-cpus", "2", "--cpus", "4");
+	assert_fails_with(&p, "--max-cpus");
+	assert_fails_with(&p, "--cpus");
+	PARSE(&p, "-k", "K", "-c", "5", "--max-cpus=4");
+	assert_fails_with(&p, "--max-cpus");
+	PARSE(&p, "-k", "K", "--cpus", "4096", "--max-cpus", "1");
+	assert_fails_with(&p, "4096");
+}
+
+static void test_max_cpus_rejected(void **state)
+{
+	static const char *const bad[] = {
+		"0", "-1", "abc", "4097", "", "+2", "2x", " 2", "2 ", "0x4", "1.5",
+		"99999999999999999999999", "all",
+	};
+	char word[64];
+	struct parsed p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		PARSE(&p, "-k", "K", "--max-cpus", bad[i]);
+		if (p.ret == 0)
+			fail_msg("--max-cpus '%s' accepted as %u", bad[i], p.cfg.max_cpus);
+		assert_fails_with(&p, "--max-cpus");
+		snprintf(word, sizeof(word), "--max-cpus=%s", bad[i]);
+		PARSE(&p, "-k", "K", word);
+		assert_fails_with(&p, "--max-cpus");
+	}
+	PARSE(&p, "-k", "K", "--max-cpus", "4097");
+	assert_fails_with(&p, "4096");
+	/* Long only: no short spelling, no abbreviation. */
+	PARSE(&p, "-k", "K", "--max-cpu", "4");
+	assert_fails_with(&p, "unknown option");
+	PARSE(&p, "-k", "K", "--maxcpus", "4");
+	assert_fails_with(&p, "unknown option");
+}
+
+/* A word-valued option: each good spelling sets the field, every bad one
+ * fails with a one-line message naming the option and its choices. */
+struct choice {
+	const char *word;
+	int value;
+};
+
+static void check_choices(const char *opt, const struct choice *good, size_t nr_good,
+			  const char *const *bad, size_t nr_bad, int (*field)(const struct vm_config *))
+{
+	char lng[64], eq[96];
+	struct parsed p;
+
+	snprintf(lng, sizeof(lng), "--%s", opt);
+	for (size_t i = 0; i < nr_good; i++) {
+		PARSE(&p, "-k", "K", lng, good[i].word);
+		assert_ok(&p);
+		assert_int_equal(field(&p.cfg), good[i].value);
+		snprintf(eq, sizeof(eq), "--%s=%s", opt, good[i].word);
+		PARSE(&p, "-k", "K", eq);
+		assert_ok(&p);
+		assert_int_equal(field(&p.cfg), good[i].value);
+		/* Later words override earlier ones, both ways. */
+		PARSE(&p, "-k", "K", lng, good[(i + 1) % nr_good].word, lng, good[i].word);
+		assert_ok(&p);
+		assert_int_equal(field(&p.cfg), good[i].value);
+	}
+	for (size_t i = 0; i < nr_bad; i++) {
+		PARSE(&p, "-k", "K", lng, bad[i]);
+		if (p.ret == 0)
+			fail_msg("%s '%s' accepted", lng, bad[i]);
+		assert_fails_with(&p, lng);
+		for (size_t j = 0; j < nr_good; j++)
+			assert_fails_with(&p, good[j].word);
+	}
+	PARSE(&p, "-k", "K", lng);
+	assert_fails_with(&p, "needs a value");
+}
+
+static int reboot_field(const struct vm_config *cfg)
+{
+	return cfg->reboot_exit;
+}
+
+static int suspend_format_field(const struct vm_config *cfg)
+{
+	return cfg->suspend_format_original;
+}
+
+static int idle_states_field(const struct vm_config *cfg)
+{
+	return (int)cfg->idle_states;
+}
+
+static void test_reboot(void **state)
+{
+	static const struct choice good[] = { { "reset", 0 }, { "exit", 1 } };
+	static const char *const bad[] = {
+		"", "EXIT", "Reset", "restart", "exit ", " reset", "e", "exit3", "reset\nexit", "1",
+	};
+
+	(void)state;
+	check_choices("reboot", good, 2, bad, sizeof(bad) / sizeof(bad[0]), reboot_field);
+}
+
+static void test_psci_suspend_format(void **state)
+{
+	static const struct choice good[] = { { "extended", 0 }, { "original", 1 } };
+	static const char *const bad[] = {
+		"", "Extended", "ext", "orig", "original ", "legacy", "1", "extended\033[2J",
+	};
+
+	(void)state;
+	check_choices("psci-suspend-format", good, 2, bad, sizeof(bad) / sizeof(bad[0]),
+		      suspend_format_field);
+}
+
+static void test_idle_states(void **state)
+{
+	static const struct choice good[] = {
+		{ "all", IDLE_STATES_ALL }, { "standby", IDLE_STATES_STANDBY },
+		{ "powerdown", IDLE_STATES_POWERDOWN }, { "none", IDLE_STATES_NONE },
+	};
+	static const char *const bad[] = {
+		"", "ALL", "power-down", "power", "standby,powerdown", "off", "0", "none ", "\n",
+	};
+
+	(void)state;
+	check_choices("idle-states", good, 4, bad, sizeof(bad) / sizeof(bad[0]), idle_states_field);
+}
+
+static void test_new_options_together(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "-k", "K", "-c", "2", "--max-cpus", "4", "--reboot=exit",
+	      "--psci-suspend-format", "original", "--idle-states=powerdown", "--name", "hot.add_1");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.cpus, 2);
+	assert_int_equal(p.cfg.max_cpus, 4);
+	assert_true(p.cfg.reboot_exit);
+	assert_true(p.cfg.suspend_format_original);
+	assert_int_equal(p.cfg.idle_states, IDLE_STATES_POWERDOWN);
+	assert_string_equal(p.cfg.name, "hot.add_1");
+	assert_string_equal(p.cfg.kernel, "K");
 }
 
 /* ---- malformed command lines -------------------------------------------- */
@@ -467,7 +724,7 @@ static void test_missing_values(void **state)
 	/* Every option that takes a value, given last without one. */
 	static const char *const need[] = {
 		"kernel", "initrd", "params", "cpus", "mem", "name", "console", "loglevel",
-		"network", "dump-dtb",
+		"network", "dump-dtb", "max-cpus", "reboot", "psci-suspend-format", "idle-states",
 	};
 	char lng[64];
 	struct parsed p;
@@ -520,6 +777,20 @@ static void test_errors_stay_on_one_line(void **state)
 	PARSE(&p, "-k", "K", "--loglevel", "\r\033[2Jinfo");
 	assert_fails_with(&p, "--loglevel");
 	assert_null(strchr(p.err, '\r'));
+	assert_null(strchr(p.err, '\033'));
+	/* The same for the newer options. */
+	PARSE(&p, "-k", "K", "--max-cpus", "2\n");
+	assert_fails_with(&p, "--max-cpus");
+	PARSE(&p, "-k", "K", "--reboot", "exit\r\n");
+	assert_fails_with(&p, "--reboot");
+	assert_null(strchr(p.err, '\r'));
+	PARSE(&p, "-k", "K", "--psci-suspend-format", "\033[31moriginal");
+	assert_fails_with(&p, "--psci-suspend-format");
+	assert_null(strchr(p.err, '\033'));
+	PARSE(&p, "-k", "K", "--idle-states", "all\nnone");
+	assert_fails_with(&p, "--idle-states");
+	PARSE(&p, "-k", "K", "--name", "vm\n\033[2J");
+	assert_fails_with(&p, "--name");
 	assert_null(strchr(p.err, '\033'));
 }
 
@@ -604,6 +875,14 @@ int main(void)
 		cmocka_unit_test(test_network),
 		cmocka_unit_test(test_loglevel),
 		cmocka_unit_test(test_name),
+		cmocka_unit_test(test_name_charset),
+		cmocka_unit_test(test_max_cpus_forms),
+		cmocka_unit_test(test_max_cpus_below_cpus),
+		cmocka_unit_test(test_max_cpus_rejected),
+		cmocka_unit_test(test_reboot),
+		cmocka_unit_test(test_psci_suspend_format),
+		cmocka_unit_test(test_idle_states),
+		cmocka_unit_test(test_new_options_together),
 		cmocka_unit_test(test_unknown_options),
 		cmocka_unit_test(test_missing_values),
 		cmocka_unit_test(test_positional_rejected),

@@ -278,15 +278,25 @@ static void test_memory(void **state)
 
 /* ---- cpus and psci ---------------------------------------------------- */
 
+/* Every cpu node of /cpus, in order, skipping /cpus/idle-states. */
+static int next_cpu(const void *fdt, int parent, int prev)
+{
+	int off = prev < 0 ? fdt_first_subnode(fdt, parent) : fdt_next_subnode(fdt, prev);
+
+	while (off >= 0 && !strcmp(fdt_get_name(fdt, off, NULL), "idle-states"))
+		off = fdt_next_subnode(fdt, off);
+	return off;
+}
+
 static void check_cpus(const void *fdt, const struct fdt_cpu *cpus, unsigned int nr)
 {
-	int parent = node(fdt, "/cpus"), cpu;
+	int parent = node(fdt, "/cpus"), cpu = -1;
 	unsigned int i = 0;
 	char name[32];
 
 	assert_int_equal(prop_u32(fdt, parent, "#address-cells"), 2);
 	assert_int_equal(prop_u32(fdt, parent, "#size-cells"), 0);
-	fdt_for_each_subnode(cpu, fdt, parent) {
+	while ((cpu = next_cpu(fdt, parent, cpu)) >= 0) {
 		assert_true(i < nr);
 		snprintf(name, sizeof(name), "cpu@%llx", (unsigned long long)cpus[i].mpidr);
 		assert_string_equal(fdt_get_name(fdt, cpu, NULL), name);
@@ -376,6 +386,322 @@ static void test_psci(void **state)
 	/* PSCI 0.2+ has fixed function IDs: the 0.1 properties would mislead. */
 	assert_no_prop(t->fdt, psci, "cpu_on");
 	assert_no_prop(t->fdt, psci, "cpu_suspend");
+	tree_free(t);
+}
+
+/* Every node in the tree, the root included. */
+static unsigned int count_nodes(const void *fdt)
+{
+	unsigned int nodes = 0;
+	int off, depth = 0;
+
+	for (off = 0; off >= 0 && depth >= 0; off = fdt_next_node(fdt, off, &depth))
+		nodes++;
+	return nodes;
+}
+
+/* ---- idle states --------------------------------------------------------- */
+
+/* What vm_write_dtb offers with the extended power_state format. */
+static const struct fdt_idle_state hvmm_idle[] = {
+	{ "cpu-standby", 0x1, 20, 40, 100, false },
+	{ "cpu-powerdown", 0x40000002, 150, 350, 2000, false },
+};
+
+#define NR_HVMM_IDLE (sizeof(hvmm_idle) / sizeof(hvmm_idle[0]))
+
+/* As many entries as a cpu's cpu-idle-states can hold (fdt.c). */
+#define IDLE_ARRAY_MAX 8
+
+static void set_idle(struct vm_tree *t, const struct fdt_idle_state *states, unsigned int nr)
+{
+	t->params.idle_states = states;
+	t->params.nr_idle_states = nr;
+}
+
+static struct vm_tree *tree_idle(unsigned int nr_cpus, const struct fdt_idle_state *states,
+				 unsigned int nr)
+{
+	struct vm_tree *t = tree_setup(nr_cpus, GIC_V3, 0, 0);
+	int ret;
+
+	set_idle(t, states, nr);
+	ret = tree_build(t);
+	if (ret)
+		fail_msg("fdt_build with %u CPUs, %u idle states: %s", nr_cpus, nr, fdt_strerror(ret));
+	return t;
+}
+
+/* The states under /cpus/idle-states match want[0..nr), in order, with
+ * phandle BASE + i; and every cpu names all of them, in that order. */
+static void check_idle_states(const void *fdt, unsigned int nr_cpus,
+			      const struct fdt_idle_state *want, unsigned int nr)
+{
+	int cpus = node(fdt, "/cpus"), states = node(fdt, "/cpus/idle-states"), st, cpu = -1;
+	int offsets[IDLE_ARRAY_MAX + 1];
+	unsigned int i = 0, seen_cpus = 0;
+
+	assert_true(nr <= IDLE_ARRAY_MAX + 1);
+	assert_prop_str(fdt, states, "entry-method", "psci");
+	fdt_for_each_subnode(st, fdt, states) {
+		char path[96];
+
+		assert_true(i < nr);
+		assert_string_equal(fdt_get_name(fdt, st, NULL), want[i].name);
+		snprintf(path, sizeof(path), "/cpus/idle-states/%s", want[i].name);
+		assert_int_equal(node(fdt, path), st);
+		assert_prop_str(fdt, st, "compatible", "arm,idle-state");
+		assert_int_equal(prop_u32(fdt, st, "arm,psci-suspend-param"), want[i].psci_suspend_param);
+		assert_int_equal(prop_u32(fdt, st, "entry-latency-us"), want[i].entry_latency_us);
+		assert_int_equal(prop_u32(fdt, st, "exit-latency-us"), want[i].exit_latency_us);
+		assert_int_equal(prop_u32(fdt, st, "min-residency-us"), want[i].min_residency_us);
+		if (want[i].local_timer_stop)
+			assert_non_null(prop(fdt, st, "local-timer-stop", 0));
+		else
+			assert_no_prop(fdt, st, "local-timer-stop");
+		assert_int_equal(prop_u32(fdt, st, "phandle"), FDT_IDLE_STATE_PHANDLE_BASE + i);
+		assert_int_equal(fdt_get_phandle(fdt, st), FDT_IDLE_STATE_PHANDLE_BASE + i);
+		offsets[i++] = st;
+	}
+	assert_int_equal(i, nr);
+
+	while ((cpu = next_cpu(fdt, cpus, cpu)) >= 0) {
+		const void *list = prop(fdt, cpu, "cpu-idle-states", (int)(nr * 4));
+
+		for (i = 0; i < nr; i++) {
+			int target = fdt_node_offset_by_phandle(fdt, cell(list, i));
+
+			if (target != offsets[i])
+				fail_msg("%s: cpu-idle-states[%u] = %u leads to %s, not %s",
+					 fdt_get_name(fdt, cpu, NULL), i, cell(list, i),
+					 target >= 0 ? fdt_get_name(fdt, target, NULL) : fdt_strerror(target),
+					 want[i].name);
+		}
+		seen_cpus++;
+	}
+	assert_int_equal(seen_cpus, nr_cpus);
+}
+
+/* No phandle appears twice anywhere in the tree; returns how many there are. */
+static unsigned int check_phandles_unique(const void *fdt)
+{
+	uint32_t seen[64];
+	unsigned int n = 0;
+	int off, depth = 0;
+
+	for (off = 0; off >= 0 && depth >= 0; off = fdt_next_node(fdt, off, &depth)) {
+		uint32_t ph = fdt_get_phandle(fdt, off);
+
+		if (!ph)
+			continue;
+		assert_true(ph != (uint32_t)-1);
+		for (unsigned int i = 0; i < n; i++)
+			if (seen[i] == ph)
+				fail_msg("phandle %u on %s and another node", ph, fdt_get_name(fdt, off, NULL));
+		assert_true(n < sizeof(seen) / sizeof(seen[0]));
+		seen[n++] = ph;
+	}
+	return n;
+}
+
+static void test_idle_states_none(void **state)
+{
+	struct vm_tree *t = tree_setup(4, GIC_V3, 0, 0);
+	uint32_t max;
+	int cpus, cpu;
+
+	(void)state;
+	/* NULL, or an array with a count of 0 (--idle-states none): nothing. */
+	for (int pass = 0; pass < 2; pass++) {
+		set_idle(t, pass ? hvmm_idle : NULL, 0);
+		assert_int_equal(tree_build(t), 0);
+		cpus = node(t->fdt, "/cpus");
+		assert_int_equal(fdt_subnode_offset(t->fdt, cpus, "idle-states"), -FDT_ERR_NOTFOUND);
+		fdt_for_each_subnode(cpu, t->fdt, cpus)
+			assert_no_prop(t->fdt, cpu, "cpu-idle-states");
+		check_cpus(t->fdt, t->cpus, 4);
+		/* The GIC is the only node with a phandle. */
+		assert_int_equal(check_phandles_unique(t->fdt), 1);
+		assert_int_equal(fdt_find_max_phandle(t->fdt, &max), 0);
+		assert_int_equal(max, GIC_PHANDLE);
+	}
+	tree_free(t);
+}
+
+static void test_idle_states_hvmm_pair(void **state)
+{
+	struct vm_tree *t = tree_idle(4, hvmm_idle, NR_HVMM_IDLE);
+	const void *fdt = t->fdt;
+	int standby = node(fdt, "/cpus/idle-states/cpu-standby");
+	int powerdown = node(fdt, "/cpus/idle-states/cpu-powerdown");
+
+	(void)state;
+	check_idle_states(fdt, 4, hvmm_idle, NR_HVMM_IDLE);
+	/* Spelled out, as a guest reads them. */
+	assert_int_equal(prop_u32(fdt, standby, "arm,psci-suspend-param"), 0x1);
+	assert_int_equal(prop_u32(fdt, powerdown, "arm,psci-suspend-param"), 0x40000002);
+	assert_int_equal(prop_u32(fdt, powerdown, "min-residency-us"), 2000);
+	/* Two idle states and the GIC, three different phandles. */
+	assert_int_equal(check_phandles_unique(fdt), 3);
+	assert_true(fdt_get_phandle(fdt, standby) != GIC_PHANDLE);
+	assert_true(fdt_get_phandle(fdt, powerdown) != GIC_PHANDLE);
+	assert_is_gic(fdt, node(fdt, "/intc@8000000"));
+	/* The cpus are still there, in order, alongside idle-states. */
+	check_cpus(fdt, t->cpus, 4);
+	/* cpu-idle-states of cpu@3 names the shallow state first. */
+	assert_int_equal(fdt_node_offset_by_phandle(fdt, cell(prop(fdt, node(fdt, "/cpus/cpu@3"),
+								   "cpu-idle-states", 8), 0)),
+			 standby);
+	tree_free(t);
+}
+
+static void test_idle_states_one(void **state)
+{
+	/* --idle-states powerdown: the power-down state alone, at index 0. */
+	struct vm_tree *t = tree_idle(2, &hvmm_idle[1], 1);
+	int pd;
+
+	(void)state;
+	check_idle_states(t->fdt, 2, &hvmm_idle[1], 1);
+	assert_true(fdt_path_offset(t->fdt, "/cpus/idle-states/cpu-standby") < 0);
+	pd = node(t->fdt, "/cpus/idle-states/cpu-powerdown");
+	assert_int_equal(fdt_node_offset_by_phandle(t->fdt, FDT_IDLE_STATE_PHANDLE_BASE), pd);
+	assert_int_equal(check_phandles_unique(t->fdt), 2);
+	tree_free(t);
+
+	/* --idle-states standby, on a single CPU. */
+	t = tree_idle(1, hvmm_idle, 1);
+	check_idle_states(t->fdt, 1, hvmm_idle, 1);
+	assert_true(fdt_path_offset(t->fdt, "/cpus/idle-states/cpu-powerdown") < 0);
+	tree_free(t);
+}
+
+static void test_idle_states_local_timer_stop(void **state)
+{
+	static const struct fdt_idle_state states[] = {
+		{ "wfi", 0x0, 1, 1, 2, false },
+		{ "core-off", 0x40000003, 100, 200, 1000, true },
+		{ "cluster-off", 0x41000003, 500, 900, 5000, true },
+	};
+	struct vm_tree *t = tree_idle(3, states, 3);
+
+	(void)state;
+	check_idle_states(t->fdt, 3, states, 3);
+	assert_no_prop(t->fdt, node(t->fdt, "/cpus/idle-states/wfi"), "local-timer-stop");
+	assert_non_null(prop(t->fdt, node(t->fdt, "/cpus/idle-states/core-off"), "local-timer-stop", 0));
+	assert_non_null(prop(t->fdt, node(t->fdt, "/cpus/idle-states/cluster-off"), "local-timer-stop", 0));
+	tree_free(t);
+}
+
+static void test_idle_states_gic_phandle_clash(void **state)
+{
+	struct vm_tree *t = tree_setup(2, GIC_V3, 0, 0);
+
+	(void)state;
+	set_idle(t, hvmm_idle, NR_HVMM_IDLE);
+	/* A GIC phandle the idle states also use is refused, not duplicated. */
+	for (uint32_t ph = FDT_IDLE_STATE_PHANDLE_BASE; ph < FDT_IDLE_STATE_PHANDLE_BASE + NR_HVMM_IDLE; ph++) {
+		t->params.gic_phandle = ph;
+		assert_int_equal(tree_build(t), -FDT_ERR_BADPHANDLE);
+	}
+	/* Just past them is fine, and every phandle is still unique. */
+	t->params.gic_phandle = FDT_IDLE_STATE_PHANDLE_BASE + NR_HVMM_IDLE;
+	assert_int_equal(tree_build(t), 0);
+	assert_int_equal(check_phandles_unique(t->fdt), 3);
+	check_idle_states(t->fdt, 2, hvmm_idle, NR_HVMM_IDLE);
+	assert_int_equal(fdt_node_offset_by_phandle(t->fdt, t->params.gic_phandle),
+			 node(t->fdt, "/intc@8000000"));
+	/* Only one state: phandle 3 is free again. */
+	set_idle(t, hvmm_idle, 1);
+	t->params.gic_phandle = FDT_IDLE_STATE_PHANDLE_BASE + 1;
+	assert_int_equal(tree_build(t), 0);
+	assert_int_equal(check_phandles_unique(t->fdt), 2);
+	tree_free(t);
+}
+
+static void test_idle_states_array_limit(void **state)
+{
+	struct fdt_idle_state states[IDLE_ARRAY_MAX + 1];
+	char names[IDLE_ARRAY_MAX + 1][16];
+	struct vm_tree *t = tree_setup(2, GIC_V3, 0, 0);
+	int ret;
+
+	(void)state;
+	for (unsigned int i = 0; i <= IDLE_ARRAY_MAX; i++) {
+		snprintf(names[i], sizeof(names[i]), "state%u", i);
+		states[i] = (struct fdt_idle_state){ names[i], 0x10000 * i + 1, i, 2 * i, 10 * i + 1, i & 1 };
+	}
+	/* As many as cpu-idle-states holds: all there. */
+	set_idle(t, states, IDLE_ARRAY_MAX);
+	assert_int_equal(tree_build(t), 0);
+	check_idle_states(t->fdt, 2, states, IDLE_ARRAY_MAX);
+	assert_int_equal(check_phandles_unique(t->fdt), 1 + IDLE_ARRAY_MAX);
+	/* One more: an error, not a write past the array (ASan would see it). */
+	set_idle(t, states, IDLE_ARRAY_MAX + 1);
+	ret = tree_build(t);
+	assert_true(ret < 0);
+	assert_int_equal(ret, -FDT_ERR_BADVALUE);
+	tree_free(t);
+}
+
+static void test_idle_states_many_cpus(void **state)
+{
+	/* The most vCPUs vm.c creates (the memory map's limit; KVM's is 512),
+	 * each naming both states, in vm_write_dtb's buffer. */
+	struct vm_tree *t = tree_idle(MEMMAP_MAX_VCPUS, hvmm_idle, NR_HVMM_IDLE);
+
+	(void)state;
+	check_idle_states(t->fdt, MEMMAP_MAX_VCPUS, hvmm_idle, NR_HVMM_IDLE);
+	check_cpus(t->fdt, t->cpus, MEMMAP_MAX_VCPUS);
+	tree_free(t);
+}
+
+static void test_idle_states_small_buffers(void **state)
+{
+	struct vm_tree *t = tree_idle(2, hvmm_idle, NR_HVMM_IDLE);
+	uint32_t need = fdt_totalsize(t->fdt);
+
+	(void)state;
+	/* Running out of room anywhere in the idle-state nodes fails cleanly. */
+	for (uint32_t size = need / 2; size <= need + 64; size++) {
+		void *buf = malloc(size);
+		int ret;
+
+		assert_non_null(buf);
+		ret = fdt_build(buf, size, &t->params);
+		if (ret == 0)
+			assert_memory_equal(buf, t->fdt, need);
+		else
+			assert_int_equal(ret, -FDT_ERR_NOSPACE);
+		free(buf);
+	}
+	tree_free(t);
+}
+
+/* ---- boot count ----------------------------------------------------------- */
+
+static void test_boot_count(void **state)
+{
+	static const unsigned int counts[] = { 1, 2, 7, 0xffffffffU };
+	struct vm_tree *t = tree_setup(1, GIC_V3, 0, 0);
+	int chosen;
+
+	(void)state;
+	/* 0: no property at all (not a 0 a guest could mistake for a count). */
+	assert_int_equal(tree_build(t), 0);
+	assert_no_prop(t->fdt, node(t->fdt, "/chosen"), "hvmm,boot-count");
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		t->params.boot_count = counts[i];
+		assert_int_equal(tree_build(t), 0);
+		chosen = node(t->fdt, "/chosen");
+		assert_int_equal(prop_u32(t->fdt, chosen, "hvmm,boot-count"), counts[i]);
+		/* The rest of /chosen is unchanged by it. */
+		assert_prop_str(t->fdt, chosen, "bootargs", BOOTARGS);
+		assert_string_equal(prop(t->fdt, chosen, "stdout-path", -1), "/serial@9000000");
+	}
+	t->params.boot_count = 0;
+	assert_int_equal(tree_build(t), 0);
+	assert_no_prop(t->fdt, node(t->fdt, "/chosen"), "hvmm,boot-count");
 	tree_free(t);
 }
 
@@ -546,16 +872,17 @@ static void test_all_nodes_present(void **state)
 		"/timer", "/intc@8000000", "/serial@9000000",
 	};
 	struct vm_tree *t = tree_new(2, GIC_V3, 0, 0);
-	unsigned int nodes = 0;
-	int off, depth = 0;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
 		node(t->fdt, paths[i]);
 	/* And nothing else: the root plus the nodes above. */
-	for (off = 0; off >= 0 && depth >= 0; off = fdt_next_node(t->fdt, off, &depth))
-		nodes++;
-	assert_int_equal(nodes, 1 + sizeof(paths) / sizeof(paths[0]));
+	assert_int_equal(count_nodes(t->fdt), 1 + sizeof(paths) / sizeof(paths[0]));
+	tree_free(t);
+
+	/* With hvmm's idle states: idle-states and its two nodes, no more. */
+	t = tree_idle(2, hvmm_idle, NR_HVMM_IDLE);
+	assert_int_equal(count_nodes(t->fdt), 1 + sizeof(paths) / sizeof(paths[0]) + 3);
 	tree_free(t);
 }
 
@@ -662,6 +989,34 @@ static void test_dtc_accepts(void **state)
 	}
 }
 
+static void test_dtc_accepts_idle_states(void **state)
+{
+	static const struct fdt_idle_state timer_stop[] = {
+		{ "cpu-standby", 0x0, 20, 40, 100, false },
+		{ "cpu-powerdown", 0x10000, 150, 350, 2000, true },
+	};
+	static const struct {
+		unsigned int cpus, nr;
+		const struct fdt_idle_state *states;
+		unsigned int boot_count;
+	} cases[] = {
+		{ 1, NR_HVMM_IDLE, hvmm_idle, 1 }, { 4, NR_HVMM_IDLE, hvmm_idle, 7 },
+		{ 2, 1, &hvmm_idle[1], 2 }, { 2, 1, hvmm_idle, 0 }, { 8, 2, timer_stop, 3 },
+		{ 64, NR_HVMM_IDLE, hvmm_idle, 1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vm_tree *t = tree_setup(cases[i].cpus, GIC_V3, 0x5f000000, 0x1000);
+
+		set_idle(t, cases[i].states, cases[i].nr);
+		t->params.boot_count = cases[i].boot_count;
+		assert_int_equal(tree_build(t), 0);
+		check_with_dtc(t->fdt);
+		tree_free(t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -675,6 +1030,15 @@ int main(void)
 		cmocka_unit_test(test_cpus_memmap_limit),
 		cmocka_unit_test(test_cpus_aff3_and_order),
 		cmocka_unit_test(test_psci),
+		cmocka_unit_test(test_idle_states_none),
+		cmocka_unit_test(test_idle_states_hvmm_pair),
+		cmocka_unit_test(test_idle_states_one),
+		cmocka_unit_test(test_idle_states_local_timer_stop),
+		cmocka_unit_test(test_idle_states_gic_phandle_clash),
+		cmocka_unit_test(test_idle_states_array_limit),
+		cmocka_unit_test(test_idle_states_many_cpus),
+		cmocka_unit_test(test_idle_states_small_buffers),
+		cmocka_unit_test(test_boot_count),
 		cmocka_unit_test(test_timer_gicv3),
 		cmocka_unit_test(test_timer_gicv2_cpu_mask),
 		cmocka_unit_test(test_timer_gicv2_mask_saturates),
@@ -687,6 +1051,7 @@ int main(void)
 		cmocka_unit_test(test_small_buffers),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_dtc_accepts),
+		cmocka_unit_test(test_dtc_accepts_idle_states),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
