@@ -79,8 +79,9 @@ $(GUEST_INITRAMFS): guest/linux/init guest/linux/mkinitramfs.sh $(GUEST_TEST_SCR
 BM_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-stack-protector -mstrict-align \
 	-mgeneral-regs-only -fno-pie -no-pie -Wl,--no-warn-rwx-segments -Wl,--build-id=none -I. $(WARNINGS)
 BM_COMMON := guest/baremetal/start.S guest/baremetal/lib.c guest/baremetal/smp.c \
-	guest/baremetal/gic.c guest/baremetal/timer.c guest/baremetal/fdt.c
-BM_GUESTS := hello psci_conformance
+	guest/baremetal/gic.c guest/baremetal/timer.c guest/baremetal/fdt.c \
+	guest/baremetal/sdei.c guest/baremetal/sdei_entry.S
+BM_GUESTS := hello psci_conformance sdei_conformance
 BM_ELFS := $(BM_GUESTS:%=$(B)/guest/%.elf)
 
 $(B)/guest/%.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/baremetal.ld guest/baremetal/lib.h | $(DEPS_STAMP)
@@ -109,14 +110,16 @@ $(B)/tools/%: tests/tools/%.c | $(DEPS_STAMP)
 
 .SECONDEXPANSION:
 
-UNIT_SRCS_test_psci     := firmware/psci.c firmware/psci_suspend.c firmware/psci_stat.c firmware/smccc.c
+UNIT_SRCS_test_psci     := firmware/psci.c firmware/psci_suspend.c firmware/psci_stat.c firmware/smccc.c \
+	firmware/sdei.c firmware/sdei_deliver.c firmware/sdei_setup.c
+UNIT_SRCS_test_sdei     := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_uart     := devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_bus      := devices/bus.c
 UNIT_SRCS_test_loader   := vmm/loader.c vmm/guest_mem.c
 UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/log.c vmm/control_proto.c
 UNIT_SRCS_test_control  := vmm/control_proto.c vmm/control_client.c vmm/control_server.c vmm/log.c
 UNIT_SRCS_test_control_server := $(UNIT_SRCS_test_control)
-UNIT_SRCS_test_fdt      := vmm/fdt.c vmm/gic_node.c vmm/timer.c vmm/psci_node.c \
+UNIT_SRCS_test_fdt      := vmm/fdt.c vmm/gic_node.c vmm/timer.c vmm/psci_node.c vmm/sdei_node.c \
 	devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_console  := vmm/console.c
 UNIT_SRCS_test_guest_mem := vmm/guest_mem.c

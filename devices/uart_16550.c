@@ -131,6 +131,14 @@ static void uart_update_irq(struct uart_16550 *u)
 	u->irq_level = level;
 }
 
+void uart_16550_irq_resync(struct uart_16550 *u)
+{
+	pthread_mutex_lock(&u->lock);
+	if (u->irq.set_level)
+		u->irq.set_level(u->irq.opaque, u->irq.spi, u->irq_level);
+	pthread_mutex_unlock(&u->lock);
+}
+
 /* ---- transmit ---------------------------------------------------------- */
 
 /* A byte the host refuses is dropped, not retried: a broken console must not

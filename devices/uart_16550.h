@@ -37,6 +37,10 @@ struct uart_16550 {
 int uart_16550_init(struct uart_16550 *u, uint64_t base, int out_fd, const struct irq_line *irq);
 void uart_16550_destroy(struct uart_16550 *u);
 
+/* Drive the interrupt line's current level again (whoever routes it changed:
+ * an SDEI binding was released). */
+void uart_16550_irq_resync(struct uart_16550 *u);
+
 /* Queue console bytes for the guest; returns how many were taken (the rest
  * did not fit and should be offered again later). */
 unsigned int uart_16550_receive(struct uart_16550 *u, const uint8_t *buf, unsigned int len);

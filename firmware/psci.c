@@ -532,11 +532,13 @@ int psci_warm_boot(struct psci *p, unsigned int vcpu,
  * retries the whole warm boot from the reset; the VMM normally treats the
  * error as fatal.
  */
-int psci_vcpu_prepare(struct psci *p, unsigned int vcpu)
+int psci_vcpu_prepare(struct psci *p, unsigned int vcpu, bool *powered_on)
 {
 	struct psci_cpu boot;
 	int err;
 
+	if (powered_on)
+		*powered_on = false;
 	if (vcpu >= p->nr_cpus)
 		return -EINVAL;
 
@@ -565,6 +567,8 @@ int psci_vcpu_prepare(struct psci *p, unsigned int vcpu)
 	psci_lock(p);
 	p->cpu[vcpu].state = PSCI_CPU_STATE_ON;
 	psci_unlock(p);
+	if (powered_on)
+		*powered_on = true;
 	return 1;
 }
 

@@ -184,8 +184,10 @@ enum psci_outcome psci_call(struct psci *p, unsigned int vcpu, uint32_t fid);
  * Returns 1 if the vCPU should enter KVM_RUN (on, or in a CPU_SUSPEND state
  * KVM waits in), 0 if it has nothing to run (off, disabled, or system
  * suspended) and should wait for a kick, a negative errno on failure.
+ * *powered_on (if not NULL) says whether this call completed a CPU_ON, so
+ * that other firmware (SDEI) can start the PE afresh.
  */
-int psci_vcpu_prepare(struct psci *p, unsigned int vcpu);
+int psci_vcpu_prepare(struct psci *p, unsigned int vcpu, bool *powered_on);
 
 /*
  * On vcpu's own thread, when KVM reports a wake-up (KVM_SYSTEM_EVENT_WAKEUP)

@@ -13,7 +13,7 @@
 enum opt_id {
 	OPT_KERNEL, OPT_INITRD, OPT_PARAMS, OPT_CPUS, OPT_MEM, OPT_NAME, OPT_CONSOLE,
 	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_NETWORK, OPT_DUMP_DTB, OPT_STATS,
-	OPT_IN_KERNEL_PSCI, OPT_HELP, OPT_MAX_CPUS, OPT_REBOOT, OPT_SUSPEND_FORMAT, OPT_IDLE_STATES,
+	OPT_IN_KERNEL_PSCI, OPT_HELP, OPT_MAX_CPUS, OPT_REBOOT, OPT_SUSPEND_FORMAT, OPT_IDLE_STATES, OPT_NO_SDEI, OPT_SDEI_EVENT,
 };
 
 struct opt {
@@ -42,6 +42,8 @@ static const struct opt run_opts[] = {
 	{ OPT_REBOOT,   0,  "reboot", true,  "reset|exit  guest reset: restart it (default) or exit 3" },
 	{ OPT_SUSPEND_FORMAT, 0, "psci-suspend-format", true, "extended|original  CPU_SUSPEND power_state format" },
 	{ OPT_IDLE_STATES, 0, "idle-states", true, "all|standby|powerdown|none  idle states in the device tree" },
+	{ OPT_NO_SDEI,  0,  "no-sdei", false, "      no SDEI for the guest" },
+	{ OPT_SDEI_EVENT, 0, "sdei-event", true, "NUM,shared|private,normal|critical  one more SDEI event" },
 	{ OPT_HELP,    'h', "help",   false, "      this text" },
 };
 
@@ -157,6 +159,19 @@ static int apply(const struct opt *o, const char *val, struct vm_config *cfg, ch
 		else
 			return fail(err, errlen, "--idle-states '%s': expected all, standby, powerdown or none", val);
 		break;
+	case OPT_NO_SDEI: cfg->no_sdei = true; break;
+	case OPT_SDEI_EVENT:
+		if (cfg->nr_sdei_events == CMDLINE_MAX_SDEI_EVENTS)
+			return fail(err, errlen, "--sdei-event: at most %d events besides hvmm's own",
+				    CMDLINE_MAX_SDEI_EVENTS);
+		if (cmdline_parse_sdei_event(val, &cfg->sdei_events[cfg->nr_sdei_events], err, errlen))
+			return -1;
+		for (unsigned int i = 0; i < cfg->nr_sdei_events; i++)
+			if (cfg->sdei_events[i].num == cfg->sdei_events[cfg->nr_sdei_events].num)
+				return fail(err, errlen, "--sdei-event '%s': event %u is given twice", val,
+					    cfg->sdei_events[i].num);
+		cfg->nr_sdei_events++;
+		break;
 	case OPT_SUSPEND_FORMAT:
 		if (!strcmp(val, "original"))
 			cfg->suspend_format_original = true;
@@ -261,6 +276,46 @@ int cmdline_parse_run(int argc, char *const argv[], struct vm_config *cfg, char 
 		return fail(err, errlen, "no kernel given: use -k FILE (see 'hvmm run --help')");
 	if (cfg->max_cpus && cfg->cpus > cfg->max_cpus)
 		return fail(err, errlen, "--cpus %u is more than --max-cpus %u", cfg->cpus, cfg->max_cpus);
+	return 0;
+}
+
+/* The events hvmm always defines (docs/sdei.md); --sdei-event may not reuse them. */
+static bool sdei_event_is_default(uint32_t num)
+{
+	return num == SDEI_EVENT_SIGNAL || num == SDEI_EVENT_PRIVATE_NORMAL ||
+	       num == SDEI_EVENT_PRIVATE_CRITICAL || num == SDEI_EVENT_SHARED_NORMAL ||
+	       num == SDEI_EVENT_SHARED_CRITICAL;
+}
+
+int cmdline_parse_sdei_event(const char *s, struct sdei_event_config *ev, char *err, size_t errlen)
+{
+	char type[16], prio[16], extra;
+	unsigned long num;
+	char *end;
+
+	errno = 0;
+	num = strtoul(s, &end, 0);
+	if (end == s || *s == '-' || *s == '+' || errno || *end != ',' ||
+	    sscanf(end + 1, "%15[a-z],%15[a-z]%c", type, prio, &extra) != 2)
+		return fail(err, errlen, "--sdei-event '%s': expected NUM,shared|private,normal|critical", s);
+	if (num == 0 || num >= SDEI_EVENT_BOUND_BASE)
+		return fail(err, errlen, "--sdei-event '%s': event numbers go from 1 to %u (0 is the signal event, "
+			    "%u and up are for bound interrupts)", s, SDEI_EVENT_BOUND_BASE - 1, SDEI_EVENT_BOUND_BASE);
+	if (sdei_event_is_default((uint32_t)num))
+		return fail(err, errlen, "--sdei-event '%s': event %lu is one of hvmm's default events", s, num);
+	if (!strcmp(type, "shared"))
+		ev->type = SDEI_EVENT_SHARED;
+	else if (!strcmp(type, "private"))
+		ev->type = SDEI_EVENT_PRIVATE;
+	else
+		return fail(err, errlen, "--sdei-event '%s': the type is shared or private", s);
+	if (!strcmp(prio, "normal"))
+		ev->priority = SDEI_PRIORITY_NORMAL;
+	else if (!strcmp(prio, "critical"))
+		ev->priority = SDEI_PRIORITY_CRITICAL;
+	else
+		return fail(err, errlen, "--sdei-event '%s': the priority is normal or critical", s);
+	ev->num = (uint32_t)num;
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "firmware/sdei.h"
 #include "log.h"
 
 #define CMDLINE_DEFAULT_MEM_MIB 256ULL
@@ -21,6 +22,9 @@ enum idle_states {
 	IDLE_STATES_NONE,
 };
 
+/* SDEI_MAX_EVENTS counts event 0 and hvmm's four default events too. */
+#define CMDLINE_MAX_SDEI_EVENTS (SDEI_MAX_EVENTS - 5)
+
 struct vm_config {
 	const char *kernel;
 	const char *initrd;
@@ -32,6 +36,9 @@ struct vm_config {
 	bool reboot_exit;          /* --reboot=exit: a guest reset ends hvmm (status 3) */
 	bool suspend_format_original;
 	enum idle_states idle_states;
+	bool no_sdei;              /* --no-sdei: no SDEI range, no /firmware/sdei */
+	struct sdei_event_config sdei_events[CMDLINE_MAX_SDEI_EVENTS];   /* --sdei-event */
+	unsigned int nr_sdei_events;
 	uint64_t mem_mib;
 	enum log_level loglevel;
 	bool nodefaults;
@@ -46,6 +53,9 @@ int cmdline_parse_run(int argc, char *const argv[], struct vm_config *cfg, char 
 
 void cmdline_print_run_usage(FILE *out);
 
+
+/* Parse "NUM,shared|private,normal|critical" (an --sdei-event value). */
+int cmdline_parse_sdei_event(const char *s, struct sdei_event_config *ev, char *err, size_t errlen);
 
 /* Parse a size in MiB: "256", "256M", "1G". */
 int cmdline_parse_mib(const char *s, uint64_t *mib);

@@ -41,6 +41,8 @@ struct control_ops {
 	int (*cpu_set_enabled)(void *vmm, unsigned int cpu, bool enable, char *reply, size_t len);
 	/* Registers of one vCPU, or of all when cpu is -1. */
 	int (*debug_dump)(void *vmm, int cpu, char *reply, size_t len);
+	/* Raise SDEI event on vCPU cpu (private events), or routed (cpu -1). */
+	int (*sdei_signal)(void *vmm, uint32_t event, int cpu, char *reply, size_t len);
 };
 
 struct control_server {

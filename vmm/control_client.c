@@ -37,6 +37,7 @@ enum {
 	TAKES_ALL  = 1 << 1,      /* --all */
 	TAKES_DUMP = 1 << 2,      /* --dump [--vcpu N] */
 	TAKES_CPU  = 1 << 3,      /* enable|disable N */
+	TAKES_SDEI = 1 << 4,      /* signal EVENT [--vcpu N] */
 };
 
 struct client_command {
@@ -55,6 +56,8 @@ static const struct client_command client_commands[] = {
 	{ "cpu",    "cpu enable|disable N --name NAME", "enable or disable vCPU N", TAKES_NAME | TAKES_CPU },
 	{ "debug",  "debug --dump [--vcpu N] --name NAME", "print the registers of every vCPU, or of vCPU N",
 	  TAKES_NAME | TAKES_DUMP },
+	{ "sdei",   "sdei signal EVENT [--vcpu N] --name NAME",
+	  "raise SDEI event EVENT (on vCPU N for a private event)", TAKES_NAME | TAKES_SDEI },
 };
 
 #define NR_CLIENT_COMMANDS (sizeof(client_commands) / sizeof(client_commands[0]))
@@ -142,7 +145,7 @@ static int parse_option(const struct client_command *c, int argc, char *const ar
 		cli->name = val;
 		return 0;
 	}
-	if ((c->flags & TAKES_DUMP) && (r = take_value(argc, argv, i, "--vcpu", &val))) {
+	if ((c->flags & (TAKES_DUMP | TAKES_SDEI)) && (r = take_value(argc, argv, i, "--vcpu", &val))) {
 		if (r < 0)
 			return fail(err, errlen, "option '--vcpu' needs a value");
 		w->vcpu = val;
@@ -193,6 +196,22 @@ static int build_command(const struct client_command *c, const struct control_cl
 		snprintf(cmd, len, "cpu %s %u", w->pos[0], cpu);
 		return 0;
 	}
+	if (c->flags & TAKES_SDEI) {
+		uint32_t event;
+
+		if (w->npos < 2 || strcmp(w->pos[0], "signal"))
+			return fail(err, errlen, "usage: hvmm %s", c->usage);
+		if (control_parse_event(w->pos[1], strlen(w->pos[1]), &event))
+			return fail(err, errlen, "'%s' is not an event number", w->pos[1]);
+		if (!w->vcpu) {
+			snprintf(cmd, len, "sdei signal %u", event);
+			return 0;
+		}
+		if (check_cpu(w->vcpu, &cpu, err, errlen))
+			return -1;
+		snprintf(cmd, len, "sdei signal %u %u", event, cpu);
+		return 0;
+	}
 	if (c->flags & TAKES_DUMP) {
 		if (!w->dump)
 			return fail(err, errlen, "nothing to do: give --dump");
@@ -228,7 +247,7 @@ int control_cli_parse(int argc, char *const argv[], struct control_cli *cli, cha
 
 		/* "-1" is a (bad) number for the checks below, not an option. */
 		if (options_done || word[0] != '-' || !word[1] || (word[1] >= '0' && word[1] <= '9')) {
-			if (w.npos == ((c->flags & TAKES_CPU) ? 2u : 0u))
+			if (w.npos == ((c->flags & (TAKES_CPU | TAKES_SDEI)) ? 2u : 0u))
 				return fail(err, errlen, "unexpected argument '%s'", word);
 			w.pos[w.npos++] = word;
 			continue;
@@ -266,6 +285,9 @@ static void print_usage(FILE *out, const char *command)
 	if (c->flags & TAKES_DUMP)
 		fprintf(out, "  --dump        print registers\n"
 			     "  --vcpu N      only vCPU N (default: every vCPU)\n");
+	if (c->flags & TAKES_SDEI)
+		fprintf(out, "  --vcpu N      the vCPU a private event goes to (not for shared events,\n"
+			     "                which the event's routing sends to a PE)\n");
 	fprintf(out, "  -h, --help    this text\n");
 	fprintf(out, "\nThe VMs' sockets are in $XDG_RUNTIME_DIR/hvmm/ (or ~/.hvmm/).\n");
 }

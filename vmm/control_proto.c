@@ -19,6 +19,8 @@ static const struct control_command commands[] = {
 	{ CONTROL_CMD_CPU_ENABLE,  { "cpu", "enable" }, 1, 1, { CONTROL_ARG_CPU }, "cpu enable N" },
 	{ CONTROL_CMD_CPU_DISABLE, { "cpu", "disable" }, 1, 1, { CONTROL_ARG_CPU }, "cpu disable N" },
 	{ CONTROL_CMD_DEBUG_DUMP,  { "debug", "dump" }, 0, 1, { CONTROL_ARG_CPU }, "debug dump [N]" },
+	{ CONTROL_CMD_SDEI_SIGNAL, { "sdei", "signal" }, 1, 2, { CONTROL_ARG_EVENT, CONTROL_ARG_CPU },
+	  "sdei signal EVENT [N]" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -108,6 +110,39 @@ int control_parse_cpu(const char *s, size_t len, uint32_t *out)
 	if (v >= CONTROL_MAX_CPUS)
 		return -ERANGE;
 	*out = v;
+	return 0;
+}
+
+int control_parse_event(const char *s, size_t len, uint32_t *out)
+{
+	unsigned int base = 10, digit;
+	uint64_t v = 0;
+	size_t i = 0;
+
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i = 2;
+	}
+	if (i == len)
+		return -EINVAL;
+	for (; i < len; i++) {
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			digit = (unsigned int)(c - '0');
+		else if (base == 16 && c >= 'a' && c <= 'f')
+			digit = (unsigned int)(c - 'a' + 10);
+		else if (base == 16 && c >= 'A' && c <= 'F')
+			digit = (unsigned int)(c - 'A' + 10);
+		else
+			return -EINVAL;
+		/* Saturate past 32 bits rather than wrap. */
+		if (v <= UINT32_MAX)
+			v = v * base + digit;
+	}
+	if (v > UINT32_MAX)
+		return -ERANGE;
+	*out = (uint32_t)v;
 	return 0;
 }
 
@@ -254,6 +289,14 @@ static int parse_arg(const struct control_command *c, enum control_arg kind, con
 				    CONTROL_MAX_CPUS - 1);
 		if (ret)
 			return fail(err, errlen, "'%s' is not a vCPU number (usage: %s)", show(shown, w),
+				    c->usage);
+		return 0;
+	case CONTROL_ARG_EVENT:
+		ret = control_parse_event(w->p, w->len, out);
+		if (ret == -ERANGE)
+			return fail(err, errlen, "event %s does not fit in 32 bits", show(shown, w));
+		if (ret)
+			return fail(err, errlen, "'%s' is not an event number (usage: %s)", show(shown, w),
 				    c->usage);
 		return 0;
 	}

@@ -31,12 +31,14 @@ enum control_cmd {
 	CONTROL_CMD_CPU_ENABLE,
 	CONTROL_CMD_CPU_DISABLE,
 	CONTROL_CMD_DEBUG_DUMP,
+	CONTROL_CMD_SDEI_SIGNAL,
 	CONTROL_CMD_COUNT,
 };
 
 /* What an argument word may be. */
 enum control_arg {
 	CONTROL_ARG_CPU,              /* a vCPU number: decimal, 0 to CONTROL_MAX_CPUS - 1 */
+	CONTROL_ARG_EVENT,            /* an SDEI event number: decimal or 0x hex, 32 bits */
 };
 
 struct control_command {
@@ -92,5 +94,8 @@ int control_parse_reply(const char *buf, size_t len, struct control_reply *reply
 
 /* A vCPU number: decimal digits only, below CONTROL_MAX_CPUS. 0 or -1. */
 int control_parse_cpu(const char *s, size_t len, uint32_t *out);
+/* An SDEI event number: decimal or 0x-prefixed hex; -EINVAL, or -ERANGE
+ * past 32 bits. */
+int control_parse_event(const char *s, size_t len, uint32_t *out);
 
 #endif

@@ -365,6 +365,14 @@ static int handle_debug_dump(struct control_server *s, const struct control_requ
 	return s->ops->debug_dump(s->vmm, r->nargs ? (int)r->args[0] : -1, text, len);
 }
 
+static int handle_sdei_signal(struct control_server *s, const struct control_request *r, char *text,
+			      size_t len)
+{
+	if (!s->ops->sdei_signal)
+		return unsupported(r, text, len);
+	return s->ops->sdei_signal(s->vmm, r->args[0], r->nargs > 1 ? (int)r->args[1] : -1, text, len);
+}
+
 static const control_handler handlers[CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_PING]        = handle_ping,
 	[CONTROL_CMD_STOP]        = handle_stop,
@@ -374,6 +382,7 @@ static const control_handler handlers[CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_CPU_ENABLE]  = handle_cpu,
 	[CONTROL_CMD_CPU_DISABLE] = handle_cpu,
 	[CONTROL_CMD_DEBUG_DUMP]  = handle_debug_dump,
+	[CONTROL_CMD_SDEI_SIGNAL] = handle_sdei_signal,
 };
 
 /* Run a parsed request; returns the length of the reply in s->wire. */

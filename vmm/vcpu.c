@@ -217,6 +217,24 @@ bool vcpu_has_request(struct vcpu *vcpu)
 	return pending;
 }
 
+/*
+ * KVM finishes an MMIO load (the destination register, PC + 4) only in the
+ * next KVM_RUN. Before hvmm itself reads or changes registers (an SDEI
+ * handler entry, a register dump), let KVM finish it: a KVM_RUN with
+ * immediate_exit completes the access and returns at once.
+ */
+static int vcpu_complete_mmio(struct vcpu *vcpu)
+{
+	if (!vcpu->mmio_pending)
+		return 0;
+	vcpu->mmio_pending = false;
+	__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	if (ioctl(vcpu->fd, KVM_RUN, 0) == 0 || (errno != EINTR && errno != EAGAIN))
+		return -EIO;   /* it entered the guest after all, or failed */
+	__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
 int vcpu_service_requests(struct vcpu *vcpu)
 {
 	bool wake;
@@ -230,7 +248,10 @@ int vcpu_service_requests(struct vcpu *vcpu)
 	vcpu->system_wake = false;
 	pthread_mutex_unlock(&vcpu->lock);
 	if (buf) {
-		int ret = vcpu_format_regs(vcpu, buf, len);
+		int ret = vcpu_complete_mmio(vcpu);
+
+		if (!ret)
+			ret = vcpu_format_regs(vcpu, buf, len);
 
 		pthread_mutex_lock(&vcpu->lock);
 		vcpu->dump_result = ret;
@@ -319,12 +340,14 @@ static int vcpu_handle_mmio(struct vcpu *vcpu)
 			  run->mmio.is_write ? "write" : "read", len, (unsigned long long)addr);
 		if (!run->mmio.is_write)
 			memset(run->mmio.data, 0, sizeof(run->mmio.data));
+		vcpu->mmio_pending = true;
 		return 0;
 	}
 	if (run->mmio.is_write)
 		ret = dev->ops->mmio_write(dev, addr - dev->base, run->mmio.data, len);
 	else
 		ret = dev->ops->mmio_read(dev, addr - dev->base, run->mmio.data, len);
+	vcpu->mmio_pending = true;
 	return ret;
 }
 
@@ -335,6 +358,9 @@ static int vcpu_handle_hypercall(struct vcpu *vcpu)
 
 	switch (firmware_call(&vm->fw, vcpu->id, fid)) {
 	case FW_CONTINUE:
+		/* A released binding hands the UART's line back to the GIC. */
+		if (fid == SDEI_FID(SDEI_FN_INTERRUPT_RELEASE) || fid == SDEI_FID(SDEI_FN_SHARED_RESET))
+			uart_16550_irq_resync(&vm->uart);
 		return 0;
 	case FW_SYSTEM_OFF:
 		log_info(&vm->log, "vCPU %u: guest called SYSTEM_OFF", vcpu->id);
@@ -364,7 +390,7 @@ static int vcpu_wakeup(struct vcpu *vcpu)
 	int ret;
 
 	if (vcpu->vm->userspace_psci)
-		ret = psci_vcpu_wakeup(&vcpu->vm->fw.psci, vcpu->id);
+		ret = firmware_vcpu_wakeup(&vcpu->vm->fw, vcpu->id);
 	else
 		ret = vcpu_set_mp_state(vcpu, FW_MP_RUNNABLE);
 	if (ret)
@@ -428,9 +454,13 @@ static int vcpu_prepare(struct vcpu *vcpu)
 
 	if (!vcpu->vm->userspace_psci)
 		return 1;   /* KVM keeps powered-off vCPUs asleep inside KVM_RUN */
-	ret = psci_vcpu_prepare(&vcpu->vm->fw.psci, vcpu->id);
+	/* An event raised now waits for the next KVM_RUN to finish the
+	 * MMIO exit; whoever raised it kicked us, so that run returns at once. */
+	/* Powers the vCPU on after a CPU_ON, ends a CPU_SUSPEND an SDEI event
+	 * is waiting for, and enters a deliverable SDEI handler. */
+	ret = firmware_vcpu_prepare(&vcpu->vm->fw, vcpu->id, vcpu->mmio_pending);
 	if (ret < 0)
-		vm_fail(vcpu->vm, vcpu, "powering on failed: %s", strerror(-ret));
+		vm_fail(vcpu->vm, vcpu, "preparing to run failed: %s", strerror(-ret));
 	return ret;
 }
 
@@ -465,12 +495,15 @@ static void *vcpu_thread(void *arg)
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			int err = errno;
 
+			/* Any return from KVM_RUN has finished the previous exit. */
+			vcpu->mmio_pending = false;
 			__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 			if (err == EINTR || err == EAGAIN)
 				continue;
 			vm_fail(vm, vcpu, "KVM_RUN failed: %s", strerror(err));
 			break;
 		}
+		vcpu->mmio_pending = false;
 		if (vcpu_handle_exit(vcpu))
 			break;
 	}

@@ -26,6 +26,7 @@ struct vcpu {
 
 	pthread_t thread;
 	bool thread_started;
+	bool mmio_pending;           /* KVM completes the last MMIO exit in the next KVM_RUN */
 
 	/* Sleeping while powered off: wake_seq moves on every kick. */
 	pthread_mutex_t lock;

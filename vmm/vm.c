@@ -21,6 +21,7 @@
 #include "kvm_compat.h"
 #include "memmap.h"
 #include "psci_node.h"
+#include "sdei_node.h"
 #include "smccc_filter.h"
 #include "timer.h"
 #include "vm.h"
@@ -164,7 +165,42 @@ static int vm_create_vcpus(struct vm *vm)
 	return 0;
 }
 
-/* Claim the PSCI ranges and start the firmware behind them. */
+/* hvmm's default SDEI events (docs/sdei.md), then the --sdei-event ones. */
+static const struct sdei_event_config sdei_default_events[] = {
+	{ SDEI_EVENT_PRIVATE_NORMAL, SDEI_EVENT_PRIVATE, SDEI_PRIORITY_NORMAL },
+	{ SDEI_EVENT_PRIVATE_CRITICAL, SDEI_EVENT_PRIVATE, SDEI_PRIORITY_CRITICAL },
+	{ SDEI_EVENT_SHARED_NORMAL, SDEI_EVENT_SHARED, SDEI_PRIORITY_NORMAL },
+	{ SDEI_EVENT_SHARED_CRITICAL, SDEI_EVENT_SHARED, SDEI_PRIORITY_CRITICAL },
+};
+
+#define NR_SDEI_DEFAULT_EVENTS (sizeof(sdei_default_events) / sizeof(sdei_default_events[0]))
+
+/* The lines hvmm drives and a guest may bind to SDEI events: the UART's. */
+static const uint32_t sdei_bindable_intids[] = { 32 + MEMMAP_UART_SPI };
+
+static int vm_sdei_config(struct vm *vm, const uint64_t *mpidrs, struct sdei_config *out,
+			  struct sdei_event_config **events)
+{
+	unsigned int n = NR_SDEI_DEFAULT_EVENTS + vm->cfg->nr_sdei_events;
+
+	*events = calloc(n, sizeof(**events));
+	if (!*events)
+		return -ENOMEM;
+	memcpy(*events, sdei_default_events, sizeof(sdei_default_events));
+	memcpy(*events + NR_SDEI_DEFAULT_EVENTS, vm->cfg->sdei_events,
+	       vm->cfg->nr_sdei_events * sizeof(**events));
+	*out = (struct sdei_config){
+		.nr_cpus = vm->nr_vcpus,
+		.mpidrs = mpidrs,
+		.events = *events,
+		.nr_events = n,
+		.bindable_intids = sdei_bindable_intids,
+		.nr_bindable = sizeof(sdei_bindable_intids) / sizeof(sdei_bindable_intids[0]),
+	};
+	return 0;
+}
+
+/* Claim the SMCCC ranges and start the firmware behind them. */
 static int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled)
 {
 	struct psci_config psci = {
@@ -174,11 +210,15 @@ static int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled)
 		.pstate_format = vm->cfg->suspend_format_original ? PSCI_PSTATE_FORMAT_ORIGINAL
 								   : PSCI_PSTATE_FORMAT_EXTENDED,
 	};
+	struct sdei_event_config *sdei_events = NULL;
+	struct sdei_config sdei;
 	struct fw_host host;
 	uint64_t *mpidrs;
 	int ret;
 
 	for (unsigned int r = 0; r < SMCCC_RANGE_COUNT; r++) {
+		if (r == SMCCC_RANGE_SDEI && vm->cfg->no_sdei)
+			continue;   /* unclaimed: KVM answers the guest NOT_SUPPORTED */
 		ret = smccc_filter_forward(vm->vm_fd, smccc_ranges[r].base, smccc_ranges[r].count);
 		if (ret) {
 			log_err(&vm->log, "cannot claim SMCCC range 0x%08x+0x%x (%s) from KVM: %s",
@@ -194,8 +234,11 @@ static int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled)
 		mpidrs[i] = vm->vcpus[i].mpidr;
 	fw_host_init(&host, vm);
 	psci.mpidrs = mpidrs;
-	ret = firmware_init(&vm->fw, &host, &psci);
+	ret = vm_sdei_config(vm, mpidrs, &sdei, &sdei_events);
+	if (!ret)
+		ret = firmware_init(&vm->fw, &host, &psci, vm->cfg->no_sdei ? NULL : &sdei);
 	free(mpidrs);
+	free(sdei_events);
 	if (ret) {
 		log_err(&vm->log, "cannot initialise the firmware: %s", strerror(-ret));
 		return -1;
@@ -211,13 +254,25 @@ static int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled)
 	return 0;
 }
 
+/* Device interrupt lines: a line the guest bound to an SDEI event raises the
+ * event instead, and the GIC sees it low. */
+static int vm_set_irq_level(void *opaque, unsigned int spi, int level)
+{
+	struct vm *vm = opaque;
+
+	if (vm->fw_ready && firmware_interrupt(&vm->fw, 32 + spi, level))
+		return gic_set_spi_level(&vm->gic, spi, 0);
+	return gic_set_spi_level(&vm->gic, spi, level);
+}
+
 static int vm_add_devices(struct vm *vm)
 {
-	struct irq_line uart_irq = { gic_set_spi_level, &vm->gic, MEMMAP_UART_SPI };
+	struct irq_line uart_irq = { vm_set_irq_level, vm, MEMMAP_UART_SPI };
 	int ret;
 
 	timer_device_init(&vm->timer, &vm->gic);
 	psci_node_init(&vm->psci_node);
+	sdei_node_init(&vm->sdei_node);
 	ret = uart_16550_init(&vm->uart, MEMMAP_UART_BASE, STDOUT_FILENO, &uart_irq);
 	if (ret) {
 		log_err(&vm->log, "cannot set up the UART: %s", strerror(-ret));
@@ -230,6 +285,8 @@ static int vm_add_devices(struct vm *vm)
 		ret = device_bus_add(&vm->bus, &vm->uart.dev);
 	if (!ret)
 		ret = device_bus_add(&vm->bus, &vm->psci_node);
+	if (!ret && vm->fw_ready && vm->fw.sdei)
+		ret = device_bus_add(&vm->bus, &vm->sdei_node);
 	if (ret)
 		log_err(&vm->log, "cannot register devices: %s", strerror(-ret));
 	return ret ? -1 : 0;

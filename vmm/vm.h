@@ -47,6 +47,7 @@ struct vm {
 	struct uart_16550 uart;
 	struct vm_device timer;
 	struct vm_device psci_node;
+	struct vm_device sdei_node;
 
 	bool userspace_psci;       /* PSCI served by hvmm (not KVM) */
 	struct firmware fw;

@@ -126,6 +126,49 @@ static void stat_vcpus(struct vmm *vmm, char *reply, size_t len, size_t *n)
 	}
 }
 
+static const char *sdei_status_text(int status, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", status & 1 ? "registered" : "unregistered",
+		 status & 2 ? ",enabled" : "", status & 4 ? ",running" : "");
+	return buf;
+}
+
+static void stat_sdei(struct vmm *vmm, char *reply, size_t len, size_t *n)
+{
+	struct vm *vm = vmm->vm;
+	struct sdei_event_info ev[SDEI_MAX_EVENTS + 8];
+	unsigned int count;
+	char st[48];
+
+	if (!vm->fw_ready || !vm->fw.sdei) {
+		put(reply, len, n, "sdei: off\n");
+		return;
+	}
+	put(reply, len, n, "sdei: masked vCPUs:");
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (sdei_vcpu_masked(vm->fw.sdei, i))
+			put(reply, len, n, " %u", i);
+	put(reply, len, n, "\n");
+	count = sdei_events(vm->fw.sdei, ev, sizeof(ev) / sizeof(ev[0]));
+	if (count > sizeof(ev) / sizeof(ev[0]))
+		count = sizeof(ev) / sizeof(ev[0]);
+	for (unsigned int e = 0; e < count; e++) {
+		put(reply, len, n, "sdei event %u: %s %s%s delivered %llu", ev[e].num,
+		    ev[e].type == SDEI_EVENT_SHARED ? "shared" : "private",
+		    ev[e].priority == SDEI_PRIORITY_CRITICAL ? "critical" : "normal",
+		    ev[e].bound ? " bound" : "", (unsigned long long)ev[e].delivered);
+		if (ev[e].type == SDEI_EVENT_SHARED) {
+			put(reply, len, n, " %s\n", sdei_status_text(
+			    sdei_event_status(vm->fw.sdei, ev[e].num, 0), st, sizeof(st)));
+			continue;
+		}
+		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+			put(reply, len, n, " cpu%u=%s", i, sdei_status_text(
+			    sdei_event_status(vm->fw.sdei, ev[e].num, i), st, sizeof(st)));
+		put(reply, len, n, "\n");
+	}
+}
+
 static int do_stat(struct vmm *vmm, char *reply, size_t len)
 {
 	struct vm *vm = vmm->vm;
@@ -134,6 +177,7 @@ static int do_stat(struct vmm *vmm, char *reply, size_t len)
 	put(reply, len, &n, "name: %s\nstate: %s\nboots: %u\nvcpus: %u\n", vmm->name, vm_state_name(vm),
 	    vmm->boots, vm->nr_vcpus);
 	stat_vcpus(vmm, reply, len, &n);
+	stat_sdei(vmm, reply, len, &n);
 	put(reply, len, &n, "calls:%s\n", vm->fw_ready ? "" : " none (PSCI is served by KVM)");
 	for (unsigned int r = 0; vm->fw_ready && r < SMCCC_RANGE_COUNT; r++) {
 		for (unsigned int f = 0; f < smccc_ranges[r].count; f++) {
@@ -215,6 +259,37 @@ static int ctl_debug_dump(void *opaque, int cpu, char *reply, size_t len)
 	WITH_VM(vmm, reply, len, do_debug_dump(vmm, cpu, reply, len));
 }
 
+static int do_sdei_signal(struct vmm *vmm, uint32_t event, int cpu, char *reply, size_t len)
+{
+	struct vm *vm = vmm->vm;
+	int ret;
+
+	if (!vm->fw_ready || !vm->fw.sdei)
+		return reply_err(reply, len, "%s has no SDEI (--no-sdei or --in-kernel-psci)", vmm->name);
+	if (cpu >= 0 && (unsigned int)cpu >= vm->nr_vcpus)
+		return reply_err(reply, len, "no vCPU %d: %s has vCPUs 0-%u", cpu, vmm->name, vm->nr_vcpus - 1);
+	ret = sdei_signal(vm->fw.sdei, event, cpu);
+	if (ret == -ENOENT)
+		return reply_err(reply, len, "%s has no SDEI event %u (see hvmm stat)", vmm->name, event);
+	if (ret == -EINVAL)
+		return reply_err(reply, len, cpu < 0 ? "event %u is private: say which vCPU with --vcpu N" :
+				 "event %u is shared: its routing picks the vCPU; leave out --vcpu", event);
+	if (ret)
+		return reply_err(reply, len, "event %u: %s", event, strerror(-ret));
+	if (cpu >= 0)
+		snprintf(reply, len, "event %u raised on vCPU %d\n", event, cpu);
+	else
+		snprintf(reply, len, "event %u raised\n", event);
+	return 0;
+}
+
+static int ctl_sdei_signal(void *opaque, uint32_t event, int cpu, char *reply, size_t len)
+{
+	struct vmm *vmm = opaque;
+
+	WITH_VM(vmm, reply, len, do_sdei_signal(vmm, event, cpu, reply, len));
+}
+
 const struct control_ops vmm_control_ops = {
 	.stop = ctl_stop,
 	.pause = ctl_pause,
@@ -222,4 +297,5 @@ const struct control_ops vmm_control_ops = {
 	.stat = ctl_stat,
 	.cpu_set_enabled = ctl_cpu_set_enabled,
 	.debug_dump = ctl_debug_dump,
+	.sdei_signal = ctl_sdei_signal,
 };

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The one thing the guests read from the device tree: where RAM ends, for the
- * INVALID_ADDRESS boundary checks. Only aligned 32-bit and byte loads, since
- * the blob sits in Device memory.
+ * What the guests read from the device tree: where RAM ends, for the
+ * INVALID_ADDRESS boundary checks, and whether a node has a string property
+ * (the SDEI node). Only aligned 32-bit and byte loads, since the blob sits
+ * in Device memory.
  */
 #include "lib.h"
 
@@ -32,9 +33,19 @@ static bool str_starts(uint64_t addr, const char *prefix)
 	return true;
 }
 
+/* No libc here, and __builtin_strlen of a non-constant would call strlen. */
+static uint64_t str_len(const char *s)
+{
+	uint64_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
 static bool str_is(uint64_t addr, const char *s)
 {
-	return str_starts(addr, s) && byte_at(addr + __builtin_strlen(s)) == 0;
+	return str_starts(addr, s) && byte_at(addr + str_len(s)) == 0;
 }
 
 /* Length of a NUL-terminated string, padded to the next word. */
@@ -91,4 +102,87 @@ int fdt_memory(uint64_t dtb, uint64_t *base, uint64_t *size)
 		}
 	}
 	return -1;
+}
+
+/* Whether the node name at addr is the path component [c, c + n), with or
+ * without a unit address. */
+static bool name_matches(uint64_t addr, const char *c, uint64_t n)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i++)
+		if (byte_at(addr + i) != (uint8_t)c[i])
+			return false;
+	return byte_at(addr + n) == 0 || byte_at(addr + n) == '@';
+}
+
+/* The next path component after *path: its start, length in *n. */
+static const char *next_component(const char **path, uint64_t *n)
+{
+	const char *c = *path;
+
+	while (*c == '/')
+		c++;
+	*n = 0;
+	while (c[*n] && c[*n] != '/')
+		(*n)++;
+	*path = c + *n;
+	return c;
+}
+
+bool fdt_prop_is(uint64_t dtb, const char *path, const char *prop, const char *value)
+{
+	uint64_t p, strings, n = 0;
+	const char *want = NULL;
+	unsigned int depth = 0, matched = 0, words;
+
+	if (!dtb || (dtb & 7) || be32(dtb) != FDT_MAGIC)
+		return false;
+	p = dtb + be32(dtb + 8);
+	strings = dtb + be32(dtb + 12);
+
+	/* matched = how many levels of the current node's path match `path`;
+	 * want = the component the next level must match (NULL: path ends). */
+	for (words = 0; words < FDT_MAX_WORDS; words++) {
+		uint32_t tok = be32(p);
+
+		p += 4;
+		switch (tok) {
+		case FDT_BEGIN_NODE:
+			if (depth == 0) {
+				want = next_component(&path, &n);
+				if (!n)
+					want = NULL;
+				matched = 1;
+			} else if (matched == depth && want && name_matches(p, want, n)) {
+				matched++;
+				want = next_component(&path, &n);
+				if (!n)
+					want = NULL;
+			}
+			depth++;
+			p += padded_name(p);
+			break;
+		case FDT_END_NODE:
+			if (depth == 0)
+				return false;
+			depth--;
+			if (matched > depth)
+				return false;   /* left the node on the path without a match */
+			break;
+		case FDT_PROP: {
+			uint32_t len = be32(p), name = be32(p + 4);
+
+			if (matched == depth && !want && str_is(strings + name, prop))
+				return len > str_len(value) && str_is(p + 8, value);
+			p += 8 + ((len + 3) & ~3U);
+			break;
+		}
+		case FDT_NOP:
+			break;
+		default:
+			return false;
+		}
+	}
+	return false;
 }

@@ -4,7 +4,8 @@
  * distributor with affinity routing and group 1 on, this CPU's redistributor
  * awake with INTID 27 in group 1 and enabled, and the system-register CPU
  * interface unmasked. Interrupts are never taken (PSTATE.I stays set); a
- * pending one is acknowledged through ICC_IAR1_EL1 instead.
+ * pending one is acknowledged through ICC_IAR1_EL1 instead. SPIs can be
+ * enabled one at a time (the UART's, to see whether it reaches the GIC).
  */
 #include "lib.h"
 
@@ -12,6 +13,13 @@
 #define GICD_CTLR_ENABLE_G1  (1U << 1)
 #define GICD_CTLR_ARE        (1U << 4)
 #define GICD_CTLR_RWP        (1U << 31)
+#define GICD_IGROUPR(n)      (0x0080 + 4 * (n))
+#define GICD_ISENABLER(n)    (0x0100 + 4 * (n))
+#define GICD_ICENABLER(n)    (0x0180 + 4 * (n))
+#define GICD_ISPENDR(n)      (0x0200 + 4 * (n))
+#define GICD_IPRIORITYR(n)   (0x0400 + 4 * (n))
+#define GICD_ICFGR(n)        (0x0c00 + 4 * (n))
+#define GICD_IROUTER(n)      (0x6000 + 8 * (n))
 
 #define GICR_CTLR            0x0000
 #define GICR_WAKER           0x0014
@@ -132,4 +140,32 @@ bool gic_ppi_pending(uint32_t intid)
 	uint64_t rd = gic_my_redist();
 
 	return rd && (*reg32(rd, GICR_ISPENDR0) & (1U << intid));
+}
+
+/* Level-sensitive (as hvmm's device tree describes its SPIs; KVM resets
+ * them to edge), group 1, priority 0x80, routed to affinity 0.0.0.0 (the
+ * boot CPU). */
+void gic_spi_enable(uint32_t intid)
+{
+	volatile uint32_t *prio = reg32(MEMMAP_GICD_BASE, GICD_IPRIORITYR(intid / 4));
+	unsigned int shift = (intid % 4) * 8;
+	uint32_t bit = 1U << (intid % 32);
+
+	*reg32(MEMMAP_GICD_BASE, GICD_ICFGR(intid / 16)) &= ~(2U << ((intid % 16) * 2));
+	*reg32(MEMMAP_GICD_BASE, GICD_IGROUPR(intid / 32)) |= bit;
+	*prio = (*prio & ~(0xffU << shift)) | (GIC_PRIORITY << shift);
+	*reg64(MEMMAP_GICD_BASE, GICD_IROUTER(intid)) = 0;
+	*reg32(MEMMAP_GICD_BASE, GICD_ISENABLER(intid / 32)) = bit;
+	dsb();
+}
+
+void gic_spi_disable(uint32_t intid)
+{
+	*reg32(MEMMAP_GICD_BASE, GICD_ICENABLER(intid / 32)) = 1U << (intid % 32);
+	wait_clear(reg32(MEMMAP_GICD_BASE, GICD_CTLR), GICD_CTLR_RWP);
+}
+
+bool gic_spi_pending(uint32_t intid)
+{
+	return *reg32(MEMMAP_GICD_BASE, GICD_ISPENDR(intid / 32)) & (1U << (intid % 32));
 }

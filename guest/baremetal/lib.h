@@ -20,6 +20,13 @@
 /* ---- SMCCC / PSCI ------------------------------------------------------ */
 
 uint64_t smccc_hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+/* The same call with x4 and x5 set too (SDEI EVENT_REGISTER's flags and
+ * affinity); x6-x17 are whatever they happen to be. */
+uint64_t smccc_hvc6(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3,
+		    uint64_t a4, uint64_t a5);
+/* The instruction right after smccc_hvc's HVC: the interrupted PC of an SDEI
+ * event delivered as one of its calls returns. */
+extern const char smccc_hvc_ret[];
 /* regs[0..17] are loaded into x0..x17, HVC #0 is issued, and x0..x17 are
  * stored back into regs: shows which registers the call wrote. */
 void smccc_hvc_regs(uint64_t regs[18]);
@@ -70,6 +77,7 @@ static inline void dmb(void) { __asm__ volatile("dmb sy" : : : "memory"); }
 static inline void dsb(void) { __asm__ volatile("dsb sy" : : : "memory"); }
 static inline void sev(void) { __asm__ volatile("sev" : : : "memory"); }
 static inline void wfe(void) { __asm__ volatile("wfe" : : : "memory"); }
+static inline void wfi(void) { __asm__ volatile("wfi" : : : "memory"); }
 
 /* One aligned 64-bit access that the compiler may neither split nor drop. */
 static inline uint64_t load64(const volatile uint64_t *p) { return *p; }
@@ -158,11 +166,20 @@ void gic_eoi(uint32_t intid);
 void gic_drain(void);
 /* Pending bit of a PPI in this CPU's redistributor. */
 bool gic_ppi_pending(uint32_t intid);
+/* An SPI made level-sensitive, group 1 and routed to the boot CPU
+ * (affinity 0), enabled or not; its pending bit in the distributor. */
+void gic_spi_enable(uint32_t intid);
+void gic_spi_disable(uint32_t intid);
+bool gic_spi_pending(uint32_t intid);
 
 /* ---- device tree -------------------------------------------------------- */
 
 /* The first /memory node's first (base, size); 0, or -1 if not found. */
 int fdt_memory(uint64_t dtb, uint64_t *base, uint64_t *size);
+/* Whether the node at `path` (absolute, no unit addresses needed when the
+ * names are exact) has a property `prop` whose value is the string `value`
+ * (the first string of a list). */
+bool fdt_prop_is(uint64_t dtb, const char *path, const char *prop, const char *value);
 
 /* ---- SMP ---------------------------------------------------------------- */
 
@@ -192,12 +209,26 @@ enum smp_op {
 	 * on return res[2] = now, res[3] = acknowledged INTID; a power-down
 	 * instead re-enters through arg's entry and completes the command. */
 	SMP_OP_SUSPEND,
+	/* res[0] = ((smp_fn)arg[0])(arg[1], arg[2], arg[3], arg[4]) */
+	SMP_OP_FUNC,
 };
+
+typedef uint64_t (*smp_fn)(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4);
 
 /* Runs on a secondary after its entry stub (start.S): never returns. */
 void secondary_main(uint64_t ctx, uint64_t entry, uint64_t t_first, uint64_t daif,
 		    uint64_t el, uint64_t spsel, uint64_t sctlr, uint64_t mpidr)
 	__attribute__((noreturn));
+
+/*
+ * How idle workers wait for a command. 0 (the default): WFE, woken by the
+ * boot CPU's SEV at once. Otherwise WFI, with the virtual timer waking them
+ * every smp_idle_poll ticks to look: slower to answer, but KVM traps WFE and
+ * returns at once when the host is busy, so WFE-idle workers keep host CPUs
+ * busy, while a vCPU in WFI really sleeps. Set by the boot CPU before the
+ * first CPU_ON.
+ */
+extern volatile uint64_t smp_idle_poll;
 
 /* Boot CPU side. */
 extern volatile uint64_t smp_race_go;
@@ -215,5 +246,147 @@ uint64_t smp_result(unsigned int cpu, unsigned int i);
 /* How often a CPU_OFF or CPU_FREEZE returned to cpu (they must not), and
  * the last value it returned. */
 uint64_t smp_off_returned(unsigned int cpu, int64_t *ret);
+
+/* ---- SDEI client (sdei.c, sdei_entry.S) ---------------------------------- */
+
+/* SMC64 function IDs 0xC4000020-0xC400003F (Arm DEN0054). */
+#define SDEI_FID(fn) (0xC4000000U | (uint32_t)(fn))
+
+enum {
+	SDEI_VERSION = 0x20, SDEI_EVENT_REGISTER = 0x21, SDEI_EVENT_ENABLE = 0x22,
+	SDEI_EVENT_DISABLE = 0x23, SDEI_EVENT_CONTEXT = 0x24, SDEI_EVENT_COMPLETE = 0x25,
+	SDEI_EVENT_COMPLETE_AND_RESUME = 0x26, SDEI_EVENT_UNREGISTER = 0x27,
+	SDEI_EVENT_STATUS = 0x28, SDEI_EVENT_GET_INFO = 0x29,
+	SDEI_EVENT_ROUTING_SET = 0x2a, SDEI_PE_MASK = 0x2b, SDEI_PE_UNMASK = 0x2c,
+	SDEI_INTERRUPT_BIND = 0x2d, SDEI_INTERRUPT_RELEASE = 0x2e,
+	SDEI_EVENT_SIGNAL = 0x2f, SDEI_FEATURES = 0x30, SDEI_PRIVATE_RESET = 0x31,
+	SDEI_SHARED_RESET = 0x32, SDEI_FN_LAST = 0x3f,
+};
+
+enum {
+	SDEI_SUCCESS = 0, SDEI_NOT_SUPPORTED = -1, SDEI_INVALID_PARAMETERS = -2,
+	SDEI_DENIED = -3, SDEI_PENDING = -5, SDEI_OUT_OF_RESOURCE = -10,
+};
+
+/* EVENT_STATUS bits, EVENT_GET_INFO info types, routing modes. */
+enum { SDEI_ST_REGISTERED = 1, SDEI_ST_ENABLED = 2, SDEI_ST_RUNNING = 4 };
+enum {
+	SDEI_INFO_TYPE = 0, SDEI_INFO_SIGNALABLE = 1, SDEI_INFO_PRIORITY = 2,
+	SDEI_INFO_ROUTING_MODE = 3, SDEI_INFO_ROUTING_AFF = 4,
+};
+enum { SDEI_RM_ANY = 0, SDEI_RM_PE = 1 };
+
+/* What the handler trampoline (sdei_entry) saved on entry, on the stack it
+ * was entered with. The layout is fixed by sdei_entry.S. */
+struct sdei_frame {
+	uint64_t x[31];         /* x0-x30 as the handler was entered */
+	uint64_t t_entry;       /* CNTVCT, read right at entry */
+	uint64_t sp;            /* SP as the handler was entered */
+	uint64_t daif, el, spsel, elr, spsr, mpidr;
+	/* Set by the dispatcher: the call that ends the handler, and where the
+	 * trampoline stores CNTVCT right before making it. */
+	uint64_t done_fid, done_arg, stamp;
+	uint64_t nzcv;          /* NZCV as the handler was entered */
+	uint64_t pad;
+};
+
+/* One CPU's view of a handler's latest run; written by that CPU only. */
+struct sdei_hit {
+	uint64_t count;         /* runs on this CPU; written last */
+	uint64_t depth;         /* handlers running on this CPU, this one included */
+	uint64_t x[18];         /* x0-x17 at entry */
+	uint64_t sp, daif, el, spsel, elr, spsr, nzcv;
+	uint64_t t_entry, t_complete;
+	uint64_t status;        /* EVENT_STATUS of x0, asked inside */
+	uint64_t ctx[18];       /* EVENT_CONTEXT(0..17) (SDEI_H_CONTEXT) */
+	uint64_t ctx_bad;       /* EVENT_CONTEXT(18) (SDEI_H_CONTEXT) */
+	uint64_t user[6];       /* the callback's findings */
+};
+
+struct sdei_handler;
+typedef void (*sdei_callback)(struct sdei_frame *f, struct sdei_handler *h,
+			      unsigned int cpu);
+
+/* The argument registered with an event: the dispatcher only trusts x1 if it
+ * points at one of these. */
+struct sdei_handler {
+	uint64_t magic;
+	sdei_callback fn;       /* may be NULL: record and complete */
+	uint64_t flags;
+	struct sdei_hit hit[BM_MAX_CPUS];
+};
+
+#define SDEI_HANDLER_MAGIC 0x48444e4849454453ULL   /* "SDEIHNDH" */
+#define SDEI_H_CONTEXT     1U   /* also read EVENT_CONTEXT(0..18) inside */
+#define SDEI_HANDLER(name, cb, fl) \
+	struct sdei_handler name = { .magic = SDEI_HANDLER_MAGIC, .fn = (cb), .flags = (fl) }
+
+/* The entry point to register: saves, calls sdei_dispatch, completes. */
+extern const char sdei_entry[];
+/* From sdei_entry: record into the handler's hit, run its callback. */
+void sdei_dispatch(struct sdei_frame *f);
+/* From sdei_entry when the completing call returned (it must not). */
+void sdei_complete_failed(uint64_t err, uint64_t fid) __attribute__((noreturn));
+
+/* Callbacks choose how the handler ends (default: EVENT_COMPLETE(0)). */
+void sdei_frame_complete(struct sdei_frame *f, uint64_t status);
+void sdei_frame_resume(struct sdei_frame *f, uint64_t addr);
+
+static inline int64_t sdei_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	return (int64_t)smccc_hvc(SDEI_FID(fn), a1, a2, a3);
+}
+int64_t sdei_register(uint32_t event, struct sdei_handler *h, uint64_t flags, uint64_t aff);
+int64_t sdei_status(uint32_t event);
+int64_t sdei_signal(uint64_t mpidr);
+
+/* Boot CPU side: runs of h on cpu, waiting for more, a consistent copy. */
+uint64_t sdei_hits(const struct sdei_handler *h, unsigned int cpu);
+bool sdei_wait_hits(const struct sdei_handler *h, unsigned int cpu, uint64_t old,
+		    uint64_t timeout);
+void sdei_hit_read(const struct sdei_handler *h, unsigned int cpu, struct sdei_hit *out);
+/* Handler entries on cpu whose x1 was not a struct sdei_handler. */
+uint64_t sdei_strays(unsigned int cpu);
+/* Handlers running on the calling CPU right now (in a callback: >= 1). */
+uint64_t sdei_depth_here(void);
+
+/*
+ * Register probes (sdei_entry.S): load pat[] into x0-x17 (and NZCV, ELR_EL1,
+ * SPSR_EL1 from the *_in fields), then either make the HVC those registers
+ * describe (sdei_probe_call) or publish go_val at go_addr and spin until the
+ * word at `watch` differs from watch_old or CNTVCT passes the deadline
+ * (sdei_probe_spin; the loop sets no flags). Then store x0-x17 in after[] and
+ * the rest in the *_out fields. Layout fixed by sdei_entry.S.
+ */
+struct sdei_probe {
+	uint64_t pat[18];
+	uint64_t after[18];
+	uint64_t watch, watch_old, deadline, go_addr, go_val;
+	uint64_t nzcv_in, elr_in, spsr_in;
+	uint64_t sp_in, sp_out, nzcv_out, daif_out, elr_out, spsr_out, daif_in;
+};
+void sdei_probe_call(struct sdei_probe *p);
+void sdei_probe_spin(struct sdei_probe *p);
+/* The instruction after sdei_probe_call's HVC; sdei_probe_spin's loop. */
+extern const char sdei_probe_call_ret[], sdei_probe_spin_loop[], sdei_probe_spin_end[];
+
+/* EVENT_SIGNAL(0, mpidr) with CNTVCT read right before the HVC (t[0]) and
+ * right after it (t[1]); t[2] = the result. */
+void sdei_timed_signal(uint64_t mpidr, uint64_t t[3]);
+extern const char sdei_timed_signal_ret[];
+
+/*
+ * A vector table whose IRQ entry for the current EL with SP_ELx (+0x280)
+ * records x0-x17, SP, ELR_EL1, SPSR_EL1 and the PSTATE it runs with, then
+ * returns with ERET; every other entry is an unexpected exception. The
+ * target of EVENT_COMPLETE_AND_RESUME, as Linux uses it.
+ */
+extern const char sdei_resume_vectors[];
+#define SDEI_RESUME_IRQ_OFFSET 0x280
+struct sdei_resume_rec {
+	uint64_t x[18];
+	uint64_t sp, elr, spsr, daif, el, spsel, t, count, nzcv, pad;
+};
+extern volatile struct sdei_resume_rec sdei_resume_rec;
 
 #endif

@@ -34,6 +34,7 @@ struct smp_report {       /* written by its own CPU only */
 static volatile struct smp_cmd smp_cmds[BM_MAX_CPUS];
 static volatile struct smp_report smp_reports[BM_MAX_CPUS];
 volatile uint64_t smp_race_go;    /* written by the boot CPU only */
+volatile uint64_t smp_idle_poll;  /* written by the boot CPU only */
 
 static unsigned int mpidr_to_cpu(uint64_t mpidr)
 {
@@ -41,6 +42,22 @@ static unsigned int mpidr_to_cpu(uint64_t mpidr)
 }
 
 /* ---- the secondary's side ------------------------------------------------ */
+
+/* Nothing to do: wait for an event (SEV), or sleep until the poll timer. The
+ * timer is stopped and its interrupt ended before any command runs, so a
+ * command that suspends is not woken by it. */
+static void idle_wait(void)
+{
+	uint64_t poll = load64(&smp_idle_poll);
+
+	if (!poll) {
+		wfe();
+		return;
+	}
+	timer_arm(poll);
+	wfi();
+	timer_settle();
+}
 
 static void record_start(volatile struct smp_report *rep, uint64_t ctx,
 			 uint64_t entry, uint64_t t_first, uint64_t daif,
@@ -134,6 +151,10 @@ static void run_command(volatile struct smp_report *rep,
 	case SMP_OP_SUSPEND:
 		run_suspend(rep, cmd);
 		break;
+	case SMP_OP_FUNC:
+		store64(&rep->res[0], ((smp_fn)load64(&cmd->arg[0]))(load64(&cmd->arg[1]),
+			load64(&cmd->arg[2]), load64(&cmd->arg[3]), load64(&cmd->arg[4])));
+		break;
 	default:
 		break;
 	}
@@ -161,7 +182,7 @@ void secondary_main(uint64_t ctx, uint64_t entry, uint64_t t_first, uint64_t dai
 		uint64_t seq = load64(&cmd->seq);
 
 		if (seq == load64(&rep->done)) {
-			wfe();
+			idle_wait();
 			continue;
 		}
 		dmb();

@@ -129,10 +129,20 @@ exception_common:
 	bl	bm_exception
 	b	park
 
-/* uint64_t smccc_hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3) */
+/*
+ * uint64_t smccc_hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+ * uint64_t smccc_hvc6(fid, a1, a2, a3, a4, a5): the same code; the C calling
+ * convention already puts the arguments in x0-x5.
+ * smccc_hvc_ret is where an SDEI event taken as the call returns says the
+ * CPU was interrupted.
+ */
 	.global smccc_hvc
+	.global smccc_hvc6
+	.global smccc_hvc_ret
 smccc_hvc:
+smccc_hvc6:
 	hvc	#0
+smccc_hvc_ret:
 	ret
 
 /* void smccc_hvc_regs(uint64_t regs[18]) */

@@ -118,6 +118,7 @@ linux_boot() {
 	expect "$name" "$cpus vCPU(s): Linux guest reaches init" has_out "$name" "hvmm-guest: init reached"
 	expect "$name" "$cpus vCPU(s): /proc/cpuinfo shows $cpus CPUs" has_out "$name" "hvmm-test: cpus=$cpus\$"
 	expect "$name" "$cpus vCPU(s): dmesg shows PSCIv1.1 detected" has_out "$name" "psci: PSCIv1.1 detected in firmware"
+	expect "$name" "$cpus vCPU(s): dmesg shows SDEIv1.1 detected" has_out "$name" "sdei: SDEIv1.1 (0x68766d6d) detected in firmware"
 }
 
 echo "boot tests: $(uname -r), $(grep -c ^processor /proc/cpuinfo) host CPUs"
@@ -158,6 +159,10 @@ expect bm_kernel_psci "--in-kernel-psci: exits 0 and no call reached hvmm" \
 hvmm_run dump run -k "$BM/hello.elf" -m 64 --dump-dtb /tmp/hvmm.dtb
 expect dump "--dump-dtb writes a device tree blob" \
 	sh -c "[ \"\$(od -An -tx1 -N4 /tmp/hvmm.dtb | tr -d ' ')\" = d00dfeed ]"
+expect dump "the device tree describes SDEI (arm,sdei-1.0)" grep -aq "arm,sdei-1.0" /tmp/hvmm.dtb
+hvmm_run dump_nosdei run -k "$BM/hello.elf" -m 64 --no-sdei --dump-dtb /tmp/hvmm-nosdei.dtb
+expect dump_nosdei "--no-sdei: no SDEI in the device tree, and the guest still runs" \
+	sh -c "! grep -aq 'arm,sdei-1.0' /tmp/hvmm-nosdei.dtb && grep -q 'bm: PASSED' $out/dump_nosdei.out"
 
 # ---- Linux: hotplug, cpuidle, control socket, system suspend ----
 bg_start life run -k "$K" -i "$I" -c 3 -m 256 --name life --stats -p "quiet hvmm.test=lifecycle"
@@ -179,6 +184,9 @@ ctl stat stat --name life
 expect stat "hvmm stat: a power state for each of the 3 vCPUs" \
 	sh -c "grep -Ec '^vcpu [0-2]: (on|suspended) ' $out/stat.out | grep -qx 3"
 expect stat "hvmm stat: per-function call counts" grep -Eq "PSCI_CPU_ON +0xc4000003 [1-9]" "$out/stat.out"
+expect stat "SDEI: CPU hotplug and idle made the guest mask and unmask its PEs" \
+	sh -c "grep -Eq 'SDEI_PE_MASK +0xc400002b [1-9]' $out/stat.out && grep -Eq 'SDEI_PE_UNMASK +0xc400002c [1-9]' $out/stat.out"
+expect stat "hvmm stat: SDEI events and their state" grep -Eq "^sdei event 1000: private normal" "$out/stat.out"
 ctl pause pause --name life
 ctl stat_paused stat --name life
 expect stat_paused "hvmm pause: the VM reports paused" \
@@ -257,6 +265,8 @@ out_has "boot 2 online=0-1 offline=2-3"
 result "reboot: the guest restarts in the same hvmm, CPU 2 still disabled" $? "$out/hotadd.out"
 [ "$(grep -c 'hvmm-guest: init reached' "$out/hotadd.out")" -eq 2 ]
 result "reboot: init reached twice" $? "$out/hotadd.out"
+out_has "boot 2 sdei: 1"
+result "reboot: SDEI is found again after the reset (its state was reset)" $? "$out/hotadd.out"
 expect hotadd "reboot then poweroff: hvmm exits 0" rc_is hotadd 0
 
 # ---- bare-metal PSCI conformance guest ----

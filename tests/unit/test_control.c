@@ -223,7 +223,7 @@ static void test_unknown_commands(void **state)
 
 	(void)state;
 	parse_str(&p, "hvmm/1 reboot\n");
-	assert_fails_with(&p, "unknown command 'reboot' (commands: ping, stop, pause, resume, stat, cpu, debug)");
+	assert_fails_with(&p, "unknown command 'reboot' (commands: ping, stop, pause, resume, stat, cpu, debug, sdei)");
 	parse_str(&p, "hvmm/1 PING\n");
 	assert_fails_with(&p, "unknown command 'PING'");
 	parse_str(&p, "hvmm/1 cpu\n");
@@ -533,6 +533,41 @@ static void test_parse_cpu(void **state)
 	assert_int_equal(v, 511);
 }
 
+static void test_sdei_signal_requests(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse_str(&p, "hvmm/1 sdei signal 1000 2\n");
+	assert_ok(&p, CONTROL_CMD_SDEI_SIGNAL, 2);
+	assert_int_equal(p.req.args[0], 1000);
+	assert_int_equal(p.req.args[1], 2);
+	parse_str(&p, "hvmm/1 sdei signal 0x8000\n");
+	assert_ok(&p, CONTROL_CMD_SDEI_SIGNAL, 1);
+	assert_int_equal(p.req.args[0], 0x8000);
+	parse_str(&p, "hvmm/1 sdei signal 4294967295\n");
+	assert_ok(&p, CONTROL_CMD_SDEI_SIGNAL, 1);
+	assert_int_equal(p.req.args[0], 4294967295u);
+	parse_str(&p, "hvmm/1 sdei signal\n");
+	assert_fails_with(&p, "missing argument (usage: sdei signal EVENT [N])");
+	parse_str(&p, "hvmm/1 sdei signal 4294967296\n");
+	assert_fails_with(&p, "does not fit in 32 bits");
+	parse_str(&p, "hvmm/1 sdei signal 0xfffffffff0\n");
+	assert_fails_with(&p, "does not fit in 32 bits");
+	parse_str(&p, "hvmm/1 sdei signal ten\n");
+	assert_fails_with(&p, "'ten' is not an event number");
+	parse_str(&p, "hvmm/1 sdei signal 0x\n");
+	assert_fails_with(&p, "is not an event number");
+	parse_str(&p, "hvmm/1 sdei signal -1\n");
+	assert_fails_with(&p, "is not an event number");
+	parse_str(&p, "hvmm/1 sdei signal 1000 512\n");
+	assert_fails_with(&p, "out of range");
+	parse_str(&p, "hvmm/1 sdei signal 1000 1 2\n");
+	assert_fails_with(&p, "too many arguments");
+	parse_str(&p, "hvmm/1 sdei raise 1000\n");
+	assert_fails_with(&p, "unknown command 'sdei raise'");
+}
+
 /* ---- the client's command line ------------------------------------------------ */
 
 struct cli_parsed {
@@ -553,6 +588,28 @@ static int cli_words(struct cli_parsed *p, const char *const *words)
 }
 
 #define CLI(p, ...) cli_words((p), (const char *const []){ __VA_ARGS__, NULL })
+
+static void assert_cli_request(const struct cli_parsed *p, const char *name, const char *request);
+
+static void test_cli_sdei(void **state)
+{
+	struct cli_parsed p;
+
+	(void)state;
+	CLI(&p, "sdei", "signal", "1000", "--vcpu", "3", "--name", "g");
+	assert_cli_request(&p, "g", "hvmm/1 sdei signal 1000 3\n");
+	CLI(&p, "sdei", "--name=g", "signal", "0x7d0");
+	assert_cli_request(&p, "g", "hvmm/1 sdei signal 2000\n");
+	assert_int_equal(CLI(&p, "sdei", "signal", "--name", "g"), -1);
+	assert_non_null(strstr(p.err, "usage: hvmm sdei signal EVENT"));
+	assert_int_equal(CLI(&p, "sdei", "raise", "1", "--name", "g"), -1);
+	assert_int_equal(CLI(&p, "sdei", "signal", "x1", "--name", "g"), -1);
+	assert_non_null(strstr(p.err, "not an event number"));
+	assert_int_equal(CLI(&p, "sdei", "signal", "1", "--vcpu", "999", "--name", "g"), -1);
+	assert_int_equal(CLI(&p, "sdei", "signal", "1"), -1);
+	assert_non_null(strstr(p.err, "which VM?"));
+	assert_int_equal(CLI(&p, "sdei", "signal", "1", "2", "--name", "g"), -1);
+}
 
 static void assert_cli_request(const struct cli_parsed *p, const char *name, const char *request)
 {
@@ -709,6 +766,8 @@ int main(void)
 		cmocka_unit_test(test_bad_bytes),
 		cmocka_unit_test(test_bad_version),
 		cmocka_unit_test(test_unknown_commands),
+		cmocka_unit_test(test_sdei_signal_requests),
+		cmocka_unit_test(test_cli_sdei),
 		cmocka_unit_test(test_argument_counts),
 		cmocka_unit_test(test_bad_numbers),
 		cmocka_unit_test(test_long_words_are_cut),

@@ -59,6 +59,8 @@ struct fake_vcpu {
 	pthread_t thread;
 	/* PSCI states seen while prepare's reset/PC/MP-state ops ran (bitmask). */
 	unsigned int boot_states_seen;
+	/* psci_vcpu_prepare calls that completed a CPU_ON. */
+	unsigned int powered_on;
 	/* x0, and whether this call wrote it, when the MP state became SUSPENDED. */
 	uint64_t x0_at_suspend;
 	bool x0_written_at_suspend;
@@ -299,7 +301,7 @@ static struct fake *fake_new_cfg(enum psci_pstate_format format,
 		.nr_enabled = nr_enabled,
 		.pstate_format = format,
 	};
-	assert_int_equal(firmware_init(&f->fw, &f->host, &cfg), 0);
+	assert_int_equal(firmware_init(&f->fw, &f->host, &cfg, NULL), 0);
 	return f;
 }
 
@@ -364,11 +366,15 @@ static enum fw_outcome call(struct fake *f, unsigned int vcpu, uint32_t fid,
 
 static int prepare(struct fake *f, unsigned int vcpu)
 {
+	bool powered_on = true;
 	int ret;
 
 	fake_enter(f, vcpu);
-	ret = psci_vcpu_prepare(&f->fw.psci, vcpu);
+	ret = psci_vcpu_prepare(&f->fw.psci, vcpu, &powered_on);
 	fake_leave(f, vcpu);
+	/* Only a completed CPU_ON says so. */
+	if (powered_on)
+		f->v[vcpu].powered_on++;
 	return ret;
 }
 
@@ -413,8 +419,14 @@ static void bring_up(struct fake *f, unsigned int target)
 {
 	expect_call(f, 0, FID64(CPU_ON), mpidr_of(target),
 		    RAM_BASE + 0x1000 * target, target, PSCI_RET_SUCCESS);
+	assert_int_equal(f->v[target].powered_on, 0);
 	assert_int_equal(prepare(f, target), 1);
 	assert_int_equal(state_of(f, target), PSCI_CPU_STATE_ON);
+	assert_int_equal(f->v[target].powered_on, 1);
+	/* Running on is not powering on again. */
+	assert_int_equal(prepare(f, target), 1);
+	assert_int_equal(f->v[target].powered_on, 1);
+	f->v[target].powered_on = 0;
 }
 
 static int setup(void **state)
@@ -468,11 +480,11 @@ static void test_init_rejects_bad_arguments(void **state)
 	assert_int_equal(psci_init(&p, &clockless, &good), -EINVAL);
 
 	c = good, c.nr_cpus = 0, c.nr_enabled = 0;
-	assert_int_equal(firmware_init(&fw, &f->host, &c), -EINVAL);
+	assert_int_equal(firmware_init(&fw, &f->host, &c, NULL), -EINVAL);
 	c = good, c.boot_cpu = 5;
-	assert_int_equal(firmware_init(&fw, &f->host, &c), -EINVAL);
-	assert_int_equal(firmware_init(&fw, &f->host, NULL), -EINVAL);
-	assert_int_equal(firmware_init(&fw, NULL, &good), -EINVAL);
+	assert_int_equal(firmware_init(&fw, &f->host, &c, NULL), -EINVAL);
+	assert_int_equal(firmware_init(&fw, &f->host, NULL, NULL), -EINVAL);
+	assert_int_equal(firmware_init(&fw, NULL, &good, NULL), -EINVAL);
 }
 
 static void test_init_states_and_mpidrs(void **state)
@@ -515,7 +527,7 @@ static void test_bad_vcpu_index(void **state)
 
 	assert_int_equal(psci_call(&f->fw.psci, NR_VCPUS, FID32(VERSION)),
 			 PSCI_FAILED);
-	assert_int_equal(psci_vcpu_prepare(&f->fw.psci, NR_VCPUS), -EINVAL);
+	assert_int_equal(psci_vcpu_prepare(&f->fw.psci, NR_VCPUS, NULL), -EINVAL);
 	assert_int_equal(psci_vcpu_wakeup(&f->fw.psci, NR_VCPUS), -EINVAL);
 	assert_int_equal(psci_cpu_set_enabled(&f->fw.psci, NR_VCPUS, true),
 			 -EINVAL);
@@ -2305,17 +2317,26 @@ static void test_stats(void **state)
 	expect_call(f, 0, PSCI_FID64(0x1f), 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
 	/* Outside every claimed range: answered NOT_SUPPORTED, counted. */
 	expect_call(f, 0, SMCCC_VERSION_FID, 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
-	expect_call(f, 0, 0xC4000020, 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
+	expect_call(f, 0, 0xC4000040, 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
 	expect_call(f, 0, 0x83ffffff, 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
+	/* The SDEI range without SDEI: NOT_SUPPORTED, counted in its range. */
+	expect_call(f, 0, 0xC4000020, 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
+	assert_null(f->fw.sdei);
+	assert_false(smccc_range_enabled(&f->fw, SMCCC_RANGE_SDEI));
+	assert_true(smccc_range_enabled(&f->fw, SMCCC_RANGE_PSCI32));
+	assert_true(smccc_range_enabled(&f->fw, SMCCC_RANGE_PSCI64));
+	assert_false(smccc_range_enabled(&f->fw, SMCCC_RANGE_COUNT));
+	assert_false(smccc_range_enabled(&f->fw, -1));
 
 	assert_int_equal(atomic_load(&s->calls[SMCCC_RANGE_PSCI32][0]), 3);
 	assert_int_equal(atomic_load(&s->calls[SMCCC_RANGE_PSCI64][3]), 1);
 	assert_int_equal(atomic_load(&s->calls[SMCCC_RANGE_PSCI64][0x1f]), 1);
+	assert_int_equal(atomic_load(&s->calls[SMCCC_RANGE_SDEI][0]), 1);
 	assert_int_equal(atomic_load(&s->unclaimed), 3);
 	for (r = 0; r < SMCCC_RANGE_COUNT; r++)
 		for (n = 0; n < SMCCC_RANGE_SIZE; n++)
 			total += atomic_load(&s->calls[r][n]);
-	assert_int_equal(total, 5);
+	assert_int_equal(total, 6);
 }
 
 static void test_ranges_and_names(void **state)
@@ -2336,7 +2357,9 @@ static void test_ranges_and_names(void **state)
 	assert_int_equal(smccc_range_of(0xC400001f), SMCCC_RANGE_PSCI64);
 	assert_int_equal(smccc_range_of(0x84000020), -1);
 	assert_int_equal(smccc_range_of(0x83ffffff), -1);
-	assert_int_equal(smccc_range_of(0xC4000020), -1);
+	assert_int_equal(smccc_range_of(0xC4000020), SMCCC_RANGE_SDEI);
+	assert_int_equal(smccc_range_of(0xC400003f), SMCCC_RANGE_SDEI);
+	assert_int_equal(smccc_range_of(0xC4000040), -1);
 	assert_int_equal(smccc_range_of(0xC3ffffff), -1);
 	assert_int_equal(smccc_range_of(0x80000000), -1);
 	assert_int_equal(smccc_range_of(0xffffffff), -1);
@@ -2366,7 +2389,7 @@ static void test_ranges_and_names(void **state)
 		assert_null(smccc_function_name(PSCI_FID64(n)));
 	}
 	assert_null(smccc_function_name(0x80000000));
-	assert_null(smccc_function_name(0xC4000020));
+	assert_null(smccc_function_name(0xC4000040));
 	assert_null(smccc_function_name(0x83ffffff));
 }
 

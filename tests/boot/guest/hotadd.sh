@@ -7,6 +7,7 @@ cpu2=/sys/devices/system/cpu/cpu2/online
 boot=$(boot_count)
 say "boot $boot online=$(cpus_online) offline=$(cpus_offline)"
 if [ "$boot" != 1 ]; then
+	say "boot $boot sdei: $(dmesg | grep -c 'SDEIv1.1 .* detected')"
 	exit 0    # init powers off
 fi
 
