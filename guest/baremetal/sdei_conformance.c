@@ -398,13 +398,44 @@ static void cb_shared(struct sdei_frame *f, struct sdei_handler *h, unsigned int
 }
 static SDEI_HANDLER(h_shared, cb_shared, 0);
 
+/* PRIVATE_RESET while this private handler runs: DENIED, and this event is
+ * left unregister-pending while the others go. */
+static void cb_private_reset(struct sdei_frame *f, struct sdei_handler *h, unsigned int cpu)
+{
+	volatile uint64_t *u = h->hit[cpu].user;
+
+	store64(&u[0], (uint64_t)sdei(SDEI_PRIVATE_RESET, 0, 0, 0));
+	store64(&u[1], (uint64_t)sdei_status((uint32_t)f->x[0]));
+	store64(&u[2], (uint64_t)sdei_status(EV_PRIV_NORMAL));
+}
+static SDEI_HANDLER(h_private_reset, cb_private_reset, 0);
+
+static void uart_thre_irq(bool on)
+{
+	*(volatile uint8_t *)(uintptr_t)(MEMMAP_UART_BASE + UART_IER) = on ? UART_IER_ETBEI : 0;
+	dsb();
+}
+
+/* SHARED_RESET while this bound (shared) handler runs: DENIED, no binding
+ * released, this event unregister-pending, other shared events gone. */
+static void cb_shared_reset(struct sdei_frame *f, struct sdei_handler *h, unsigned int cpu)
+{
+	volatile uint64_t *u = h->hit[cpu].user;
+
+	store64(&u[0], (uint64_t)sdei(SDEI_SHARED_RESET, 0, 0, 0));
+	store64(&u[1], (uint64_t)sdei_status((uint32_t)f->x[0]));
+	store64(&u[2], (uint64_t)sdei_status(EV_SHARED_NORMAL));
+	uart_thre_irq(false);
+}
+static SDEI_HANDLER(h_shared_reset, cb_shared_reset, 0);
+
 /* The bound UART interrupt: is it pending in the GIC too? Then quiet it, as
  * a driver's handler would. */
 static void cb_bound(struct sdei_frame *f, struct sdei_handler *h, unsigned int cpu)
 {
 	(void)f;
 	store64(&h->hit[cpu].user[0], gic_spi_pending(UART_INTID));
-	*(volatile uint8_t *)(uintptr_t)(MEMMAP_UART_BASE + UART_IER) = 0;
+	uart_thre_irq(false);
 }
 static SDEI_HANDLER(h_bound, cb_bound, 0);
 
@@ -1431,12 +1462,6 @@ static void check_shared_routing(void)
 
 /* ---- INTERRUPT_BIND of the UART's interrupt ------------------------------------------------------ */
 
-static void uart_thre_irq(bool on)
-{
-	*(volatile uint8_t *)(uintptr_t)(MEMMAP_UART_BASE + UART_IER) = on ? UART_IER_ETBEI : 0;
-	dsb();
-}
-
 static void check_bind_errors(void)
 {
 	static const struct {
@@ -1482,6 +1507,39 @@ static void check_bound_delivery(int64_t ev)
 	disarm((uint32_t)ev);
 }
 
+/* SHARED_RESET from inside the bound event's handler. */
+static void check_shared_reset_running(int64_t ev)
+{
+	uint64_t old = sdei_hits(&h_shared_reset, 0);
+	struct sdei_hit hit;
+
+	if (sdei_register(EV_SHARED_NORMAL, &h_plain, SDEI_RM_ANY, 0) != 0 ||
+	    sdei_register((uint32_t)ev, &h_shared_reset, SDEI_RM_PE, my_mpidr()) != 0 ||
+	    sdei(SDEI_EVENT_ENABLE, (uint64_t)ev, 0, 0) != 0) {
+		tap_check(0, "SHARED_RESET while running: REGISTER 2000 and the bound event");
+		disarm(EV_SHARED_NORMAL);
+		disarm((uint32_t)ev);
+		return;
+	}
+	uart_thre_irq(true);
+	sdei_wait_hits(&h_shared_reset, 0, old, ms_to_ticks(WAIT_MS));
+	uart_thre_irq(false);
+	if (!tap_check(sdei_hits(&h_shared_reset, 0) == old + 1,
+		       "SHARED_RESET while running: the bound event's handler ran")) {
+		disarm(EV_SHARED_NORMAL);
+		disarm((uint32_t)ev);
+		return;
+	}
+	sdei_hit_read(&h_shared_reset, 0, &hit);
+	expect((int64_t)hit.user[0], SDEI_DENIED,
+	       "SHARED_RESET inside a running shared handler is DENIED");
+	expect((int64_t)hit.user[1], SDEI_ST_RUNNING,
+	       "... the running event is left unregister-pending (status 4)");
+	expect((int64_t)hit.user[2], 0, "... the other shared events are unregistered all the same");
+	expect(sdei_status((uint32_t)ev), 0, "... the running event is unregistered at completion");
+	expect(get_info((uint32_t)ev, SDEI_INFO_TYPE), 1, "... and its binding was not released");
+}
+
 static void check_interrupt_bind(void)
 {
 	int64_t ev, again;
@@ -1505,6 +1563,7 @@ static void check_interrupt_bind(void)
 
 	gic_spi_enable(UART_INTID);
 	check_bound_delivery(ev);
+	check_shared_reset_running(ev);
 	expect(sdei(SDEI_INTERRUPT_RELEASE, (uint64_t)ev, 0, 0), 0,
 	       "bind: INTERRUPT_RELEASE of the unregistered bound event succeeds");
 	expect(sdei(SDEI_INTERRUPT_RELEASE, (uint64_t)ev, 0, 0), SDEI_INVALID_PARAMETERS,
@@ -1530,6 +1589,34 @@ static void check_interrupt_bind(void)
 }
 
 /* ---- PRIVATE_RESET and SHARED_RESET ---------------------------------------------------------------- */
+
+/* PRIVATE_RESET from inside event 0's handler, with 1000 registered too. */
+static void check_private_reset_running(void)
+{
+	uint64_t old = sdei_hits(&h_private_reset, 0);
+	struct sdei_hit hit;
+
+	if (!arm_event0(&h_private_reset) || sdei_register(EV_PRIV_NORMAL, &h_plain, 0, 0) != 0) {
+		tap_check(0, "PRIVATE_RESET while running: REGISTER 0 and 1000");
+		disarm(EV_SIGNAL);
+		disarm(EV_PRIV_NORMAL);
+		return;
+	}
+	sdei_signal(my_mpidr());
+	if (!tap_check(sdei_hits(&h_private_reset, 0) == old + 1,
+		       "PRIVATE_RESET while running: event 0's handler ran")) {
+		disarm(EV_SIGNAL);
+		disarm(EV_PRIV_NORMAL);
+		return;
+	}
+	sdei_hit_read(&h_private_reset, 0, &hit);
+	expect((int64_t)hit.user[0], SDEI_DENIED,
+	       "PRIVATE_RESET inside a running private handler is DENIED");
+	expect((int64_t)hit.user[1], SDEI_ST_RUNNING,
+	       "... the running event is left unregister-pending (status 4)");
+	expect((int64_t)hit.user[2], 0, "... the other private events are unregistered all the same");
+	expect(sdei_status(EV_SIGNAL), 0, "... the running event is unregistered at completion");
+}
 
 static bool register_all_here(void)
 {
@@ -1600,6 +1687,9 @@ static void check_cpu_on_resets_pe(void)
 	do {
 		aff = psci(PSCI_FID64(PSCI_AFFINITY_INFO), cpu_mpidr((unsigned int)a), 0, 0);
 	} while (aff != AFF_OFF && timer_now() < end);
+	/* Latched while off; CPU_ON must drop it with the registrations. */
+	expect(sdei_signal(cpu_mpidr((unsigned int)a)), 0,
+	       nb_cpu((unsigned int)a, "EVENT_SIGNAL to the vCPU while it is off succeeds"));
 	old = smp_start_count((unsigned int)a);
 	if (!tap_check(aff == AFF_OFF &&
 		       psci(PSCI_FID64(PSCI_CPU_ON), cpu_mpidr((unsigned int)a),
@@ -1610,6 +1700,13 @@ static void check_cpu_on_resets_pe(void)
 		return;
 	}
 	check_fresh_pe((unsigned int)a, "after CPU_OFF and CPU_ON");
+	old = sdei_hits(&h_each, (unsigned int)a);
+	expect(register_on((unsigned int)a, EV_SIGNAL, &h_each) == 0 &&
+	       sdei_on((unsigned int)a, SDEI_EVENT_ENABLE, EV_SIGNAL, 0, 0) == 0 &&
+	       sdei_on((unsigned int)a, SDEI_PE_UNMASK, 0, 0, 0) == 0, 1,
+	       nb_cpu((unsigned int)a, "REGISTER, ENABLE and PE_UNMASK after CPU_ON succeed"));
+	tap_check(stays_quiet(&h_each, (unsigned int)a, old),
+		  nb_cpu((unsigned int)a, "the event 0 signalled while it was off was dropped by CPU_ON"));
 }
 
 static void check_no_strays(void)
@@ -1672,6 +1769,7 @@ static const struct {
 	{ "host event on a worker (host 1000)", check_host_event_worker },
 	{ "shared routing (host 2000)", check_shared_routing },
 	{ "resets", check_resets },
+	{ "PRIVATE_RESET while running", check_private_reset_running },
 	{ "CPU_ON again", check_cpu_on_resets_pe },
 	{ "strays", check_no_strays },
 };
