@@ -39,7 +39,7 @@ $(HVMM): $(HVMM_OBJS)
 # arm64 busybox-static would replace the machine's own busybox.
 DEB_PACKAGES := gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	libfdt-dev:arm64 libelf-dev:arm64 libseccomp-dev:arm64 zlib1g-dev:arm64 \
-	qemu-system-arm cpio libcmocka-dev device-tree-compiler libfdt1 libelf-dev
+	qemu-system-arm cpio libcmocka-dev device-tree-compiler libfdt1 libelf-dev dt-schema
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 deps:
@@ -59,6 +59,9 @@ deps:
 	@guest/linux/fetch.sh $(CACHE_DIR) || { \
 		echo "deps: refreshing the package lists and trying again"; \
 		$(SUDO) apt-get update -q && guest/linux/fetch.sh $(CACHE_DIR); }
+	@tests/dt/fetch-bindings.sh $(CACHE_DIR) || { \
+		echo "deps: refreshing the package lists and trying again"; \
+		$(SUDO) apt-get update -q && tests/dt/fetch-bindings.sh $(CACHE_DIR); }
 	@mkdir -p $(CACHE_DIR) && touch $(DEPS_STAMP)
 
 # make test and ./run.sh install what is missing by themselves.
@@ -138,6 +141,61 @@ uapi-check: | $(DEPS_STAMP)
 	@mkdir -p $(B)
 	$(CC_TARGET) $(CFLAGS_COMMON) -I$(UAPI_612_DIR) -Itests/uapi-shim -fsyntax-only tests/uapi_check.c
 	@echo "uapi-check: vmm/kvm_compat.h matches the 6.12 uAPI headers"
+
+# ---- fuzzing (native, clang libFuzzer) ------------------------------------
+
+# libFuzzer targets for what guests and users feed hvmm (tests/fuzz/): the
+# firmware behind SMCCC, the control protocol, the command line, the kernel
+# loader. make fuzz runs each for FUZZ_SECONDS, one after another; make
+# fuzz-smoke is the short run for the test suite ("fuzz: N passed, M failed").
+DEB_PACKAGES += clang libclang-rt-14-dev
+FUZZ_CC            ?= clang
+FUZZ_SECONDS       ?= 60
+FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_CFLAGS        ?= -O1 -g $(CFLAGS_COMMON) -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SRCS_fuzz_firmware := $(UNIT_SRCS_test_psci)
+FUZZ_SRCS_fuzz_control  := vmm/control_proto.c
+FUZZ_SRCS_fuzz_cmdline  := vmm/cmdline.c vmm/log.c vmm/control_proto.c
+FUZZ_SRCS_fuzz_loader   := vmm/loader.c vmm/guest_mem.c
+FUZZ_LIBS_fuzz_loader   := -lelf
+FUZZ_TARGETS := $(sort $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_BINS    := $(FUZZ_TARGETS:%=$(B)/fuzz/%)
+
+$(B)/fuzz/%: tests/fuzz/%.c $$(FUZZ_SRCS_%) $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS_$*) $(FUZZ_LIBS_$*) -o $@
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(B) $(FUZZ_BINS)
+
+fuzz-smoke: $(FUZZ_BINS)
+	@tests/fuzz/run.sh $(FUZZ_SMOKE_SECONDS) $(B) $(FUZZ_BINS)
+
+.PHONY: fuzz fuzz-build fuzz-smoke
+
+# ---- device-tree validation (native) --------------------------------------
+
+# The guest device tree of every configuration the boot tests use, written by
+# tests/dt/mkdtb.c from hvmm's own fdt sources, checked with dtc, with
+# dt-validate against the Linux 6.12 binding schemas (make deps fetches them)
+# and with tests/dt/dtcheck.c ("dt: N passed, M failed").
+DT_BINDINGS_DIR ?= $(CACHE_DIR)/dt-bindings-6.12
+DT_SRCS_mkdtb   := $(UNIT_SRCS_test_fdt)
+DT_SRCS_dtcheck :=
+DT_TOOLS := $(B)/dt/mkdtb $(B)/dt/dtcheck
+
+$(B)/dt/%: tests/dt/%.c $$(DT_SRCS_%) $(wildcard */*.h) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(UNIT_CFLAGS) $< $(DT_SRCS_$*) -l:libfdt.so.1 -lpthread -o $@
+
+dt-validate: $(DT_TOOLS) | $(DEPS_STAMP)
+	@command -v dt-validate >/dev/null && [ -s $(DT_BINDINGS_DIR)/.fetched ] || $(MAKE) deps
+	@tests/dt/validate.sh $(B) $(DT_BINDINGS_DIR)
+
+.PHONY: dt-validate
 
 # ---- boot tests in the emulated host --------------------------------------
 

@@ -58,10 +58,17 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	/* Messages quote what the user typed: keep them on one line and free of
-	 * terminal control sequences. */
-	for (char *c = err; errlen && *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+	 * terminal control sequences: C0 controls, DEL, and the C1 controls
+	 * U+0080-U+009F as UTF-8 writes them (C2 80-9F; U+009B is a CSI that
+	 * xterm obeys). Other UTF-8, such as a file name's, is kept. */
+	for (char *c = err; errlen && *c; c++) {
+		unsigned char b = (unsigned char)*c, next = (unsigned char)c[1];
+
+		if (b < 0x20 || b == 0x7f)
 			*c = '?';
+		else if (b == 0xc2 && next >= 0x80 && next <= 0x9f)
+			c[0] = c[1] = '?';
+	}
 	return -1;
 }
 

@@ -21,7 +21,7 @@ static int gic_fdt_emit(struct vm_device *dev, struct fdt_ctx *ctx)
 	char name[32];
 	int node, ret;
 
-	snprintf(name, sizeof(name), "intc@%llx", MEMMAP_GICD_BASE);
+	snprintf(name, sizeof(name), "interrupt-controller@%llx", MEMMAP_GICD_BASE);
 	node = fdt_add_subnode(ctx->fdt, 0, name);
 	if (node < 0)
 		return node;

@@ -47,4 +47,10 @@ done
 if [ "${CALLS:-0}" = 1 ]; then
 	"$H" run -k /guest/bm/psci_conformance.elf -c 2 -m 64 </dev/null 2>&1 | tr -d '\r' |
 		grep -E '^bench: |^bm: '
+	# The SDEI round trip, beside a forwarded call measured in the same run
+	# (renamed so it is not mistaken for the PSCI guest's).
+	"$H" run -k /guest/bm/sdei_conformance.elf -c 2 -m 64 --name sdeibench </dev/null >/tmp/sdei.out 2>&1 &
+	sh /bench/sdei-answer.sh "$H" /tmp/sdei.out sdeibench $! >/dev/null
+	wait
+	tr -d '\r' </tmp/sdei.out | grep -E '^bench: |^bm: ' | sed 's/^bench: psci_version_ticks/bench: sdei_run_psci_version_ticks/'
 fi

@@ -11,6 +11,8 @@ B=$1 kernel=$2 busybox=$3
 guest/linux/mkinitramfs.sh --init guest/emuhost/init "$busybox" "$B/emuhost-bench.cpio" \
 	"$B/hvmm=/hvmm" "$kernel=/guest/Image" "$B/guest-initramfs.cpio=/guest/initramfs.cpio" \
 	"$B/guest/psci_conformance.elf=/guest/bm/psci_conformance.elf" \
+	"$B/guest/sdei_conformance.elf=/guest/bm/sdei_conformance.elf" \
+	tests/boot/sdei-answer.sh=/bench/sdei-answer.sh \
 	tests/bench/host-bench.sh=/bench/host-bench.sh
 
 # bench_in_host LOG CPU-MODEL ENV...: one boot of the emulated host.
@@ -38,8 +40,12 @@ psci=$(values "$B/bench.log" psci_version_ticks)
 smccc=$(values "$B/bench.log" smccc_version_ticks)
 mmio=$(values "$B/bench.log" mmio_read_ticks)
 cpu_on=$(values "$B/bench.log" cpu_on_latency_ticks)
-freq=$(values "$B/bench.log" cntfrq)
-for v in boot_cs plain_cs rss psci smccc mmio cpu_on freq; do need "$v" "${!v}"; done
+freq=$(values "$B/bench.log" cntfrq | head -n1)
+sdei_in=$(values "$B/bench.log" sdei_signal_to_handler_ticks)
+sdei_out=$(values "$B/bench.log" sdei_handler_to_resume_ticks)
+sdei_psci=$(values "$B/bench.log" sdei_run_psci_version_ticks)
+for v in boot_cs plain_cs rss psci smccc mmio cpu_on freq sdei_in sdei_out sdei_psci; do need "$v" "${!v}"; done
+sdei_total=$((sdei_in + sdei_out))
 
 verdict() { if [ "$1" -eq 1 ]; then echo met; else echo MISSED; fi; }
 secs() { awk -v c="$1" 'BEGIN { printf "%.1f s", c / 100 }'; }
@@ -58,3 +64,8 @@ row "guest MMIO read served by hvmm's UART" "$mmio ticks ($(us "$mmio"))" "(refe
 row "in-kernel call round trip (SMCCC_VERSION, KVM)" "$smccc ticks ($(us "$smccc"))" "(reference)" "-"
 row "CPU_ON latency: request to the target's first instruction" "$cpu_on ticks ($(us "$cpu_on"))" \
 	"(reported)" "-"
+row "SDEI: EVENT_SIGNAL to handler entry" "$sdei_in ticks ($(us "$sdei_in"))" "(part of the next row)" "-"
+row "SDEI: handler entry to resumption after EVENT_COMPLETE" "$sdei_out ticks ($(us "$sdei_out"))" \
+	"(part of the next row)" "-"
+row "SDEI: signal to resumption" "$sdei_total ticks" "<= 4 x forwarded call ($sdei_psci)" \
+	"$(verdict $((sdei_total <= 4 * sdei_psci)))"

@@ -214,6 +214,12 @@ for g in 1 2 3 4; do
 	raw garbage$g /tmp/g$g life
 	expect garbage$g "garbage message $g to the socket gets an error reply" grep -q '^error' "$out/garbage$g.out"
 done
+ctl sdei_noevent sdei signal 4242 --vcpu 0 --name life
+expect sdei_noevent "hvmm sdei signal of an unknown event: one-line error" \
+	sh -c "[ \"\$(cat $out/sdei_noevent.rc)\" = 1 ] && grep -q 'no SDEI event 4242' $out/sdei_noevent.err"
+ctl sdei_shared sdei signal 2000 --vcpu 1 --name life
+expect sdei_shared "hvmm sdei signal of a shared event with --vcpu is refused" \
+	sh -c "[ \"\$(cat $out/sdei_shared.rc)\" = 1 ] && grep -q 'shared' $out/sdei_shared.err"
 ctl stat_after stat --name life
 expect stat_after "after the garbage the VM still answers and runs" grep -q '^state: running' "$out/stat_after.out"
 bg_send go
@@ -281,6 +287,22 @@ grep -E '^(not ok|bench:)' "$out/conf.out" | sed 's/^/#   conformance: /'
 hvmm_run conf_orig run -k "$BM/psci_conformance.elf" -c 2 -m 64 --psci-suspend-format original
 expect conf_orig "PSCI conformance guest (original power_state format) passes" has_out conf_orig "bm: PASSED"
 
+# ---- bare-metal SDEI conformance guest ----
+# It asks for host-raised events (1001 inside a normal handler, 1000 on two
+# vCPUs, shared 2000); sdei-answer.sh raises each with hvmm sdei signal.
+bg_start sdei run -k "$BM/sdei_conformance.elf" -c 4 -m 64 --name sdei --stats
+answered=$(sh /tools/sdei-answer.sh "$H" "$out/sdei.raw" sdei $bg_pid)
+bg_finish
+expect sdei "SDEI conformance guest passes (4 vCPUs)" has_out sdei "bm: PASSED"
+expect sdei "SDEI conformance guest: no TAP check failed" sh -c "! grep -q '^not ok' $out/sdei.out"
+[ "$answered" = 4 ]
+result "SDEI: the guest got its 4 events raised from the host with hvmm sdei signal ($answered)" $? "$out/sdei.out"
+expect sdei "SDEI: --stats counts the guest's EVENT_COMPLETE calls" \
+	grep -Eq "stats: SDEI_EVENT_COMPLETE +0xc4000025 [1-9]" "$out/sdei.err"
+grep -E '^(not ok|bench:)' "$out/sdei.out" | sed 's/^/#   sdei: /'
+hvmm_run sdei_off run -k "$BM/sdei_conformance.elf" -c 2 -m 64 --no-sdei
+expect sdei_off "--no-sdei: the SDEI guest finds no SDEI and passes" has_out sdei_off "bm: PASSED"
+
 # ---- bad inputs ----
 : >/tmp/empty
 head -c 100 "$BM/hello.elf" >/tmp/trunc-phdr.elf
@@ -309,6 +331,8 @@ expect_bad_input idle_states "--idle-states deep" "idle-states" run -k "$K" --id
 expect_bad_input bad_name "--name with a slash" "name" run -k "$K" --name a/b
 expect_bad_input no_vm "a client command for a VM that is not running" "no VM named" stat --name nosuchvm
 expect_bad_input cpu_usage "cpu with no action" "" cpu --name x
+expect_bad_input sdei_event "--sdei-event with a bad type" "shared or private" run -k "$K" --sdei-event 7,global,normal
+expect_bad_input sdei_dup "--sdei-event reusing a default event" "default" run -k "$K" --sdei-event 1000,private,normal
 
 echo "boot: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

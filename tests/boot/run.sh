@@ -20,6 +20,7 @@ done
 for f in "$B"/tools/*; do
 	files+=("$f=/tools/${f##*/}")
 done
+files+=("tests/boot/sdei-answer.sh=/tools/sdei-answer.sh")
 
 guest/linux/mkinitramfs.sh --init guest/emuhost/init "$busybox" "$host_cpio" "${files[@]}"
 status=0

@@ -794,6 +794,25 @@ static void test_errors_stay_on_one_line(void **state)
 	assert_null(strchr(p.err, '\033'));
 }
 
+/* Found by tests/fuzz/fuzz_cmdline: C1 controls in UTF-8 (U+009B is CSI)
+ * went through; other UTF-8 (a file name's) must stay as typed. */
+static void test_errors_drop_c1_controls(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "-k", "K", "--loglevel", "\xc2\x9b" "2Jinfo");
+	assert_fails_with(&p, "--loglevel");
+	assert_null(strstr(p.err, "\xc2\x9b"));
+	assert_non_null(strstr(p.err, "??2Jinfo"));
+	PARSE(&p, "-k", "K", "\xc2\x80\xc2");
+	assert_fails_with(&p, NULL);
+	assert_null(strstr(p.err, "\xc2\x80"));
+	PARSE(&p, "-k", "K", "--console", "caf\xc3\xa9 \xc2\xa0\xe2\x82\xac");
+	assert_fails_with(&p, "--console");
+	assert_non_null(strstr(p.err, "caf\xc3\xa9 \xc2\xa0\xe2\x82\xac"));
+}
+
 static void test_error_truncated_to_buffer(void **state)
 {
 	char small[16], word[512];
@@ -887,6 +906,7 @@ int main(void)
 		cmocka_unit_test(test_missing_values),
 		cmocka_unit_test(test_positional_rejected),
 		cmocka_unit_test(test_errors_stay_on_one_line),
+		cmocka_unit_test(test_errors_drop_c1_controls),
 		cmocka_unit_test(test_error_truncated_to_buffer),
 		cmocka_unit_test(test_usage_lists_every_option),
 		cmocka_unit_test(test_usage_options_all_parse),

@@ -201,7 +201,7 @@ static void test_root(void **state)
 	assert_prop_str(fdt, 0, "compatible", "linux,dummy-virt");
 	assert_int_equal(prop_u32(fdt, 0, "interrupt-parent"), GIC_PHANDLE);
 	/* The interrupt parent names an existing node: the GIC. */
-	assert_is_gic(fdt, fdt_path_offset(fdt, "/intc@8000000"));
+	assert_is_gic(fdt, fdt_path_offset(fdt, "/interrupt-controller@8000000"));
 	/* Nothing reserved in the memory map. */
 	assert_int_equal(fdt_num_mem_rsv(fdt), 0);
 	tree_free(t);
@@ -349,7 +349,7 @@ static void test_cpus_memmap_limit(void **state)
 		fail_msg("%llu vCPUs: fdt_build: %s", MEMMAP_MAX_VCPUS, fdt_strerror(ret));
 	assert_int_equal(fdt_check_header(big), 0);
 	check_cpus(big, t->cpus, MEMMAP_MAX_VCPUS);
-	assert_int_equal(cell64(prop(big, node(big, "/intc@8000000"), "reg", 32), 6), MEMMAP_GICR_SIZE);
+	assert_int_equal(cell64(prop(big, node(big, "/interrupt-controller@8000000"), "reg", 32), 6), MEMMAP_GICR_SIZE);
 	free(big);
 	tree_free(t);
 }
@@ -545,7 +545,7 @@ static void test_idle_states_hvmm_pair(void **state)
 	assert_int_equal(check_phandles_unique(fdt), 3);
 	assert_true(fdt_get_phandle(fdt, standby) != GIC_PHANDLE);
 	assert_true(fdt_get_phandle(fdt, powerdown) != GIC_PHANDLE);
-	assert_is_gic(fdt, node(fdt, "/intc@8000000"));
+	assert_is_gic(fdt, node(fdt, "/interrupt-controller@8000000"));
 	/* The cpus are still there, in order, alongside idle-states. */
 	check_cpus(fdt, t->cpus, 4);
 	/* cpu-idle-states of cpu@3 names the shallow state first. */
@@ -610,7 +610,7 @@ static void test_idle_states_gic_phandle_clash(void **state)
 	assert_int_equal(check_phandles_unique(t->fdt), 3);
 	check_idle_states(t->fdt, 2, hvmm_idle, NR_HVMM_IDLE);
 	assert_int_equal(fdt_node_offset_by_phandle(t->fdt, t->params.gic_phandle),
-			 node(t->fdt, "/intc@8000000"));
+			 node(t->fdt, "/interrupt-controller@8000000"));
 	/* Only one state: phandle 3 is free again. */
 	set_idle(t, hvmm_idle, 1);
 	t->params.gic_phandle = FDT_IDLE_STATE_PHANDLE_BASE + 1;
@@ -789,7 +789,7 @@ static void test_gicv3(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
 		struct vm_tree *t = tree_new(counts[i], GIC_V3, 0, 0);
-		int gic = node(t->fdt, "/intc@8000000");
+		int gic = node(t->fdt, "/interrupt-controller@8000000");
 		const void *reg;
 
 		assert_prop_str(t->fdt, gic, "compatible", "arm,gic-v3");
@@ -809,7 +809,7 @@ static void test_gicv3(void **state)
 static void test_gicv2(void **state)
 {
 	struct vm_tree *t = tree_new(4, GIC_V2, 0, 0);
-	int gic = node(t->fdt, "/intc@8000000");
+	int gic = node(t->fdt, "/interrupt-controller@8000000");
 	const void *reg;
 
 	(void)state;
@@ -832,7 +832,7 @@ static void test_phandle_follows_params(void **state)
 	(void)state;
 	t->params.gic_phandle = 0x2a;
 	assert_int_equal(tree_build(t), 0);
-	gic = node(t->fdt, "/intc@8000000");
+	gic = node(t->fdt, "/interrupt-controller@8000000");
 	uart = node(t->fdt, "/serial@9000000");
 	assert_int_equal(prop_u32(t->fdt, gic, "phandle"), 0x2a);
 	assert_int_equal(prop_u32(t->fdt, 0, "interrupt-parent"), 0x2a);
@@ -869,7 +869,7 @@ static void test_all_nodes_present(void **state)
 {
 	static const char *const paths[] = {
 		"/chosen", "/memory@40000000", "/cpus", "/cpus/cpu@0", "/cpus/cpu@1", "/psci",
-		"/timer", "/intc@8000000", "/serial@9000000",
+		"/timer", "/interrupt-controller@8000000", "/serial@9000000",
 	};
 	struct vm_tree *t = tree_new(2, GIC_V3, 0, 0);
 
