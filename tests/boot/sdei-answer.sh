@@ -20,7 +20,15 @@ answer_new_requests() {
 	done
 }
 
-while kill -0 "$pid" 2>/dev/null; do
+# Running, and not merely a zombie: the caller waits on this script, so it
+# cannot reap hvmm until we return, and kill -0 succeeds on a zombie.
+running() {
+	[ -r "/proc/$1/stat" ] || return 1
+	state=$(sed 's/^.*) //' "/proc/$1/stat" | cut -d' ' -f1)
+	[ "$state" != Z ]
+}
+
+while running "$pid"; do
 	answer_new_requests
 	sleep 0.3
 done

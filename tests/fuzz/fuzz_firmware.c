@@ -36,13 +36,23 @@
  *                                DISABLED, every other vCPU OFF
  *  - KVM's MP state disagrees with PSCI's: ON is RUNNABLE, CPU_SUSPEND is
  *    SUSPENDED, SYSTEM_SUSPEND and every non-running state STOPPED;
+ *  - a vCPU that came up or back from a power-down was not warm reset once,
+ *    does not start at the entry point the call gave with its context_id in
+ *    x0 and its caller's endianness, or kept its timer other than after a
+ *    CPU_SUSPEND power-down; standby ended with a reset;
+ *  - CPU_ON, AFFINITY_INFO (level 0), PSCI_VERSION, EVENT_STATUS,
+ *    EVENT_CONTEXT, PE_MASK or PE_UNMASK answered other than the states
+ *    before the call say;
  *  - a call wrote any register but x0 (x1-x17 above all; only an SDEI
  *    completion restores x0-x17, PC, PSTATE, ELR and SPSR), reset the vCPU,
  *    returned to a running guest without writing x0, or wrote a negative
  *    result zero-extended instead of sign-extended;
  *  - SDEI ran more than one normal and one critical handler on a PE, a
  *    critical one under a normal one, started a handler anywhere but in the
- *    prepare of its PE (unmasked, ON, no MMIO exit unfinished), stopped one
+ *    prepare of its PE (unmasked, ON, no MMIO exit unfinished), or other
+ *    than at the registered entry point with the registered argument, on
+ *    the PE an RM_PE routing names, with x0-x3 and PSTATE as the dispatch
+ *    contract says and x4-x17 untouched, stopped one
  *    other than by completion, CPU_OFF, power-on or reset, or a completion
  *    did not restore what the handler interrupted; running states come from
  *    sdei_events and sdei_event_status, attributed to PEs by the fake;
