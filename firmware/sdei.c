@@ -247,7 +247,10 @@ static int64_t sdei_unregister_locked(struct sdei_state *st)
 	return st->running ? SDEI_RET_PENDING : SDEI_RET_SUCCESS;
 }
 
-static enum sdei_outcome sdei_event_unregister(const struct sdei_req *req)
+/* The calls that only look up event x1's state for the caller's PE and act
+ * on it under the lock: the result of op, or INVALID_PARAMETERS. */
+static enum sdei_outcome sdei_on_event_state(const struct sdei_req *req,
+					     int64_t (*op)(struct sdei_state *st))
 {
 	struct sdei *s = req->s;
 	uint64_t num;
@@ -262,14 +265,19 @@ static enum sdei_outcome sdei_event_unregister(const struct sdei_req *req)
 	if (e < 0)
 		ret = SDEI_RET_INVALID_PARAMETERS;
 	else
-		ret = sdei_unregister_locked(sdei_state_of(&s->ev[e], req->vcpu));
+		ret = op(sdei_state_of(&s->ev[e], req->vcpu));
 	sdei_unlock(s);
 	return sdei_reply(req, ret);
 }
 
+static enum sdei_outcome sdei_event_unregister(const struct sdei_req *req)
+{
+	return sdei_on_event_state(req, sdei_unregister_locked);
+}
+
 /* ---- queries ---- */
 
-static int64_t sdei_status_bits(const struct sdei_state *st)
+static int64_t sdei_status_bits(struct sdei_state *st)
 {
 	return (st->registered ? SDEI_STATUS_REGISTERED : 0) |
 	       (st->enabled ? SDEI_STATUS_ENABLED : 0) |
@@ -278,22 +286,7 @@ static int64_t sdei_status_bits(const struct sdei_state *st)
 
 static enum sdei_outcome sdei_event_status_call(const struct sdei_req *req)
 {
-	struct sdei *s = req->s;
-	uint64_t num;
-	int64_t ret;
-	int e;
-
-	if (sdei_arg(req, 1, &num))
-		return SDEI_FAILED;
-
-	sdei_lock(s);
-	e = sdei_find_locked(s, num);
-	if (e < 0)
-		ret = SDEI_RET_INVALID_PARAMETERS;
-	else
-		ret = sdei_status_bits(sdei_state_of(&s->ev[e], req->vcpu));
-	sdei_unlock(s);
-	return sdei_reply(req, ret);
+	return sdei_on_event_state(req, sdei_status_bits);
 }
 
 /*
