@@ -18,7 +18,7 @@ DEPS_STAMP := $(CACHE_DIR)/deps.stamp
 # ---- hvmm ----------------------------------------------------------------
 
 HVMM_SRCS := $(sort $(wildcard vmm/*.c devices/*.c firmware/*.c))
-HVMM_OBJS := $(HVMM_SRCS:%.c=$(B)/target/%.o)
+HVMM_OBJS := $(HVMM_SRCS:%.c=$(B)/target/%.o) $(B)/target/gen/syscall_names.o
 HVMM      := $(B)/hvmm
 
 all: $(HVMM)
@@ -26,6 +26,18 @@ all: $(HVMM)
 $(B)/target/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC_TARGET) $(TARGET_CFLAGS) -MMD -MP -c $< -o $@
+
+# The sandbox names a forbidden system call from a table of the compiler's
+# own <asm/unistd.h> (one for hvmm, one for the native unit tests).
+$(B)/target/gen/syscall_names.c: vmm/syscall-names.sh | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	vmm/syscall-names.sh $(CC_TARGET) >$@
+$(B)/native/gen/syscall_names.c: vmm/syscall-names.sh
+	@mkdir -p $(dir $@)
+	vmm/syscall-names.sh $(HOSTCC) >$@
+
+$(B)/target/gen/%.o: $(B)/target/gen/%.c
+	$(CC_TARGET) $(TARGET_CFLAGS) -c $< -o $@
 
 $(HVMM): $(HVMM_OBJS)
 	$(CC_TARGET) $(TARGET_CFLAGS) $(TARGET_LDFLAGS) $^ $(TARGET_LIBS) -o $@
@@ -38,7 +50,7 @@ $(HVMM): $(HVMM_OBJS)
 # downloaded by guest/linux/fetch.sh rather than installed: installing the
 # arm64 busybox-static would replace the machine's own busybox.
 DEB_PACKAGES := gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
-	libfdt-dev:arm64 libelf-dev:arm64 libseccomp-dev:arm64 zlib1g-dev:arm64 \
+	libfdt-dev:arm64 libelf-dev:arm64 libseccomp-dev:arm64 zlib1g-dev:arm64 libseccomp-dev \
 	qemu-system-arm cpio libcmocka-dev device-tree-compiler libfdt1 libelf-dev dt-schema
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
@@ -83,8 +95,8 @@ BM_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-stack-protector -ms
 	-mgeneral-regs-only -fno-pie -no-pie -Wl,--no-warn-rwx-segments -Wl,--build-id=none -I. $(WARNINGS)
 BM_COMMON := guest/baremetal/start.S guest/baremetal/lib.c guest/baremetal/smp.c \
 	guest/baremetal/gic.c guest/baremetal/timer.c guest/baremetal/fdt.c \
-	guest/baremetal/sdei.c guest/baremetal/sdei_entry.S
-BM_GUESTS := hello psci_conformance sdei_conformance
+	guest/baremetal/sdei.c guest/baremetal/sdei_entry.S guest/baremetal/tap_name.c guest/baremetal/bench.c
+BM_GUESTS := hello psci_conformance sdei_conformance hostile idle
 BM_ELFS := $(BM_GUESTS:%=$(B)/guest/%.elf)
 
 $(B)/guest/%.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/baremetal.ld guest/baremetal/lib.h | $(DEPS_STAMP)
@@ -114,18 +126,20 @@ $(B)/tools/%: tests/tools/%.c | $(DEPS_STAMP)
 .SECONDEXPANSION:
 
 UNIT_SRCS_test_psci     := firmware/psci.c firmware/psci_suspend.c firmware/psci_stat.c firmware/smccc.c \
-	firmware/sdei.c firmware/sdei_deliver.c firmware/sdei_setup.c
+	firmware/sdei.c firmware/sdei_deliver.c firmware/sdei_setup.c tests/unit/fake_host.c
 UNIT_SRCS_test_sdei     := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_uart     := devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_bus      := devices/bus.c
 UNIT_SRCS_test_loader   := vmm/loader.c vmm/guest_mem.c
 UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/log.c vmm/control_proto.c
-UNIT_SRCS_test_control  := vmm/control_proto.c vmm/control_client.c vmm/control_server.c vmm/log.c
+UNIT_SRCS_test_control  := vmm/control_proto.c vmm/control_io.c vmm/control_client.c vmm/control_server.c vmm/log.c
 UNIT_SRCS_test_control_server := $(UNIT_SRCS_test_control)
 UNIT_SRCS_test_fdt      := vmm/fdt.c vmm/gic_node.c vmm/timer.c vmm/psci_node.c vmm/sdei_node.c \
 	devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_console  := vmm/console.c
 UNIT_SRCS_test_guest_mem := vmm/guest_mem.c
+UNIT_SRCS_test_file     := vmm/file.c
+UNIT_SRCS_test_sandbox  := vmm/sandbox.c vmm/sandbox_policy.c $(B)/native/gen/syscall_names.c
 UNIT_TESTS := $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS  := $(UNIT_TESTS:%=$(B)/unit/%)
 
@@ -154,15 +168,15 @@ FUZZ_SECONDS       ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_CFLAGS        ?= -O1 -g $(CFLAGS_COMMON) -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_SRCS_fuzz_firmware := $(UNIT_SRCS_test_psci)
-FUZZ_SRCS_fuzz_control  := vmm/control_proto.c
-FUZZ_SRCS_fuzz_cmdline  := vmm/cmdline.c vmm/log.c vmm/control_proto.c
+FUZZ_SRCS_fuzz_firmware := $(UNIT_SRCS_test_psci) tests/fuzz/invariant.c
+FUZZ_SRCS_fuzz_control  := vmm/control_proto.c tests/fuzz/invariant.c
+FUZZ_SRCS_fuzz_cmdline  := vmm/cmdline.c vmm/log.c vmm/control_proto.c tests/fuzz/invariant.c
 FUZZ_SRCS_fuzz_loader   := vmm/loader.c vmm/guest_mem.c
 FUZZ_LIBS_fuzz_loader   := -lelf
 FUZZ_TARGETS := $(sort $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(B)/fuzz/%)
 
-$(B)/fuzz/%: tests/fuzz/%.c $$(FUZZ_SRCS_%) $(wildcard */*.h)
+$(B)/fuzz/%: tests/fuzz/%.c $$(FUZZ_SRCS_%) $(wildcard */*.h tests/fuzz/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS_$*) $(FUZZ_LIBS_$*) -o $@
 
@@ -197,13 +211,53 @@ dt-validate: $(DT_TOOLS) | $(DEPS_STAMP)
 
 .PHONY: dt-validate
 
+# ---- hvmm with AddressSanitizer and UBSan (arm64, for one boot test) ------
+
+# build/hvmm-asan: the sources of hvmm (HVMM_SRCS and the generated ones)
+# built for arm64 with ASan, LeakSanitizer and UBSan, into their own object
+# directory (make hvmm-asan; docs/sanitizers.md). The sanitizer
+# runtimes cannot be linked statically, so this binary is dynamic: it needs
+# the arm64 glibc, libasan and libubsan at run time (tests/boot/run.sh puts
+# them into the emulated host), while the libraries of TARGET_LIBS that are
+# not part of glibc (libfdt, libelf, libz, ...) come from their .a archives.
+# tests/boot/parts/sanitizers.sh runs it. FORTIFY_SOURCE is left out: its
+# checked string functions would bypass ASan's own interceptors.
+DEB_PACKAGES += libc6-arm64-cross libasan8-arm64-cross libubsan1-arm64-cross libstdc++6-arm64-cross
+HVMM_ASAN        := $(B)/hvmm-asan
+# The same objects as hvmm's (HVMM_OBJS), generated sources included.
+HVMM_ASAN_OBJS    = $(patsubst $(B)/target/%,$(B)/target-asan/%,$(HVMM_OBJS))
+ASAN_TARGET_CFLAGS  ?= -O1 -g $(CFLAGS_COMMON) -fPIE -fstack-protector-strong $(SANITIZE)
+ASAN_TARGET_LDFLAGS ?= -pie -Wl,-z,relro,-z,now,-z,noexecstack
+# glibc's own libraries stay dynamic; everything else in TARGET_LIBS is static.
+ASAN_GLIBC_LIBS  := -lpthread -lm -ldl -lrt -lc
+ASAN_TARGET_LIBS  = -Wl,-Bstatic $(filter-out $(ASAN_GLIBC_LIBS),$(TARGET_LIBS)) \
+	-Wl,-Bdynamic $(filter $(ASAN_GLIBC_LIBS),$(TARGET_LIBS))
+
+$(B)/target-asan/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC_TARGET) $(ASAN_TARGET_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/target-asan/gen/%.o: $(B)/target/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC_TARGET) $(ASAN_TARGET_CFLAGS) -c $< -o $@
+
+$(HVMM_ASAN): $(HVMM_ASAN_OBJS)
+	$(CC_TARGET) $(ASAN_TARGET_CFLAGS) $(ASAN_TARGET_LDFLAGS) $^ $(ASAN_TARGET_LIBS) -o $@
+
+hvmm-asan: $(HVMM_ASAN)
+
+-include $(HVMM_ASAN_OBJS:.o=.d)
+
+.PHONY: hvmm-asan
+
 # ---- boot tests in the emulated host --------------------------------------
 
 BOOT_INPUTS := $(HVMM) $(GUEST_INITRAMFS) $(BM_ELFS) $(B)/guest/hello.bin $(B)/guest/hello-lowlink.elf \
-	$(TEST_TOOLS)
+	$(TEST_TOOLS) $(HVMM_ASAN)
 
+# BOOT_PARTS=NAME...: only those groups of tests/boot/parts/ (for a quick look).
 boot-tests: $(BOOT_INPUTS) | $(DEPS_STAMP)
-	tests/boot/run.sh $(B) $(GUEST_KERNEL) $(BUSYBOX)
+	tests/boot/run.sh $(B) $(GUEST_KERNEL) $(BUSYBOX) $(BOOT_PARTS)
 
 test: | $(DEPS_STAMP)
 	@tests/run-all.sh

@@ -23,14 +23,14 @@ CFLAGS_COMMON := -std=gnu11 -D_GNU_SOURCE -I. $(WARNINGS)
 # hvmm itself: static-pie aarch64, hardened.
 TARGET_CFLAGS  ?= -O2 -g $(CFLAGS_COMMON) $(HARDENING)
 TARGET_LDFLAGS ?= -static-pie -Wl,-z,relro,-z,now,-z,noexecstack
-TARGET_LIBS    := -lfdt -lelf -lz -lpthread
+TARGET_LIBS    := -lfdt -lelf -lz -lseccomp -lpthread
 
 # Unit tests: native, with AddressSanitizer and UndefinedBehaviorSanitizer.
 # Debian's native libfdt-dev conflicts with libfdt-dev:arm64; the headers are
 # shared, so the native runtime library is linked by its file name.
 SANITIZE   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_CFLAGS  ?= -O1 -g $(CFLAGS_COMMON) $(SANITIZE)
-UNIT_LIBS    := -lcmocka -l:libfdt.so.1 -lelf -lpthread
+UNIT_LIBS    := -lcmocka -l:libfdt.so.1 -lelf -lseccomp -lpthread
 
 # Emulated arm64 host used by the boot tests on non-arm64 machines.
 EMUHOST_SMP ?= 2

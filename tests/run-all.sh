@@ -1,5 +1,6 @@
 #!/bin/bash
-# The whole suite (make test): build, unit tests, uAPI check, boot tests.
+# The whole suite (make test): build, unit tests, uAPI check, short fuzz
+# runs, device-tree validation, boot tests.
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +45,8 @@ uapi() {
 stage build build
 stage unit make -s unit
 stage uapi uapi
+stage fuzz make -s fuzz-smoke
+stage dt make -s dt-validate
 stage boot make -s boot-tests
 
 echo "$passed passed, $failed failed"

@@ -27,6 +27,10 @@ _Static_assert(offsetof(struct hvmm_smccc_filter, nr_functions) ==
 _Static_assert(offsetof(struct hvmm_smccc_filter, action) == offsetof(struct kvm_smccc_filter, action), "action");
 _Static_assert(sizeof(((struct hvmm_smccc_filter *)0)->pad) == sizeof(((struct kvm_smccc_filter *)0)->pad), "pad");
 
+_Static_assert(HVMM_KVM_ARM_VCPU_INIT == KVM_ARM_VCPU_INIT, "KVM_ARM_VCPU_INIT");
+_Static_assert(HVMM_KVM_ARM_PREFERRED_TARGET == KVM_ARM_PREFERRED_TARGET, "KVM_ARM_PREFERRED_TARGET");
+_Static_assert(HVMM_KVM_VCPU_INIT_SIZE == sizeof(struct kvm_vcpu_init), "struct kvm_vcpu_init");
+
 /* The 6.1 "longmode" word is where 6.12 keeps the hypercall flags. */
 _Static_assert(offsetof(struct kvm_run, hypercall.longmode) == offsetof(struct kvm_run, hypercall.flags),
 	       "hypercall flags offset");

@@ -14,6 +14,7 @@ enum opt_id {
 	OPT_KERNEL, OPT_INITRD, OPT_PARAMS, OPT_CPUS, OPT_MEM, OPT_NAME, OPT_CONSOLE,
 	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_NETWORK, OPT_DUMP_DTB, OPT_STATS,
 	OPT_IN_KERNEL_PSCI, OPT_HELP, OPT_MAX_CPUS, OPT_REBOOT, OPT_SUSPEND_FORMAT, OPT_IDLE_STATES, OPT_NO_SDEI, OPT_SDEI_EVENT,
+	OPT_NO_SANDBOX,
 };
 
 struct opt {
@@ -44,6 +45,7 @@ static const struct opt run_opts[] = {
 	{ OPT_IDLE_STATES, 0, "idle-states", true, "all|standby|powerdown|none  idle states in the device tree" },
 	{ OPT_NO_SDEI,  0,  "no-sdei", false, "      no SDEI for the guest" },
 	{ OPT_SDEI_EVENT, 0, "sdei-event", true, "NUM,shared|private,normal|critical  one more SDEI event" },
+	{ OPT_NO_SANDBOX, 0, "no-sandbox", false, "   no seccomp filters (for debugging hvmm)" },
 	{ OPT_HELP,    'h', "help",   false, "      this text" },
 };
 
@@ -167,6 +169,7 @@ static int apply(const struct opt *o, const char *val, struct vm_config *cfg, ch
 			return fail(err, errlen, "--idle-states '%s': expected all, standby, powerdown or none", val);
 		break;
 	case OPT_NO_SDEI: cfg->no_sdei = true; break;
+	case OPT_NO_SANDBOX: cfg->no_sandbox = true; break;
 	case OPT_SDEI_EVENT:
 		if (cfg->nr_sdei_events == CMDLINE_MAX_SDEI_EVENTS)
 			return fail(err, errlen, "--sdei-event: at most %d events besides hvmm's own",
@@ -219,7 +222,8 @@ static int apply(const struct opt *o, const char *val, struct vm_config *cfg, ch
 }
 
 /* One argv word that starts with "--": --name, --name=value or --name value. */
-static int parse_long(int argc, char *const argv[], int *i, struct vm_config *cfg, char *err, size_t errlen)
+static int parse_long(int argc, char *const argv[], int *i, struct vm_config *cfg, uint64_t *seen,
+		      char *err, size_t errlen)
 {
 	const char *word = argv[*i] + 2, *eq = strchr(word, '=');
 	size_t len = eq ? (size_t)(eq - word) : strlen(word);
@@ -238,11 +242,13 @@ static int parse_long(int argc, char *const argv[], int *i, struct vm_config *cf
 	} else if (eq) {
 		return fail(err, errlen, "option '--%s' takes no value", o->long_name);
 	}
+	*seen |= 1ULL << o->id;
 	return apply(o, val, cfg, err, errlen);
 }
 
 /* One argv word that starts with a single "-": -k FILE, -kFILE, or flags. */
-static int parse_short(int argc, char *const argv[], int *i, struct vm_config *cfg, char *err, size_t errlen)
+static int parse_short(int argc, char *const argv[], int *i, struct vm_config *cfg, uint64_t *seen,
+		       char *err, size_t errlen)
 {
 	const char *word = argv[*i];
 	const struct opt *o = word[1] ? find_short(word[1]) : NULL;
@@ -260,11 +266,39 @@ static int parse_short(int argc, char *const argv[], int *i, struct vm_config *c
 	} else if (word[2]) {
 		return fail(err, errlen, "unknown option '%s' (see 'hvmm run --help')", word);
 	}
+	*seen |= 1ULL << o->id;
 	return apply(o, val, cfg, err, errlen);
+}
+
+#define SEEN(opt) (seen & (1ULL << (opt)))
+
+/*
+ * Options that cannot both hold. --in-kernel-psci hands PSCI to KVM, so
+ * hvmm has no SDEI, cannot keep vCPUs disabled, and offers no CPU_SUSPEND
+ * format or idle states of its own: asking for them with it would be
+ * silently ignored, or fail later with a less direct reason.
+ */
+static int check_contradictions(const struct vm_config *cfg, uint64_t seen, char *err, size_t errlen)
+{
+	if (cfg->no_sdei && cfg->nr_sdei_events)
+		return fail(err, errlen, "--sdei-event and --no-sdei contradict each other: without SDEI there are no events");
+	if (!cfg->in_kernel_psci)
+		return 0;
+	if (SEEN(OPT_MAX_CPUS))
+		return fail(err, errlen, "--max-cpus needs hvmm's own PSCI (KVM's cannot keep vCPUs disabled): drop --in-kernel-psci");
+	if (cfg->nr_sdei_events)
+		return fail(err, errlen, "--sdei-event needs hvmm's own PSCI: with --in-kernel-psci there is no SDEI");
+	if (SEEN(OPT_SUSPEND_FORMAT))
+		return fail(err, errlen, "--psci-suspend-format needs hvmm's own PSCI: with --in-kernel-psci KVM serves CPU_SUSPEND");
+	if (SEEN(OPT_IDLE_STATES) && cfg->idle_states != IDLE_STATES_NONE)
+		return fail(err, errlen, "--idle-states needs hvmm's own PSCI: with --in-kernel-psci the device tree offers none");
+	return 0;
 }
 
 int cmdline_parse_run(int argc, char *const argv[], struct vm_config *cfg, char *err, size_t errlen)
 {
+	uint64_t seen = 0;
+
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->mem_mib = CMDLINE_DEFAULT_MEM_MIB;
 	cfg->loglevel = LOG_WARNING;
@@ -274,8 +308,8 @@ int cmdline_parse_run(int argc, char *const argv[], struct vm_config *cfg, char 
 
 		if (w[0] != '-' || !w[1])
 			return fail(err, errlen, "unexpected argument '%s' (the kernel goes after -k)", w);
-		ret = w[1] == '-' ? parse_long(argc, argv, &i, cfg, err, errlen)
-				  : parse_short(argc, argv, &i, cfg, err, errlen);
+		ret = w[1] == '-' ? parse_long(argc, argv, &i, cfg, &seen, err, errlen)
+				  : parse_short(argc, argv, &i, cfg, &seen, err, errlen);
 		if (ret)
 			return ret;
 	}
@@ -283,7 +317,7 @@ int cmdline_parse_run(int argc, char *const argv[], struct vm_config *cfg, char 
 		return fail(err, errlen, "no kernel given: use -k FILE (see 'hvmm run --help')");
 	if (cfg->max_cpus && cfg->cpus > cfg->max_cpus)
 		return fail(err, errlen, "--cpus %u is more than --max-cpus %u", cfg->cpus, cfg->max_cpus);
-	return 0;
+	return cfg->help ? 0 : check_contradictions(cfg, seen, err, errlen);
 }
 
 /* The events hvmm always defines (docs/sdei.md); --sdei-event may not reuse them. */

@@ -44,6 +44,7 @@ struct vm_config {
 	bool nodefaults;
 	bool stats;
 	bool in_kernel_psci;
+	bool no_sandbox;           /* --no-sandbox: no seccomp filters */
 	bool help;
 };
 

@@ -11,6 +11,7 @@
 #define HVMM_CONTROL_H
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -25,6 +26,14 @@
 /* The whole request must arrive within this long of the connection being
  * accepted; the reply must be taken within the same time again. */
 #define CONTROL_RECV_TIMEOUT_MS 2000
+
+/* What `debug probe` has a vCPU thread try (docs/sandbox.md). */
+enum control_probe {
+	CONTROL_PROBE_OPEN,           /* open a file */
+	CONTROL_PROBE_EXEC,           /* start a program */
+	CONTROL_PROBE_FORK,           /* start a process */
+	CONTROL_PROBE_COUNT,
+};
 
 /*
  * What the VMM does for each command. Each writes a NUL-terminated reply
@@ -43,6 +52,11 @@ struct control_ops {
 	int (*debug_dump)(void *vmm, int cpu, char *reply, size_t len);
 	/* Raise SDEI event on vCPU cpu (private events), or routed (cpu -1). */
 	int (*sdei_signal)(void *vmm, uint32_t event, int cpu, char *reply, size_t len);
+	/* Have vCPU cpu's thread try what its sandbox forbids (docs/sandbox.md). */
+	int (*probe_sandbox)(void *vmm, enum control_probe probe, unsigned int cpu, char *reply, size_t len);
+	/* First thing on the control thread (hvmm: enter its sandbox). Non-zero,
+	 * with a reason in err, makes control_server_start fail. */
+	int (*thread_start)(void *vmm, char *err, size_t len);
 };
 
 struct control_server {
@@ -60,6 +74,9 @@ struct control_server {
 	const struct control_ops *ops;
 	void *vmm;
 	const struct log *log;
+	sem_t started;               /* the thread ran ops->thread_start ... */
+	int start_result;            /* ... with this result */
+	char start_err[256];
 };
 
 /* Knobs for control_server_start_opts; zero fields mean the default. */

@@ -17,10 +17,10 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "control.h"
+#include "control_io.h"
 #include "control_proto.h"
 #include "exit_status.h"
 
@@ -54,7 +54,8 @@ static const struct client_command client_commands[] = {
 	{ "resume", "resume --name NAME", "resume a paused VM", TAKES_NAME },
 	{ "stat",   "stat --name NAME", "print a VM's vCPU states and hypercall counts", TAKES_NAME },
 	{ "cpu",    "cpu enable|disable N --name NAME", "enable or disable vCPU N", TAKES_NAME | TAKES_CPU },
-	{ "debug",  "debug --dump [--vcpu N] --name NAME", "print the registers of every vCPU, or of vCPU N",
+	{ "debug",  "debug --dump | --probe-sandbox open|exec|fork [--vcpu N] --name NAME",
+	  "print the registers of every vCPU (or of vCPU N), or have a vCPU thread try what its sandbox forbids",
 	  TAKES_NAME | TAKES_DUMP },
 	{ "sdei",   "sdei signal EVENT [--vcpu N] --name NAME",
 	  "raise SDEI event EVENT (on vCPU N for a private event)", TAKES_NAME | TAKES_SDEI },
@@ -125,6 +126,7 @@ struct cli_words {
 	unsigned int npos;
 	const char *vcpu;
 	bool dump;
+	const char *probe;        /* --probe-sandbox WHAT */
 };
 
 /* One option word; returns 0, or -1 with the reason in err. */
@@ -157,6 +159,12 @@ static int parse_option(const struct client_command *c, int argc, char *const ar
 	}
 	if ((c->flags & TAKES_DUMP) && !strcmp(word, "--dump")) {
 		w->dump = true;
+		return 0;
+	}
+	if ((c->flags & TAKES_DUMP) && (r = take_value(argc, argv, i, "--probe-sandbox", &val))) {
+		if (r < 0)
+			return fail(err, errlen, "option '--probe-sandbox' needs a value: open, exec or fork");
+		w->probe = val;
 		return 0;
 	}
 	return fail(err, errlen, "unknown option '%s'", word);
@@ -212,9 +220,27 @@ static int build_command(const struct client_command *c, const struct control_cl
 		snprintf(cmd, len, "sdei signal %u %u", event, cpu);
 		return 0;
 	}
+	if ((c->flags & TAKES_DUMP) && w->probe) {
+		bool known = false;
+
+		if (w->dump)
+			return fail(err, errlen, "give --dump or --probe-sandbox, not both");
+		for (int p = 0; p < CONTROL_PROBE_COUNT; p++)
+			known |= !strcmp(w->probe, control_probe_name((enum control_probe)p));
+		if (!known)
+			return fail(err, errlen, "--probe-sandbox '%s': expected open, exec or fork", w->probe);
+		if (!w->vcpu) {
+			snprintf(cmd, len, "debug probe %s", w->probe);
+			return 0;
+		}
+		if (check_cpu(w->vcpu, &cpu, err, errlen))
+			return -1;
+		snprintf(cmd, len, "debug probe %s %u", w->probe, cpu);
+		return 0;
+	}
 	if (c->flags & TAKES_DUMP) {
 		if (!w->dump)
-			return fail(err, errlen, "nothing to do: give --dump");
+			return fail(err, errlen, "nothing to do: give --dump or --probe-sandbox");
 		if (!w->vcpu) {
 			snprintf(cmd, len, "debug dump");
 			return 0;
@@ -284,7 +310,10 @@ static void print_usage(FILE *out, const char *command)
 		fprintf(out, "  --all         every running VM\n");
 	if (c->flags & TAKES_DUMP)
 		fprintf(out, "  --dump        print registers\n"
-			     "  --vcpu N      only vCPU N (default: every vCPU)\n");
+			     "  --probe-sandbox open|exec|fork\n"
+			     "                have a vCPU thread try to open a file, start a program or\n"
+			     "                start a process: with the sandbox on, hvmm stops (docs/sandbox.md)\n"
+			     "  --vcpu N      only vCPU N (default: every vCPU; vCPU 0 for a probe)\n");
 	if (c->flags & TAKES_SDEI)
 		fprintf(out, "  --vcpu N      the vCPU a private event goes to (not for shared events,\n"
 			     "                which the event's routing sends to a PE)\n");
@@ -327,54 +356,6 @@ int control_connect(const char *path, unsigned int timeout_ms)
 	return fd;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Wait for fd to be ready before the deadline: 0 or -ETIMEDOUT. */
-static int wait_ready(int fd, short events, int64_t deadline)
-{
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = events };
-		int64_t left = deadline - now_ms();
-		int r;
-
-		if (left <= 0)
-			return -ETIMEDOUT;
-		r = poll(&p, 1, (int)left);
-		if (r > 0)
-			return 0;
-		if (r < 0 && errno != EINTR)
-			return -errno;
-	}
-}
-
-static int send_all(int fd, const char *buf, size_t len, int64_t deadline)
-{
-	while (len) {
-		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
-		int ret;
-
-		if (n > 0) {
-			buf += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno != EAGAIN)
-			return -errno;
-		ret = wait_ready(fd, POLLOUT, deadline);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
 /* Everything up to EOF; -EMSGSIZE past cap bytes. */
 static int recv_all(int fd, char *buf, size_t cap, size_t *len, int64_t deadline)
 {
@@ -399,7 +380,7 @@ static int recv_all(int fd, char *buf, size_t cap, size_t *len, int64_t deadline
 			return 0;
 		if (errno != EAGAIN)
 			return -errno;
-		ret = wait_ready(fd, POLLIN, deadline);
+		ret = control_wait_ready(fd, POLLIN, deadline);
 		if (ret)
 			return ret;
 	}
@@ -409,14 +390,14 @@ static int recv_all(int fd, char *buf, size_t cap, size_t *len, int64_t deadline
 static int exchange(const char *path, const char *request, unsigned int timeout_ms,
 		    char *buf, size_t cap, size_t *len)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = control_now_ms() + timeout_ms;
 	int fd = control_connect(path, timeout_ms), send_ret, ret;
 
 	*len = 0;
 	if (fd < 0)
 		return fd;
 	/* If sending fails the VM may still have said why: read anyway. */
-	send_ret = send_all(fd, request, strlen(request), deadline);
+	send_ret = control_send_all(fd, request, strlen(request), deadline);
 	ret = recv_all(fd, buf, cap, len, deadline);
 	close(fd);
 	if (send_ret && !*len)

@@ -19,9 +19,20 @@ static const struct control_command commands[] = {
 	{ CONTROL_CMD_CPU_ENABLE,  { "cpu", "enable" }, 1, 1, { CONTROL_ARG_CPU }, "cpu enable N" },
 	{ CONTROL_CMD_CPU_DISABLE, { "cpu", "disable" }, 1, 1, { CONTROL_ARG_CPU }, "cpu disable N" },
 	{ CONTROL_CMD_DEBUG_DUMP,  { "debug", "dump" }, 0, 1, { CONTROL_ARG_CPU }, "debug dump [N]" },
+	{ CONTROL_CMD_PROBE_SANDBOX, { "debug", "probe" }, 1, 2, { CONTROL_ARG_PROBE, CONTROL_ARG_CPU },
+	  "debug probe open|exec|fork [N]" },
 	{ CONTROL_CMD_SDEI_SIGNAL, { "sdei", "signal" }, 1, 2, { CONTROL_ARG_EVENT, CONTROL_ARG_CPU },
 	  "sdei signal EVENT [N]" },
 };
+
+static const char *const probe_names[CONTROL_PROBE_COUNT] = {
+	[CONTROL_PROBE_OPEN] = "open", [CONTROL_PROBE_EXEC] = "exec", [CONTROL_PROBE_FORK] = "fork",
+};
+
+const char *control_probe_name(enum control_probe p)
+{
+	return (unsigned int)p < CONTROL_PROBE_COUNT ? probe_names[p] : NULL;
+}
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -299,6 +310,15 @@ static int parse_arg(const struct control_command *c, enum control_arg kind, con
 			return fail(err, errlen, "'%s' is not an event number (usage: %s)", show(shown, w),
 				    c->usage);
 		return 0;
+	case CONTROL_ARG_PROBE:
+		for (uint32_t p = 0; p < CONTROL_PROBE_COUNT; p++) {
+			if (w->len == strlen(probe_names[p]) && !memcmp(w->p, probe_names[p], w->len)) {
+				*out = p;
+				return 0;
+			}
+		}
+		return fail(err, errlen, "'%s' is not a probe: open, exec or fork (usage: %s)", show(shown, w),
+			    c->usage);
 	}
 	return fail(err, errlen, "internal error: argument kind %d", (int)kind);
 }

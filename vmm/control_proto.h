@@ -32,6 +32,7 @@ enum control_cmd {
 	CONTROL_CMD_CPU_DISABLE,
 	CONTROL_CMD_DEBUG_DUMP,
 	CONTROL_CMD_SDEI_SIGNAL,
+	CONTROL_CMD_PROBE_SANDBOX,
 	CONTROL_CMD_COUNT,
 };
 
@@ -39,7 +40,11 @@ enum control_cmd {
 enum control_arg {
 	CONTROL_ARG_CPU,              /* a vCPU number: decimal, 0 to CONTROL_MAX_CPUS - 1 */
 	CONTROL_ARG_EVENT,            /* an SDEI event number: decimal or 0x hex, 32 bits */
+	CONTROL_ARG_PROBE,            /* open, exec or fork: enum control_probe */
 };
+
+/* "open", "exec" or "fork"; NULL past the end. */
+const char *control_probe_name(enum control_probe p);
 
 struct control_command {
 	enum control_cmd cmd;

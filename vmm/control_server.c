@@ -17,10 +17,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "control.h"
+#include "control_io.h"
 #include "control_proto.h"
 
 #define LISTEN_BACKLOG 16
@@ -214,17 +214,9 @@ static void release(struct control_server *s)
 
 /* ---- serving one connection ---------------------------------------------- */
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int ms_left(int64_t deadline)
 {
-	int64_t left = deadline - now_ms();
+	int64_t left = deadline - control_now_ms();
 
 	return left < 0 ? 0 : (int)left;
 }
@@ -239,7 +231,7 @@ enum recv_end { RECV_LINE, RECV_EOF, RECV_FULL, RECV_TIMEOUT, RECV_STOPPED, RECV
 static enum recv_end recv_request(const struct control_server *s, int fd, char *buf, size_t cap,
 				  size_t *len)
 {
-	int64_t deadline = now_ms() + s->recv_timeout_ms;
+	int64_t deadline = control_now_ms() + s->recv_timeout_ms;
 
 	*len = 0;
 	while (*len < cap) {
@@ -278,25 +270,11 @@ static enum recv_end recv_request(const struct control_server *s, int fd, char *
 /* Best effort within the timeout: a client that left just misses its reply. */
 static void send_reply(const struct control_server *s, int fd, const char *buf, size_t len)
 {
-	int64_t deadline = now_ms() + s->recv_timeout_ms;
+	int ret = control_send_all(fd, buf, len, control_now_ms() + s->recv_timeout_ms);
 
-	while (len) {
-		struct pollfd p = { .fd = fd, .events = POLLOUT };
-		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-
-		if (n > 0) {
-			buf += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN && ms_left(deadline) && poll(&p, 1, ms_left(deadline)) >= 0)
-			continue;
+	if (ret)
 		log_debug(s->log, "control: reply not delivered: %s",
-			  n < 0 && errno != EAGAIN ? strerror(errno) : "timed out");
-		return;
-	}
+			  ret == -ETIMEDOUT ? "timed out" : strerror(-ret));
 }
 
 /* The socket is 0600 in a 0700 directory; this also keeps out a process
@@ -373,6 +351,15 @@ static int handle_sdei_signal(struct control_server *s, const struct control_req
 	return s->ops->sdei_signal(s->vmm, r->args[0], r->nargs > 1 ? (int)r->args[1] : -1, text, len);
 }
 
+static int handle_probe_sandbox(struct control_server *s, const struct control_request *r, char *text,
+				size_t len)
+{
+	if (!s->ops->probe_sandbox)
+		return unsupported(r, text, len);
+	return s->ops->probe_sandbox(s->vmm, (enum control_probe)r->args[0], r->nargs > 1 ? r->args[1] : 0,
+				     text, len);
+}
+
 static const control_handler handlers[CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_PING]        = handle_ping,
 	[CONTROL_CMD_STOP]        = handle_stop,
@@ -383,6 +370,7 @@ static const control_handler handlers[CONTROL_CMD_COUNT] = {
 	[CONTROL_CMD_CPU_DISABLE] = handle_cpu,
 	[CONTROL_CMD_DEBUG_DUMP]  = handle_debug_dump,
 	[CONTROL_CMD_SDEI_SIGNAL] = handle_sdei_signal,
+	[CONTROL_CMD_PROBE_SANDBOX] = handle_probe_sandbox,
 };
 
 /* Run a parsed request; returns the length of the reply in s->wire. */
@@ -473,6 +461,11 @@ static void *control_thread(void *arg)
 {
 	struct control_server *s = arg;
 
+	if (s->ops->thread_start)
+		s->start_result = s->ops->thread_start(s->vmm, s->start_err, sizeof(s->start_err));
+	sem_post(&s->started);
+	if (s->start_result)
+		return NULL;
 	for (;;) {
 		struct pollfd p[2] = {
 			{ .fd = s->listen_fd, .events = POLLIN },
@@ -492,20 +485,33 @@ static void *control_thread(void *arg)
 }
 
 /* The VMM reads its signals from a signalfd: this thread must never be the
- * one a process-directed signal is delivered to. Faults stay unblocked. */
-static int start_thread(struct control_server *s)
+ * one a process-directed signal is delivered to. Faults stay unblocked, and
+ * SIGSYS: the kernel kills silently for a blocked one. Returns once the
+ * thread has run ops->thread_start. */
+static int start_thread(struct control_server *s, char *err, size_t errlen)
 {
-	static const int faults[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP };
+	static const int faults[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS };
 	sigset_t all, old;
 	int ret;
 
 	sigfillset(&all);
 	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
 		sigdelset(&all, faults[i]);
+	if (sem_init(&s->started, 0, 0))
+		return fail(-errno, err, errlen, "control thread: %s", strerror(errno));
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = pthread_create(&s->thread, NULL, control_thread, s);
+	ret = -pthread_create(&s->thread, NULL, control_thread, s);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return -ret;
+	if (ret)
+		fail(ret, err, errlen, "cannot start the control thread: %s", strerror(-ret));
+	while (!ret && sem_wait(&s->started) && errno == EINTR)
+		;
+	if (!ret && s->start_result) {
+		pthread_join(s->thread, NULL);
+		ret = fail(s->start_result < 0 ? s->start_result : -EPERM, err, errlen, "%s", s->start_err);
+	}
+	sem_destroy(&s->started);
+	return ret;
 }
 
 int control_server_start_opts(struct control_server *s, const char *name,
@@ -545,10 +551,10 @@ int control_server_start_opts(struct control_server *s, const char *name,
 		release(s);
 		return fail(ret, err, errlen, "control socket: %s", strerror(-ret));
 	}
-	ret = start_thread(s);
+	ret = start_thread(s, err, errlen);
 	if (ret) {
 		release(s);
-		return fail(ret, err, errlen, "cannot start the control thread: %s", strerror(-ret));
+		return ret;
 	}
 	s->running = true;
 	log_info(log, "control socket %s", s->path);

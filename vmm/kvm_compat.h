@@ -34,6 +34,13 @@ struct hvmm_smccc_filter {
 	__u8 pad[15];
 };
 
+/* Requests that take struct kvm_vcpu_init (32 bytes), which only arm64's
+ * headers define: spelled by size so the sandbox's ioctl list also builds
+ * for the native unit tests. */
+#define HVMM_KVM_VCPU_INIT_SIZE        32
+#define HVMM_KVM_ARM_VCPU_INIT         _IOC(_IOC_WRITE, KVMIO, 0xae, HVMM_KVM_VCPU_INIT_SIZE)
+#define HVMM_KVM_ARM_PREFERRED_TARGET  _IOC(_IOC_READ, KVMIO, 0xaf, HVMM_KVM_VCPU_INIT_SIZE)
+
 /* 6.1 names the hypercall flags word "longmode"; 6.12 adds "flags" in a union. */
 #define HVMM_HYPERCALL_FLAGS(run) ((run)->hypercall.longmode)
 

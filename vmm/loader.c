@@ -214,6 +214,13 @@ static int plan_elf(const uint8_t *d, size_t size, uint64_t ram_base, uint64_t r
 		fail(err, errlen, "ELF is not an executable (type %u)", eh.e_type);
 		goto out;
 	}
+	/* libelf steps through the table by sizeof(Elf64_Phdr), whatever the
+	 * header says: with any other entry size it would read the wrong bytes. */
+	if (eh.e_phnum && eh.e_phentsize != sizeof(Elf64_Phdr)) {
+		fail(err, errlen, "corrupt ELF: program header entries of %u bytes (ELF64 ones have %zu)",
+		     eh.e_phentsize, sizeof(Elf64_Phdr));
+		goto out;
+	}
 	/* libelf does not always notice a file cut inside its program headers. */
 	if (eh.e_phnum != PN_XNUM &&
 	    (eh.e_phoff > size || (uint64_t)eh.e_phnum * eh.e_phentsize > size - eh.e_phoff)) {

@@ -212,7 +212,7 @@ bool vcpu_has_request(struct vcpu *vcpu)
 	bool pending;
 
 	pthread_mutex_lock(&vcpu->lock);
-	pending = (vcpu->dump_buf && !vcpu->dump_done) || vcpu->system_wake;
+	pending = (vcpu->call_fn && !vcpu->call_done) || vcpu->system_wake;
 	pthread_mutex_unlock(&vcpu->lock);
 	return pending;
 }
@@ -237,32 +237,32 @@ static int vcpu_complete_mmio(struct vcpu *vcpu)
 
 int vcpu_service_requests(struct vcpu *vcpu)
 {
+	int (*fn)(struct vcpu *vcpu, void *arg);
+	void *arg;
 	bool wake;
-	char *buf;
-	size_t len;
 
 	pthread_mutex_lock(&vcpu->lock);
-	buf = vcpu->dump_done ? NULL : vcpu->dump_buf;
-	len = vcpu->dump_len;
+	fn = vcpu->call_done ? NULL : vcpu->call_fn;
+	arg = vcpu->call_arg;
 	wake = vcpu->system_wake;
 	vcpu->system_wake = false;
 	pthread_mutex_unlock(&vcpu->lock);
-	if (buf) {
-		int ret = vcpu_complete_mmio(vcpu);
-
-		if (!ret)
-			ret = vcpu_format_regs(vcpu, buf, len);
+	if (fn) {
+		int ret = fn(vcpu, arg);
 
 		pthread_mutex_lock(&vcpu->lock);
-		vcpu->dump_result = ret;
-		vcpu->dump_done = true;
+		vcpu->call_result = ret;
+		vcpu->call_done = true;
 		pthread_cond_broadcast(&vcpu->cond);
 		pthread_mutex_unlock(&vcpu->lock);
 	}
 	return wake ? vcpu_wakeup(vcpu) : 0;
 }
 
-int vcpu_dump_regs(struct vcpu *vcpu, char *buf, size_t len, unsigned int timeout_ms)
+/* Run fn(vcpu, arg) on the vCPU's own thread and wait up to timeout_ms for
+ * its result: only that thread may touch the vCPU's registers. */
+static int vcpu_call_on_thread(struct vcpu *vcpu, int (*fn)(struct vcpu *vcpu, void *arg), void *arg,
+			       unsigned int timeout_ms)
 {
 	struct timespec deadline;
 	int ret = 0;
@@ -275,27 +275,58 @@ int vcpu_dump_regs(struct vcpu *vcpu, char *buf, size_t len, unsigned int timeou
 		deadline.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&vcpu->lock);
-	if (vcpu->dump_buf) {
+	if (vcpu->call_fn) {
 		pthread_mutex_unlock(&vcpu->lock);
 		return -EBUSY;
 	}
-	vcpu->dump_buf = buf;
-	vcpu->dump_len = len;
-	vcpu->dump_done = false;
+	vcpu->call_fn = fn;
+	vcpu->call_arg = arg;
+	vcpu->call_done = false;
 	pthread_mutex_unlock(&vcpu->lock);
 	vcpu_kick(vcpu);
 	vm_pause_poke(vcpu->vm);
 	pthread_mutex_lock(&vcpu->lock);
-	while (!vcpu->dump_done && ret == 0)
+	while (!vcpu->call_done && ret == 0)
 		ret = pthread_cond_timedwait(&vcpu->cond, &vcpu->lock, &deadline);
-	if (vcpu->dump_done)
-		ret = vcpu->dump_result;
+	if (vcpu->call_done)
+		ret = vcpu->call_result;
 	else
 		ret = -ETIMEDOUT;
-	vcpu->dump_buf = NULL;
-	vcpu->dump_done = false;
+	vcpu->call_fn = NULL;
+	vcpu->call_done = false;
 	pthread_mutex_unlock(&vcpu->lock);
 	return ret;
+}
+
+struct dump_request {
+	char *buf;
+	size_t len;
+};
+
+static int vcpu_dump_on_thread(struct vcpu *vcpu, void *arg)
+{
+	const struct dump_request *d = arg;
+	int ret = vcpu_complete_mmio(vcpu);
+
+	return ret ? ret : vcpu_format_regs(vcpu, d->buf, d->len);
+}
+
+int vcpu_dump_regs(struct vcpu *vcpu, char *buf, size_t len, unsigned int timeout_ms)
+{
+	struct dump_request d = { buf, len };
+
+	return vcpu_call_on_thread(vcpu, vcpu_dump_on_thread, &d, timeout_ms);
+}
+
+static int vcpu_probe_on_thread(struct vcpu *vcpu, void *arg)
+{
+	(void)vcpu;
+	return sandbox_probe(*(const int *)arg);
+}
+
+int vcpu_probe_sandbox(struct vcpu *vcpu, int probe, unsigned int timeout_ms)
+{
+	return vcpu_call_on_thread(vcpu, vcpu_probe_on_thread, &probe, timeout_ms);
 }
 
 void vcpu_request_system_wake(struct vcpu *vcpu)
@@ -320,7 +351,7 @@ static void vcpu_sleep(struct vcpu *vcpu, uint64_t seq)
 {
 	pthread_mutex_lock(&vcpu->lock);
 	while (vcpu->wake_seq == seq && !atomic_load(&vcpu->vm->stopping) &&
-	       !(vcpu->dump_buf && !vcpu->dump_done))
+	       !(vcpu->call_fn && !vcpu->call_done))
 		pthread_cond_wait(&vcpu->cond, &vcpu->lock);
 	pthread_mutex_unlock(&vcpu->lock);
 }
@@ -464,6 +495,29 @@ static int vcpu_prepare(struct vcpu *vcpu)
 	return ret;
 }
 
+/* A vCPU thread writes only the console, its log lines and the VM's stop
+ * eventfd; the ioctls it may make are the sandbox's vCPU list. */
+static int vcpu_enter_sandbox(struct vcpu *vcpu)
+{
+	struct sandbox_thread *sb = &vcpu->sandbox;
+	char err[256];
+
+	if (!vcpu->vm->in->sandbox)
+		return 0;
+	sb->role = SANDBOX_VCPU;
+	snprintf(sb->label, sizeof(sb->label), "vCPU %u", vcpu->id);
+	sb->write_fds[0] = STDOUT_FILENO;
+	sb->write_fds[1] = STDERR_FILENO;
+	sb->write_fds[2] = vcpu->vm->stop_fd;
+	sb->nr_write_fds = 3;
+	sb->console = vcpu->vm->in->console;
+	if (sandbox_enter(sb, err, sizeof(err))) {
+		vm_fail(vcpu->vm, vcpu, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
@@ -472,7 +526,10 @@ static void *vcpu_thread(void *arg)
 
 	sigemptyset(&kick);
 	sigaddset(&kick, VCPU_KICK_SIGNAL);
+	sigaddset(&kick, SIGSYS);   /* the kernel kills silently for a blocked one */
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+	if (vcpu_enter_sandbox(vcpu))
+		return NULL;
 
 	while (!atomic_load(&vm->stopping)) {
 		uint64_t seq = vcpu_wake_seq(vcpu);

@@ -13,6 +13,7 @@
 
 #include "firmware/fw_vcpu.h"
 #include "kvm_compat.h"
+#include "sandbox.h"
 
 struct vm;
 
@@ -26,6 +27,7 @@ struct vcpu {
 
 	pthread_t thread;
 	bool thread_started;
+	struct sandbox_thread sandbox;
 	bool mmio_pending;           /* KVM completes the last MMIO exit in the next KVM_RUN */
 
 	/* Sleeping while powered off: wake_seq moves on every kick. */
@@ -35,10 +37,10 @@ struct vcpu {
 
 	/* Requests other threads post to this vCPU's thread (under lock). */
 	bool system_wake;          /* leave SYSTEM_SUSPEND */
-	char *dump_buf;            /* format the registers here ... */
-	size_t dump_len;
-	int dump_result;           /* ... and report here, setting dump_done */
-	bool dump_done;
+	int (*call_fn)(struct vcpu *vcpu, void *arg);   /* run this on the thread ... */
+	void *call_arg;
+	int call_result;           /* ... and report here, setting call_done */
+	bool call_done;
 };
 
 int vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int id);
@@ -59,8 +61,13 @@ int vcpu_reset(struct vcpu *vcpu, bool keep_timer);
  * buf as text. Waits up to timeout_ms; 0 or a negative errno. */
 int vcpu_dump_regs(struct vcpu *vcpu, char *buf, size_t len, unsigned int timeout_ms);
 
+/* From another thread: have the vCPU's own thread try what its sandbox
+ * forbids (docs/sandbox.md). Returns only if nothing stopped it: 0, or a
+ * negative errno (-ETIMEDOUT). */
+int vcpu_probe_sandbox(struct vcpu *vcpu, int probe, unsigned int timeout_ms);
+
 /* On the vCPU's own thread: is something posted, and serve it (register
- * dumps, system wake-up). service returns -1 if the VM must stop. */
+ * dumps, sandbox probes, system wake-up). service returns -1 if the VM must stop. */
 bool vcpu_has_request(struct vcpu *vcpu);
 int vcpu_service_requests(struct vcpu *vcpu);
 

@@ -47,16 +47,10 @@ static int kvm_check(struct vm *vm, long cap)
 	return r < 0 ? 0 : r;
 }
 
-static int vm_open_kvm(struct vm *vm)
+static int vm_check_kvm(struct vm *vm)
 {
-	int ver;
+	int ver = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
 
-	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (vm->kvm_fd < 0) {
-		log_err(&vm->log, "cannot open /dev/kvm: %s", strerror(errno));
-		return -1;
-	}
-	ver = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
 	if (ver != KVM_API_VERSION_EXPECTED) {
 		log_err(&vm->log, "/dev/kvm speaks API version %d, hvmm needs %d", ver, KVM_API_VERSION_EXPECTED);
 		return -1;
@@ -73,7 +67,7 @@ static int vm_pick_vcpu_count(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
 	int max = kvm_check(vm, KVM_CAP_MAX_VCPUS);
-	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	long online = vm->in->host_cpus;
 	unsigned int want;
 
 	if (max <= 0)
@@ -292,22 +286,24 @@ static int vm_add_devices(struct vm *vm)
 	return ret ? -1 : 0;
 }
 
-int vm_create(struct vm *vm, const struct vm_config *cfg, const bool *cpu_enabled,
-	      unsigned int boot_count)
+int vm_create(struct vm *vm, const struct vm_config *cfg, const struct vm_inputs *in,
+	      const bool *cpu_enabled, unsigned int boot_count)
 {
 	int ret;
 
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = cfg;
+	vm->in = in;
 	vm->boot_count = boot_count;
 	vm->log.level = cfg->loglevel;
-	vm->kvm_fd = vm->vm_fd = vm->stop_fd = -1;
+	vm->kvm_fd = in->kvm_fd;
+	vm->vm_fd = vm->stop_fd = -1;
 	vm->gic.fd = -1;
 	pthread_mutex_init(&vm->stop_lock, NULL);
 	pthread_mutex_init(&vm->pause_lock, NULL);
 	pthread_cond_init(&vm->pause_cond, NULL);
 	vm->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (vm->stop_fd < 0 || vm_open_kvm(vm) || vm_pick_vcpu_count(vm) || vm_create_vm_and_ram(vm))
+	if (vm->stop_fd < 0 || vm_check_kvm(vm) || vm_pick_vcpu_count(vm) || vm_create_vm_and_ram(vm))
 		return -1;
 	vm->userspace_psci = !cfg->in_kernel_psci;
 	if (vm->userspace_psci && !smccc_filter_supported(vm->vm_fd)) {
@@ -346,8 +342,6 @@ void vm_destroy(struct vm *vm)
 		munmap(vm->mem.host, vm->mem.size);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
-	if (vm->kvm_fd >= 0)
-		close(vm->kvm_fd);
 	if (vm->stop_fd >= 0)
 		close(vm->stop_fd);
 	pthread_mutex_destroy(&vm->stop_lock);
@@ -418,7 +412,7 @@ static int vm_write_dtb(struct vm *vm)
 		ret = -1;
 		goto out;
 	}
-	if (vm->cfg->dump_dtb && file_write_all(vm->cfg->dump_dtb, dtb, fdt_totalsize(dtb))) {
+	if (vm->in->dump_dtb_fd >= 0 && file_output_replace(vm->in->dump_dtb_fd, dtb, fdt_totalsize(dtb))) {
 		log_err(&vm->log, "cannot write the device tree to '%s': %s", vm->cfg->dump_dtb, strerror(errno));
 		goto out;
 	}
@@ -451,11 +445,11 @@ int vm_load(struct vm *vm)
 	char err[256];
 	int ret = -1;
 
-	if (file_read_all(vm->cfg->kernel, &kernel, err, sizeof(err))) {
+	if (file_input_read(&vm->in->kernel, &kernel, err, sizeof(err))) {
 		log_err(&vm->log, "kernel '%s': %s", vm->cfg->kernel, err);
 		goto out;
 	}
-	if (vm->cfg->initrd && file_read_all(vm->cfg->initrd, &initrd, err, sizeof(err))) {
+	if (vm->in->initrd.fd >= 0 && file_input_read(&vm->in->initrd, &initrd, err, sizeof(err))) {
 		log_err(&vm->log, "initrd '%s': %s", vm->cfg->initrd, err);
 		goto out;
 	}
@@ -668,12 +662,8 @@ static void vm_serve_console(struct vm *vm, struct console *con, int sig_fd)
 
 enum vm_exit vm_run(struct vm *vm, struct console *con, int sig_fd)
 {
-	int ret = vcpu_kick_signal_install();
+	int ret;
 
-	if (ret) {
-		vm_fail(vm, NULL, "cannot set up the vCPU kick signal: %s", strerror(-ret));
-		return VM_EXIT_ERROR;
-	}
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		ret = vcpu_start(&vm->vcpus[i]);
 		if (ret) {

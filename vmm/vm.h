@@ -9,11 +9,13 @@
 #include <stdint.h>
 
 #include "cmdline.h"
+#include "console.h"
 #include "devices/device.h"
 #include "devices/uart_16550.h"
 #include "firmware/smccc.h"
 #include "gic.h"
 #include "guest_mem.h"
+#include "file.h"
 #include "loader.h"
 #include "log.h"
 #include "vcpu.h"
@@ -27,11 +29,24 @@ enum vm_exit {
 	VM_EXIT_ERROR,        /* a failure; exit_msg says what */
 };
 
+/* What every boot takes from outside, opened once by vmm_run before the
+ * sandbox, so that a reboot needs no path. */
+struct vm_inputs {
+	int kvm_fd;                  /* /dev/kvm */
+	long host_cpus;              /* online host CPUs: the default vCPU count */
+	struct file_input kernel;
+	struct file_input initrd;    /* fd -1: no initrd */
+	int dump_dtb_fd;             /* --dump-dtb; -1: none */
+	bool sandbox;                /* vCPU threads enter their sandbox */
+	const struct console *console;
+};
+
 struct vm {
 	const struct vm_config *cfg;
+	const struct vm_inputs *in;
 	struct log log;
 
-	int kvm_fd;
+	int kvm_fd;                  /* in->kvm_fd, borrowed */
 	int vm_fd;
 	size_t run_size;
 	unsigned int ipa_bits;
@@ -76,8 +91,8 @@ struct vm {
 
 /* Creates --max-cpus vCPUs (or --cpus). cpu_enabled says which are enabled
  * (hot-add state, nr_vcpus entries); NULL: the first --cpus of them. */
-int vm_create(struct vm *vm, const struct vm_config *cfg, const bool *cpu_enabled,
-	      unsigned int boot_count);
+int vm_create(struct vm *vm, const struct vm_config *cfg, const struct vm_inputs *in,
+	      const bool *cpu_enabled, unsigned int boot_count);
 void vm_destroy(struct vm *vm);
 
 /* Load kernel, initrd and device tree, and point the boot vCPU at the kernel. */

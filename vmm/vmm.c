@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,6 +108,67 @@ static void vmm_release_vm(struct vmm *vmm, struct vm *vm)
 	pthread_mutex_unlock(&vmm->lock);
 }
 
+/* Everything a boot opens by path, opened once: the sandbox allows no paths. */
+static int vmm_open_inputs(struct vmm *vmm)
+{
+	const struct vm_config *cfg = vmm->cfg;
+	struct vm_inputs *in = &vmm->inputs;
+	char err[256];
+
+	in->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (in->kvm_fd < 0) {
+		log_err(&vmm->log, "cannot open /dev/kvm: %s", strerror(errno));
+		return -1;
+	}
+	/* sysconf reads /sys: ask now, not at a reboot inside the sandbox. */
+	in->host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (file_input_open(&in->kernel, cfg->kernel, err, sizeof(err))) {
+		log_err(&vmm->log, "kernel '%s': %s", cfg->kernel, err);
+		return -1;
+	}
+	if (cfg->initrd && file_input_open(&in->initrd, cfg->initrd, err, sizeof(err))) {
+		log_err(&vmm->log, "initrd '%s': %s", cfg->initrd, err);
+		return -1;
+	}
+	if (cfg->dump_dtb) {
+		in->dump_dtb_fd = file_output_open(cfg->dump_dtb);
+		if (in->dump_dtb_fd < 0) {
+			log_err(&vmm->log, "cannot write the device tree to '%s': %s", cfg->dump_dtb, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void vmm_close_inputs(struct vmm *vmm)
+{
+	struct vm_inputs *in = &vmm->inputs;
+
+	if (in->kvm_fd >= 0)
+		close(in->kvm_fd);
+	if (in->dump_dtb_fd >= 0)
+		close(in->dump_dtb_fd);
+	file_input_close(&in->kernel);
+	file_input_close(&in->initrd);
+}
+
+/* From here on the main thread may only do what a reboot needs; the vCPU
+ * threads it starts, and the control thread, enter sandboxes of their own. */
+static int vmm_enter_sandbox(struct vmm *vmm)
+{
+	char err[256];
+
+	if (!vmm->inputs.sandbox) {
+		log_warn(&vmm->log, "--no-sandbox: no seccomp filters; a subverted hvmm could do anything you can");
+		return 0;
+	}
+	if (sandbox_enter(&vmm->main_sandbox, err, sizeof(err))) {
+		log_err(&vmm->log, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
 /* One boot of the guest, from a clean machine. */
 static enum vm_exit vmm_boot(struct vmm *vmm)
 {
@@ -117,7 +179,7 @@ static enum vm_exit vmm_boot(struct vmm *vmm)
 		log_err(&vmm->log, "out of memory");
 		return VM_EXIT_ERROR;
 	}
-	if (vm_create(vm, vmm->cfg, vmm->cpu_enabled, vmm->boots + 1) || vm_load(vm) ||
+	if (vm_create(vm, vmm->cfg, &vmm->inputs, vmm->cpu_enabled, vmm->boots + 1) || vm_load(vm) ||
 	    vmm_adopt_vm(vmm, vm)) {
 		vm_destroy(vm);
 		free(vm);
@@ -134,18 +196,32 @@ static enum vm_exit vmm_boot(struct vmm *vmm)
 
 int vmm_run(const struct vm_config *cfg)
 {
-	struct vmm vmm = { .cfg = cfg, .sig_fd = -1 };
+	struct vmm vmm = {
+		.cfg = cfg, .sig_fd = -1,
+		.inputs = { .kvm_fd = -1, .kernel.fd = -1, .initrd.fd = -1, .dump_dtb_fd = -1,
+			    .sandbox = !cfg->no_sandbox },
+		.main_sandbox = { .role = SANDBOX_MAIN, .label = "main" },
+		.control_sandbox = { .role = SANDBOX_CONTROL, .label = "control" },
+	};
 	enum vm_exit why = VM_EXIT_ERROR;
 	char err[256];
 	int ret;
 
 	vmm.log.level = cfg->loglevel;
+	vmm.inputs.console = vmm.main_sandbox.console = vmm.control_sandbox.console = &vmm.console;
 	pthread_mutex_init(&vmm.lock, NULL);
 	if (cfg->name)
 		snprintf(vmm.name, sizeof(vmm.name), "%s", cfg->name);
 	else
 		snprintf(vmm.name, sizeof(vmm.name), "guest-%d", (int)getpid());
-	if (vmm_setup_signals(&vmm))
+	ret = sandbox_install_handler();
+	if (!ret)
+		ret = vcpu_kick_signal_install();
+	if (ret) {
+		log_err(&vmm.log, "cannot install signal handlers: %s", strerror(-ret));
+		goto out;
+	}
+	if (vmm_setup_signals(&vmm) || vmm_open_inputs(&vmm))
 		goto out;
 	ret = control_server_start(&vmm.control, vmm.name, &vmm_control_ops, &vmm, &vmm.log, err, sizeof(err));
 	if (ret) {
@@ -155,6 +231,11 @@ int vmm_run(const struct vm_config *cfg)
 	ret = console_open(&vmm.console, STDIN_FILENO);
 	if (ret)
 		log_warn(&vmm.log, "cannot put the terminal in raw mode: %s", strerror(-ret));
+	if (vmm_enter_sandbox(&vmm)) {
+		console_restore(&vmm.console);
+		control_server_stop(&vmm.control);
+		goto out;
+	}
 	for (;;) {
 		why = vmm_boot(&vmm);
 		if (why != VM_EXIT_RESET || cfg->reboot_exit)
@@ -166,6 +247,8 @@ int vmm_run(const struct vm_config *cfg)
 		vmm_print_stats(&vmm);
 	control_server_stop(&vmm.control);
 out:
+	sandbox_forget();   /* main_sandbox lives in this frame */
+	vmm_close_inputs(&vmm);
 	if (vmm.sig_fd >= 0)
 		close(vmm.sig_fd);
 	free(vmm.cpu_enabled);

@@ -17,8 +17,8 @@
 #include "control.h"
 #include "firmware/smccc.h"
 #include "log.h"
-
-struct vm;
+#include "sandbox.h"
+#include "vm.h"
 
 struct vmm {
 	const struct vm_config *cfg;
@@ -26,6 +26,9 @@ struct vmm {
 	char name[CONTROL_NAME_MAX + 1];
 	struct console console;
 	int sig_fd;
+	struct vm_inputs inputs;     /* opened once, for every boot */
+	struct sandbox_thread main_sandbox;
+	struct sandbox_thread control_sandbox;
 	struct control_server control;
 
 	pthread_mutex_t lock;        /* guards everything below */

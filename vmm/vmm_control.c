@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "control_proto.h"
 #include "vm.h"
 #include "vmm.h"
 
@@ -290,7 +291,39 @@ static int ctl_sdei_signal(void *opaque, uint32_t event, int cpu, char *reply, s
 	WITH_VM(vmm, reply, len, do_sdei_signal(vmm, event, cpu, reply, len));
 }
 
+static int do_probe_sandbox(struct vmm *vmm, enum control_probe probe, unsigned int cpu, char *reply,
+			    size_t len)
+{
+	struct vm *vm = vmm->vm;
+	int ret;
+
+	if (cpu >= vm->nr_vcpus)
+		return reply_err(reply, len, "no vCPU %u: %s has vCPUs 0-%u", cpu, vmm->name, vm->nr_vcpus - 1);
+	/* With the sandbox on, hvmm ends inside this call and never replies. */
+	ret = vcpu_probe_sandbox(&vm->vcpus[cpu], (int)probe, DUMP_TIMEOUT_MS);
+	if (ret)
+		return reply_err(reply, len, "vCPU %u: the probe did not run: %s", cpu, strerror(-ret));
+	snprintf(reply, len, "vCPU %u: the %s probe went through: %s runs without its sandbox\n", cpu,
+		 control_probe_name(probe), vmm->name);
+	return 0;
+}
+
+static int ctl_probe_sandbox(void *opaque, enum control_probe probe, unsigned int cpu, char *reply, size_t len)
+{
+	struct vmm *vmm = opaque;
+
+	WITH_VM(vmm, reply, len, do_probe_sandbox(vmm, probe, cpu, reply, len));
+}
+
+static int ctl_thread_start(void *opaque, char *err, size_t len)
+{
+	struct vmm *vmm = opaque;
+
+	return vmm->inputs.sandbox ? sandbox_enter(&vmm->control_sandbox, err, len) : 0;
+}
+
 const struct control_ops vmm_control_ops = {
+	.thread_start = ctl_thread_start,
 	.stop = ctl_stop,
 	.pause = ctl_pause,
 	.resume = ctl_resume,
@@ -298,4 +331,5 @@ const struct control_ops vmm_control_ops = {
 	.cpu_set_enabled = ctl_cpu_set_enabled,
 	.debug_dump = ctl_debug_dump,
 	.sdei_signal = ctl_sdei_signal,
+	.probe_sandbox = ctl_probe_sandbox,
 };

@@ -55,9 +55,8 @@ void uart_put_hex(uint64_t v)
 		uart_putc("0123456789abcdef"[(v >> shift) & 0xf]);
 }
 
-void uart_put_dec(uint64_t v)
+const char *fmt_dec(char buf[21], uint64_t v)
 {
-	char buf[21];
 	int i = 20;
 
 	buf[i] = 0;
@@ -65,7 +64,14 @@ void uart_put_dec(uint64_t v)
 		buf[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	uart_puts(&buf[i]);
+	return &buf[i];
+}
+
+void uart_put_dec(uint64_t v)
+{
+	char buf[21];
+
+	uart_puts(fmt_dec(buf, v));
 }
 
 void uart_put_signed(int64_t v)
@@ -112,6 +118,57 @@ int tap_done(void)
 	uart_put_dec(tap_count);
 	uart_putc('\n');
 	return tap_failed ? 1 : 0;
+}
+
+static void section_line(const char *name, uint64_t t_begin)
+{
+	uart_puts("# ");
+	uart_puts(name);
+	uart_puts(" (at ");
+	uart_put_dec((timer_now() - t_begin) / ms_to_ticks(1));
+	uart_puts(" ms)\n");
+}
+
+void bm_run_sections(const struct bm_section *s, unsigned int n, uint64_t t_begin)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		section_line(s[i].name, t_begin);
+		s[i].run();
+	}
+	section_line("done", t_begin);
+}
+
+void diag(const char *s)
+{
+	uart_puts("# ");
+	uart_puts(s);
+	uart_putc('\n');
+}
+
+int expect(int64_t got, int64_t want, const char *what)
+{
+	if (tap_check(got == want, what))
+		return 1;
+	uart_puts("#   got ");
+	uart_put_signed(got);
+	uart_puts(", expected ");
+	uart_put_signed(want);
+	uart_putc('\n');
+	return 0;
+}
+
+int bm_boot_cpu_init(void)
+{
+	int ret;
+
+	timer_event_stream_init();
+	gic_dist_init();
+	ret = gic_cpu_init();
+	timer_stop();
+	gic_drain();
+	return ret;
 }
 
 void bm_exit(int status)

@@ -91,6 +91,18 @@ static inline uint64_t cpu_mpidr(unsigned int cpu)
 
 #define MPIDR_AFF_MASK 0xff00ffffffULL
 
+/* The calling CPU's affinity (MPIDR_EL1 without bit 31 and the MT/U bits). */
+static inline uint64_t my_mpidr(void)
+{
+	return read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
+}
+
+/* AFFINITY_INFO64 of vCPU cpu at level 0: AFF_ON, AFF_OFF, ... */
+static inline int64_t aff_info(unsigned int cpu)
+{
+	return psci(PSCI_FID64(PSCI_AFFINITY_INFO), cpu_mpidr(cpu), 0, 0);
+}
+
 /* ---- UART and TAP ------------------------------------------------------- */
 
 void uart_putc(char c);
@@ -98,6 +110,8 @@ void uart_puts(const char *s);
 void uart_put_hex(uint64_t v);
 void uart_put_dec(uint64_t v);
 void uart_put_signed(int64_t v);
+/* v in decimal, written into the end of buf; returns where it starts. */
+const char *fmt_dec(char buf[21], uint64_t v);
 
 /* TAP: "ok N - what" or "not ok N - what"; returns cond. Boot CPU only. */
 int tap_check(int cond, const char *what);
@@ -106,8 +120,42 @@ void tap_skip(const char *what, const char *why);
 /* Print the plan line and return the exit status main should return. */
 int tap_done(void);
 
+/* A named part of a guest's run. */
+struct bm_section {
+	const char *name;
+	void (*run)(void);
+};
+/* Run each section after "# NAME (at N ms)" (since t_begin), and "# done
+ * (at N ms)" after the last, so that slow ones show up in the log. */
+void bm_run_sections(const struct bm_section *s, unsigned int n, uint64_t t_begin);
+/* "# s": a diagnostic line. */
+void diag(const char *s);
+/* tap_check(got == want, what), saying what came back when it differs. */
+int expect(int64_t got, int64_t want, const char *what);
+
+/*
+ * A check's name built from pieces (tap_name.c), for names with numbers in
+ * them: nb_start begins a new one (and returns it), the others append, nb
+ * returns it. Valid until the next nb_start; boot CPU only.
+ */
+const char *nb_start(const char *s);
+void nb_str(const char *s);
+void nb_dec(uint64_t v);
+void nb_hex(uint64_t v);      /* 0x and at least 8 digits */
+const char *nb(void);
+
+/* "bench: NAME V", the line the benchmarks collect (bench.c). */
+void bench(const char *name, uint64_t v);
+/* The median of n samples (sorts v in place). */
+uint64_t median(uint64_t *v, unsigned int n);
+
 /* Power off through PSCI SYSTEM_OFF; never returns. */
 void bm_exit(int status) __attribute__((noreturn));
+
+/* The boot CPU's set-up every PSCI and SDEI test guest starts with: the
+ * timer event stream, the GIC distributor and this CPU's redistributor,
+ * the timer stopped and nothing pending. Returns gic_cpu_init's result. */
+int bm_boot_cpu_init(void);
 
 /* From the exception vectors (start.S): report and power off. */
 void bm_exception(uint64_t vector, uint64_t esr, uint64_t elr, uint64_t far)
@@ -236,6 +284,13 @@ void smp_read_start(unsigned int cpu, struct smp_start *out);
 uint64_t smp_start_count(unsigned int cpu);
 /* Wait until cpu's entry count exceeds `old`; false on timeout. */
 bool smp_wait_start(unsigned int cpu, uint64_t old, uint64_t timeout);
+/* smp_wait_start and smp_wait_done, sleeping in WFE between looks: a tight
+ * spin would take a host CPU from the very vCPU it waits for. */
+bool smp_sleep_until_start(unsigned int cpu, uint64_t old, uint64_t timeout);
+bool smp_sleep_until_done(unsigned int cpu, uint64_t seq, uint64_t timeout);
+/* The vCPUs PSCI knows (at most BM_MAX_CPUS): they are numbered densely,
+ * so the first MPIDR AFFINITY_INFO rejects ends them. */
+unsigned int smp_count_cpus(void);
 /* Post a command; returns its sequence number. */
 uint64_t smp_send(unsigned int cpu, enum smp_op op, const uint64_t arg[5]);
 /* Wait until cpu completed (or acknowledged) command seq; false on timeout. */

@@ -40,64 +40,6 @@ static uint64_t ram_base, ram_end;
 
 /* ---- output helpers -------------------------------------------------------- */
 
-static char name_buf[192];
-static unsigned int name_len;
-
-static void nb_str(const char *s)
-{
-	while (*s && name_len < sizeof(name_buf) - 1)
-		name_buf[name_len++] = *s++;
-	name_buf[name_len] = 0;
-}
-
-static void nb_hex(uint64_t v)
-{
-	char digits[19];
-	int i = 18, n = 0;
-
-	digits[i] = 0;
-	do {
-		digits[--i] = "0123456789abcdef"[v & 0xf];
-		v >>= 4;
-		n++;
-	} while (v || n < 8);
-	digits[--i] = 'x';
-	digits[--i] = '0';
-	nb_str(&digits[i]);
-}
-
-static void nb_dec(uint64_t v)
-{
-	char digits[21];
-	int i = 20;
-
-	digits[i] = 0;
-	do {
-		digits[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	nb_str(&digits[i]);
-}
-
-static void nb_start(const char *s)
-{
-	name_len = 0;
-	name_buf[0] = 0;
-	nb_str(s);
-}
-
-static const char *nb(void)
-{
-	return name_buf;
-}
-
-static void diag(const char *s)
-{
-	uart_puts("# ");
-	uart_puts(s);
-	uart_putc('\n');
-}
-
 static void diag_val(const char *s, int64_t v)
 {
 	uart_puts("# ");
@@ -107,33 +49,11 @@ static void diag_val(const char *s, int64_t v)
 	uart_putc('\n');
 }
 
-/* A check on an exact value; on failure say what came back. */
-static int expect(int64_t got, int64_t want, const char *what)
-{
-	if (tap_check(got == want, what))
-		return 1;
-	uart_puts("#   got ");
-	uart_put_signed(got);
-	uart_puts(", expected ");
-	uart_put_signed(want);
-	uart_putc('\n');
-	return 0;
-}
-
 /* "bench: NAME N" (the median); the mean goes on a comment line, so that a
  * search for the bench line finds exactly one. */
 static void bench_mean(const char *name, uint64_t v)
 {
 	uart_puts("# mean: ");
-	uart_puts(name);
-	uart_putc(' ');
-	uart_put_dec(v);
-	uart_putc('\n');
-}
-
-static void bench(const char *name, uint64_t v)
-{
-	uart_puts("bench: ");
 	uart_puts(name);
 	uart_putc(' ');
 	uart_put_dec(v);
@@ -188,11 +108,6 @@ static void nb_fid(const char *prefix, uint32_t fid)
 	nb_str(fid & 0x40000000 ? "64 (" : "32 (");
 	nb_hex(fid);
 	nb_str(")");
-}
-
-static int64_t aff_info(unsigned int cpu)
-{
-	return psci(PSCI_FID64(PSCI_AFFINITY_INFO), cpu_mpidr(cpu), 0, 0);
 }
 
 static int64_t hw_state(unsigned int cpu)
@@ -297,22 +212,6 @@ static bool worker_on(unsigned int cpu)
 	return started;
 }
 
-/* Median of n samples (sorted in place: Shell sort, no recursion). */
-static uint64_t median(uint64_t *v, unsigned int n)
-{
-	unsigned int gap, i, j;
-
-	for (gap = n / 2; gap; gap /= 2)
-		for (i = gap; i < n; i++) {
-			uint64_t x = v[i];
-
-			for (j = i; j >= gap && v[j - gap] > x; j -= gap)
-				v[j] = v[j - gap];
-			v[j] = x;
-		}
-	return v[n / 2];
-}
-
 static uint64_t mean(const uint64_t *v, unsigned int n)
 {
 	uint64_t sum = 0;
@@ -349,16 +248,11 @@ static void discover_cpus(void)
 	bool all_off = true;
 	unsigned int i;
 
-	for (i = 1; i < BM_MAX_CPUS; i++) {
-		int64_t a = aff_info(i);
-
-		if (a == PSCI_INVALID_PARAMETERS) {
-			absent_mpidr = cpu_mpidr(i);
-			break;
-		}
-		all_off &= a == AFF_OFF;
-	}
-	nr_cpus = i;
+	nr_cpus = smp_count_cpus();
+	if (nr_cpus < BM_MAX_CPUS)
+		absent_mpidr = cpu_mpidr(nr_cpus);
+	for (i = 1; i < nr_cpus; i++)
+		all_off &= aff_info(i) == AFF_OFF;
 	uart_puts("# vCPUs known to PSCI: ");
 	uart_put_dec(nr_cpus);
 	uart_putc('\n');
@@ -1394,18 +1288,6 @@ static void check_hot_add(void)
 	tap_check(cpu_stop(cpu), "hot-add: the enabled vCPU powers off again");
 }
 
-/* Each section prints when it started, so slow ones show up in the log. */
-static uint64_t t_begin;
-
-static void section(const char *name)
-{
-	uart_puts("# ");
-	uart_puts(name);
-	uart_puts(" (at ");
-	uart_put_dec((timer_now() - t_begin) / ms_to_ticks(1));
-	uart_puts(" ms)\n");
-}
-
 static void check_registers(void)
 {
 	check_registers_preserved("PSCI_VERSION preserves x1-x17", PSCI_FID32(PSCI_VERSION), 1, 2, 3);
@@ -1415,10 +1297,7 @@ static void check_registers(void)
 				  PSCI_FID64(PSCI_CPU_ON), 1ULL << 24, 0, 3);
 }
 
-static const struct {
-	const char *name;
-	void (*run)(void);
-} sections[] = {
+static const struct bm_section sections[] = {
 	{ "discovery", discover_cpus },
 	{ "benchmarks: calls", run_call_benchmarks },
 	{ "function IDs and PSCI_FEATURES", check_function_ids },
@@ -1456,9 +1335,8 @@ static volatile uint64_t *run_marker(void)
 
 int main(uint64_t dtb)
 {
-	unsigned int i;
+	uint64_t t_begin = timer_now();
 
-	t_begin = timer_now();
 	uart_puts("hvmm-baremetal: PSCI conformance\n");
 	if (load64(run_marker()) == RUN_MARKER) {
 		store64(run_marker(), 0);
@@ -1467,18 +1345,10 @@ int main(uint64_t dtb)
 		return tap_done();
 	}
 	store64(run_marker(), RUN_MARKER);
-	timer_event_stream_init();
-	gic_dist_init();
-	tap_check(gic_cpu_init() == 0, "GICv3: the boot CPU's redistributor is found by affinity");
-	timer_stop();
-	gic_drain();
+	tap_check(bm_boot_cpu_init() == 0, "GICv3: the boot CPU's redistributor is found by affinity");
 	check_basics(dtb);
 
-	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
-		section(sections[i].name);
-		sections[i].run();
-	}
-	section("done");
+	bm_run_sections(sections, sizeof(sections) / sizeof(sections[0]), t_begin);
 	store64(run_marker(), 0);
 	return tap_done();
 }

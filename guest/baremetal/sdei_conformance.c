@@ -83,44 +83,13 @@ static uint64_t samples[BENCH_ITERS];
 
 /* ---- output -------------------------------------------------------------- */
 
-static char name_buf[160];
-static unsigned int name_len;
-
-static void nb_str(const char *s)
-{
-	while (*s && name_len < sizeof(name_buf) - 1)
-		name_buf[name_len++] = *s++;
-	name_buf[name_len] = 0;
-}
-
-static void nb_dec(uint64_t v)
-{
-	char d[21];
-	int i = 20;
-
-	d[i] = 0;
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	nb_str(&d[i]);
-}
-
-static const char *nb_start(const char *s)
-{
-	name_len = 0;
-	name_buf[0] = 0;
-	nb_str(s);
-	return name_buf;
-}
-
 /* "PREFIX: what" into the name buffer. */
 static const char *nb_pre(const char *prefix, const char *what)
 {
 	nb_start(prefix);
 	nb_str(": ");
 	nb_str(what);
-	return name_buf;
+	return nb();
 }
 
 /* "vCPU N: what" into the name buffer. */
@@ -130,14 +99,7 @@ static const char *nb_cpu(unsigned int cpu, const char *what)
 	nb_dec(cpu);
 	nb_str(": ");
 	nb_str(what);
-	return name_buf;
-}
-
-static void diag(const char *s)
-{
-	uart_puts("# ");
-	uart_puts(s);
-	uart_putc('\n');
+	return nb();
 }
 
 static void diag_hex(const char *s, uint64_t v)
@@ -146,27 +108,6 @@ static void diag_hex(const char *s, uint64_t v)
 	uart_puts(s);
 	uart_putc(' ');
 	uart_put_hex(v);
-	uart_putc('\n');
-}
-
-static int expect(int64_t got, int64_t want, const char *what)
-{
-	if (tap_check(got == want, what))
-		return 1;
-	uart_puts("#   got ");
-	uart_put_signed(got);
-	uart_puts(", expected ");
-	uart_put_signed(want);
-	uart_putc('\n');
-	return 0;
-}
-
-static void bench(const char *name, uint64_t v)
-{
-	uart_puts("bench: ");
-	uart_puts(name);
-	uart_putc(' ');
-	uart_put_dec(v);
 	uart_putc('\n');
 }
 
@@ -180,22 +121,6 @@ static void ask_host(uint32_t event, int cpu)
 		uart_put_dec((uint64_t)cpu);
 	}
 	uart_putc('\n');
-}
-
-/* Median of n samples (Shell sort in place). */
-static uint64_t median(uint64_t *v, unsigned int n)
-{
-	unsigned int gap, i, j;
-
-	for (gap = n / 2; gap; gap /= 2)
-		for (i = gap; i < n; i++) {
-			uint64_t x = v[i];
-
-			for (j = i; j >= gap && v[j - gap] > x; j -= gap)
-				v[j] = v[j - gap];
-			v[j] = x;
-		}
-	return v[n / 2];
 }
 
 /* ---- calls, here or on a worker ------------------------------------------ */
@@ -216,32 +141,6 @@ static uint64_t fn_register(uint64_t event, uint64_t h, uint64_t flags, uint64_t
 				       flags, aff);
 }
 
-/* smp_wait_done, but sleeping in WFE between looks: a tight spin would take
- * a host CPU from the very vCPU it waits for. */
-static bool wait_done(unsigned int cpu, uint64_t seq, uint64_t timeout)
-{
-	uint64_t end = timer_now() + timeout;
-
-	while (!smp_wait_done(cpu, seq, 0)) {
-		if (timer_now() > end)
-			return false;
-		wfe();
-	}
-	return true;
-}
-
-static bool wait_start(unsigned int cpu, uint64_t old, uint64_t timeout)
-{
-	uint64_t end = timer_now() + timeout;
-
-	while (!smp_wait_start(cpu, old, 0)) {
-		if (timer_now() > end)
-			return false;
-		wfe();
-	}
-	return true;
-}
-
 /* fn on `cpu` (the boot CPU calls it directly); BAD_RESULT if the worker
  * does not answer, and it is not used again. */
 static uint64_t on_cpu(unsigned int cpu, smp_fn fn, uint64_t a1, uint64_t a2,
@@ -255,7 +154,7 @@ static uint64_t on_cpu(unsigned int cpu, smp_fn fn, uint64_t a1, uint64_t a2,
 	if (!usable[cpu])
 		return BAD_RESULT;
 	seq = smp_send(cpu, SMP_OP_FUNC, args);
-	if (!wait_done(cpu, seq, ms_to_ticks(WAIT_MS))) {
+	if (!smp_sleep_until_done(cpu, seq, ms_to_ticks(WAIT_MS))) {
 		usable[cpu] = false;
 		diag("a worker stopped answering; it is not used again");
 		return BAD_RESULT;
@@ -271,11 +170,6 @@ static int64_t sdei_on(unsigned int cpu, uint32_t fn, uint64_t a1, uint64_t a2, 
 static int64_t register_on(unsigned int cpu, uint32_t event, struct sdei_handler *h)
 {
 	return (int64_t)on_cpu(cpu, fn_register, event, (uint64_t)(uintptr_t)h, 0, 0);
-}
-
-static uint64_t my_mpidr(void)
-{
-	return read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
 }
 
 /* The handler did not run on cpu within QUIET_MS. */
@@ -635,21 +529,21 @@ static void check_info_of(unsigned int i)
 	nb_dec(ev);
 	nb_str(", type) is ");
 	nb_str(default_events[i].type ? "shared" : "private");
-	expect(get_info(ev, SDEI_INFO_TYPE), default_events[i].type, name_buf);
+	expect(get_info(ev, SDEI_INFO_TYPE), default_events[i].type, nb());
 	nb_start("GET_INFO(");
 	nb_dec(ev);
 	nb_str(default_events[i].signalable ? ", signalable) is 1" : ", signalable) is 0");
-	expect(get_info(ev, SDEI_INFO_SIGNALABLE), default_events[i].signalable, name_buf);
+	expect(get_info(ev, SDEI_INFO_SIGNALABLE), default_events[i].signalable, nb());
 	nb_start("GET_INFO(");
 	nb_dec(ev);
 	nb_str(default_events[i].priority ? ", priority) is critical" : ", priority) is normal");
-	expect(get_info(ev, SDEI_INFO_PRIORITY), default_events[i].priority, name_buf);
+	expect(get_info(ev, SDEI_INFO_PRIORITY), default_events[i].priority, nb());
 	if (default_events[i].type == 0) {
 		nb_start("GET_INFO(");
 		nb_dec(ev);
 		nb_str(", routing mode and affinity) of a private event: INVALID_PARAMETERS");
 		tap_check(get_info(ev, SDEI_INFO_ROUTING_MODE) == SDEI_INVALID_PARAMETERS &&
-			  get_info(ev, SDEI_INFO_ROUTING_AFF) == SDEI_INVALID_PARAMETERS, name_buf);
+			  get_info(ev, SDEI_INFO_ROUTING_AFF) == SDEI_INVALID_PARAMETERS, nb());
 	}
 }
 
@@ -906,7 +800,7 @@ static void bench_sdei(void)
 	nb_str(" of ");
 	nb_dec(BENCH_ITERS);
 	nb_str(" times");
-	tap_check(ran == BENCH_ITERS && at_return == BENCH_ITERS, name_buf);
+	tap_check(ran == BENCH_ITERS && at_return == BENCH_ITERS, nb());
 	if (!ran)
 		return;
 	bench("sdei_signal_to_handler_ticks", median(samples, ran));
@@ -1083,16 +977,8 @@ static void check_unregister_running(void)
 /* vCPUs are numbered densely: the first MPIDR AFFINITY_INFO rejects ends them. */
 static void discover_cpus(void)
 {
-	unsigned int i;
-
-	for (i = 1; i < BM_MAX_CPUS; i++) {
-		int64_t a = psci(PSCI_FID64(PSCI_AFFINITY_INFO), cpu_mpidr(i), 0, 0);
-
-		if (a == PSCI_INVALID_PARAMETERS)
-			break;
-	}
-	nr_cpus = i;
-	absent_mpidr = cpu_mpidr(i);
+	nr_cpus = smp_count_cpus();
+	absent_mpidr = cpu_mpidr(nr_cpus);
 	uart_puts("# vCPUs: ");
 	uart_put_dec(nr_cpus);
 	uart_putc('\n');
@@ -1110,7 +996,7 @@ static void start_workers(void)
 		int64_t r = psci(PSCI_FID64(PSCI_CPU_ON), cpu_mpidr(i),
 				 (uint64_t)secondary_entry, i);
 
-		usable[i] = r == PSCI_SUCCESS && wait_start(i, old, ms_to_ticks(WAIT_MS));
+		usable[i] = r == PSCI_SUCCESS && smp_sleep_until_start(i, old, ms_to_ticks(WAIT_MS));
 	}
 }
 
@@ -1128,10 +1014,10 @@ static void check_fresh_pe(unsigned int cpu, const char *how)
 {
 	nb_cpu(cpu, how);
 	nb_str(": PE_MASK is 0 (it starts masked)");
-	expect(sdei_on(cpu, SDEI_PE_MASK, 0, 0, 0), 0, name_buf);
+	expect(sdei_on(cpu, SDEI_PE_MASK, 0, 0, 0), 0, nb());
 	nb_cpu(cpu, how);
 	nb_str(": EVENT_STATUS(0) is 0 (no private registrations)");
-	expect(sdei_on(cpu, SDEI_EVENT_STATUS, EV_SIGNAL, 0, 0), 0, name_buf);
+	expect(sdei_on(cpu, SDEI_EVENT_STATUS, EV_SIGNAL, 0, 0), 0, nb());
 }
 
 static void check_workers_start_masked(void)
@@ -1198,7 +1084,7 @@ static void check_cross_signal(void)
 	nb_dec(b);
 	nb_str(" runs the handler on the target");
 	tap_check(sdei_on(a, SDEI_EVENT_SIGNAL, EV_SIGNAL, cpu_mpidr(b), 0) == 0 &&
-		  sdei_wait_hits(&h_each, b, old, ms_to_ticks(WAIT_MS)), name_buf);
+		  sdei_wait_hits(&h_each, b, old, ms_to_ticks(WAIT_MS)), nb());
 }
 
 /* vCPU 0 spins in a probe; a worker signals it once the pattern is loaded. */
@@ -1233,14 +1119,14 @@ static void check_spin_signalled(void)
 	p.go_addr = (uint64_t)&smp_race_go;
 	p.go_val = go;
 	sdei_probe_spin(&p);
-	wait_done(a, seq, ms_to_ticks(WAIT_MS));
+	smp_sleep_until_done(a, seq, ms_to_ticks(WAIT_MS));
 	disarm(EV_SIGNAL);
 
 	nb_start("signalled while spinning: vCPU ");
 	nb_dec(a);
 	nb_str("'s EVENT_SIGNAL succeeded and the handler ran on vCPU 0");
 	if (!tap_check(smp_result(a, 0) == 0 && sdei_hits(&h_probe, 0) == old + 1,
-		       name_buf))
+		       nb()))
 		return;
 	sdei_hit_read(&h_probe, 0, &hit);
 	w.pc_lo = (uint64_t)sdei_probe_spin_loop;
@@ -1307,9 +1193,9 @@ static void check_suspend_wakeup(void)
 	expect(hw, HW_STANDBY, nb_cpu(t, "in CPU_SUSPEND standby (NODE_HW_STATE)"));
 	expect(sdei_signal(cpu_mpidr(t)), 0,
 	       nb_cpu(t, "EVENT_SIGNAL to the suspended vCPU succeeds"));
-	if (!tap_check(wait_done(t, seq, ms_to_ticks(WAIT_MS)),
+	if (!tap_check(smp_sleep_until_done(t, seq, ms_to_ticks(WAIT_MS)),
 		       nb_cpu(t, "the event ended the suspend well before its timer"))) {
-		wait_done(t, seq, period);
+		smp_sleep_until_done(t, seq, period);
 		return;
 	}
 	expect((int64_t)smp_result(t, 0), PSCI_SUCCESS,
@@ -1455,7 +1341,7 @@ static void check_shared_routing(void)
 	nb_dec(cpu);
 	nb_str(") succeeds");
 	expect(sdei(SDEI_EVENT_ROUTING_SET, EV_SHARED_NORMAL, SDEI_RM_PE, cpu_mpidr(cpu)), 0,
-	       name_buf);
+	       nb());
 	expect(get_info(EV_SHARED_NORMAL, SDEI_INFO_ROUTING_MODE), SDEI_RM_PE,
 	       "routing: GET_INFO(2000, routing mode) is now RM_PE");
 	expect(get_info(EV_SHARED_NORMAL, SDEI_INFO_ROUTING_AFF), (int64_t)cpu_mpidr(cpu),
@@ -1465,7 +1351,7 @@ static void check_shared_routing(void)
 	ask_host(EV_SHARED_NORMAL, -1);
 	nb_start("routing: host event 2000 ran the handler on vCPU ");
 	nb_dec(cpu);
-	if (tap_check(sdei_wait_hits(&h_shared, cpu, old, ms_to_ticks(HOST_WAIT_MS)), name_buf)) {
+	if (tap_check(sdei_wait_hits(&h_shared, cpu, old, ms_to_ticks(HOST_WAIT_MS)), nb())) {
 		sdei_hit_read(&h_shared, cpu, &hit);
 		tap_check(hits_elsewhere(&h_shared, cpu) == others,
 			  "routing: ... and on no other vCPU");
@@ -1731,7 +1617,7 @@ static void check_cpu_on_resets_pe(void)
 	if (!tap_check(aff == AFF_OFF &&
 		       psci(PSCI_FID64(PSCI_CPU_ON), cpu_mpidr(a),
 			    (uint64_t)secondary_entry, 0) == PSCI_SUCCESS &&
-		       wait_start(a, old, ms_to_ticks(WAIT_MS)),
+		       smp_sleep_until_start(a, old, ms_to_ticks(WAIT_MS)),
 		       nb_cpu(a, "CPU_OFF, then CPU_ON again"))) {
 		usable[a] = false;
 		return;
@@ -1758,17 +1644,6 @@ static void check_no_strays(void)
 
 /* ----  -------------------------------------------------------------------- */
 
-static uint64_t t_begin;
-
-static void section(const char *name)
-{
-	uart_puts("# ");
-	uart_puts(name);
-	uart_puts(" (at ");
-	uart_put_dec((timer_now() - t_begin) / ms_to_ticks(1));
-	uart_puts(" ms)\n");
-}
-
 static void check_boot_cpu_basics(void)
 {
 	check_features();
@@ -1781,10 +1656,7 @@ static void check_every_vcpu_and_free_boot(void)
 	disarm(EV_SIGNAL);
 }
 
-static const struct {
-	const char *name;
-	void (*run)(void);
-} sections[] = {
+static const struct bm_section sections[] = {
 	{ "FEATURES, function IDs, PE mask", check_boot_cpu_basics },
 	{ "EVENT_GET_INFO", check_event_info },
 	{ "error paths", check_error_paths },
@@ -1813,22 +1685,13 @@ static const struct {
 
 int main(uint64_t dtb)
 {
-	unsigned int i;
+	uint64_t t_begin = timer_now();
 
-	t_begin = timer_now();
 	uart_puts("hvmm-baremetal: SDEI conformance\n");
-	timer_event_stream_init();
-	gic_dist_init();
-	gic_cpu_init();
-	timer_stop();
-	gic_drain();
+	bm_boot_cpu_init();
 	if (!check_version(dtb))
 		return tap_done();
 	discover_cpus();
-	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
-		section(sections[i].name);
-		sections[i].run();
-	}
-	section("done");
+	bm_run_sections(sections, sizeof(sections) / sizeof(sections[0]), t_begin);
 	return tap_done();
 }

@@ -225,6 +225,18 @@ bool smp_wait_start(unsigned int cpu, uint64_t old, uint64_t timeout)
 	return true;
 }
 
+bool smp_sleep_until_start(unsigned int cpu, uint64_t old, uint64_t timeout)
+{
+	uint64_t end = timer_now() + timeout;
+
+	while (!smp_wait_start(cpu, old, 0)) {
+		if (timer_now() > end)
+			return false;
+		wfe();
+	}
+	return true;
+}
+
 uint64_t smp_send(unsigned int cpu, enum smp_op op, const uint64_t arg[5])
 {
 	volatile struct smp_cmd *cmd = &smp_cmds[cpu];
@@ -253,6 +265,18 @@ bool smp_wait_done(unsigned int cpu, uint64_t seq, uint64_t timeout)
 	return true;
 }
 
+bool smp_sleep_until_done(unsigned int cpu, uint64_t seq, uint64_t timeout)
+{
+	uint64_t end = timer_now() + timeout;
+
+	while (!smp_wait_done(cpu, seq, 0)) {
+		if (timer_now() > end)
+			return false;
+		wfe();
+	}
+	return true;
+}
+
 bool smp_wait_ready(unsigned int cpu, uint64_t seq, uint64_t timeout)
 {
 	uint64_t end = timer_now() + timeout;
@@ -277,4 +301,14 @@ uint64_t smp_off_returned(unsigned int cpu, int64_t *ret)
 	if (ret)
 		*ret = (int64_t)load64(&smp_reports[cpu].off_ret);
 	return n;
+}
+
+unsigned int smp_count_cpus(void)
+{
+	unsigned int i;
+
+	for (i = 1; i < BM_MAX_CPUS; i++)
+		if (aff_info(i) == PSCI_INVALID_PARAMETERS)
+			break;
+	return i;
 }

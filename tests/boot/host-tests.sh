@@ -3,123 +3,10 @@
 # sh). Prints TAP lines and ends with "boot: N passed, N failed".
 #
 # Files (put there by tests/boot/run.sh): /hvmm, /guest/Image,
-# /guest/initramfs.cpio, /guest/bm/*.
+# /guest/initramfs.cpio, /guest/bm/*, /tests/lib.sh (the helpers below use),
+# /tests/parts/*.sh.
 
-H=/hvmm
-K=/guest/Image
-I=/guest/initramfs.cpio
-BM=/guest/bm
-out=/tmp/boot-tests
-mkdir -p "$out"
-n=0 pass=0 fail=0
-
-# result DESC STATUS [LOG...]: one TAP line; on failure, the logs' tails.
-result() {
-	desc=$1 status=$2
-	shift 2
-	n=$((n + 1))
-	if [ "$status" -eq 0 ]; then
-		pass=$((pass + 1))
-		echo "ok $n - $desc"
-	else
-		fail=$((fail + 1))
-		echo "not ok $n - $desc"
-		for f in "$@"; do
-			[ -f "$f" ] && tail -n 15 "$f" | sed "s|^|#   ${f##*/}: |"
-		done
-	fi
-}
-
-# hvmm_run NAME ARGS...: run hvmm with no terminal; NAME.out/.err/.rc.
-hvmm_run() {
-	name=$1
-	shift
-	timeout -s KILL 300 "$H" "$@" </dev/null >"$out/$name.raw" 2>"$out/$name.err"
-	echo $? >"$out/$name.rc"
-	# The guest's serial console ends lines with CR LF.
-	tr -d '\r' <"$out/$name.raw" >"$out/$name.out"
-}
-
-rc_of() { cat "$out/$1.rc"; }
-
-# ---- a guest in the background, driven from here ----
-# bg_start NAME ARGS...: hvmm in the background; its console input comes
-# from a FIFO this shell keeps open on fd 3 (bg_send writes to it).
-bg_start() {
-	bg=$1
-	shift
-	rm -f "$out/$bg.in"
-	mkfifo "$out/$bg.in"
-	timeout -s KILL 900 "$H" "$@" <"$out/$bg.in" >"$out/$bg.raw" 2>"$out/$bg.err" &
-	bg_pid=$!
-	exec 3>"$out/$bg.in"
-}
-bg_send() { printf '%s\n' "$1" >&3; }
-bg_output() { tr -d '\r' <"$out/$bg.raw"; }
-# bg_wait PATTERN SECONDS: until the guest prints PATTERN (0), or gives up.
-bg_wait() {
-	i=0
-	while [ $i -lt $(($2 * 5)) ]; do
-		bg_output | grep -q -- "$1" && return 0
-		kill -0 $bg_pid 2>/dev/null || break
-		sleep 0.2
-		i=$((i + 1))
-	done
-	bg_output | grep -q -- "$1"
-}
-# bg_finish: wait for hvmm to exit; NAME.out/.rc as for hvmm_run.
-bg_finish() {
-	exec 3>&-
-	wait $bg_pid
-	echo $? >"$out/$bg.rc"
-	bg_output >"$out/$bg.out"
-}
-# ctl NAME ARGS...: a client command; NAME.out/.err/.rc.
-ctl() {
-	name=$1
-	shift
-	timeout -s KILL 30 "$H" "$@" </dev/null >"$out/$name.out" 2>"$out/$name.err"
-	echo $? >"$out/$name.rc"
-}
-# raw NAME BYTES-FILE VM: send a file's bytes to VM's control socket.
-raw() {
-	timeout -s KILL 30 /tools/ctlraw "$HOME/.hvmm/$3.sock" <"$2" >"$out/$1.out" 2>"$out/$1.err"
-	echo $? >"$out/$1.rc"
-}
-
-# expect NAME DESC COMMAND...: a check on run NAME's files.
-expect() {
-	name=$1 desc=$2
-	shift 2
-	"$@" >/dev/null 2>&1
-	result "$desc" $? "$out/$name.out" "$out/$name.err"
-}
-
-has_out() { grep -q -- "$2" "$out/$1.out"; }
-has_err() { grep -q -- "$2" "$out/$1.err"; }
-rc_is() { [ "$(rc_of "$1")" = "$2" ]; }
-
-# A bad input: non-zero exit that is not a crash (signals give 128+), and
-# exactly one line on stderr that mentions what is wrong.
-expect_bad_input() {
-	name=$1 desc=$2 pattern=$3
-	shift 3
-	hvmm_run "$name" "$@"
-	rc=$(rc_of "$name")
-	lines=$(wc -l <"$out/$name.err")
-	[ "$rc" -ne 0 ] && [ "$rc" -lt 128 ] && [ "$lines" -eq 1 ] && has_err "$name" "$pattern"
-	result "bad input: $desc (exit $rc, $lines stderr line(s))" $? "$out/$name.err"
-}
-
-linux_boot() {
-	cpus=$1 script=$2 name=linux$1
-	shift 2
-	hvmm_run "$name" run -k "$K" -i "$I" -c "$cpus" -m 256 --stats -p "quiet hvmm.test=$script" "$@"
-	expect "$name" "$cpus vCPU(s): Linux guest reaches init" has_out "$name" "hvmm-guest: init reached"
-	expect "$name" "$cpus vCPU(s): /proc/cpuinfo shows $cpus CPUs" has_out "$name" "hvmm-test: cpus=$cpus\$"
-	expect "$name" "$cpus vCPU(s): dmesg shows PSCIv1.1 detected" has_out "$name" "psci: PSCIv1.1 detected in firmware"
-	expect "$name" "$cpus vCPU(s): dmesg shows SDEIv1.1 detected" has_out "$name" "sdei: SDEIv1.1 (0x68766d6d) detected in firmware"
-}
+. /tests/lib.sh
 
 echo "boot tests: $(uname -r), $(grep -c ^processor /proc/cpuinfo) host CPUs"
 
@@ -127,8 +14,6 @@ echo "boot tests: $(uname -r), $(grep -c ^processor /proc/cpuinfo) host CPUs"
 linux_boot 1 smp
 expect linux1 "1 vCPU: poweroff in the guest makes hvmm exit 0" rc_is linux1 0
 
-HOME=${HOME:-/}
-export HOME
 linux_boot 2 smp_reboot --reboot=exit
 expect linux2 "2 vCPUs: --stats shows CPU_ON served in userspace" \
 	grep -Eq "stats: PSCI_CPU_ON +0xc4000003 [1-9]" "$out/linux2.err"
@@ -176,6 +61,9 @@ read -r sb0 sb1 pd0 pd1 <"$out/idle"
 result "cpuidle: PSCI standby ($sb0 -> $sb1) and power-down ($pd0 -> $pd1) usage grows" $? "$out/life.raw"
 
 bg_wait "waiting for the host: control" 60
+sb_threads=$(sandboxed_threads "$(hvmm_pid life || echo none)")
+[ "$sb_threads" = "5 5" ]
+result "sandbox: every thread of the Linux guest's hvmm is filtered (threads, filtered: $sb_threads); the checks below run under it" $?
 ctl list list
 expect list "hvmm list shows the running VM" grep -qx life "$out/list.out"
 expect_bad_input same_name "a second VM with a running VM's name" "already running" \
@@ -263,7 +151,11 @@ bg_wait "waiting for the host: cpu2 is down" 60
 ctl disable2 cpu disable 2 --name hotadd
 expect disable2 "hot-add: hvmm cpu disable 2 once the guest offlined it" rc_is disable2 0
 bg_send go
-bg_wait "boot 2" 200
+bg_wait "waiting for the host: rebooted" 200
+sb_threads=$(sandboxed_threads "$(hvmm_pid hotadd || echo none)")
+[ "$sb_threads" = "6 6" ]
+result "sandbox: after the guest reset the new VM's threads are filtered too (threads, filtered: $sb_threads)" $?
+bg_send go
 out_has "cpu2 refused after disable"
 result "hot-add: the guest cannot bring a disabled vCPU up" $? "$out/hotadd.raw"
 bg_finish
@@ -299,40 +191,13 @@ expect sdei "SDEI conformance guest: no TAP check failed" sh -c "! grep -q '^not
 result "SDEI: the guest got its 4 events raised from the host with hvmm sdei signal ($answered)" $? "$out/sdei.out"
 expect sdei "SDEI: --stats counts the guest's EVENT_COMPLETE calls" \
 	grep -Eq "stats: SDEI_EVENT_COMPLETE +0xc4000025 [1-9]" "$out/sdei.err"
-grep -E '^(not ok|bench:)' "$out/sdei.out" | sed 's/^/#   sdei: /'
+grep -E '^(not ok|bench:)|waiting for host' "$out/sdei.out" | sed 's/^/#   sdei: /'
 hvmm_run sdei_off run -k "$BM/sdei_conformance.elf" -c 2 -m 64 --no-sdei
 expect sdei_off "--no-sdei: the SDEI guest finds no SDEI and passes" has_out sdei_off "bm: PASSED"
 
-# ---- bad inputs ----
-: >/tmp/empty
-head -c 100 "$BM/hello.elf" >/tmp/trunc-phdr.elf
-head -c 66000 "$BM/hello.elf" >/tmp/trunc-data.elf
-head -c 1000000 "$K" >/tmp/trunc.Image
-expect_bad_input missing "missing kernel file" "No such file" run -k /nonexistent
-expect_bad_input empty "empty kernel file" "empty" run -k /tmp/empty
-expect_bad_input trunc_phdr "ELF cut inside its program headers" "truncated ELF" run -k /tmp/trunc-phdr.elf -m 64
-expect_bad_input trunc_data "ELF cut inside a segment" "truncated ELF" run -k /tmp/trunc-data.elf -m 64
-expect_bad_input trunc_image "truncated Image" "truncated Image" run -k /tmp/trunc.Image -m 64
-expect_bad_input lowlink "ELF segment outside RAM" "outside RAM" run -k "$BM/hello-lowlink.elf" -m 64
-expect_bad_input image_big "Image whose image_size exceeds RAM" "RAM is 32 MiB" run -k "$K" -m 32
-expect_bad_input ram_small "RAM too small for kernel + initrd" "RAM too small" run -k "$K" -i "$I" -m 37
-expect_bad_input missing_initrd "missing initrd file" "initrd" run -k "$K" -i /nonexistent -m 64
-expect_bad_input cpus0 "--cpus 0" "cpus" run -k "$K" --cpus 0
-expect_bad_input cpus_many "more vCPUs than KVM allows" "at most" run -k "$BM/hello.elf" --cpus 4000 -m 64
-expect_bad_input unknown_opt "unknown option" "unknown option" run -k "$K" --bogus
-expect_bad_input no_kernel "no kernel" "no kernel" run -m 64
-expect_bad_input network "--network mode=tap" "mode=none" run -k "$K" --network mode=tap
-expect_bad_input console "--console virtio" "serial" run -k "$K" --console virtio
-expect_bad_input unknown_cmd "unknown command" "unknown command" frobnicate
-expect_bad_input max_cpus "--max-cpus below --cpus" "more than --max-cpus" run -k "$K" --cpus 4 --max-cpus 2
-expect_bad_input reboot_mode "--reboot sometimes" "reset or exit" run -k "$K" --reboot sometimes
-expect_bad_input suspend_fmt "--psci-suspend-format odd" "extended or original" run -k "$K" --psci-suspend-format odd
-expect_bad_input idle_states "--idle-states deep" "idle-states" run -k "$K" --idle-states deep
-expect_bad_input bad_name "--name with a slash" "name" run -k "$K" --name a/b
-expect_bad_input no_vm "a client command for a VM that is not running" "no VM named" stat --name nosuchvm
-expect_bad_input cpu_usage "cpu with no action" "" cpu --name x
-expect_bad_input sdei_event "--sdei-event with a bad type" "shared or private" run -k "$K" --sdei-event 7,global,normal
-expect_bad_input sdei_dup "--sdei-event reusing a default event" "default" run -k "$K" --sdei-event 1000,private,normal
+# ---- further groups of checks (tests/boot/parts/*.sh), in name order ----
+for part in /tests/parts/*.sh; do
+	[ -f "$part" ] && . "$part"
+done
 
-echo "boot: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+boot_summary

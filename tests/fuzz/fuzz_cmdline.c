@@ -15,7 +15,6 @@
  *    does not point into argv;
  * besides what ASan and UBSan find.
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,28 +23,10 @@
 
 #include "vmm/cmdline.h"
 #include "vmm/control.h"
+#include "tests/fuzz/invariant.h"
 
 #define MAX_ARGS 64
 #define MAX_CPUS 4096   /* what --cpus and --max-cpus accept (cmdline.c) */
-
-#define CHECK(cond, ...) \
-	do { \
-		if (!(cond)) \
-			violation(__LINE__, #cond, __VA_ARGS__); \
-	} while (0)
-
-__attribute__((noreturn, format(printf, 3, 4)))
-static void violation(int line, const char *cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "fuzz_cmdline: invariant broken (line %d: %s): ", line, cond);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
-}
 
 /* A reason hvmm prints on the user's terminal: one line, no control codes. */
 static void check_reason(const char *s, size_t cap, bool nonempty)
@@ -105,7 +86,7 @@ static void check_points_into(const struct args *a, const char *p, const char *w
 		if (p >= a->argv[i] && p <= a->argv[i] + strlen(a->argv[i]))
 			return;
 	}
-	violation(__LINE__, what, "%s does not point into argv", what);
+	fuzz_violation(__FILE__, __LINE__, what, "%s does not point into argv", what);
 }
 
 static bool default_event(uint32_t num)

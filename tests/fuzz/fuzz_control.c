@@ -19,7 +19,6 @@
  * exact size so that a byte too far is caught.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,25 +26,7 @@
 #include <string.h>
 
 #include "vmm/control_proto.h"
-
-#define CHECK(cond, ...) \
-	do { \
-		if (!(cond)) \
-			violation(__LINE__, #cond, __VA_ARGS__); \
-	} while (0)
-
-__attribute__((noreturn, format(printf, 3, 4)))
-static void violation(int line, const char *cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "fuzz_control: invariant broken (line %d: %s): ", line, cond);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
-}
+#include "tests/fuzz/invariant.h"
 
 static bool printable(unsigned char c)
 {
@@ -158,8 +139,13 @@ static void check_canonical(const struct control_request *req, const struct cont
 
 	n = snprintf(text, sizeof(text), "hvmm/%d %s%s%s", CONTROL_PROTOCOL_VERSION, c->words[0],
 		     c->words[1] ? " " : "", c->words[1] ? c->words[1] : "");
-	for (unsigned int i = 0; i < req->nargs; i++)
-		n += snprintf(text + n, sizeof(text) - (size_t)n, " %u", req->args[i]);
+	for (unsigned int i = 0; i < req->nargs; i++) {
+		if (c->args[i] == CONTROL_ARG_PROBE)
+			n += snprintf(text + n, sizeof(text) - (size_t)n, " %s",
+				      control_probe_name((enum control_probe)req->args[i]));
+		else
+			n += snprintf(text + n, sizeof(text) - (size_t)n, " %u", req->args[i]);
+	}
 	n += snprintf(text + n, sizeof(text) - (size_t)n, "\n");
 	CHECK(control_parse_request(text, (size_t)n, &again, err, sizeof(err)) == 0,
 	      "canonical '%s' refused: %s", text, err);
@@ -186,6 +172,8 @@ static void check_accepted(const char *s, size_t len, const struct control_reque
 			CHECK(req->args[i] == 0, "%s: unused argument %u set", c->usage, i);
 		else if (c->args[i] == CONTROL_ARG_CPU)
 			CHECK(req->args[i] < CONTROL_MAX_CPUS, "%s: vCPU %u", c->usage, req->args[i]);
+		else if (c->args[i] == CONTROL_ARG_PROBE)
+			CHECK(req->args[i] < CONTROL_PROBE_COUNT, "%s: probe %u", c->usage, req->args[i]);
 	}
 
 	nkw = c->words[1] ? 2 : 1;
@@ -200,6 +188,9 @@ static void check_accepted(const char *s, size_t len, const struct control_reque
 
 		if (c->args[i] == CONTROL_ARG_CPU)
 			CHECK(control_parse_cpu(a->p, a->len, &v) == 0 && v == req->args[i],
+			      "argument %u of %s", i, c->usage);
+		else if (c->args[i] == CONTROL_ARG_PROBE)
+			CHECK(word_is(a, control_probe_name((enum control_probe)req->args[i])),
 			      "argument %u of %s", i, c->usage);
 		else
 			CHECK(control_parse_event(a->p, a->len, &v) == 0 && v == req->args[i],

@@ -67,8 +67,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -78,41 +76,24 @@
 
 #include "firmware/psci.h"
 #include "firmware/sdei.h"
-#include "firmware/sdei_internal.h"	/* only for the lock the fake checks is free */
 #include "firmware/smccc.h"
+#include "tests/unit/fake_host.h"
+#include "tests/fuzz/invariant.h"
 
 #define MAX_VCPUS	8
+_Static_assert(MAX_VCPUS <= FAKE_HOST_MAX_VCPUS, "the fake host has too few vCPUs");
 #define MAX_OPS		384
 #define MAX_EVENTS	64
 #define RAM_BASE	0x40000000ULL
 #define RAM_SIZE	(64ULL << 20)
-#define SCTLR_RESET	0x30d00800ULL
+#define SCTLR_RESET	FAKE_HOST_SCTLR_RESET
 #define GUEST_PSTATE	(0x60000000ULL | 0x5)	/* EL1h, Z and C set, DAIF clear */
-#define MPIDR_RES1	(1ULL << 31)
+#define MPIDR_RES1	FAKE_HOST_MPIDR_RES1
 #define HANDLER_BASE	0xffff800010000000ULL	/* SDEI entry points (virtual) */
 #define NO_PE		UINT_MAX
 #define SAVED_REGS	18			/* x0-x17, what SDEI saves */
 #define BIT(r)		(1ULL << (r))
 #define XREGS(a, b)	((BIT((b) + 1) - 1) & ~(BIT(a) - 1))
-
-#define CHECK(cond, ...) \
-	do { \
-		if (!(cond)) \
-			violation(__LINE__, #cond, __VA_ARGS__); \
-	} while (0)
-
-__attribute__((noreturn, format(printf, 3, 4)))
-static void violation(int line, const char *cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "fuzz_firmware: invariant broken (line %d: %s): ", line, cond);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
-}
 
 /* ---- the input ---- */
 
@@ -158,14 +139,13 @@ static const struct sdei_event_config config_events[] = {
 static const uint32_t bindable_lines[] = { 33, 34, 35 };
 #define NR_LINES (sizeof(bindable_lines) / sizeof(bindable_lines[0]))
 
-struct fvcpu {
-	uint64_t reg[FW_REG_COUNT];
-	uint64_t written;	/* registers written during the current operation */
-	unsigned int resets;	/* warm resets during the current operation */
-	bool kept_timer;	/* what the last warm reset asked of the timer */
-	enum fw_mp_state mp;
-	uint64_t mpidr;		/* as MPIDR_EL1 reads, RES1 bit included */
-	bool kicked;		/* kicked, and its thread has not looked since */
+/*
+ * Where a vCPU's thread is in the VMM loop. The fake host keeps the rest:
+ * registers, MP state, and written_now, resets and kicks, which count from
+ * the start of the current operation (resets, written_now) or until the
+ * thread looks (kicks).
+ */
+struct vcpu_loop {
 	bool exited;		/* left the guest: its thread prepares next */
 	bool mmio_pending;	/* that exit was MMIO: the next KVM_RUN finishes it */
 };
@@ -184,14 +164,12 @@ struct fake {
 	bool with_sdei;
 	uint64_t mpidrs[MAX_VCPUS];
 	struct sdei_config sdei_cfg;
-	bool ready;		/* the firmware exists, so its locks can be checked */
-	int driven;		/* the vCPU whose thread runs firmware; -1: a host thread */
-	struct fvcpu v[MAX_VCPUS];
-	uint64_t now, boot_time;
+	struct fake_host host;	/* check_locks: the firmware exists */
+	struct vcpu_loop loop[MAX_VCPUS];
+	uint64_t boot_time;
 	unsigned int fail_in;	/* vCPU operations until one fails; 0: none */
 	bool fail_positive;	/* ... with a positive errno, against the contract */
 	bool failed;		/* an injected failure hit the current operation */
-	struct fw_host host;
 	struct firmware fw;
 	/* What the checks remember from one operation to the next. */
 	enum psci_cpu_state state[MAX_VCPUS];
@@ -216,146 +194,35 @@ struct fake {
 
 /* ---- the fake vCPU host ---- */
 
-static void fake_check_unlocked(struct fake *f, const char *what)
+/* The fake host found the fw_vcpu contract broken. */
+static void fake_violation(void *ctx, const char *op, const char *rule, unsigned int vcpu)
 {
-	if (!f->ready)
-		return;
-	CHECK(pthread_mutex_trylock(&f->fw.psci.lock) == 0, "%s under the PSCI lock", what);
-	pthread_mutex_unlock(&f->fw.psci.lock);
-	if (!f->fw.sdei)
-		return;
-	CHECK(pthread_mutex_trylock(&f->fw.sdei->lock) == 0, "%s under the SDEI lock", what);
-	pthread_mutex_unlock(&f->fw.sdei->lock);
-}
-
-/* The vCPU an operation acts on, which must be the one being driven. */
-static struct fvcpu *fake_own(struct fake *f, unsigned int vcpu, const char *what)
-{
-	CHECK(vcpu < f->n, "%s on vCPU %u of %u", what, vcpu, f->n);
-	CHECK((int)vcpu == f->driven, "%s on vCPU %u from the thread of %d", what, vcpu, f->driven);
-	fake_check_unlocked(f, what);
-	return &f->v[vcpu];
+	(void)ctx;
+	fuzz_violation(__FILE__, __LINE__, "fw_vcpu contract", "%s %s (vCPU %u)", op, rule, vcpu);
 }
 
 /* An injected failure: KVM's ioctl failing. */
-static int fake_fails(struct fake *f)
+static int fake_fails(void *ctx)
 {
+	struct fake *f = ctx;
+
 	if (!f->fail_in || --f->fail_in)
 		return 0;
 	f->failed = true;
 	return f->fail_positive ? EIO : -EIO;
 }
 
-static int fake_reg_read(void *host, unsigned int vcpu, enum fw_reg reg, uint64_t *val)
+static bool kicked(const struct fake *f, unsigned int vcpu)
 {
-	struct fake *f = host;
-	struct fvcpu *v = fake_own(f, vcpu, "reg_read");
-	int err;
-
-	CHECK((unsigned int)reg < FW_REG_COUNT, "reading register %d", (int)reg);
-	err = fake_fails(f);
-	if (!err)
-		*val = v->reg[reg];
-	return err;
+	return atomic_load(&f->host.v[vcpu].kicks) != 0;
 }
-
-static int fake_reg_write(void *host, unsigned int vcpu, enum fw_reg reg, uint64_t val)
-{
-	struct fake *f = host;
-	struct fvcpu *v = fake_own(f, vcpu, "reg_write");
-	int err;
-
-	CHECK((unsigned int)reg < FW_REG_COUNT, "writing register %d", (int)reg);
-	err = fake_fails(f);
-	if (!err) {
-		v->reg[reg] = val;
-		v->written |= BIT(reg);
-	}
-	return err;
-}
-
-static int fake_set_mp_state(void *host, unsigned int vcpu, enum fw_mp_state state)
-{
-	struct fake *f = host;
-	struct fvcpu *v = fake_own(f, vcpu, "set_mp_state");
-	int err;
-
-	CHECK(state == FW_MP_RUNNABLE || state == FW_MP_STOPPED || state == FW_MP_SUSPENDED,
-	      "MP state %d", (int)state);
-	err = fake_fails(f);
-	if (!err)
-		v->mp = state;
-	return err;
-}
-
-/* Like KVM_ARM_VCPU_INIT again: zeroed core registers, EL1h with DAIF masked. */
-static void fake_warm_reset(struct fvcpu *v)
-{
-	memset(v->reg, 0, sizeof(v->reg));
-	v->reg[FW_REG_PSTATE] = FW_PSTATE_EL1H_DAIF;
-	v->reg[FW_REG_SCTLR_EL1] = SCTLR_RESET;
-	v->reg[FW_REG_MPIDR_EL1] = v->mpidr;
-}
-
-static int fake_reset(void *host, unsigned int vcpu, bool keep_timer)
-{
-	struct fake *f = host;
-	struct fvcpu *v = fake_own(f, vcpu, "reset");
-	int err;
-
-	err = fake_fails(f);
-	if (!err) {
-		fake_warm_reset(v);
-		v->resets++;
-		v->kept_timer = keep_timer;
-	}
-	return err;
-}
-
-static void fake_kick(void *host, unsigned int vcpu)
-{
-	struct fake *f = host;
-
-	CHECK(vcpu < f->n, "kick of vCPU %u of %u", vcpu, f->n);
-	fake_check_unlocked(f, "kick");
-	f->v[vcpu].kicked = true;
-}
-
-static int fake_vcpu_by_mpidr(void *host, uint64_t mpidr)
-{
-	struct fake *f = host;
-
-	for (unsigned int i = 0; i < f->n; i++) {
-		if ((f->v[i].mpidr & FW_MPIDR_AFF_MASK) == mpidr)
-			return (int)i;
-	}
-	return -1;
-}
-
-static uint64_t fake_clock_us(void *host)
-{
-	struct fake *f = host;
-
-	fake_check_unlocked(f, "clock_us");
-	return f->now;
-}
-
-static const struct fw_vcpu_ops fake_ops = {
-	.reg_read = fake_reg_read,
-	.reg_write = fake_reg_write,
-	.set_mp_state = fake_set_mp_state,
-	.reset = fake_reset,
-	.kick = fake_kick,
-	.vcpu_by_mpidr = fake_vcpu_by_mpidr,
-	.clock_us = fake_clock_us,
-};
 
 /* Every vCPU as KVM creates it: registers with recognisable values, the
  * boot vCPU runnable, the others stopped; every thread about to prepare. */
 static void fake_cold_boot(struct fake *f)
 {
 	for (unsigned int i = 0; i < f->n; i++) {
-		struct fvcpu *v = &f->v[i];
+		struct fake_vcpu *v = &f->host.v[i];
 
 		for (unsigned int r = 0; r <= FW_REG_X30; r++)
 			v->reg[r] = 0x5a5a000000000000ULL | ((uint64_t)i << 8) | r;
@@ -366,10 +233,10 @@ static void fake_cold_boot(struct fake *f)
 		v->reg[FW_REG_ELR_EL1] = 0xe1e1e1e1;
 		v->reg[FW_REG_SPSR_EL1] = 0x3c4;
 		v->reg[FW_REG_MPIDR_EL1] = v->mpidr;
-		v->mp = i == f->boot ? FW_MP_RUNNABLE : FW_MP_STOPPED;
-		v->kicked = false;
-		v->exited = true;
-		v->mmio_pending = false;
+		v->mp_state = i == f->boot ? FW_MP_RUNNABLE : FW_MP_STOPPED;
+		atomic_store(&v->kicks, 0);
+		f->loop[i].exited = true;
+		f->loop[i].mmio_pending = false;
 	}
 }
 
@@ -383,7 +250,7 @@ static int fake_firmware_init(struct fake *f, unsigned int nr_enabled)
 		.pstate_format = f->format,
 	};
 
-	return firmware_init(&f->fw, &f->host, &psci, f->with_sdei ? &f->sdei_cfg : NULL);
+	return firmware_init(&f->fw, &f->host.fw_host, &psci, f->with_sdei ? &f->sdei_cfg : NULL);
 }
 
 /*
@@ -406,15 +273,19 @@ static struct fake *fake_new(struct input *in)
 	f->with_sdei = ((b0 >> 4) & 7) != 7;
 	f->nr_enabled = 1 + (b1 & 15) % f->n;
 	f->boot = (b1 >> 4) % f->nr_enabled;
-	f->driven = -1;
-	f->now = f->boot_time = 1000000;
+	fake_host_init(&f->host, &f->fw, f->n, RAM_BASE, RAM_SIZE);
+	f->host.check_locks = false;
+	f->host.hooks = (struct fake_host_hooks){
+		.violation = fake_violation, .inject_failure = fake_fails, .ctx = f,
+	};
+	f->host.now_us = f->boot_time = 1000000;
 	for (unsigned int i = 0; i < f->n; i++) {
 		uint64_t aff = ((uint64_t)(i / per_cluster) << 8) | (i % per_cluster);
 
 		if ((b2 & 4) && (i & 1))
 			aff |= 1ULL << 32;
-		f->v[i].mpidr = MPIDR_RES1 | aff;
-		f->mpidrs[i] = f->v[i].mpidr;
+		f->host.v[i].mpidr = MPIDR_RES1 | aff;
+		f->mpidrs[i] = f->host.v[i].mpidr;
 	}
 	f->sdei_cfg = (struct sdei_config){
 		.nr_cpus = f->n,
@@ -425,12 +296,9 @@ static struct fake *fake_new(struct input *in)
 		.nr_bindable = NR_LINES,
 		.nr_bind_slots = (b2 >> 5) & 3,
 	};
-	f->host = (struct fw_host){
-		.ops = &fake_ops, .host = f, .ram_base = RAM_BASE, .ram_size = RAM_SIZE,
-	};
 	fake_cold_boot(f);
 	CHECK(fake_firmware_init(f, f->nr_enabled) == 0, "firmware_init failed");
-	f->ready = true;
+	f->host.check_locks = true;
 	for (unsigned int i = 0; i < f->n; i++)
 		f->state[i] = psci_cpu_state(&f->fw.psci, i);
 	return f;
@@ -438,7 +306,7 @@ static struct fake *fake_new(struct input *in)
 
 static void fake_free(struct fake *f)
 {
-	f->ready = false;
+	f->host.check_locks = false;
 	firmware_destroy(&f->fw);
 	free(f);
 }
@@ -502,8 +370,8 @@ static uint64_t pick_arg(const struct fake *f, struct input *in)
 	switch (b & 15) {
 	case 0: return 0;
 	case 1: return i;
-	case 2: return f->v[i % f->n].mpidr & FW_MPIDR_AFF_MASK;
-	case 3: return f->v[i % f->n].mpidr | (i & 8 ? 1ULL << 40 : 0);
+	case 2: return f->host.v[i % f->n].mpidr & FW_MPIDR_AFF_MASK;
+	case 3: return f->host.v[i % f->n].mpidr | (i & 8 ? 1ULL << 40 : 0);
 	case 4: return RAM_BASE + 0x80000 + i * 0x1000ULL;
 	case 5: return edges[i % 8];
 	case 6: return pstates[i % 8];
@@ -619,12 +487,12 @@ static void begin_op(struct fake *f, struct op *op)
 {
 	f->failed = false;
 	for (unsigned int i = 0; i < f->n; i++) {
-		f->v[i].written = 0;
-		f->v[i].resets = 0;
+		f->host.v[i].written_now = 0;
+		f->host.v[i].resets = 0;
 		f->kind[i] = f->fw.psci.cpu[i].suspend_kind;
 	}
 	if (op->vcpu < f->n) {
-		memcpy(op->before, f->v[op->vcpu].reg, sizeof(op->before));
+		memcpy(op->before, f->host.v[op->vcpu].reg, sizeof(op->before));
 		op->depth_before = f->depth[op->vcpu];
 		op->state_before = f->state[op->vcpu];
 		op->masked_before = f->fw.sdei && sdei_vcpu_masked(f->fw.sdei, op->vcpu);
@@ -723,8 +591,8 @@ static void check_stats(struct fake *f, unsigned int w, enum psci_cpu_state from
 		total += s.residency_us[i];
 	}
 	CHECK(counted <= 1, "vCPU %u: two suspends ended at once", w);
-	CHECK(total <= f->now - f->boot_time, "vCPU %u: %llu us suspended in %llu us", w,
-	      (unsigned long long)total, (unsigned long long)(f->now - f->boot_time));
+	CHECK(total <= f->host.now_us - f->boot_time, "vCPU %u: %llu us suspended in %llu us", w,
+	      (unsigned long long)total, (unsigned long long)(f->host.now_us - f->boot_time));
 	*old = s;
 }
 
@@ -738,15 +606,15 @@ static void check_stats(struct fake *f, unsigned int w, enum psci_cpu_state from
  */
 static void check_boot(struct fake *f, unsigned int w, enum psci_cpu_state from)
 {
-	const struct fvcpu *v = &f->v[w];
+	const struct fake_vcpu *v = &f->host.v[w];
 	bool powerdown = from == PSCI_CPU_STATE_SUSPENDED && f->kind[w] == PSCI_SUSPENDED_POWERDOWN;
 
 	if (from == PSCI_CPU_STATE_SUSPENDED && f->kind[w] == PSCI_SUSPENDED_STANDBY) {
 		CHECK(!v->resets, "vCPU %u reset to leave standby", w);
 		return;
 	}
-	CHECK(v->resets == 1 && v->kept_timer == powerdown, "vCPU %u: %u resets, timer kept %d", w,
-	      v->resets, v->kept_timer);
+	CHECK(v->resets == 1 && v->last_reset_kept_timer == powerdown, "vCPU %u: %u resets, timer kept %d", w,
+	      v->resets, v->last_reset_kept_timer);
 	if (v->reg[FW_REG_PC] == f->entry[w])
 		CHECK(v->reg[FW_REG_X0] == f->context_id[w], "vCPU %u started with x0 0x%llx", w,
 		      (unsigned long long)v->reg[FW_REG_X0]);
@@ -769,8 +637,8 @@ static void check_psci(struct fake *f, const struct op *op)
 		f->state[w] = to;
 		if (from != to && to == PSCI_CPU_STATE_ON)
 			check_boot(f, w, from);
-		CHECK(f->v[w].mp == mp_expected(f, w), "vCPU %u is %s in PSCI but MP state %d", w,
-		      state_name(to), (int)f->v[w].mp);
+		CHECK(f->host.v[w].mp_state == mp_expected(f, w), "vCPU %u is %s in PSCI but MP state %d", w,
+		      state_name(to), (int)f->host.v[w].mp_state);
 		check_stats(f, w, from);
 	}
 }
@@ -796,7 +664,7 @@ static int vcpu_named(const struct fake *f, uint64_t mpidr)
 	if (mpidr & ~FW_MPIDR_AFF_MASK)
 		return -1;
 	for (unsigned int i = 0; i < f->n; i++) {
-		if ((f->v[i].mpidr & FW_MPIDR_AFF_MASK) == mpidr)
+		if ((f->host.v[i].mpidr & FW_MPIDR_AFF_MASK) == mpidr)
 			return (int)i;
 	}
 	return -1;
@@ -817,7 +685,7 @@ static void check_cpu_on(struct fake *f, const struct op *op, int64_t x0)
 	target = vcpu_named(f, mpidr);
 	if (target < 0)
 		want = PSCI_RET_INVALID_PARAMETERS;
-	else if (!fw_addr_in_ram(&f->host, entry))
+	else if (!fw_addr_in_ram(&f->host.fw_host, entry))
 		want = PSCI_RET_INVALID_ADDRESS;
 	else if (f->state[target] == PSCI_CPU_STATE_OFF)
 		want = PSCI_RET_SUCCESS;
@@ -830,7 +698,7 @@ static void check_cpu_on(struct fake *f, const struct op *op, int64_t x0)
 	CHECK(x0 == want, "CPU_ON of 0x%llx at 0x%llx answered %lld, not %lld",
 	      (unsigned long long)mpidr, (unsigned long long)entry, (long long)x0, (long long)want);
 	if (want == PSCI_RET_SUCCESS) {
-		CHECK(f->v[target].kicked, "CPU_ON did not kick vCPU %d", target);
+		CHECK(kicked(f, target), "CPU_ON did not kick vCPU %d", target);
 		f->entry[target] = entry;
 		f->context_id[target] = is64 ? op->before[3] : (uint32_t)op->before[3];
 		f->big_endian[target] = op->before[FW_REG_SCTLR_EL1] & FW_SCTLR_EE;
@@ -976,7 +844,7 @@ static void check_event_context(struct fake *f, const struct op *op, int64_t x0)
 
 static void check_call(struct fake *f, const struct op *op)
 {
-	const struct fvcpu *v = &f->v[op->vcpu];
+	const struct fake_vcpu *v = &f->host.v[op->vcpu];
 	enum psci_cpu_state now = psci_cpu_state(&f->fw.psci, op->vcpu);
 	int range = smccc_range_of(op->fid);
 	uint64_t allowed = BIT(FW_REG_X0), x0 = v->reg[FW_REG_X0];
@@ -992,12 +860,12 @@ static void check_call(struct fake *f, const struct op *op)
 	if (op_completes(f, op))
 		allowed |= XREGS(0, 17) | BIT(FW_REG_PC) | BIT(FW_REG_PSTATE) |
 			   BIT(FW_REG_ELR_EL1) | BIT(FW_REG_SPSR_EL1);
-	CHECK(!(v->written & ~allowed), "call 0x%08x wrote registers 0x%llx", op->fid,
-	      (unsigned long long)v->written);
+	CHECK(!(v->written_now & ~allowed), "call 0x%08x wrote registers 0x%llx", op->fid,
+	      (unsigned long long)v->written_now);
 	CHECK(!v->resets, "call 0x%08x reset its caller", op->fid);
 	if (op->out == FW_CONTINUE && now == PSCI_CPU_STATE_ON)
-		CHECK(v->written & BIT(FW_REG_X0), "call 0x%08x returned without a result", op->fid);
-	if (!(v->written & BIT(FW_REG_X0)) || op_completes(f, op))
+		CHECK(v->written_now & BIT(FW_REG_X0), "call 0x%08x returned without a result", op->fid);
+	if (!(v->written_now & BIT(FW_REG_X0)) || op_completes(f, op))
 		return;
 	if (range < 0 || (range == SMCCC_RANGE_SDEI && !f->fw.sdei))
 		CHECK(x0 == UINT64_MAX, "unserved call 0x%08x answered 0x%llx", op->fid,
@@ -1018,9 +886,9 @@ static void note_suspend(struct fake *f, const struct op *op)
 	bool is64 = op->fid & SMCCC_64BIT;
 
 	if (f->fw.psci.cpu[a].suspend_kind == PSCI_SUSPENDED_STANDBY) {
-		CHECK(psci_fn_is(op, PSCI_FN_CPU_SUSPEND) && f->v[a].reg[FW_REG_X0] == 0,
+		CHECK(psci_fn_is(op, PSCI_FN_CPU_SUSPEND) && f->host.v[a].reg[FW_REG_X0] == 0,
 		      "standby from 0x%08x with x0 0x%llx", op->fid,
-		      (unsigned long long)f->v[a].reg[FW_REG_X0]);
+		      (unsigned long long)f->host.v[a].reg[FW_REG_X0]);
 		return;
 	}
 	f->entry[a] = is64 ? op->before[n] : (uint32_t)op->before[n];
@@ -1060,7 +928,7 @@ static void check_call_outcome(struct fake *f, const struct op *op)
 static void sdei_started(struct fake *f, const struct op *op, const struct run *r)
 {
 	unsigned int a = op->vcpu, d;
-	const struct fvcpu *v;
+	const struct fake_vcpu *v;
 	const struct registration *reg;
 	struct frame *fr;
 
@@ -1068,7 +936,7 @@ static void sdei_started(struct fake *f, const struct op *op, const struct run *
 	      "event %u started in operation %d (unfinished %d)", r->num, (int)op->kind,
 	      op->unfinished);
 	d = f->depth[a];
-	v = &f->v[a];
+	v = &f->host.v[a];
 	CHECK(r->pe == NO_PE || r->pe == a, "event %u started on %u from %u's thread", r->num,
 	      r->pe, a);
 	CHECK(d < 2, "a third handler (event %u) on vCPU %u", r->num, a);
@@ -1079,7 +947,7 @@ static void sdei_started(struct fake *f, const struct op *op, const struct run *
 	CHECK(f->state[a] == PSCI_CPU_STATE_ON, "event %u delivered to vCPU %u %s", r->num, a,
 	      state_name(f->state[a]));
 	CHECK(v->reg[FW_REG_X0] == r->num && v->reg[FW_REG_PSTATE] == FW_PSTATE_EL1H_DAIF &&
-	      (v->written & BIT(FW_REG_PC)),
+	      (v->written_now & BIT(FW_REG_PC)),
 	      "handler of %u entered with x0 0x%llx, PSTATE 0x%llx", r->num,
 	      (unsigned long long)v->reg[FW_REG_X0], (unsigned long long)v->reg[FW_REG_PSTATE]);
 
@@ -1111,7 +979,7 @@ static void sdei_started(struct fake *f, const struct op *op, const struct run *
 /* A completion restores what the innermost handler interrupted. */
 static void check_restored(struct fake *f, const struct op *op, const struct frame *fr)
 {
-	const uint64_t *x = f->v[op->vcpu].reg;
+	const uint64_t *x = f->host.v[op->vcpu].reg;
 
 	if (fr->regs_known) {
 		for (unsigned int i = 0; i < SAVED_REGS; i++)
@@ -1219,7 +1087,7 @@ static void check_wakeups(struct fake *f, const struct op *op)
 	if (f->failed)
 		return;
 	for (unsigned int w = 0; w < f->n; w++)
-		CHECK(!has_work(f, w) || f->v[w].kicked || f->v[w].exited,
+		CHECK(!has_work(f, w) || kicked(f, w) || f->loop[w].exited,
 		      "vCPU %u (%s) has work and nobody kicked it (operation %d on %u)", w,
 		      state_name(f->state[w]), (int)op->kind, op->vcpu);
 }
@@ -1280,10 +1148,10 @@ static void trace(struct fake *f, const struct op *op)
 			(unsigned long long)op->before[1], (unsigned long long)op->before[2],
 			(unsigned long long)op->before[3], (unsigned long long)op->before[4],
 			(unsigned long long)op->before[5],
-			(unsigned long long)f->v[op->vcpu].reg[FW_REG_X0]);
+			(unsigned long long)f->host.v[op->vcpu].reg[FW_REG_X0]);
 	for (unsigned int i = 0; i < f->n; i++)
 		fprintf(stderr, " %u:%s%s%s d%u", i, state_name(psci_cpu_state(&f->fw.psci, i)),
-			f->v[i].kicked ? ",k" : "", f->v[i].exited ? ",x" : "", f->depth[i]);
+			kicked(f, i) ? ",k" : "", f->loop[i].exited ? ",x" : "", f->depth[i]);
 	fputc('\n', stderr);
 }
 
@@ -1317,21 +1185,21 @@ static void check_after(struct fake *f, const struct op *op)
 /* A vCPU's thread looks at the firmware before it enters the guest again. */
 static bool do_prepare(struct fake *f, unsigned int a)
 {
-	struct fvcpu *v = &f->v[a];
-	struct op op = { .kind = OP_PREPARE, .vcpu = a, .unfinished = v->mmio_pending };
+	struct vcpu_loop *l = &f->loop[a];
+	struct op op = { .kind = OP_PREPARE, .vcpu = a, .unfinished = l->mmio_pending };
 
 	begin_op(f, &op);
-	v->exited = false;
+	l->exited = false;
 	/* This look answers every kick so far, unless the MMIO exit keeps it
 	 * from delivering: then a pending kick makes the coming KVM_RUN return
 	 * at once, and the thread looks again. */
 	if (!op.unfinished)
-		v->kicked = false;
-	f->driven = (int)a;
+		atomic_store(&f->host.v[a].kicks, 0);
+	fake_host_enter(&f->host, a);
 	op.ret = firmware_vcpu_prepare(&f->fw, a, op.unfinished);
-	f->driven = -1;
+	fake_host_leave(&f->host, a);
 	if (op.ret == 1)
-		v->mmio_pending = false;	/* the KVM_RUN that follows finishes it */
+		l->mmio_pending = false;	/* the KVM_RUN that follows finishes it */
 	check_after(f, &op);
 	return !f->failed;
 }
@@ -1339,7 +1207,7 @@ static bool do_prepare(struct fake *f, unsigned int a)
 /* Every exit is followed by a prepare before the next one. */
 static bool settle(struct fake *f, unsigned int a)
 {
-	return !f->v[a].exited || do_prepare(f, a);
+	return !f->loop[a].exited || do_prepare(f, a);
 }
 
 /* The machine starts cold: a guest reset, or what SYSTEM_OFF ends in. */
@@ -1355,25 +1223,25 @@ static void do_reset(struct fake *f, bool reinit)
 	fake_cold_boot(f);
 	if (reinit) {
 		/* As vmm_boot does: a new firmware, the hot-add state carried over. */
-		f->ready = false;
+		f->host.check_locks = false;
 		firmware_destroy(&f->fw);
 		CHECK(fake_firmware_init(f, f->n) == 0, "firmware_init failed again");
-		f->ready = true;
+		f->host.check_locks = true;
 		for (unsigned int i = 0; i < f->n; i++)
 			CHECK(!disabled[i] || psci_cpu_set_enabled(&f->fw.psci, i, false) == 0,
 			      "cannot disable vCPU %u again", i);
 	} else {
 		firmware_reset(&f->fw);
 	}
-	f->boot_time = f->now;
+	f->boot_time = f->host.now_us;
 	for (unsigned int i = 0; i < f->n; i++) {
 		enum psci_cpu_state want = i == f->boot ? PSCI_CPU_STATE_ON :
 					   disabled[i] ? PSCI_CPU_STATE_DISABLED : PSCI_CPU_STATE_OFF;
 
 		f->state[i] = psci_cpu_state(&f->fw.psci, i);
 		CHECK(f->state[i] == want, "vCPU %u %s after a reset", i, state_name(f->state[i]));
-		CHECK(f->v[i].mp == mp_expected(f, i), "vCPU %u MP state %d after a reset", i,
-		      (int)f->v[i].mp);
+		CHECK(f->host.v[i].mp_state == mp_expected(f, i), "vCPU %u MP state %d after a reset", i,
+		      (int)f->host.v[i].mp_state);
 		memset(&f->stats[i], 0, sizeof(f->stats[i]));
 		f->kind[i] = f->fw.psci.cpu[i].suspend_kind;
 		check_stats(f, i, f->state[i]);
@@ -1395,7 +1263,7 @@ static void do_reset(struct fake *f, bool reinit)
 static bool do_call(struct fake *f, struct input *in, unsigned int a)
 {
 	struct op op = { .kind = OP_CALL, .vcpu = a };
-	struct fvcpu *v = &f->v[a];
+	struct fake_vcpu *v = &f->host.v[a];
 	uint64_t x[6];
 	uint8_t flags;
 
@@ -1416,10 +1284,10 @@ static bool do_call(struct fake *f, struct input *in, unsigned int a)
 	if (flags & 4)
 		v->reg[FW_REG_SCTLR_EL1] ^= FW_SCTLR_EE;	/* ... or big-endian */
 	begin_op(f, &op);
-	f->driven = (int)a;
+	fake_host_enter(&f->host, a);
 	op.out = firmware_call(&f->fw, a, op.fid);
-	f->driven = -1;
-	v->exited = true;
+	fake_host_leave(&f->host, a);
+	f->loop[a].exited = true;
 	check_after(f, &op);
 	if (f->failed)
 		return false;
@@ -1435,8 +1303,8 @@ static bool do_mmio(struct fake *f, unsigned int a)
 		return false;
 	if (f->state[a] != PSCI_CPU_STATE_ON)
 		return true;
-	f->v[a].exited = true;
-	f->v[a].mmio_pending = true;
+	f->loop[a].exited = true;
+	f->loop[a].mmio_pending = true;
 	return true;
 }
 
@@ -1448,10 +1316,10 @@ static bool do_wakeup(struct fake *f, unsigned int a)
 	if (!settle(f, a))
 		return false;
 	begin_op(f, &op);
-	f->driven = (int)a;
+	fake_host_enter(&f->host, a);
 	op.ret = firmware_vcpu_wakeup(&f->fw, a);
-	f->driven = -1;
-	f->v[a].exited = true;
+	fake_host_leave(&f->host, a);
+	f->loop[a].exited = true;
 	check_after(f, &op);
 	return !f->failed;
 }
@@ -1529,7 +1397,7 @@ static void do_set_enabled(struct fake *f, unsigned int a, bool enable)
 static bool do_round(struct fake *f)
 {
 	for (unsigned int i = 0; i < f->n; i++) {
-		if ((f->v[i].kicked || f->v[i].exited) && !do_prepare(f, i))
+		if ((kicked(f, i) || f->loop[i].exited) && !do_prepare(f, i))
 			return false;
 	}
 	return true;
@@ -1545,7 +1413,7 @@ static bool run_op(struct fake *f, struct input *in)
 	uint8_t b = in_u8(in), arg;
 	unsigned int a = (b >> 4) % f->n;
 
-	f->now += 3;
+	f->host.now_us += 3;
 	switch (b & 15) {
 	case 0: case 1: case 2: case 3: case 4: case 5:
 		return do_call(f, in, a);
@@ -1570,7 +1438,7 @@ static bool run_op(struct fake *f, struct input *in)
 		if (arg < 0x20)
 			do_reset(f, arg & 1);
 		else
-			f->now += arg * 13ULL;
+			f->host.now_us += arg * 13ULL;
 		return true;
 	case 14:
 		return do_round(f);

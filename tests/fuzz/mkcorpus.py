@@ -36,6 +36,7 @@ CONTROL = {
     "cpu-disable": b"hvmm/1 cpu disable 511\n",
     "debug-dump": b"hvmm/1 debug dump\n",
     "debug-dump-1": b"hvmm/1 debug dump 1\n",
+    "debug-probe": b"hvmm/1 debug probe fork 1\n",
     "sdei-signal": b"hvmm/1 sdei signal 1000 2\n",
     "sdei-signal-hex": b"hvmm/1 sdei signal 0x7d0\n",
     "bad-version": b"hvmm/2 stop\n",

@@ -565,6 +565,61 @@ static void test_max_cpus_below_cpus(void **state)
 	assert_fails_with(&p, "4096");
 }
 
+/* "-k K", then the words of a, then those of b (each NULL-terminated). */
+static int parse_pair(struct parsed *p, const char *const *a, const char *const *b)
+{
+	const char *words[16] = { "-k", "K" };
+	size_t n = 2;
+
+	while (*a)
+		words[n++] = *a++;
+	while (*b)
+		words[n++] = *b++;
+	words[n] = NULL;
+	return parse_words(p, words);
+}
+
+/* Options that cannot both hold: exit 2 with one line naming both. */
+static void test_contradictory_options(void **state)
+{
+	static const struct {
+		const char *a[3], *b[4], *needle;
+	} bad[] = {
+		{ { "--no-sdei" }, { "--sdei-event", "7,private,normal" }, "--no-sdei" },
+		{ { "--in-kernel-psci" }, { "--max-cpus", "4" }, "--max-cpus" },
+		{ { "--in-kernel-psci" }, { "--max-cpus=1", "-c", "1" }, "--max-cpus" },
+		{ { "--in-kernel-psci" }, { "--sdei-event", "7,shared,critical" }, "--sdei-event" },
+		{ { "--in-kernel-psci" }, { "--psci-suspend-format", "original" }, "--psci-suspend-format" },
+		{ { "--in-kernel-psci" }, { "--psci-suspend-format=extended" }, "--psci-suspend-format" },
+		{ { "--in-kernel-psci" }, { "--idle-states", "all" }, "--idle-states" },
+		{ { "--in-kernel-psci" }, { "--idle-states=powerdown" }, "--idle-states" },
+	};
+	struct parsed p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		/* Either order: the check is on the whole command line. */
+		parse_pair(&p, bad[i].a, bad[i].b);
+		assert_fails_with(&p, bad[i].needle);
+		assert_fails_with(&p, bad[i].a[0]);
+		parse_pair(&p, bad[i].b, bad[i].a);
+		assert_fails_with(&p, bad[i].needle);
+		assert_fails_with(&p, bad[i].a[0]);
+	}
+	/* What does fit together. */
+	PARSE(&p, "-k", "K", "--in-kernel-psci", "--no-sdei");
+	assert_ok(&p);
+	PARSE(&p, "-k", "K", "--in-kernel-psci", "--idle-states", "none", "-c", "4");
+	assert_ok(&p);
+	PARSE(&p, "-k", "K", "--no-sdei", "--max-cpus", "4", "--psci-suspend-format", "original");
+	assert_ok(&p);
+	PARSE(&p, "-k", "K", "--sdei-event", "7,private,normal", "--idle-states", "standby");
+	assert_ok(&p);
+	/* --help still wins over everything else. */
+	PARSE(&p, "--help", "--in-kernel-psci", "--max-cpus", "4");
+	assert_ok(&p);
+}
+
 static void test_max_cpus_rejected(void **state)
 {
 	static const char *const bad[] = {
@@ -898,6 +953,7 @@ int main(void)
 		cmocka_unit_test(test_max_cpus_forms),
 		cmocka_unit_test(test_max_cpus_below_cpus),
 		cmocka_unit_test(test_max_cpus_rejected),
+		cmocka_unit_test(test_contradictory_options),
 		cmocka_unit_test(test_reboot),
 		cmocka_unit_test(test_psci_suspend_format),
 		cmocka_unit_test(test_idle_states),

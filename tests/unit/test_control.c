@@ -350,6 +350,30 @@ static void test_parser_survives_noise(void **state)
 
 /* ---- the command table --------------------------------------------------- */
 
+static void test_probe_requests(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	parse_str(&p, "hvmm/1 debug probe exec\n");
+	assert_ok(&p, CONTROL_CMD_PROBE_SANDBOX, 1);
+	assert_int_equal(p.req.args[0], CONTROL_PROBE_EXEC);
+	parse_str(&p, "hvmm/1 debug probe fork 3\n");
+	assert_ok(&p, CONTROL_CMD_PROBE_SANDBOX, 2);
+	assert_int_equal(p.req.args[0], CONTROL_PROBE_FORK);
+	assert_int_equal(p.req.args[1], 3);
+	parse_str(&p, "hvmm/1 debug probe\n");
+	assert_fails_with(&p, NULL);
+	parse_str(&p, "hvmm/1 debug probe ptrace\n");
+	assert_fails_with(&p, "'ptrace' is not a probe: open, exec or fork");
+	parse_str(&p, "hvmm/1 debug probe openat\n");
+	assert_fails_with(&p, "not a probe");
+	parse_str(&p, "hvmm/1 debug probe ope\n");
+	assert_fails_with(&p, "not a probe");
+	assert_string_equal(control_probe_name(CONTROL_PROBE_OPEN), "open");
+	assert_null(control_probe_name(CONTROL_PROBE_COUNT));
+}
+
 static void test_command_table(void **state)
 {
 	const struct control_command *cmds;
@@ -372,7 +396,8 @@ static void test_command_table(void **state)
 		struct parsed p;
 
 		snprintf(words, sizeof(words), "%s%s%s%s", cmds[i].words[0], cmds[i].words[1] ? " " : "",
-			 cmds[i].words[1] ? cmds[i].words[1] : "", cmds[i].min_args ? " 1" : "");
+			 cmds[i].words[1] ? cmds[i].words[1] : "",
+			 !cmds[i].min_args ? "" : cmds[i].args[0] == CONTROL_ARG_PROBE ? " open" : " 1");
 		assert_true(control_format_request(line, sizeof(line), words) > 0);
 		parse_str(&p, line);
 		assert_ok(&p, cmds[i].cmd, cmds[i].min_args);
@@ -673,6 +698,16 @@ static void test_cli_cpu_and_debug(void **state)
 	assert_cli_request(&p, "g", "hvmm/1 debug dump 2\n");
 	CLI(&p, "debug", "--vcpu=511", "--dump", "--name", "g");
 	assert_cli_request(&p, "g", "hvmm/1 debug dump 511\n");
+	CLI(&p, "debug", "--probe-sandbox", "open", "--name", "g");
+	assert_cli_request(&p, "g", "hvmm/1 debug probe open\n");
+	CLI(&p, "debug", "--probe-sandbox=fork", "--vcpu", "1", "--name", "g");
+	assert_cli_request(&p, "g", "hvmm/1 debug probe fork 1\n");
+	CLI(&p, "debug", "--probe-sandbox", "ptrace", "--name", "g");
+	assert_cli_fails(&p, "--probe-sandbox 'ptrace': expected open, exec or fork");
+	CLI(&p, "debug", "--probe-sandbox", "exec", "--dump", "--name", "g");
+	assert_cli_fails(&p, "not both");
+	CLI(&p, "debug", "--name", "g", "--probe-sandbox");
+	assert_cli_fails(&p, "needs a value");
 }
 
 static void test_cli_help(void **state)
@@ -774,6 +809,7 @@ int main(void)
 		cmocka_unit_test(test_small_error_buffer),
 		cmocka_unit_test(test_parser_survives_noise),
 		cmocka_unit_test(test_command_table),
+		cmocka_unit_test(test_probe_requests),
 		cmocka_unit_test(test_format_request),
 		cmocka_unit_test(test_format_ok),
 		cmocka_unit_test(test_format_error),

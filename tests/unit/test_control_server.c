@@ -885,7 +885,7 @@ static void test_client_failures(void **state)
 	/* Help: status 0, on stdout. */
 	CLIENT(&c, "debug", "--help");
 	assert_int_equal(c.status, 0);
-	assert_non_null(strstr(c.out, "usage: hvmm debug --dump [--vcpu N] --name NAME\n"));
+	assert_non_null(strstr(c.out, "usage: hvmm debug --dump | --probe-sandbox open|exec|fork [--vcpu N] --name NAME\n"));
 	assert_string_equal(c.err, "");
 	/* Nowhere to look. */
 	unsetenv("XDG_RUNTIME_DIR");

@@ -859,6 +859,34 @@ static void test_elf_huge_values(void **state)
 	free_elf(&img);
 }
 
+/*
+ * Program header fields a corrupt file may carry: e_phnum = PN_XNUM (the
+ * count then lives in section 0, which this file does not have) and an
+ * e_phentsize that is not the size of an Elf64_Phdr. Each is refused with
+ * one line, not followed into memory that is not there.
+ */
+static void test_elf_bad_phnum_and_phentsize(void **state)
+{
+	static const Elf64_Half entsizes[] = { 0, 1, sizeof(Elf64_Phdr) - 1, sizeof(Elf64_Phdr) + 8, 0xffff };
+	struct elf_image img;
+	struct ctx c;
+
+	(void)state;
+	build_simple_elf(&img, RAM_BASE, RAM_BASE);
+	img.eh->e_phnum = PN_XNUM;
+	assert_int_equal(plan(&c, img.buf, img.size, RAM_SIZE), -1);
+	assert_error_has(c.err, "truncated");
+	img.eh->e_phnum = 1;
+	for (size_t i = 0; i < sizeof(entsizes) / sizeof(entsizes[0]); i++) {
+		img.eh->e_phentsize = entsizes[i];
+		assert_int_equal(plan(&c, img.buf, img.size, RAM_SIZE), -1);
+		assert_error_has(c.err, "program header entries");
+	}
+	img.eh->e_phentsize = sizeof(Elf64_Phdr);
+	assert_int_equal(plan(&c, img.buf, img.size, RAM_SIZE), 0);
+	free_elf(&img);
+}
+
 /* ---- raw binaries ------------------------------------------------------ */
 
 static void test_raw_tiny(void **state)
@@ -1101,6 +1129,7 @@ int main(void)
 		cmocka_unit_test(test_elf_filesz_above_memsz),
 		cmocka_unit_test(test_elf_segment_limit),
 		cmocka_unit_test(test_elf_huge_values),
+		cmocka_unit_test(test_elf_bad_phnum_and_phentsize),
 		cmocka_unit_test(test_raw_tiny),
 		cmocka_unit_test(test_raw_does_not_fit),
 		cmocka_unit_test(test_load_rejects_bad_plans),

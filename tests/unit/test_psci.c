@@ -1,13 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Unit tests for PSCI and the SMCCC dispatcher, over a fake vCPU host kept in
- * plain memory. Calls go through firmware_call, the path the VMM uses.
- *
- * The fake enforces the fw_vcpu threading contract: a test "enters" a vCPU
- * before calling the firmware as that vCPU, and any register, MP state or
- * reset operation on a vCPU not entered by the calling thread is counted as
- * a violation (and fails). In single-threaded tests it also fails any vCPU
- * operation, or reading the clock, while the PSCI lock is held.
+ * Unit tests for PSCI and the SMCCC dispatcher, over the fake vCPU host of
+ * fake_host.h. Calls go through firmware_call, the path the VMM uses. Any
+ * violation of the threading or locking rules the fake counts fails the
+ * test.
  *
  * The clock is a plain number the tests set; suspend statistics must move
  * by exactly the time the tests let pass.
@@ -27,14 +23,16 @@
 
 #include "firmware/psci.h"
 #include "firmware/smccc.h"
+#include "tests/unit/fake_host.h"
 
 #define NR_VCPUS	20		/* 0-15 in cluster 0, 16-19 in cluster 1 */
+_Static_assert(NR_VCPUS <= FAKE_HOST_MAX_VCPUS, "the fake host has too few vCPUs");
 #define RAM_BASE	0x40000000ULL
 #define RAM_SIZE	(256ULL << 20)
 #define POISON		0x5a5a5a5a00000000ULL
-#define SCTLR_RESET	0x30d00800ULL
+#define SCTLR_RESET	FAKE_HOST_SCTLR_RESET
 #define PSTATE_AARCH32	(FW_PSTATE_nRW | 0x13)	/* AArch32 SVC mode */
-#define MPIDR_RES1	(1ULL << 31)
+#define MPIDR_RES1	FAKE_HOST_MPIDR_RES1
 
 #define FID32(fn)	PSCI_FID32(PSCI_FN_##fn)
 #define FID64(fn)	PSCI_FID64(PSCI_FN_##fn)
@@ -42,37 +40,11 @@
 /* The return value as it must appear in x0: sign-extended to 64 bits. */
 #define RET(v)		((uint64_t)(int64_t)(v))
 
-struct fake_vcpu {
-	uint64_t reg[FW_REG_COUNT];
-	uint64_t written;		/* registers ever written by the firmware */
-	uint64_t written_now;		/* ... during the last call() */
-	unsigned int reads[FW_REG_COUNT];
-	enum fw_mp_state mp_state;
-	unsigned int resets;
-	bool last_reset_kept_timer;
-	atomic_uint kicks;
-	uint64_t mpidr;
-	/* Failure injection: a positive errno makes the operation fail. */
-	int fail_read, fail_write, fail_reset, fail_mp_state;
-	/* Set while a thread runs the firmware as this vCPU. */
-	bool entered;
-	pthread_t thread;
-	/* PSCI states seen while prepare's reset/PC/MP-state ops ran (bitmask). */
-	unsigned int boot_states_seen;
-	/* psci_vcpu_prepare calls that completed a CPU_ON. */
-	unsigned int powered_on;
-	/* x0, and whether this call wrote it, when the MP state became SUSPENDED. */
-	uint64_t x0_at_suspend;
-	bool x0_written_at_suspend;
-};
-
 struct fake {
-	struct fake_vcpu v[NR_VCPUS];
-	atomic_uint violations;
-	bool single_thread;
-	uint64_t now_us;		/* the fake clock */
+	struct fake_host host;
 	enum psci_pstate_format format;
-	struct fw_host host;
+	/* psci_vcpu_prepare calls that completed a CPU_ON, per vCPU. */
+	unsigned int powered_on[NR_VCPUS];
 	struct firmware fw;
 };
 
@@ -95,172 +67,6 @@ static uint64_t mpidr_of(unsigned int id)
 	return (((uint64_t)(id >> 4) & 0xff) << 8) | (id & 0xf);
 }
 
-/* ---- the fake host ---- */
-
-static void fake_violation(struct fake *f)
-{
-	atomic_fetch_add(&f->violations, 1);
-}
-
-/* The vCPU, if the calling thread is allowed to operate on it. */
-static struct fake_vcpu *fake_own(struct fake *f, unsigned int vcpu)
-{
-	struct fake_vcpu *v;
-
-	if (vcpu >= NR_VCPUS) {
-		fake_violation(f);
-		return NULL;
-	}
-	v = &f->v[vcpu];
-	if (!v->entered || !pthread_equal(v->thread, pthread_self())) {
-		fake_violation(f);
-		return NULL;
-	}
-	if (f->single_thread) {
-		if (pthread_mutex_trylock(&f->fw.psci.lock)) {
-			fake_violation(f);	/* op under the PSCI lock */
-			return NULL;
-		}
-		pthread_mutex_unlock(&f->fw.psci.lock);
-	}
-	return v;
-}
-
-/* Remember the PSCI state of a vCPU while its warm boot is being done. */
-static void fake_note_boot_state(struct fake *f, unsigned int vcpu)
-{
-	if (f->single_thread)
-		f->v[vcpu].boot_states_seen |=
-			1U << psci_cpu_state(&f->fw.psci, vcpu);
-}
-
-static int fake_reg_read(void *host, unsigned int vcpu, enum fw_reg reg,
-			 uint64_t *val)
-{
-	struct fake *f = host;
-	struct fake_vcpu *v = fake_own(f, vcpu);
-
-	if (!v || reg >= FW_REG_COUNT) {
-		if (v)
-			fake_violation(f);
-		return -EPERM;
-	}
-	if (v->fail_read)
-		return -v->fail_read;
-	v->reads[reg]++;
-	*val = v->reg[reg];
-	return 0;
-}
-
-static int fake_reg_write(void *host, unsigned int vcpu, enum fw_reg reg,
-			  uint64_t val)
-{
-	struct fake *f = host;
-	struct fake_vcpu *v = fake_own(f, vcpu);
-
-	if (!v || reg >= FW_REG_COUNT) {
-		if (v)
-			fake_violation(f);
-		return -EPERM;
-	}
-	if (v->fail_write)
-		return -v->fail_write;
-	if (reg == FW_REG_PC)
-		fake_note_boot_state(f, vcpu);
-	v->written |= 1ULL << reg;
-	v->written_now |= 1ULL << reg;
-	v->reg[reg] = val;
-	return 0;
-}
-
-static int fake_set_mp_state(void *host, unsigned int vcpu,
-			     enum fw_mp_state state)
-{
-	struct fake *f = host;
-	struct fake_vcpu *v = fake_own(f, vcpu);
-
-	if (!v)
-		return -EPERM;
-	if (v->fail_mp_state)
-		return -v->fail_mp_state;
-	if (state == FW_MP_RUNNABLE)
-		fake_note_boot_state(f, vcpu);
-	if (state == FW_MP_SUSPENDED) {
-		v->x0_at_suspend = v->reg[FW_REG_X0];
-		v->x0_written_at_suspend = v->written_now & (1ULL << FW_REG_X0);
-	}
-	v->mp_state = state;
-	return 0;
-}
-
-/* Like KVM_ARM_VCPU_INIT again: zeroed core registers, EL1h DAIF masked. */
-static int fake_reset(void *host, unsigned int vcpu, bool keep_timer)
-{
-	struct fake *f = host;
-	struct fake_vcpu *v = fake_own(f, vcpu);
-	unsigned int i;
-
-	if (!v)
-		return -EPERM;
-	if (v->fail_reset)
-		return -v->fail_reset;
-	fake_note_boot_state(f, vcpu);
-	for (i = 0; i < FW_REG_COUNT; i++)
-		v->reg[i] = 0;
-	v->reg[FW_REG_PSTATE] = FW_PSTATE_EL1H_DAIF;
-	v->reg[FW_REG_SCTLR_EL1] = SCTLR_RESET;
-	v->reg[FW_REG_MPIDR_EL1] = v->mpidr;
-	v->resets++;
-	v->last_reset_kept_timer = keep_timer;
-	return 0;
-}
-
-static void fake_kick(void *host, unsigned int vcpu)
-{
-	struct fake *f = host;
-
-	if (vcpu >= NR_VCPUS) {
-		fake_violation(f);
-		return;
-	}
-	atomic_fetch_add(&f->v[vcpu].kicks, 1);
-}
-
-static int fake_vcpu_by_mpidr(void *host, uint64_t mpidr)
-{
-	struct fake *f = host;
-	int i;
-
-	for (i = 0; i < NR_VCPUS; i++) {
-		if ((f->v[i].mpidr & FW_MPIDR_AFF_MASK) == mpidr)
-			return i;
-	}
-	return -1;
-}
-
-static uint64_t fake_clock_us(void *host)
-{
-	struct fake *f = host;
-
-	if (f->single_thread) {
-		if (pthread_mutex_trylock(&f->fw.psci.lock))
-			fake_violation(f);	/* clock read under the lock */
-		else
-			pthread_mutex_unlock(&f->fw.psci.lock);
-	}
-	return f->now_us;
-}
-
-static const struct fw_vcpu_ops fake_ops = {
-	.reg_read = fake_reg_read,
-	.reg_write = fake_reg_write,
-	.set_mp_state = fake_set_mp_state,
-	.reset = fake_reset,
-	.kick = fake_kick,
-	.vcpu_by_mpidr = fake_vcpu_by_mpidr,
-	.clock_us = fake_clock_us,
-};
-
 /* A machine whose vCPUs nr_enabled.. start DISABLED, vCPU 0 booting. */
 static struct fake *fake_new_cfg(enum psci_pstate_format format,
 				 unsigned int nr_enabled)
@@ -271,8 +77,9 @@ static struct fake *fake_new_cfg(enum psci_pstate_format format,
 	unsigned int i, r;
 
 	assert_non_null(f);
+	fake_host_init(&f->host, &f->fw, NR_VCPUS, RAM_BASE, RAM_SIZE);
 	for (i = 0; i < NR_VCPUS; i++) {
-		struct fake_vcpu *v = &f->v[i];
+		struct fake_vcpu *v = &f->host.v[i];
 
 		/* As MPIDR_EL1 reads: bit 31 is RES1. */
 		v->mpidr = MPIDR_RES1 | mpidr_of(i);
@@ -285,15 +92,8 @@ static struct fake *fake_new_cfg(enum psci_pstate_format format,
 		v->reg[FW_REG_MPIDR_EL1] = v->mpidr;
 		v->mp_state = i ? FW_MP_STOPPED : FW_MP_RUNNABLE;
 	}
-	f->single_thread = true;
 	f->format = format;
-	f->now_us = 1000000;
-	f->host = (struct fw_host){
-		.ops = &fake_ops,
-		.host = f,
-		.ram_base = RAM_BASE,
-		.ram_size = RAM_SIZE,
-	};
+	f->host.now_us = 1000000;
 	cfg = (struct psci_config){
 		.nr_cpus = NR_VCPUS,
 		.mpidrs = mpidrs,
@@ -301,7 +101,7 @@ static struct fake *fake_new_cfg(enum psci_pstate_format format,
 		.nr_enabled = nr_enabled,
 		.pstate_format = format,
 	};
-	assert_int_equal(firmware_init(&f->fw, &f->host, &cfg, NULL), 0);
+	assert_int_equal(firmware_init(&f->fw, &f->host.fw_host, &cfg, NULL), 0);
 	return f;
 }
 
@@ -320,48 +120,26 @@ static void fake_check_scratch_untouched(struct fake *f)
 
 	for (i = 0; i < NR_VCPUS; i++) {
 		for (r = 1; r <= 17; r++) {
-			assert_false(f->v[i].written & (1ULL << r));
-			if (r >= 4 && !f->v[i].resets)
-				assert_int_equal(f->v[i].reg[r], POISON | r);
+			assert_false(f->host.v[i].written & (1ULL << r));
+			if (r >= 4 && !f->host.v[i].resets)
+				assert_int_equal(f->host.v[i].reg[r], POISON | r);
 		}
 	}
 }
 
 static void fake_free(struct fake *f)
 {
-	assert_int_equal(atomic_load(&f->violations), 0);
+	assert_int_equal(atomic_load(&f->host.violations), 0);
 	fake_check_scratch_untouched(f);
 	firmware_destroy(&f->fw);
 	free(f);
-}
-
-static void fake_enter(struct fake *f, unsigned int vcpu)
-{
-	f->v[vcpu].thread = pthread_self();
-	f->v[vcpu].entered = true;
-}
-
-static void fake_leave(struct fake *f, unsigned int vcpu)
-{
-	f->v[vcpu].entered = false;
 }
 
 /* The guest on vcpu calls fid with x1..x3 as given. */
 static enum fw_outcome call(struct fake *f, unsigned int vcpu, uint32_t fid,
 			    uint64_t x1, uint64_t x2, uint64_t x3)
 {
-	struct fake_vcpu *v = &f->v[vcpu];
-	enum fw_outcome out;
-
-	v->reg[FW_REG_X0] = fid;
-	v->reg[1] = x1;
-	v->reg[2] = x2;
-	v->reg[3] = x3;
-	v->written_now = 0;
-	fake_enter(f, vcpu);
-	out = firmware_call(&f->fw, vcpu, fid);
-	fake_leave(f, vcpu);
-	return out;
+	return fake_host_call(&f->host, vcpu, fid, (const uint64_t[]){ x1, x2, x3 }, 3);
 }
 
 static int prepare(struct fake *f, unsigned int vcpu)
@@ -369,12 +147,12 @@ static int prepare(struct fake *f, unsigned int vcpu)
 	bool powered_on = true;
 	int ret;
 
-	fake_enter(f, vcpu);
+	fake_host_enter(&f->host, vcpu);
 	ret = psci_vcpu_prepare(&f->fw.psci, vcpu, &powered_on);
-	fake_leave(f, vcpu);
+	fake_host_leave(&f->host, vcpu);
 	/* Only a completed CPU_ON says so. */
 	if (powered_on)
-		f->v[vcpu].powered_on++;
+		f->powered_on[vcpu]++;
 	return ret;
 }
 
@@ -382,15 +160,15 @@ static int wakeup(struct fake *f, unsigned int vcpu)
 {
 	int ret;
 
-	fake_enter(f, vcpu);
+	fake_host_enter(&f->host, vcpu);
 	ret = psci_vcpu_wakeup(&f->fw.psci, vcpu);
-	fake_leave(f, vcpu);
+	fake_host_leave(&f->host, vcpu);
 	return ret;
 }
 
 static uint64_t x0_of(struct fake *f, unsigned int vcpu)
 {
-	return f->v[vcpu].reg[FW_REG_X0];
+	return f->host.v[vcpu].reg[FW_REG_X0];
 }
 
 static enum psci_cpu_state state_of(struct fake *f, unsigned int vcpu)
@@ -403,7 +181,7 @@ static void expect_call(struct fake *f, unsigned int vcpu, uint32_t fid,
 			uint64_t x1, uint64_t x2, uint64_t x3, int64_t expect)
 {
 	assert_int_equal(call(f, vcpu, fid, x1, x2, x3), FW_CONTINUE);
-	assert_true(f->v[vcpu].written_now & (1ULL << FW_REG_X0));
+	assert_true(f->host.v[vcpu].written_now & (1ULL << FW_REG_X0));
 	assert_int_equal(x0_of(f, vcpu), RET(expect));
 }
 
@@ -419,14 +197,14 @@ static void bring_up(struct fake *f, unsigned int target)
 {
 	expect_call(f, 0, FID64(CPU_ON), mpidr_of(target),
 		    RAM_BASE + 0x1000 * target, target, PSCI_RET_SUCCESS);
-	assert_int_equal(f->v[target].powered_on, 0);
+	assert_int_equal(f->powered_on[target], 0);
 	assert_int_equal(prepare(f, target), 1);
 	assert_int_equal(state_of(f, target), PSCI_CPU_STATE_ON);
-	assert_int_equal(f->v[target].powered_on, 1);
+	assert_int_equal(f->powered_on[target], 1);
 	/* Running on is not powering on again. */
 	assert_int_equal(prepare(f, target), 1);
-	assert_int_equal(f->v[target].powered_on, 1);
-	f->v[target].powered_on = 0;
+	assert_int_equal(f->powered_on[target], 1);
+	f->powered_on[target] = 0;
 }
 
 static int setup(void **state)
@@ -450,40 +228,40 @@ static void test_init_rejects_bad_arguments(void **state)
 	const struct psci_config good = {
 		.nr_cpus = 2, .mpidrs = mpidrs, .boot_cpu = 0, .nr_enabled = 2,
 	};
-	struct fw_vcpu_ops no_clock = fake_ops;
-	struct fw_host clockless = f->host;
+	struct fw_vcpu_ops no_clock = fake_host_ops;
+	struct fw_host clockless = f->host.fw_host;
 	struct psci_config c;
 	struct firmware fw;
 	struct psci p;
 
 	c = good, c.nr_cpus = 0, c.nr_enabled = 0;
-	assert_int_equal(psci_init(&p, &f->host, &c), -EINVAL);
+	assert_int_equal(psci_init(&p, &f->host.fw_host, &c), -EINVAL);
 	c = good, c.boot_cpu = 2;
-	assert_int_equal(psci_init(&p, &f->host, &c), -EINVAL);
+	assert_int_equal(psci_init(&p, &f->host.fw_host, &c), -EINVAL);
 	/* The boot vCPU must be an enabled one. */
 	c = good, c.boot_cpu = 1, c.nr_enabled = 1;
-	assert_int_equal(psci_init(&p, &f->host, &c), -EINVAL);
+	assert_int_equal(psci_init(&p, &f->host.fw_host, &c), -EINVAL);
 	c = good, c.nr_enabled = 0;
-	assert_int_equal(psci_init(&p, &f->host, &c), -EINVAL);
+	assert_int_equal(psci_init(&p, &f->host.fw_host, &c), -EINVAL);
 	c = good, c.nr_enabled = 3;
-	assert_int_equal(psci_init(&p, &f->host, &c), -EINVAL);
+	assert_int_equal(psci_init(&p, &f->host.fw_host, &c), -EINVAL);
 	c = good, c.mpidrs = NULL;
-	assert_int_equal(psci_init(&p, &f->host, &c), -EINVAL);
+	assert_int_equal(psci_init(&p, &f->host.fw_host, &c), -EINVAL);
 	c = good, c.pstate_format = (enum psci_pstate_format)7;
-	assert_int_equal(psci_init(&p, &f->host, &c), -EINVAL);
-	assert_int_equal(psci_init(&p, &f->host, NULL), -EINVAL);
+	assert_int_equal(psci_init(&p, &f->host.fw_host, &c), -EINVAL);
+	assert_int_equal(psci_init(&p, &f->host.fw_host, NULL), -EINVAL);
 	assert_int_equal(psci_init(&p, NULL, &good), -EINVAL);
-	assert_int_equal(psci_init(NULL, &f->host, &good), -EINVAL);
+	assert_int_equal(psci_init(NULL, &f->host.fw_host, &good), -EINVAL);
 	/* Every operation is needed, the clock too. */
 	no_clock.clock_us = NULL;
 	clockless.ops = &no_clock;
 	assert_int_equal(psci_init(&p, &clockless, &good), -EINVAL);
 
 	c = good, c.nr_cpus = 0, c.nr_enabled = 0;
-	assert_int_equal(firmware_init(&fw, &f->host, &c, NULL), -EINVAL);
+	assert_int_equal(firmware_init(&fw, &f->host.fw_host, &c, NULL), -EINVAL);
 	c = good, c.boot_cpu = 5;
-	assert_int_equal(firmware_init(&fw, &f->host, &c, NULL), -EINVAL);
-	assert_int_equal(firmware_init(&fw, &f->host, NULL, NULL), -EINVAL);
+	assert_int_equal(firmware_init(&fw, &f->host.fw_host, &c, NULL), -EINVAL);
+	assert_int_equal(firmware_init(&fw, &f->host.fw_host, NULL, NULL), -EINVAL);
 	assert_int_equal(firmware_init(&fw, NULL, &good, NULL), -EINVAL);
 }
 
@@ -499,7 +277,7 @@ static void test_init_states_and_mpidrs(void **state)
 	};
 	struct psci p;
 
-	assert_int_equal(psci_init(&p, &f->host, &cfg), 0);
+	assert_int_equal(psci_init(&p, &f->host.fw_host, &cfg), 0);
 	assert_int_equal(psci_cpu_state(&p, 0), PSCI_CPU_STATE_OFF);
 	assert_int_equal(psci_cpu_state(&p, 1), PSCI_CPU_STATE_ON);
 	assert_int_equal(psci_cpu_state(&p, 2), PSCI_CPU_STATE_OFF);
@@ -683,7 +461,7 @@ static void check_fid(uint32_t fid)
 	unsigned int i;
 
 	assert_int_equal(call(f, 0, fid, c.x1, c.x2, c.x3), c.out);
-	assert_int_equal(!!(f->v[0].written_now & (1ULL << FW_REG_X0)),
+	assert_int_equal(!!(f->host.v[0].written_now & (1ULL << FW_REG_X0)),
 			 c.writes_x0);
 	if (c.writes_x0)
 		assert_int_equal(x0_of(f, 0), RET(c.x0));
@@ -696,10 +474,10 @@ static void check_fid(uint32_t fid)
 
 		assert_int_equal(state_of(f, i), on ? PSCI_CPU_STATE_ON_PENDING
 						    : PSCI_CPU_STATE_OFF);
-		assert_int_equal(atomic_load(&f->v[i].kicks), on);
+		assert_int_equal(atomic_load(&f->host.v[i].kicks), on);
 	}
 	assert_int_equal(state_of(f, 0), c.caller);
-	assert_int_equal(f->v[0].mp_state, c.mp_state);
+	assert_int_equal(f->host.v[0].mp_state, c.mp_state);
 	fake_free(f);
 }
 
@@ -720,45 +498,45 @@ static void test_reads_only_needed_registers(void **state)
 	struct fake *f = *state;
 	unsigned int r;
 
-	memset(f->v[0].reads, 0, sizeof(f->v[0].reads));
+	memset(f->host.v[0].reads, 0, sizeof(f->host.v[0].reads));
 	expect_call(f, 0, FID32(VERSION), 0, 0, 0, 0x00010001);
 	expect_call(f, 0, FID32(MIGRATE_INFO_TYPE), 0, 0, 0, 2);
 	expect_call(f, 0, FID64(MIGRATE), 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
 	for (r = 0; r < FW_REG_COUNT; r++)
-		assert_int_equal(f->v[0].reads[r], 0);
+		assert_int_equal(f->host.v[0].reads[r], 0);
 
 	/* A bad target is known from x1 alone. */
 	expect_call(f, 0, FID32(CPU_ON), 1ULL << 24, RAM_BASE, 0,
 		    PSCI_RET_INVALID_PARAMETERS);
-	assert_int_equal(f->v[0].reads[1], 1);
-	assert_int_equal(f->v[0].reads[2], 0);
+	assert_int_equal(f->host.v[0].reads[1], 1);
+	assert_int_equal(f->host.v[0].reads[2], 0);
 
-	memset(f->v[0].reads, 0, sizeof(f->v[0].reads));
+	memset(f->host.v[0].reads, 0, sizeof(f->host.v[0].reads));
 	expect_call(f, 0, FID32(CPU_ON), mpidr_of(1), RAM_BASE, 0,
 		    PSCI_RET_SUCCESS);
 	for (r = 0; r < FW_REG_COUNT; r++) {
 		bool needed = r == 1 || r == 2 || r == 3 ||
 			      r == FW_REG_SCTLR_EL1;
 
-		assert_int_equal(f->v[0].reads[r], needed);
+		assert_int_equal(f->host.v[0].reads[r], needed);
 	}
 
 	/* PSTATE only for 64-bit IDs. */
-	memset(f->v[0].reads, 0, sizeof(f->v[0].reads));
+	memset(f->host.v[0].reads, 0, sizeof(f->host.v[0].reads));
 	expect_call(f, 0, FID32(AFFINITY_INFO), mpidr_of(0), 0, 0, PSCI_AFF_ON);
-	assert_int_equal(f->v[0].reads[FW_REG_PSTATE], 0);
+	assert_int_equal(f->host.v[0].reads[FW_REG_PSTATE], 0);
 	expect_call(f, 0, FID64(AFFINITY_INFO), mpidr_of(0), 0, 0, PSCI_AFF_ON);
-	assert_int_equal(f->v[0].reads[FW_REG_PSTATE], 1);
+	assert_int_equal(f->host.v[0].reads[FW_REG_PSTATE], 1);
 	for (r = 4; r <= FW_REG_X30; r++)
-		assert_int_equal(f->v[0].reads[r], 0);
+		assert_int_equal(f->host.v[0].reads[r], 0);
 
 	/* Refused before any argument is needed, or by the first one. */
 	bring_up(f, 2);
-	memset(f->v[0].reads, 0, sizeof(f->v[0].reads));
+	memset(f->host.v[0].reads, 0, sizeof(f->host.v[0].reads));
 	expect_call(f, 0, FID32(SYSTEM_SUSPEND), RAM_BASE, 0, 0,
 		    PSCI_RET_DENIED);
 	for (r = 0; r < FW_REG_COUNT; r++)
-		assert_int_equal(f->v[0].reads[r], 0);
+		assert_int_equal(f->host.v[0].reads[r], 0);
 	expect_call(f, 0, FID32(STAT_COUNT), 0x104, STANDBY(f), 0, 0);
 	expect_call(f, 0, FID32(SYSTEM_RESET2), 1, 0, 0,
 		    PSCI_RET_INVALID_PARAMETERS);
@@ -766,16 +544,16 @@ static void test_reads_only_needed_registers(void **state)
 		    PSCI_RET_INVALID_PARAMETERS);
 	expect_call(f, 0, FID32(CPU_DEFAULT_SUSPEND), 0, 0, 0,
 		    PSCI_RET_INVALID_ADDRESS);
-	assert_int_equal(f->v[0].reads[1], 4);
-	assert_int_equal(f->v[0].reads[2], 0);
-	assert_int_equal(f->v[0].reads[3], 0);
+	assert_int_equal(f->host.v[0].reads[1], 4);
+	assert_int_equal(f->host.v[0].reads[2], 0);
+	assert_int_equal(f->host.v[0].reads[3], 0);
 
 	/* Standby ignores the entry point and context_id. */
-	memset(f->v[2].reads, 0, sizeof(f->v[2].reads));
+	memset(f->host.v[2].reads, 0, sizeof(f->host.v[2].reads));
 	expect_call(f, 2, FID32(CPU_SUSPEND), STANDBY(f), RAM_BASE, 0,
 		    PSCI_RET_SUCCESS);
 	for (r = 0; r < FW_REG_COUNT; r++)
-		assert_int_equal(f->v[2].reads[r], r == 1);
+		assert_int_equal(f->host.v[2].reads[r], r == 1);
 	assert_int_equal(wakeup(f, 2), 0);
 }
 
@@ -881,9 +659,9 @@ static void test_features_suspend_flags(void **state)
 static void expect_no_effect_on(struct fake *f, unsigned int target)
 {
 	assert_int_equal(state_of(f, target), PSCI_CPU_STATE_OFF);
-	assert_int_equal(atomic_load(&f->v[target].kicks), 0);
+	assert_int_equal(atomic_load(&f->host.v[target].kicks), 0);
 	assert_int_equal(prepare(f, target), 0);
-	assert_int_equal(f->v[target].resets, 0);
+	assert_int_equal(f->host.v[target].resets, 0);
 }
 
 static void test_cpu_on_invalid_parameters(void **state)
@@ -961,12 +739,12 @@ static void test_cpu_on_already_on_and_pending(void **state)
 		    PSCI_RET_ON_PENDING);
 	expect_call(f, 2, FID32(CPU_ON), mpidr_of(1), RAM_BASE + 0x300, 33,
 		    PSCI_RET_ON_PENDING);
-	assert_int_equal(atomic_load(&f->v[1].kicks), 1);
+	assert_int_equal(atomic_load(&f->host.v[1].kicks), 1);
 
 	/* The first request is the one that takes effect. */
 	assert_int_equal(prepare(f, 1), 1);
-	assert_int_equal(f->v[1].reg[FW_REG_PC], RAM_BASE + 0x100);
-	assert_int_equal(f->v[1].reg[FW_REG_X0], 11);
+	assert_int_equal(f->host.v[1].reg[FW_REG_PC], RAM_BASE + 0x100);
+	assert_int_equal(f->host.v[1].reg[FW_REG_X0], 11);
 	expect_call(f, 2, FID32(CPU_ON), mpidr_of(1), RAM_BASE, 0,
 		    PSCI_RET_ALREADY_ON);
 }
@@ -974,7 +752,7 @@ static void test_cpu_on_already_on_and_pending(void **state)
 static void test_cpu_on_then_prepare(void **state)
 {
 	struct fake *f = *state;
-	struct fake_vcpu *t = &f->v[17];
+	struct fake_vcpu *t = &f->host.v[17];
 	uint64_t ctx = 0x0123456789abcdefULL;
 
 	t->reg[5] = 0xdead;	/* stale state the reset must clear */
@@ -1009,18 +787,18 @@ static void test_cpu_on_big_endian_caller(void **state)
 {
 	struct fake *f = *state;
 
-	f->v[0].reg[FW_REG_SCTLR_EL1] = SCTLR_RESET | FW_SCTLR_EE;
+	f->host.v[0].reg[FW_REG_SCTLR_EL1] = SCTLR_RESET | FW_SCTLR_EE;
 	expect_call(f, 0, FID64(CPU_ON), mpidr_of(3), RAM_BASE, 0,
 		    PSCI_RET_SUCCESS);
-	f->v[0].reg[FW_REG_SCTLR_EL1] = SCTLR_RESET;
+	f->host.v[0].reg[FW_REG_SCTLR_EL1] = SCTLR_RESET;
 	expect_call(f, 0, FID64(CPU_ON), mpidr_of(4), RAM_BASE, 0,
 		    PSCI_RET_SUCCESS);
 
 	assert_int_equal(prepare(f, 3), 1);
-	assert_int_equal(f->v[3].reg[FW_REG_SCTLR_EL1],
+	assert_int_equal(f->host.v[3].reg[FW_REG_SCTLR_EL1],
 			 SCTLR_RESET | FW_SCTLR_EE);
 	assert_int_equal(prepare(f, 4), 1);
-	assert_int_equal(f->v[4].reg[FW_REG_SCTLR_EL1], SCTLR_RESET);
+	assert_int_equal(f->host.v[4].reg[FW_REG_SCTLR_EL1], SCTLR_RESET);
 }
 
 static void test_cpu_on_32bit_ignores_upper_halves(void **state)
@@ -1031,8 +809,8 @@ static void test_cpu_on_32bit_ignores_upper_halves(void **state)
 		    0xabcd000000000000ULL | (RAM_BASE + 0x2000),
 		    0x123456789abcdef0ULL, PSCI_RET_SUCCESS);
 	assert_int_equal(prepare(f, 1), 1);
-	assert_int_equal(f->v[1].reg[FW_REG_PC], RAM_BASE + 0x2000);
-	assert_int_equal(f->v[1].reg[FW_REG_X0], 0x9abcdef0);
+	assert_int_equal(f->host.v[1].reg[FW_REG_PC], RAM_BASE + 0x2000);
+	assert_int_equal(f->host.v[1].reg[FW_REG_X0], 0x9abcdef0);
 
 	/* The same arguments through SMC64 are wrong: all 64 bits count. */
 	expect_call(f, 0, FID64(CPU_ON), 0xffffffff00000000ULL | mpidr_of(2),
@@ -1043,14 +821,14 @@ static void test_cpu_on_32bit_ignores_upper_halves(void **state)
 	expect_call(f, 0, FID64(CPU_ON), mpidr_of(2), RAM_BASE,
 		    0x123456789abcdef0ULL, PSCI_RET_SUCCESS);
 	assert_int_equal(prepare(f, 2), 1);
-	assert_int_equal(f->v[2].reg[FW_REG_X0], 0x123456789abcdef0ULL);
+	assert_int_equal(f->host.v[2].reg[FW_REG_X0], 0x123456789abcdef0ULL);
 }
 
 static void test_64bit_ids_from_aarch32(void **state)
 {
 	struct fake *f = *state;
 
-	f->v[0].reg[FW_REG_PSTATE] = PSTATE_AARCH32;
+	f->host.v[0].reg[FW_REG_PSTATE] = PSTATE_AARCH32;
 	expect_call(f, 0, FID64(CPU_ON), mpidr_of(1), RAM_BASE, 0,
 		    PSCI_RET_NOT_SUPPORTED);
 	expect_call(f, 0, FID64(AFFINITY_INFO), mpidr_of(0), 0, 0,
@@ -1066,11 +844,11 @@ static void test_64bit_ids_from_aarch32(void **state)
 	expect_no_effect_on(f, 1);
 
 	/* The 32-bit IDs work, and never look at PSTATE. */
-	memset(f->v[0].reads, 0, sizeof(f->v[0].reads));
+	memset(f->host.v[0].reads, 0, sizeof(f->host.v[0].reads));
 	expect_call(f, 0, FID32(AFFINITY_INFO), mpidr_of(0), 0, 0, PSCI_AFF_ON);
 	expect_call(f, 0, FID32(CPU_ON), mpidr_of(1), RAM_BASE, 0,
 		    PSCI_RET_SUCCESS);
-	assert_int_equal(f->v[0].reads[FW_REG_PSTATE], 0);
+	assert_int_equal(f->host.v[0].reads[FW_REG_PSTATE], 0);
 }
 
 /* ---- CPU_OFF ---- */
@@ -1083,8 +861,8 @@ static void test_cpu_off_then_on_again(void **state)
 	assert_int_equal(affinity_info(f, mpidr_of(5), 0), PSCI_AFF_ON);
 
 	assert_int_equal(call(f, 5, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
-	assert_int_equal(f->v[5].written_now, 0);	/* no result */
-	assert_int_equal(f->v[5].mp_state, FW_MP_STOPPED);
+	assert_int_equal(f->host.v[5].written_now, 0);	/* no result */
+	assert_int_equal(f->host.v[5].mp_state, FW_MP_STOPPED);
 	assert_int_equal(state_of(f, 5), PSCI_CPU_STATE_OFF);
 	assert_int_equal(affinity_info(f, mpidr_of(5), 0), PSCI_AFF_OFF);
 	assert_int_equal(prepare(f, 5), 0);
@@ -1093,10 +871,10 @@ static void test_cpu_off_then_on_again(void **state)
 		    PSCI_RET_SUCCESS);
 	assert_int_equal(affinity_info(f, mpidr_of(5), 0), PSCI_AFF_ON_PENDING);
 	assert_int_equal(prepare(f, 5), 1);
-	assert_int_equal(f->v[5].resets, 2);
-	assert_int_equal(f->v[5].reg[FW_REG_PC], RAM_BASE + 0x4000);
-	assert_int_equal(f->v[5].reg[FW_REG_X0], 55);
-	assert_int_equal(f->v[5].mp_state, FW_MP_RUNNABLE);
+	assert_int_equal(f->host.v[5].resets, 2);
+	assert_int_equal(f->host.v[5].reg[FW_REG_PC], RAM_BASE + 0x4000);
+	assert_int_equal(f->host.v[5].reg[FW_REG_X0], 55);
+	assert_int_equal(f->host.v[5].mp_state, FW_MP_RUNNABLE);
 	assert_int_equal(affinity_info(f, mpidr_of(5), 0), PSCI_AFF_ON);
 }
 
@@ -1213,10 +991,10 @@ static void test_system_off_and_reset(void **state)
 	struct fake *f = *state;
 
 	assert_int_equal(call(f, 0, FID32(SYSTEM_OFF), 0, 0, 0), FW_SYSTEM_OFF);
-	assert_int_equal(f->v[0].written_now, 0);
+	assert_int_equal(f->host.v[0].written_now, 0);
 	assert_int_equal(call(f, 0, FID32(SYSTEM_RESET), 0, 0, 0),
 			 FW_SYSTEM_RESET);
-	assert_int_equal(f->v[0].written_now, 0);
+	assert_int_equal(f->host.v[0].written_now, 0);
 	/* Those exist only as SMC32. */
 	expect_call(f, 0, FID64(SYSTEM_OFF), 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
 	expect_call(f, 0, FID64(SYSTEM_RESET), 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
@@ -1242,13 +1020,13 @@ static void test_call_failures(void **state)
 {
 	struct fake *f = *state;
 
-	f->v[0].fail_write = EIO;
+	f->host.v[0].fail_write = EIO;
 	assert_int_equal(call(f, 0, FID32(VERSION), 0, 0, 0), FW_FAILED);
 	assert_int_equal(call(f, 0, FID32(CPU_SUSPEND), 0, 0, 0), FW_FAILED);
 	assert_int_equal(call(f, 0, 0x80000000, 0, 0, 0), FW_FAILED);
-	f->v[0].fail_write = 0;
+	f->host.v[0].fail_write = 0;
 
-	f->v[0].fail_read = EIO;
+	f->host.v[0].fail_read = EIO;
 	assert_int_equal(call(f, 0, FID32(CPU_ON), mpidr_of(1), RAM_BASE, 0),
 			 FW_FAILED);
 	assert_int_equal(call(f, 0, FID64(CPU_ON), mpidr_of(1), RAM_BASE, 0),
@@ -1256,14 +1034,14 @@ static void test_call_failures(void **state)
 	assert_int_equal(call(f, 0, FID32(AFFINITY_INFO), 0, 0, 0), FW_FAILED);
 	assert_int_equal(call(f, 0, FID32(FEATURES), FID32(VERSION), 0, 0),
 			 FW_FAILED);
-	f->v[0].fail_read = 0;
+	f->host.v[0].fail_read = 0;
 	expect_no_effect_on(f, 1);
 
-	f->v[0].fail_mp_state = EIO;
+	f->host.v[0].fail_mp_state = EIO;
 	assert_int_equal(call(f, 0, FID32(CPU_OFF), 0, 0, 0), FW_FAILED);
 	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
-	assert_int_equal(f->v[0].mp_state, FW_MP_RUNNABLE);
-	f->v[0].fail_mp_state = 0;
+	assert_int_equal(f->host.v[0].mp_state, FW_MP_RUNNABLE);
+	f->host.v[0].fail_mp_state = 0;
 }
 
 /* Make prepare fail at one step, then let it succeed. */
@@ -1280,11 +1058,11 @@ static void check_prepare_failure(struct fake *f, unsigned int target,
 	*fail = 0;
 	assert_int_equal(prepare(f, target), 1);
 	assert_int_equal(state_of(f, target), PSCI_CPU_STATE_ON);
-	assert_int_equal(f->v[target].reg[FW_REG_PC], RAM_BASE + 0x40);
-	assert_int_equal(f->v[target].reg[FW_REG_X0], target);
-	assert_int_equal(f->v[target].reg[FW_REG_SCTLR_EL1],
+	assert_int_equal(f->host.v[target].reg[FW_REG_PC], RAM_BASE + 0x40);
+	assert_int_equal(f->host.v[target].reg[FW_REG_X0], target);
+	assert_int_equal(f->host.v[target].reg[FW_REG_SCTLR_EL1],
 			 SCTLR_RESET | FW_SCTLR_EE);
-	assert_int_equal(f->v[target].mp_state, FW_MP_RUNNABLE);
+	assert_int_equal(f->host.v[target].mp_state, FW_MP_RUNNABLE);
 }
 
 static void test_prepare_failures(void **state)
@@ -1292,14 +1070,14 @@ static void test_prepare_failures(void **state)
 	struct fake *f = *state;
 	unsigned int t;
 
-	f->v[0].reg[FW_REG_SCTLR_EL1] |= FW_SCTLR_EE;
+	f->host.v[0].reg[FW_REG_SCTLR_EL1] |= FW_SCTLR_EE;
 	for (t = 1; t <= 4; t++)
 		expect_call(f, 0, FID64(CPU_ON), mpidr_of(t), RAM_BASE + 0x40,
 			    t, PSCI_RET_SUCCESS);
-	check_prepare_failure(f, 1, &f->v[1].fail_reset);
-	check_prepare_failure(f, 2, &f->v[2].fail_write);
-	check_prepare_failure(f, 3, &f->v[3].fail_read);
-	check_prepare_failure(f, 4, &f->v[4].fail_mp_state);
+	check_prepare_failure(f, 1, &f->host.v[1].fail_reset);
+	check_prepare_failure(f, 2, &f->host.v[2].fail_write);
+	check_prepare_failure(f, 3, &f->host.v[3].fail_read);
+	check_prepare_failure(f, 4, &f->host.v[4].fail_mp_state);
 }
 
 /* ---- CPU_SUSPEND, CPU_DEFAULT_SUSPEND ---- */
@@ -1318,7 +1096,7 @@ static uint64_t stat_of(struct fake *f, uint32_t fid, unsigned int target,
 {
 	assert_int_equal(call(f, 0, fid, mpidr_of(target), power_state, 0),
 			 FW_CONTINUE);
-	assert_true(f->v[0].written_now & (1ULL << FW_REG_X0));
+	assert_true(f->host.v[0].written_now & (1ULL << FW_REG_X0));
 	return x0_of(f, 0);
 }
 
@@ -1340,7 +1118,7 @@ static void standby_for(struct fake *f, unsigned int vcpu, uint64_t us)
 {
 	expect_call(f, vcpu, FID32(CPU_SUSPEND), STANDBY(f), 0, 0,
 		    PSCI_RET_SUCCESS);
-	f->now_us += us;
+	f->host.now_us += us;
 	assert_int_equal(wakeup(f, vcpu), 0);
 }
 
@@ -1349,21 +1127,21 @@ static void powerdown_for(struct fake *f, unsigned int vcpu, uint64_t us)
 {
 	assert_int_equal(call(f, vcpu, FID64(CPU_SUSPEND), POWERDOWN(f),
 			      RAM_BASE + 0x100 * vcpu, vcpu), FW_CONTINUE);
-	f->now_us += us;
+	f->host.now_us += us;
 	assert_int_equal(wakeup(f, vcpu), 0);
-	assert_int_equal(f->v[vcpu].reg[FW_REG_PC], RAM_BASE + 0x100 * vcpu);
+	assert_int_equal(f->host.v[vcpu].reg[FW_REG_PC], RAM_BASE + 0x100 * vcpu);
 }
 
 static void check_standby(enum psci_pstate_format format)
 {
 	struct fake *f = fake_new_cfg(format, NR_VCPUS);
-	struct fake_vcpu *v = &f->v[3];
+	struct fake_vcpu *v = &f->host.v[3];
 	uint64_t pc;
 
 	bring_up(f, 3);
 	pc = v->reg[FW_REG_PC];
 	v->written = 0;
-	f->now_us = 5000;
+	f->host.now_us = 5000;
 	expect_call(f, 3, FID64(CPU_SUSPEND), STANDBY(f), RAM_BASE + 0x10, 99,
 		    PSCI_RET_SUCCESS);
 	/* The result was in place before KVM was asked to wait. */
@@ -1380,7 +1158,7 @@ static void check_standby(enum psci_pstate_format format)
 	assert_int_equal(stat_of(f, FID32(STAT_COUNT), 3, STANDBY(f)), 0);
 	assert_int_equal(stat_of(f, FID32(STAT_RESIDENCY), 3, STANDBY(f)), 0);
 
-	f->now_us = 5250;
+	f->host.now_us = 5250;
 	assert_int_equal(wakeup(f, 3), 0);
 	assert_int_equal(state_of(f, 3), PSCI_CPU_STATE_ON);
 	assert_int_equal(v->mp_state, FW_MP_RUNNABLE);
@@ -1397,11 +1175,11 @@ static void check_standby(enum psci_pstate_format format)
 	expect_call(f, 3, FID32(CPU_SUSPEND), 0xffffffff00000000ULL | STANDBY(f),
 		    0, 0, PSCI_RET_SUCCESS);
 	assert_int_equal(state_of(f, 3), PSCI_CPU_STATE_SUSPENDED);
-	f->now_us += 50;
+	f->host.now_us += 50;
 	assert_int_equal(wakeup(f, 3), 0);
 	expect_call(f, 3, FID64(CPU_SUSPEND), 0xabcd000000000000ULL | STANDBY(f),
 		    0, 0, PSCI_RET_SUCCESS);
-	f->now_us += 1;
+	f->host.now_us += 1;
 	assert_int_equal(wakeup(f, 3), 0);
 	expect_stats(f, 3, 3, 301, 0, 0);
 	fake_free(f);
@@ -1410,12 +1188,12 @@ static void check_standby(enum psci_pstate_format format)
 static void check_powerdown(enum psci_pstate_format format)
 {
 	struct fake *f = fake_new_cfg(format, NR_VCPUS);
-	struct fake_vcpu *v = &f->v[4];
+	struct fake_vcpu *v = &f->host.v[4];
 	uint64_t ctx = 0xfedcba9876543210ULL;
 
 	bring_up(f, 4);
 	v->reg[FW_REG_SCTLR_EL1] |= FW_SCTLR_EE;	/* it runs big-endian */
-	f->now_us = 7000;
+	f->host.now_us = 7000;
 	assert_int_equal(call(f, 4, FID64(CPU_SUSPEND), POWERDOWN(f),
 			      RAM_BASE + 0x3000, ctx), FW_CONTINUE);
 	assert_int_equal(v->written_now, 0);	/* it does not return */
@@ -1428,7 +1206,7 @@ static void check_powerdown(enum psci_pstate_format format)
 
 	/* CPU_ON's warm reset gives a fresh timer ... */
 	assert_false(v->last_reset_kept_timer);
-	f->now_us = 7400;
+	f->host.now_us = 7400;
 	v->boot_states_seen = 0;
 	assert_int_equal(wakeup(f, 4), 0);
 	assert_int_equal(v->resets, 2);
@@ -1452,7 +1230,7 @@ static void check_powerdown(enum psci_pstate_format format)
 			      0xffffffff00000042ULL), FW_CONTINUE);
 	assert_int_equal(v->written_now, 0);
 	v->written = 0;
-	f->now_us += 100;
+	f->host.now_us += 100;
 	assert_int_equal(wakeup(f, 4), 0);
 	assert_int_equal(v->reg[FW_REG_PC], RAM_BASE + 0x5000);
 	assert_int_equal(v->reg[FW_REG_X0], 0x42);
@@ -1500,7 +1278,7 @@ static void check_bad_power_states(enum psci_pstate_format format)
 		/* Nothing to count for a state that does not exist. */
 		expect_call(f, 0, FID64(STAT_COUNT), mpidr_of(0), bad[i], 0, 0);
 		assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
-		assert_int_equal(f->v[0].mp_state, FW_MP_RUNNABLE);
+		assert_int_equal(f->host.v[0].mp_state, FW_MP_RUNNABLE);
 	}
 	fake_free(f);
 }
@@ -1534,7 +1312,7 @@ static void test_suspend_invalid_address(void **state)
 	expect_call(f, 0, FID32(CPU_DEFAULT_SUSPEND), RAM_BASE - 4, 0, 0,
 		    PSCI_RET_INVALID_ADDRESS);
 	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
-	assert_int_equal(f->v[0].mp_state, FW_MP_RUNNABLE);
+	assert_int_equal(f->host.v[0].mp_state, FW_MP_RUNNABLE);
 	expect_stats(f, 0, 0, 0, 0, 0);
 
 	/* Standby never looks at the entry point. */
@@ -1551,11 +1329,11 @@ static void test_suspend_invalid_address(void **state)
 static void test_cpu_default_suspend(void **state)
 {
 	struct fake *f = *state;
-	struct fake_vcpu *v = &f->v[6];
+	struct fake_vcpu *v = &f->host.v[6];
 
 	bring_up(f, 6);
 	memset(v->reads, 0, sizeof(v->reads));
-	f->now_us = 100;
+	f->host.now_us = 100;
 	assert_int_equal(call(f, 6, FID32(CPU_DEFAULT_SUSPEND), RAM_BASE + 0x600,
 			      66, 0xbad), FW_CONTINUE);
 	assert_int_equal(v->written_now, 0);
@@ -1565,7 +1343,7 @@ static void test_cpu_default_suspend(void **state)
 	assert_int_equal(node_hw_state(f, 0, mpidr_of(6), 0), PSCI_HW_OFF);
 	assert_int_equal(prepare(f, 6), 1);
 
-	f->now_us = 160;
+	f->host.now_us = 160;
 	assert_int_equal(wakeup(f, 6), 0);
 	assert_int_equal(v->reg[FW_REG_PC], RAM_BASE + 0x600);
 	assert_int_equal(v->reg[FW_REG_X0], 66);
@@ -1577,7 +1355,7 @@ static void test_cpu_default_suspend(void **state)
 
 	assert_int_equal(call(f, 6, FID64(CPU_DEFAULT_SUSPEND), RAM_BASE + 0x700,
 			      0x100000067ULL, 0), FW_CONTINUE);
-	f->now_us = 200;
+	f->host.now_us = 200;
 	assert_int_equal(wakeup(f, 6), 0);
 	assert_int_equal(v->reg[FW_REG_PC], RAM_BASE + 0x700);
 	assert_int_equal(v->reg[FW_REG_X0], 0x100000067ULL);
@@ -1599,8 +1377,8 @@ static void test_cpu_on_suspended_target(void **state)
 		    PSCI_RET_ALREADY_ON);
 	expect_call(f, 0, FID32(CPU_ON), mpidr_of(2), RAM_BASE, 0,
 		    PSCI_RET_ALREADY_ON);
-	assert_int_equal(atomic_load(&f->v[1].kicks), 1);
-	assert_int_equal(atomic_load(&f->v[2].kicks), 1);
+	assert_int_equal(atomic_load(&f->host.v[1].kicks), 1);
+	assert_int_equal(atomic_load(&f->host.v[2].kicks), 1);
 	assert_int_equal(affinity_info(f, mpidr_of(1), 0), PSCI_AFF_ON);
 	assert_int_equal(affinity_info(f, mpidr_of(2), 0), PSCI_AFF_ON);
 
@@ -1627,16 +1405,16 @@ static void check_stat_counters(enum psci_pstate_format format)
 		assert_int_equal(stat_of(f, stat_fids[i], 2, POWERDOWN(f)), 0);
 	}
 
-	f->now_us = 100;
+	f->host.now_us = 100;
 	standby_for(f, 2, 30);
-	f->now_us = 200;		/* running time does not count */
+	f->host.now_us = 200;		/* running time does not count */
 	standby_for(f, 2, 60);
-	f->now_us = 1000;
+	f->host.now_us = 1000;
 	powerdown_for(f, 2, 500);
-	f->now_us = 2000;
+	f->host.now_us = 2000;
 	assert_int_equal(call(f, 2, FID32(CPU_DEFAULT_SUSPEND), RAM_BASE, 0, 0),
 			 FW_CONTINUE);
-	f->now_us = 2100;
+	f->host.now_us = 2100;
 	assert_int_equal(wakeup(f, 2), 0);
 	/* A wake-up at the very moment of the suspend still counts. */
 	standby_for(f, 2, 0);
@@ -1690,9 +1468,9 @@ static void test_stat_bad_arguments(void **state)
 	unsigned int i;
 
 	bring_up(f, 2);
-	f->now_us = 0;
+	f->host.now_us = 0;
 	standby_for(f, 2, 10);
-	f->now_us = 0;
+	f->host.now_us = 0;
 	powerdown_for(f, 2, 10);
 
 	for (i = 0; i < 4; i++) {
@@ -1720,7 +1498,7 @@ static void test_stat_bad_arguments(void **state)
 static void test_cpu_freeze_then_cpu_on(void **state)
 {
 	struct fake *f = *state;
-	struct fake_vcpu *v = &f->v[6];
+	struct fake_vcpu *v = &f->host.v[6];
 
 	bring_up(f, 6);
 	assert_int_equal(call(f, 6, FID32(CPU_FREEZE), 0, 0, 0), FW_CONTINUE);
@@ -1761,7 +1539,7 @@ static void expect_system_suspend_denied(struct fake *f, unsigned int vcpu)
 	expect_call(f, vcpu, FID32(SYSTEM_SUSPEND), RAM_BASE, 1, 0,
 		    PSCI_RET_DENIED);
 	assert_int_equal(state_of(f, vcpu), PSCI_CPU_STATE_ON);
-	assert_int_equal(f->v[vcpu].mp_state, FW_MP_RUNNABLE);
+	assert_int_equal(f->host.v[vcpu].mp_state, FW_MP_RUNNABLE);
 }
 
 static void test_system_suspend_denied(void **state)
@@ -1801,7 +1579,7 @@ static void test_system_suspend_then_wakeup(void **state)
 {
 	/* vCPUs 18 and 19 are disabled: they count as off. */
 	struct fake *f = fake_new_cfg(PSCI_PSTATE_FORMAT_EXTENDED, NR_VCPUS - 2);
-	struct fake_vcpu *v = &f->v[0];
+	struct fake_vcpu *v = &f->host.v[0];
 
 	(void)state;
 	v->reg[FW_REG_SCTLR_EL1] |= FW_SCTLR_EE;
@@ -1814,7 +1592,7 @@ static void test_system_suspend_then_wakeup(void **state)
 	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
 	assert_int_equal(v->mp_state, FW_MP_RUNNABLE);
 
-	f->now_us = 50;
+	f->host.now_us = 50;
 	assert_int_equal(call(f, 0, FID64(SYSTEM_SUSPEND), RAM_BASE + 0x9000,
 			      0x1234567890ULL, 0), FW_SYSTEM_SUSPEND);
 	assert_int_equal(v->written_now, 0);
@@ -1825,7 +1603,7 @@ static void test_system_suspend_then_wakeup(void **state)
 	assert_int_equal(v->resets, 0);
 
 	/* The VMM resumes the system. */
-	f->now_us = 1000;
+	f->host.now_us = 1000;
 	v->boot_states_seen = 0;
 	assert_int_equal(wakeup(f, 0), 0);
 	assert_int_equal(v->resets, 1);
@@ -1850,9 +1628,9 @@ static void test_system_suspend_then_wakeup(void **state)
 			      0xffffffff00000000ULL | (RAM_BASE + 0x10),
 			      0xaaaaaaaa00000005ULL, 0), FW_SYSTEM_SUSPEND);
 	assert_int_equal(wakeup(f, 3), 0);
-	assert_int_equal(f->v[3].reg[FW_REG_PC], RAM_BASE + 0x10);
-	assert_int_equal(f->v[3].reg[FW_REG_X0], 5);
-	assert_int_equal(f->v[3].reg[FW_REG_SCTLR_EL1], SCTLR_RESET);
+	assert_int_equal(f->host.v[3].reg[FW_REG_PC], RAM_BASE + 0x10);
+	assert_int_equal(f->host.v[3].reg[FW_REG_X0], 5);
+	assert_int_equal(f->host.v[3].reg[FW_REG_SCTLR_EL1], SCTLR_RESET);
 	fake_free(f);
 }
 
@@ -1969,7 +1747,7 @@ static void test_set_suspend_mode(void **state)
 	assert_int_equal(p->suspend_mode, PSCI_MODE_OS_INITIATED);
 
 	/* Suspends behave the same in OS-initiated mode. */
-	f->now_us = 0;
+	f->host.now_us = 0;
 	standby_for(f, 3, 7);
 	expect_stats(f, 3, 2, 7, 1, 0);
 }
@@ -1986,10 +1764,10 @@ static void test_system_reset2(void **state)
 
 	assert_int_equal(call(f, 0, FID32(SYSTEM_RESET2), 0, 0x1234, 0),
 			 FW_SYSTEM_RESET);
-	assert_int_equal(f->v[0].written_now, 0);
+	assert_int_equal(f->host.v[0].written_now, 0);
 	assert_int_equal(call(f, 0, FID64(SYSTEM_RESET2), 0, ~0ULL, 0),
 			 FW_SYSTEM_RESET);
-	assert_int_equal(f->v[0].written_now, 0);
+	assert_int_equal(f->host.v[0].written_now, 0);
 	/* reset_type is 32 bits wide in both conventions. */
 	assert_int_equal(call(f, 0, FID64(SYSTEM_RESET2), 0xffffffff00000000ULL,
 			      0, 0), FW_SYSTEM_RESET);
@@ -2021,11 +1799,11 @@ static void test_disabled_cpus(void **state)
 		    PSCI_RET_DENIED);
 	expect_call(f, 0, FID32(CPU_ON), mpidr_of(16), RAM_BASE, 0,
 		    PSCI_RET_DENIED);
-	assert_int_equal(atomic_load(&f->v[16].kicks), 0);
+	assert_int_equal(atomic_load(&f->host.v[16].kicks), 0);
 	assert_int_equal(prepare(f, 16), 0);
 	assert_int_equal(wakeup(f, 16), 0);
-	assert_int_equal(f->v[16].mp_state, FW_MP_STOPPED);
-	assert_int_equal(f->v[16].resets, 0);
+	assert_int_equal(f->host.v[16].mp_state, FW_MP_STOPPED);
+	assert_int_equal(f->host.v[16].resets, 0);
 	assert_int_equal(affinity_info(f, mpidr_of(16), 0), PSCI_AFF_OFF);
 	assert_int_equal(affinity_info(f, 0x100, 1), PSCI_AFF_OFF);
 	assert_int_equal(node_hw_state(f, 0, mpidr_of(16), 0), PSCI_HW_OFF);
@@ -2132,25 +1910,25 @@ static void test_wakeup_when_not_suspended(void **state)
 	struct fake *f = *state;
 
 	/* A running vCPU: KVM's MP state is put back, nothing else. */
-	f->v[0].mp_state = FW_MP_SUSPENDED;
-	f->v[0].written = 0;
+	f->host.v[0].mp_state = FW_MP_SUSPENDED;
+	f->host.v[0].written = 0;
 	assert_int_equal(wakeup(f, 0), 0);
-	assert_int_equal(f->v[0].mp_state, FW_MP_RUNNABLE);
-	assert_int_equal(f->v[0].written, 0);
+	assert_int_equal(f->host.v[0].mp_state, FW_MP_RUNNABLE);
+	assert_int_equal(f->host.v[0].written, 0);
 	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
-	f->v[0].fail_mp_state = EIO;
+	f->host.v[0].fail_mp_state = EIO;
 	assert_int_equal(wakeup(f, 0), -EIO);
-	f->v[0].fail_mp_state = 0;
+	f->host.v[0].fail_mp_state = 0;
 
 	/* Off or starting: left alone. */
 	assert_int_equal(wakeup(f, 1), 0);
-	assert_int_equal(f->v[1].mp_state, FW_MP_STOPPED);
+	assert_int_equal(f->host.v[1].mp_state, FW_MP_STOPPED);
 	assert_int_equal(state_of(f, 1), PSCI_CPU_STATE_OFF);
 	expect_call(f, 0, FID64(CPU_ON), mpidr_of(2), RAM_BASE, 0,
 		    PSCI_RET_SUCCESS);
 	assert_int_equal(wakeup(f, 2), 0);
-	assert_int_equal(f->v[2].mp_state, FW_MP_STOPPED);
-	assert_int_equal(f->v[2].resets, 0);
+	assert_int_equal(f->host.v[2].mp_state, FW_MP_STOPPED);
+	assert_int_equal(f->host.v[2].resets, 0);
 	assert_int_equal(state_of(f, 2), PSCI_CPU_STATE_ON_PENDING);
 	assert_int_equal(prepare(f, 2), 1);
 	assert_int_equal(stat_of(f, FID32(STAT_COUNT), 0, STANDBY(f)), 0);
@@ -2165,7 +1943,7 @@ static void test_suspend_call_failures(void **state)
 		FID64(CPU_SUSPEND), FID64(STAT_COUNT),
 	};
 	struct fake *f = *state;
-	struct fake_vcpu *v = &f->v[2];
+	struct fake_vcpu *v = &f->host.v[2];
 	unsigned int i;
 
 	bring_up(f, 2);
@@ -2217,22 +1995,22 @@ static void test_suspend_call_failures(void **state)
 	expect_stats(f, 2, 0, 0, 0, 0);
 
 	/* Everything works again afterwards. */
-	f->now_us = 0;
+	f->host.now_us = 0;
 	powerdown_for(f, 2, 3);
 	expect_stats(f, 2, 0, 0, 1, 3);
 
 	/* SYSTEM_SUSPEND, alone: SCTLR_EL1 or KVM fails. */
 	assert_int_equal(call(f, 2, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
-	f->v[0].fail_mp_state = EIO;
+	f->host.v[0].fail_mp_state = EIO;
 	assert_int_equal(call(f, 0, FID32(SYSTEM_SUSPEND), RAM_BASE, 0, 0),
 			 FW_FAILED);
 	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
-	f->v[0].fail_mp_state = 0;
-	f->v[0].fail_read = EIO;
+	f->host.v[0].fail_mp_state = 0;
+	f->host.v[0].fail_read = EIO;
 	assert_int_equal(call(f, 0, FID32(SYSTEM_SUSPEND), RAM_BASE, 0, 0),
 			 FW_FAILED);
 	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
-	f->v[0].fail_read = 0;
+	f->host.v[0].fail_read = 0;
 	assert_int_equal(call(f, 0, FID32(SYSTEM_SUSPEND), RAM_BASE, 0, 0),
 			 FW_SYSTEM_SUSPEND);
 	assert_int_equal(wakeup(f, 0), 0);
@@ -2242,7 +2020,7 @@ static void test_suspend_call_failures(void **state)
 static void check_wakeup_failure(struct fake *f, unsigned int vcpu, int *fail,
 				 uint64_t *powerdowns)
 {
-	struct fake_vcpu *v = &f->v[vcpu];
+	struct fake_vcpu *v = &f->host.v[vcpu];
 
 	assert_int_equal(call(f, vcpu, FID64(CPU_SUSPEND), POWERDOWN(f),
 			      RAM_BASE + 0x40, vcpu), FW_CONTINUE);
@@ -2264,23 +2042,23 @@ static void check_wakeup_failure(struct fake *f, unsigned int vcpu, int *fail,
 static void test_wakeup_failures(void **state)
 {
 	struct fake *f = *state;
-	struct fake_vcpu *v = &f->v[3];
+	struct fake_vcpu *v = &f->host.v[3];
 	uint64_t powerdowns = 0;
 
 	bring_up(f, 2);
 	bring_up(f, 3);
 
 	/* Standby: KVM cannot be told; the suspend is not over yet. */
-	f->now_us = 0;
+	f->host.now_us = 0;
 	expect_call(f, 2, FID32(CPU_SUSPEND), STANDBY(f), 0, 0,
 		    PSCI_RET_SUCCESS);
-	f->now_us = 10;
-	f->v[2].fail_mp_state = EIO;
+	f->host.now_us = 10;
+	f->host.v[2].fail_mp_state = EIO;
 	assert_int_equal(wakeup(f, 2), -EIO);
 	assert_int_equal(state_of(f, 2), PSCI_CPU_STATE_SUSPENDED);
 	expect_stats(f, 2, 0, 0, 0, 0);
-	f->v[2].fail_mp_state = 0;
-	f->now_us = 12;
+	f->host.v[2].fail_mp_state = 0;
+	f->host.now_us = 12;
 	assert_int_equal(wakeup(f, 2), 0);
 	expect_stats(f, 2, 1, 12, 0, 0);
 
@@ -2294,9 +2072,9 @@ static void test_wakeup_failures(void **state)
 	/* A host that reports a positive error still gets a negative one back. */
 	assert_int_equal(call(f, 2, FID64(CPU_SUSPEND), POWERDOWN(f), RAM_BASE,
 			      0), FW_CONTINUE);
-	f->v[2].fail_reset = -EIO;
+	f->host.v[2].fail_reset = -EIO;
 	assert_int_equal(wakeup(f, 2), -EIO);
-	f->v[2].fail_reset = 0;
+	f->host.v[2].fail_reset = 0;
 	assert_int_equal(wakeup(f, 2), 0);
 }
 
@@ -2414,7 +2192,7 @@ static void *racer_main(void *arg)
 	struct racer *r = arg;
 	unsigned int round;
 
-	fake_enter(r->f, r->vcpu);
+	fake_host_enter(&r->f->host, r->vcpu);
 	for (round = 0; round < RACE_ROUNDS; round++) {
 		pthread_barrier_wait(r->start);
 		if (firmware_call(&r->f->fw, r->vcpu, r->fid) != FW_CONTINUE)
@@ -2422,7 +2200,7 @@ static void *racer_main(void *arg)
 		atomic_fetch_add(r->finished, 1);
 		pthread_barrier_wait(r->done);
 	}
-	fake_leave(r->f, r->vcpu);
+	fake_host_leave(&r->f->host, r->vcpu);
 	return NULL;
 }
 
@@ -2476,8 +2254,8 @@ static void race_check_round(struct fake *f, struct race_tally *t)
 	}
 	if (winners != 1)
 		t->bad_rounds++;
-	else if (f->v[RACE_TARGET].reg[FW_REG_PC] != RAM_BASE + 0x1000 * winner ||
-		 f->v[RACE_TARGET].reg[FW_REG_X0] != winner)
+	else if (f->host.v[RACE_TARGET].reg[FW_REG_PC] != RAM_BASE + 0x1000 * winner ||
+		 f->host.v[RACE_TARGET].reg[FW_REG_X0] != winner)
 		t->wrong_boots++;
 }
 
@@ -2494,13 +2272,13 @@ static void test_racing_cpu_on(void **state)
 	for (i = 1; i <= RACERS; i++)
 		bring_up(f, i);
 
-	f->single_thread = false;
+	f->host.check_locks = false;
 	assert_int_equal(pthread_barrier_init(&start, NULL, RACERS + 1), 0);
 	assert_int_equal(pthread_barrier_init(&done, NULL, RACERS + 1), 0);
 	atomic_init(&finished, 0);
 
 	for (i = 0; i < RACERS; i++) {
-		struct fake_vcpu *v = &f->v[i + 1];
+		struct fake_vcpu *v = &f->host.v[i + 1];
 
 		racers[i] = (struct racer){
 			.f = f, .vcpu = i + 1, .start = &start, .done = &done,
@@ -2522,11 +2300,11 @@ static void test_racing_cpu_on(void **state)
 
 		race_check_round(f, &tally);
 		/* The target goes off again for the next round. */
-		fake_enter(f, RACE_TARGET);
+		fake_host_enter(&f->host, RACE_TARGET);
 		if (firmware_call(&f->fw, RACE_TARGET, FID32(CPU_OFF)) !=
 		    FW_CONTINUE)
 			tally.prepare_errors++;
-		fake_leave(f, RACE_TARGET);
+		fake_host_leave(&f->host, RACE_TARGET);
 	}
 
 	for (i = 0; i < RACERS; i++) {
@@ -2535,7 +2313,7 @@ static void test_racing_cpu_on(void **state)
 	}
 	pthread_barrier_destroy(&start);
 	pthread_barrier_destroy(&done);
-	f->single_thread = true;
+	f->host.check_locks = true;
 
 	assert_int_equal(tally.bad_rounds, 0);
 	assert_int_equal(tally.bad_answers, 0);
@@ -2543,8 +2321,8 @@ static void test_racing_cpu_on(void **state)
 	assert_int_equal(tally.prepare_errors, 0);
 	assert_int_equal(tally.already_on + tally.on_pending,
 			 RACE_ROUNDS * (RACERS - 1));
-	assert_int_equal(atomic_load(&f->v[RACE_TARGET].kicks), RACE_ROUNDS);
-	assert_int_equal(f->v[RACE_TARGET].resets, RACE_ROUNDS);
+	assert_int_equal(atomic_load(&f->host.v[RACE_TARGET].kicks), RACE_ROUNDS);
+	assert_int_equal(f->host.v[RACE_TARGET].resets, RACE_ROUNDS);
 	assert_int_equal(state_of(f, RACE_TARGET), PSCI_CPU_STATE_OFF);
 }
 

@@ -1,15 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Unit tests for SDEI and its orchestration with PSCI, over a fake vCPU
- * host kept in plain memory (the approach of test_psci.c). Calls go through
- * firmware_call, vCPU entries through firmware_vcpu_prepare: the paths the
- * VMM uses.
- *
- * The fake enforces the fw_vcpu threading contract: a test "enters" a vCPU
- * before acting as it, and any register, MP state or reset operation on a
- * vCPU not entered by the calling thread is a violation. In
- * single-threaded tests it also fails any vCPU operation or kick made
- * while the PSCI or the SDEI lock is held.
+ * Unit tests for SDEI and its orchestration with PSCI, over the fake vCPU
+ * host of fake_host.h. Calls go through firmware_call, vCPU entries through
+ * firmware_vcpu_prepare: the paths the VMM uses. Any violation of the
+ * threading or locking rules the fake counts fails the test.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -27,13 +21,15 @@
 #include "firmware/sdei.h"
 #include "firmware/sdei_internal.h"
 #include "firmware/smccc.h"
+#include "tests/unit/fake_host.h"
 
 #define NR_VCPUS	8		/* 4 per cluster */
+_Static_assert(NR_VCPUS <= FAKE_HOST_MAX_VCPUS, "the fake host has too few vCPUs");
 #define RAM_BASE	0x40000000ULL
 #define RAM_SIZE	(256ULL << 20)
 #define POISON		0x5a5a5a5a00000000ULL
-#define SCTLR_RESET	0x30d00800ULL
-#define MPIDR_RES1	(1ULL << 31)
+#define SCTLR_RESET	FAKE_HOST_SCTLR_RESET
+#define MPIDR_RES1	FAKE_HOST_MPIDR_RES1
 #define PSTATE_AARCH32	(FW_PSTATE_nRW | 0x13)
 #define GUEST_PC	(RAM_BASE + 0x80000)
 #define GUEST_PSTATE	(0x60000000ULL | 0x5)	/* EL1h, Z and C set, DAIF clear */
@@ -57,23 +53,8 @@ enum {
 	EV_BOUND = SDEI_EVENT_BOUND_BASE,
 };
 
-struct fake_vcpu {
-	uint64_t reg[FW_REG_COUNT];
-	uint64_t written_now;		/* registers written since the last reset of it */
-	enum fw_mp_state mp_state;
-	unsigned int resets;
-	atomic_uint kicks;
-	uint64_t mpidr;
-	int fail_read, fail_write, fail_mp_state;	/* a positive errno fails it */
-	bool entered;
-	pthread_t thread;
-};
-
 struct fake {
-	struct fake_vcpu v[NR_VCPUS];
-	atomic_uint violations;
-	bool single_thread;
-	struct fw_host host;
+	struct fake_host host;
 	struct firmware fw;
 };
 
@@ -89,148 +70,6 @@ static uint64_t mpidr_of(unsigned int id)
 {
 	return ((uint64_t)(id / 4) << 8) | (id % 4);
 }
-
-/* ---- the fake host ---- */
-
-static void fake_violation(struct fake *f)
-{
-	atomic_fetch_add(&f->violations, 1);
-}
-
-/* In single-threaded tests no host operation may run under a firmware lock. */
-static void fake_check_unlocked(struct fake *f)
-{
-	if (!f->single_thread)
-		return;
-	if (pthread_mutex_trylock(&f->fw.psci.lock))
-		fake_violation(f);
-	else
-		pthread_mutex_unlock(&f->fw.psci.lock);
-	if (!f->fw.sdei)
-		return;
-	if (pthread_mutex_trylock(&f->fw.sdei->lock))
-		fake_violation(f);
-	else
-		pthread_mutex_unlock(&f->fw.sdei->lock);
-}
-
-static struct fake_vcpu *fake_own(struct fake *f, unsigned int vcpu)
-{
-	struct fake_vcpu *v;
-
-	if (vcpu >= NR_VCPUS) {
-		fake_violation(f);
-		return NULL;
-	}
-	v = &f->v[vcpu];
-	if (!v->entered || !pthread_equal(v->thread, pthread_self())) {
-		fake_violation(f);
-		return NULL;
-	}
-	fake_check_unlocked(f);
-	return v;
-}
-
-static int fake_reg_read(void *host, unsigned int vcpu, enum fw_reg reg,
-			 uint64_t *val)
-{
-	struct fake *f = host;
-	struct fake_vcpu *v = fake_own(f, vcpu);
-
-	if (!v || reg >= FW_REG_COUNT)
-		return -EPERM;
-	if (v->fail_read)
-		return -v->fail_read;
-	*val = v->reg[reg];
-	return 0;
-}
-
-static int fake_reg_write(void *host, unsigned int vcpu, enum fw_reg reg,
-			  uint64_t val)
-{
-	struct fake *f = host;
-	struct fake_vcpu *v = fake_own(f, vcpu);
-
-	if (!v || reg >= FW_REG_COUNT)
-		return -EPERM;
-	if (v->fail_write)
-		return -v->fail_write;
-	v->written_now |= BIT(reg);
-	v->reg[reg] = val;
-	return 0;
-}
-
-static int fake_set_mp_state(void *host, unsigned int vcpu,
-			     enum fw_mp_state state)
-{
-	struct fake *f = host;
-	struct fake_vcpu *v = fake_own(f, vcpu);
-
-	if (!v)
-		return -EPERM;
-	if (v->fail_mp_state)
-		return -v->fail_mp_state;
-	v->mp_state = state;
-	return 0;
-}
-
-static int fake_reset(void *host, unsigned int vcpu, bool keep_timer)
-{
-	struct fake *f = host;
-	struct fake_vcpu *v = fake_own(f, vcpu);
-	unsigned int i;
-
-	(void)keep_timer;
-	if (!v)
-		return -EPERM;
-	for (i = 0; i < FW_REG_COUNT; i++)
-		v->reg[i] = 0;
-	v->reg[FW_REG_PSTATE] = FW_PSTATE_EL1H_DAIF;
-	v->reg[FW_REG_SCTLR_EL1] = SCTLR_RESET;
-	v->reg[FW_REG_MPIDR_EL1] = v->mpidr;
-	v->resets++;
-	return 0;
-}
-
-static void fake_kick(void *host, unsigned int vcpu)
-{
-	struct fake *f = host;
-
-	if (vcpu >= NR_VCPUS) {
-		fake_violation(f);
-		return;
-	}
-	fake_check_unlocked(f);
-	atomic_fetch_add(&f->v[vcpu].kicks, 1);
-}
-
-static int fake_vcpu_by_mpidr(void *host, uint64_t mpidr)
-{
-	struct fake *f = host;
-	int i;
-
-	for (i = 0; i < NR_VCPUS; i++) {
-		if ((f->v[i].mpidr & FW_MPIDR_AFF_MASK) == mpidr)
-			return i;
-	}
-	return -1;
-}
-
-static uint64_t fake_clock_us(void *host)
-{
-	(void)host;
-	return 1000;
-}
-
-static const struct fw_vcpu_ops fake_ops = {
-	.reg_read = fake_reg_read,
-	.reg_write = fake_reg_write,
-	.set_mp_state = fake_set_mp_state,
-	.reset = fake_reset,
-	.kick = fake_kick,
-	.vcpu_by_mpidr = fake_vcpu_by_mpidr,
-	.clock_us = fake_clock_us,
-};
 
 static uint64_t fake_mpidrs[NR_VCPUS];
 
@@ -254,8 +93,10 @@ static struct fake *fake_new_cfg(const struct sdei_config *sdei)
 	unsigned int i, r;
 
 	assert_non_null(f);
+	fake_host_init(&f->host, &f->fw, NR_VCPUS, RAM_BASE, RAM_SIZE);
+	f->host.now_us = 1000;
 	for (i = 0; i < NR_VCPUS; i++) {
-		struct fake_vcpu *v = &f->v[i];
+		struct fake_vcpu *v = &f->host.v[i];
 
 		v->mpidr = MPIDR_RES1 | mpidr_of(i);
 		fake_mpidrs[i] = v->mpidr;
@@ -270,16 +111,11 @@ static struct fake *fake_new_cfg(const struct sdei_config *sdei)
 		v->reg[FW_REG_MPIDR_EL1] = v->mpidr;
 		v->mp_state = i ? FW_MP_STOPPED : FW_MP_RUNNABLE;
 	}
-	f->single_thread = true;
-	f->host = (struct fw_host){
-		.ops = &fake_ops, .host = f,
-		.ram_base = RAM_BASE, .ram_size = RAM_SIZE,
-	};
 	psci = (struct psci_config){
 		.nr_cpus = NR_VCPUS, .mpidrs = fake_mpidrs,
 		.boot_cpu = 0, .nr_enabled = NR_VCPUS,
 	};
-	assert_int_equal(firmware_init(&f->fw, &f->host, &psci, sdei), 0);
+	assert_int_equal(firmware_init(&f->fw, &f->host.fw_host, &psci, sdei), 0);
 	return f;
 }
 
@@ -292,25 +128,14 @@ static struct fake *fake_new(void)
 
 static void fake_free(struct fake *f)
 {
-	assert_int_equal(atomic_load(&f->violations), 0);
+	assert_int_equal(atomic_load(&f->host.violations), 0);
 	firmware_destroy(&f->fw);
 	free(f);
 }
 
-static void fake_enter(struct fake *f, unsigned int vcpu)
-{
-	f->v[vcpu].thread = pthread_self();
-	f->v[vcpu].entered = true;
-}
-
-static void fake_leave(struct fake *f, unsigned int vcpu)
-{
-	f->v[vcpu].entered = false;
-}
-
 static unsigned int kicks(struct fake *f, unsigned int vcpu)
 {
-	return atomic_load(&f->v[vcpu].kicks);
+	return atomic_load(&f->host.v[vcpu].kicks);
 }
 
 static void clear_kicks(struct fake *f)
@@ -318,7 +143,7 @@ static void clear_kicks(struct fake *f)
 	unsigned int i;
 
 	for (i = 0; i < NR_VCPUS; i++)
-		atomic_store(&f->v[i].kicks, 0);
+		atomic_store(&f->host.v[i].kicks, 0);
 }
 
 /* ---- the guest ---- */
@@ -328,20 +153,7 @@ static enum fw_outcome call5(struct fake *f, unsigned int vcpu, uint32_t fid,
 			     uint64_t x1, uint64_t x2, uint64_t x3,
 			     uint64_t x4, uint64_t x5)
 {
-	struct fake_vcpu *v = &f->v[vcpu];
-	enum fw_outcome out;
-
-	v->reg[FW_REG_X0] = fid;
-	v->reg[1] = x1;
-	v->reg[2] = x2;
-	v->reg[3] = x3;
-	v->reg[4] = x4;
-	v->reg[5] = x5;
-	v->written_now = 0;
-	fake_enter(f, vcpu);
-	out = firmware_call(&f->fw, vcpu, fid);
-	fake_leave(f, vcpu);
-	return out;
+	return fake_host_call(&f->host, vcpu, fid, (const uint64_t[]){ x1, x2, x3, x4, x5 }, 5);
 }
 
 static enum fw_outcome call(struct fake *f, unsigned int vcpu, uint32_t fid,
@@ -356,8 +168,8 @@ static int64_t sdei5(struct fake *f, unsigned int vcpu, uint32_t fid,
 		     uint64_t x5)
 {
 	assert_int_equal(call5(f, vcpu, fid, x1, x2, x3, x4, x5), FW_CONTINUE);
-	assert_int_equal(f->v[vcpu].written_now, BIT(FW_REG_X0));
-	return (int64_t)f->v[vcpu].reg[FW_REG_X0];
+	assert_int_equal(f->host.v[vcpu].written_now, BIT(FW_REG_X0));
+	return (int64_t)f->host.v[vcpu].reg[FW_REG_X0];
 }
 
 static int64_t sdei(struct fake *f, unsigned int vcpu, uint32_t fid,
@@ -402,19 +214,19 @@ static void set_context(struct fake *f, unsigned int vcpu, uint64_t tag)
 	unsigned int r;
 
 	for (r = 0; r < 18; r++)
-		f->v[vcpu].reg[r] = (tag << 16) | (vcpu << 8) | r;
-	f->v[vcpu].reg[FW_REG_PC] = GUEST_PC + tag * 4;
-	f->v[vcpu].reg[FW_REG_PSTATE] = GUEST_PSTATE;
+		f->host.v[vcpu].reg[r] = (tag << 16) | (vcpu << 8) | r;
+	f->host.v[vcpu].reg[FW_REG_PC] = GUEST_PC + tag * 4;
+	f->host.v[vcpu].reg[FW_REG_PSTATE] = GUEST_PSTATE;
 }
 
 static int prepare(struct fake *f, unsigned int vcpu)
 {
 	int ret;
 
-	f->v[vcpu].written_now = 0;
-	fake_enter(f, vcpu);
+	f->host.v[vcpu].written_now = 0;
+	fake_host_enter(&f->host, vcpu);
 	ret = firmware_vcpu_prepare(&f->fw, vcpu, false);
-	fake_leave(f, vcpu);
+	fake_host_leave(&f->host, vcpu);
 	return ret;
 }
 
@@ -425,7 +237,7 @@ static void bring_up(struct fake *f, unsigned int target)
 			      RAM_BASE + 0x1000 * target, target), 0);
 	assert_int_equal(prepare(f, target), 1);
 	assert_int_equal(psci_cpu_state(&f->fw.psci, target), PSCI_CPU_STATE_ON);
-	f->v[target].reg[FW_REG_PSTATE] = GUEST_PSTATE;
+	f->host.v[target].reg[FW_REG_PSTATE] = GUEST_PSTATE;
 }
 
 static void cpu_off(struct fake *f, unsigned int vcpu)
@@ -439,7 +251,7 @@ static void cpu_off(struct fake *f, unsigned int vcpu)
 static void expect_in_handler(struct fake *f, unsigned int vcpu, uint32_t num,
 			      uint64_t pc, uint64_t pstate)
 {
-	struct fake_vcpu *v = &f->v[vcpu];
+	struct fake_vcpu *v = &f->host.v[vcpu];
 
 	assert_int_equal(v->written_now, XREGS(0, 3) | BIT(FW_REG_PC) |
 			 BIT(FW_REG_PSTATE));
@@ -454,8 +266,8 @@ static void expect_in_handler(struct fake *f, unsigned int vcpu, uint32_t num,
 /* Deliver on vcpu and check it entered num's handler from what it ran. */
 static void expect_delivery(struct fake *f, unsigned int vcpu, uint32_t num)
 {
-	uint64_t pc = f->v[vcpu].reg[FW_REG_PC];
-	uint64_t pstate = f->v[vcpu].reg[FW_REG_PSTATE];
+	uint64_t pc = f->host.v[vcpu].reg[FW_REG_PC];
+	uint64_t pstate = f->host.v[vcpu].reg[FW_REG_PSTATE];
 
 	assert_true(sdei_vcpu_has_deliverable(f->fw.sdei, vcpu));
 	assert_int_equal(prepare(f, vcpu), 1);
@@ -464,18 +276,18 @@ static void expect_delivery(struct fake *f, unsigned int vcpu, uint32_t num)
 
 static void expect_nothing(struct fake *f, unsigned int vcpu)
 {
-	uint64_t pc = f->v[vcpu].reg[FW_REG_PC];
+	uint64_t pc = f->host.v[vcpu].reg[FW_REG_PC];
 
 	assert_false(sdei_vcpu_has_deliverable(f->fw.sdei, vcpu));
 	prepare(f, vcpu);
-	assert_int_equal(f->v[vcpu].written_now, 0);
-	assert_int_equal(f->v[vcpu].reg[FW_REG_PC], pc);
+	assert_int_equal(f->host.v[vcpu].written_now, 0);
+	assert_int_equal(f->host.v[vcpu].reg[FW_REG_PC], pc);
 }
 
 static void complete(struct fake *f, unsigned int vcpu)
 {
 	assert_int_equal(call(f, vcpu, FID(EVENT_COMPLETE), 0, 0, 0), FW_CONTINUE);
-	assert_int_equal(f->v[vcpu].written_now, XREGS(0, 17) | BIT(FW_REG_PC) |
+	assert_int_equal(f->host.v[vcpu].written_now, XREGS(0, 17) | BIT(FW_REG_PC) |
 			 BIT(FW_REG_PSTATE));
 }
 
@@ -485,9 +297,9 @@ static void expect_context(struct fake *f, unsigned int vcpu, uint64_t tag)
 	unsigned int r;
 
 	for (r = 0; r < 18; r++)
-		assert_int_equal(f->v[vcpu].reg[r], (tag << 16) | (vcpu << 8) | r);
-	assert_int_equal(f->v[vcpu].reg[FW_REG_PC], GUEST_PC + tag * 4);
-	assert_int_equal(f->v[vcpu].reg[FW_REG_PSTATE], GUEST_PSTATE);
+		assert_int_equal(f->host.v[vcpu].reg[r], (tag << 16) | (vcpu << 8) | r);
+	assert_int_equal(f->host.v[vcpu].reg[FW_REG_PC], GUEST_PC + tag * 4);
+	assert_int_equal(f->host.v[vcpu].reg[FW_REG_PSTATE], GUEST_PSTATE);
 }
 
 static int setup(void **state)
@@ -520,8 +332,8 @@ static void test_create_rejects_bad_config(void **state)
 	const struct sdei_config good = default_sdei_config();
 	struct sdei_event_config evs[SDEI_MAX_EVENTS];
 	uint32_t lines[3] = { 40, 41, 42 };
-	struct fw_vcpu_ops no_kick = fake_ops;
-	struct fw_host kickless = f->host;
+	struct fw_vcpu_ops no_kick = fake_host_ops;
+	struct fw_host kickless = f->host.fw_host;
 	struct psci_config psci = {
 		.nr_cpus = NR_VCPUS, .mpidrs = fake_mpidrs, .nr_enabled = NR_VCPUS,
 	};
@@ -529,19 +341,19 @@ static void test_create_rejects_bad_config(void **state)
 	struct firmware fw;
 	unsigned int i;
 
-	expect_create_fails(&f->host, NULL);
+	expect_create_fails(&f->host.fw_host, NULL);
 	expect_create_fails(NULL, &good);
 	no_kick.kick = NULL;
 	kickless.ops = &no_kick;
 	expect_create_fails(&kickless, &good);
 	c = good, c.nr_cpus = 0;
-	expect_create_fails(&f->host, &c);
+	expect_create_fails(&f->host.fw_host, &c);
 	c = good, c.nr_cpus = SDEI_MAX_CPUS + 1;
-	expect_create_fails(&f->host, &c);
+	expect_create_fails(&f->host.fw_host, &c);
 	c = good, c.mpidrs = NULL;
-	expect_create_fails(&f->host, &c);
+	expect_create_fails(&f->host.fw_host, &c);
 	c = good, c.events = NULL;
-	expect_create_fails(&f->host, &c);
+	expect_create_fails(&f->host.fw_host, &c);
 
 	/* Event numbers: not 0, below the bound range, no duplicates. */
 	for (i = 0; i < SDEI_MAX_EVENTS; i++)
@@ -549,47 +361,47 @@ static void test_create_rejects_bad_config(void **state)
 						     SDEI_PRIORITY_NORMAL };
 	c = good, c.events = evs, c.nr_events = SDEI_MAX_EVENTS - 1;
 	assert_non_null(c.events);
-	sdei_free(sdei_create(&f->host, &c, NULL));	/* the most there can be */
+	sdei_free(sdei_create(&f->host.fw_host, &c, NULL));	/* the most there can be */
 	c.nr_events = SDEI_MAX_EVENTS;
-	expect_create_fails(&f->host, &c);
+	expect_create_fails(&f->host.fw_host, &c);
 	c.nr_events = 3;
 	evs[1].num = 0;
-	expect_create_fails(&f->host, &c);
+	expect_create_fails(&f->host.fw_host, &c);
 	evs[1].num = SDEI_EVENT_BOUND_BASE;
-	expect_create_fails(&f->host, &c);
+	expect_create_fails(&f->host.fw_host, &c);
 	evs[1].num = 102;
-	expect_create_fails(&f->host, &c);
+	expect_create_fails(&f->host.fw_host, &c);
 	evs[1].num = 101;
 	evs[2].type = (enum sdei_event_type)2;
-	expect_create_fails(&f->host, &c);
+	expect_create_fails(&f->host.fw_host, &c);
 	evs[2].type = SDEI_EVENT_PRIVATE;
 	evs[2].priority = (enum sdei_priority)2;
-	expect_create_fails(&f->host, &c);
+	expect_create_fails(&f->host.fw_host, &c);
 
 	/* Lines: SPIs only, no duplicates, no more slots than lines. */
 	c = good, c.bindable_intids = NULL;
-	expect_create_fails(&f->host, &c);
+	expect_create_fails(&f->host.fw_host, &c);
 	c = good, c.bindable_intids = lines, c.nr_bindable = 3;
 	lines[1] = 31;
-	expect_create_fails(&f->host, &c);
+	expect_create_fails(&f->host.fw_host, &c);
 	lines[1] = 1020;
-	expect_create_fails(&f->host, &c);
+	expect_create_fails(&f->host.fw_host, &c);
 	lines[1] = 42;
-	expect_create_fails(&f->host, &c);
+	expect_create_fails(&f->host.fw_host, &c);
 	lines[1] = 41;
 	c.nr_bind_slots = 4;
-	expect_create_fails(&f->host, &c);
+	expect_create_fails(&f->host.fw_host, &c);
 	c.nr_bind_slots = 2;
-	sdei_free(sdei_create(&f->host, &c, NULL));
+	sdei_free(sdei_create(&f->host.fw_host, &c, NULL));
 	c = good, c.nr_bindable = 0, c.bindable_intids = NULL;
-	sdei_free(sdei_create(&f->host, &c, NULL));	/* no lines is fine */
+	sdei_free(sdei_create(&f->host.fw_host, &c, NULL));	/* no lines is fine */
 	sdei_free(NULL);
 
 	/* The firmware wants SDEI and PSCI to agree on the vCPUs. */
 	c = good, c.nr_cpus = NR_VCPUS - 1;
-	assert_int_equal(firmware_init(&fw, &f->host, &psci, &c), -EINVAL);
+	assert_int_equal(firmware_init(&fw, &f->host.fw_host, &psci, &c), -EINVAL);
 	c = good, c.mpidrs = NULL;
-	assert_int_equal(firmware_init(&fw, &f->host, &psci, &c), -EINVAL);
+	assert_int_equal(firmware_init(&fw, &f->host.fw_host, &psci, &c), -EINVAL);
 }
 
 /* ---- every function ID ---- */
@@ -641,7 +453,7 @@ static void test_version_and_features(void **state)
 	assert_int_equal(sdei(f, 0, FID(FEATURES), 1ULL << 32, 0, 0),
 			 SDEI_RET_INVALID_PARAMETERS);
 	/* The result is sign-extended through all 64 bits. */
-	assert_int_equal(f->v[0].reg[0], 0xfffffffffffffffeULL);
+	assert_int_equal(f->host.v[0].reg[0], 0xfffffffffffffffeULL);
 }
 
 /* Unimplemented IDs, AArch32 callers, and SDEI switched off. */
@@ -655,11 +467,11 @@ static void test_not_supported(void **state)
 		assert_int_equal(sdei(f, 0, SDEI_FID(n), EV_PN, 0, 0),
 				 SDEI_RET_NOT_SUPPORTED);
 
-	f->v[0].reg[FW_REG_PSTATE] = PSTATE_AARCH32;
+	f->host.v[0].reg[FW_REG_PSTATE] = PSTATE_AARCH32;
 	for (n = 0x20; n < 0x40; n++)
 		assert_int_equal(sdei5(f, 0, SDEI_FID(n), EV_PN, ENTRY(1), 0, 0, 0),
 				 SDEI_RET_NOT_SUPPORTED);
-	f->v[0].reg[FW_REG_PSTATE] = GUEST_PSTATE;
+	f->host.v[0].reg[FW_REG_PSTATE] = GUEST_PSTATE;
 	assert_int_equal(status(f, 0, EV_PN), 0);	/* nothing registered */
 	assert_int_equal(sdei(f, 0, FID(PE_MASK), 0, 0, 0), 0);	/* still masked */
 
@@ -672,9 +484,9 @@ static void test_not_supported(void **state)
 	assert_false(firmware_interrupt(&off->fw, UART_SPI, 1));
 	assert_int_equal(prepare(off, 0), 1);
 	assert_int_equal(prepare(off, 1), 0);
-	fake_enter(off, 0);
+	fake_host_enter(&off->host, 0);
 	assert_int_equal(firmware_vcpu_wakeup(&off->fw, 0), 0);
-	fake_leave(off, 0);
+	fake_host_leave(&off->host, 0);
 	firmware_reset(&off->fw);
 	fake_free(off);
 
@@ -833,7 +645,7 @@ static void test_get_info(void **state)
 static void test_dispatch_contract(void **state)
 {
 	struct fake *f = *state;
-	struct fake_vcpu *v = &f->v[0];
+	struct fake_vcpu *v = &f->host.v[0];
 	struct sdei_event_info evs[8];
 	unsigned int i, r;
 
@@ -889,7 +701,7 @@ static void test_dispatch_contract(void **state)
 static void test_complete_and_resume(void **state)
 {
 	struct fake *f = *state;
-	struct fake_vcpu *v = &f->v[0];
+	struct fake_vcpu *v = &f->host.v[0];
 	unsigned int r;
 
 	arm_event(f, 0, EV_PN);
@@ -925,7 +737,7 @@ static void test_outside_a_handler(void **state)
 	assert_int_equal(sdei(f, 0, FID(EVENT_COMPLETE), 0, 0, 0), SDEI_RET_DENIED);
 	assert_int_equal(sdei(f, 0, FID(EVENT_COMPLETE_AND_RESUME), RESUME_PC, 0, 0),
 			 SDEI_RET_DENIED);
-	assert_int_equal(f->v[0].reg[FW_REG_PC], GUEST_PC);
+	assert_int_equal(f->host.v[0].reg[FW_REG_PC], GUEST_PC);
 
 	/* A handler on another PE does not count. */
 	bring_up(f, 1);
@@ -1491,7 +1303,7 @@ static void test_power(void **state)
 	assert_int_equal(sdei(f, 0, PSCI_FID64(PSCI_FN_CPU_ON), mpidr_of(3),
 			      RAM_BASE + 0x3000, 0), 0);
 	assert_int_equal(prepare(f, 3), 1);
-	assert_int_equal(f->v[3].reg[FW_REG_PC], RAM_BASE + 0x3000);
+	assert_int_equal(f->host.v[3].reg[FW_REG_PC], RAM_BASE + 0x3000);
 	assert_true(sdei_vcpu_masked(f->fw.sdei, 3));
 	expect_nothing(f, 3);
 	unmask(f, 3);
@@ -1563,9 +1375,9 @@ static void test_cpu_off_in_handler(void **state)
 	bring_up(f, 1);
 	unmask(f, 1);
 	arm_event(f, 1, EV_PN);
-	f->v[1].fail_mp_state = EIO;
+	f->host.v[1].fail_mp_state = EIO;
 	assert_int_equal(call(f, 1, PSCI_FID32(PSCI_FN_CPU_OFF), 0, 0, 0), FW_FAILED);
-	f->v[1].fail_mp_state = 0;
+	f->host.v[1].fail_mp_state = 0;
 	assert_int_equal(psci_cpu_state(&f->fw.psci, 1), PSCI_CPU_STATE_ON);
 	assert_int_equal(sdei_signal(f->fw.sdei, EV_PN, 1), 0);
 	expect_delivery(f, 1, EV_PN);
@@ -1573,7 +1385,7 @@ static void test_cpu_off_in_handler(void **state)
 
 static void suspend_then_event(struct fake *f, bool powerdown)
 {
-	struct fake_vcpu *v = &f->v[1];
+	struct fake_vcpu *v = &f->host.v[1];
 	uint64_t pc;
 
 	bring_up(f, 1);
@@ -1640,12 +1452,12 @@ static void test_system_suspend_waits(void **state)
 	assert_int_equal(sdei_signal(f->fw.sdei, EV_PN, 0), 0);
 	assert_int_equal(prepare(f, 0), 0);
 	assert_int_equal(psci_cpu_state(&f->fw.psci, 0), PSCI_CPU_STATE_SUSPENDED);
-	fake_enter(f, 0);
+	fake_host_enter(&f->host, 0);
 	assert_int_equal(firmware_vcpu_wakeup(&f->fw, 0), 0);
-	fake_leave(f, 0);
-	assert_int_equal(f->v[0].reg[FW_REG_PC], RAM_BASE + 0x900);
+	fake_host_leave(&f->host, 0);
+	assert_int_equal(f->host.v[0].reg[FW_REG_PC], RAM_BASE + 0x900);
 	expect_delivery(f, 0, EV_PN);
-	assert_int_equal(f->v[0].reg[2], RAM_BASE + 0x900);
+	assert_int_equal(f->host.v[0].reg[2], RAM_BASE + 0x900);
 }
 
 /* ---- reset ---- */
@@ -1703,7 +1515,7 @@ static void test_boot_cpu_not_zero(void **state)
 	struct fake *f = *state;
 	struct firmware fw;
 
-	assert_int_equal(firmware_init(&fw, &f->host, &psci, &sdei), 0);
+	assert_int_equal(firmware_init(&fw, &f->host.fw_host, &psci, &sdei), 0);
 	assert_int_equal(sdei_signal(fw.sdei, EV_SN, -1), 0);
 	assert_true(fw.sdei->pe[2].on);
 	assert_false(fw.sdei->pe[0].on);
@@ -1745,7 +1557,7 @@ static void test_views(void **state)
 static void test_failures(void **state)
 {
 	struct fake *f = *state;
-	struct fake_vcpu *v = &f->v[0];
+	struct fake_vcpu *v = &f->host.v[0];
 
 	arm_event(f, 0, EV_SN);
 	unmask(f, 0);
@@ -1787,10 +1599,10 @@ static void test_failures(void **state)
 	assert_int_equal(sdei(f, 1, PSCI_FID32(PSCI_FN_CPU_SUSPEND),
 			      PSCI_PSTATE_EXTENDED_STANDBY, 0, 0), 0);
 	assert_int_equal(sdei_signal(f->fw.sdei, EV_PN, 1), 0);
-	f->v[1].fail_mp_state = EIO;
+	f->host.v[1].fail_mp_state = EIO;
 	assert_int_equal(prepare(f, 1), -EIO);
 	assert_int_equal(psci_cpu_state(&f->fw.psci, 1), PSCI_CPU_STATE_SUSPENDED);
-	f->v[1].fail_mp_state = 0;
+	f->host.v[1].fail_mp_state = 0;
 	expect_delivery(f, 1, EV_PN);
 	assert_int_equal(psci_cpu_state(&f->fw.psci, 1), PSCI_CPU_STATE_ON);
 }
@@ -1811,10 +1623,10 @@ struct racer {
 static void *racer_main(void *arg)
 {
 	struct racer *r = arg;
-	struct fake_vcpu *v = &r->f->v[r->vcpu];
+	struct fake_vcpu *v = &r->f->host.v[r->vcpu];
 	unsigned int round;
 
-	fake_enter(r->f, r->vcpu);
+	fake_host_enter(&r->f->host, r->vcpu);
 	for (round = 0; round < RACE_ROUNDS; round++) {
 		pthread_barrier_wait(r->start);
 		v->reg[FW_REG_PC] = GUEST_PC;
@@ -1829,7 +1641,7 @@ static void *racer_main(void *arg)
 		}
 		pthread_barrier_wait(r->done);
 	}
-	fake_leave(r->f, r->vcpu);
+	fake_host_leave(&r->f->host, r->vcpu);
 	return NULL;
 }
 
@@ -1848,7 +1660,7 @@ static void test_racing_shared_delivery(void **state)
 		unmask(f, i);
 	arm_event(f, 1, EV_SN);
 
-	f->single_thread = false;
+	f->host.check_locks = false;
 	assert_int_equal(pthread_barrier_init(&start, NULL, RACERS + 1), 0);
 	assert_int_equal(pthread_barrier_init(&done, NULL, RACERS + 1), 0);
 	for (i = 0; i < RACERS; i++) {
@@ -1879,7 +1691,7 @@ static void test_racing_shared_delivery(void **state)
 	}
 	pthread_barrier_destroy(&start);
 	pthread_barrier_destroy(&done);
-	f->single_thread = true;
+	f->host.check_locks = true;
 
 	assert_int_equal(bad_rounds, 0);
 	assert_int_equal(wins, RACE_ROUNDS);

@@ -8,6 +8,7 @@ boot=$(boot_count)
 say "boot $boot online=$(cpus_online) offline=$(cpus_offline)"
 if [ "$boot" != 1 ]; then
 	say "boot $boot sdei: $(dmesg | grep -c 'SDEIv1.1 .* detected')"
+	wait_host "rebooted"   # the host looks at the new VM's threads
 	exit 0    # init powers off
 fi
 

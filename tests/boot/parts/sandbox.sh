@@ -1,0 +1,43 @@
+# The seccomp sandbox on a running hvmm: every thread is filtered, a vCPU
+# thread that tries to open a file, start a program or start a process ends
+# hvmm with one line naming the thread and the call, and --no-sandbox lets
+# the same probes through. Sourced by tests/boot/host-tests.sh.
+
+# sandbox_probe PROBE SYSCALL VCPU: a fresh idle VM, then the probe.
+# (ctl and friends set $name: these use sb_ names.)
+sandbox_probe() {
+	sb_probe=$1 sb_call=$2 sb_vcpu=$3 sb_what=$4 sb=sbx_$1
+	bg_start "$sb" run -k "$BM/idle.elf" -c 2 -m 64 --name "$sb"
+	bg_wait "bm: idling" 60
+	sb_threads=$(sandboxed_threads "$(hvmm_pid "$sb" || echo none)")
+	# main, control, and one thread per vCPU
+	[ "$sb_threads" = "4 4" ]
+	result "sandbox: all threads of a running hvmm are under a seccomp filter (threads, filtered: $sb_threads)" $?
+	ctl "${sb}_ctl" debug --probe-sandbox "$sb_probe" --vcpu "$sb_vcpu" --name "$sb"
+	bg_finish
+	sb_line="hvmm: sandbox: the vCPU $sb_vcpu thread made a forbidden system call: $sb_call; stopping hvmm"
+	rc_is "$sb" 1 && [ "$(grep -c . "$out/$sb.err")" -eq 1 ] && grep -qxF "$sb_line" "$out/$sb.err"
+	result "sandbox: a vCPU thread that tries to $sb_what ($sb_call) ends hvmm, status 1, one line" $? \
+		"$out/$sb.err" "$out/${sb}_ctl.err"
+	! rc_is "${sb}_ctl" 0 && [ "$(grep -c . "$out/${sb}_ctl.err")" -eq 1 ]
+	result "sandbox: the probing client reports one line and fails" $? "$out/${sb}_ctl.err"
+}
+
+sandbox_probe open openat 1 "open a file"
+sandbox_probe exec execve 0 "start a program"
+sandbox_probe fork clone 1 "start a process"
+
+bg_start nosbx run -k "$BM/idle.elf" -c 2 -m 64 --name nosbx --no-sandbox
+bg_wait "bm: idling" 60
+sb_threads=$(sandboxed_threads "$(hvmm_pid nosbx || echo none)")
+[ "$sb_threads" = "4 0" ]
+result "--no-sandbox: no thread is filtered (threads, filtered: $sb_threads)" $?
+for probe in open exec fork; do
+	ctl "nosbx_$probe" debug --probe-sandbox "$probe" --vcpu 1 --name nosbx
+	expect "nosbx_$probe" "--no-sandbox: the $probe probe goes through and the VM runs on" \
+		sh -c "[ \"\$(cat $out/nosbx_$probe.rc)\" = 0 ] && grep -q 'without its sandbox' $out/nosbx_$probe.out"
+done
+ctl nosbx_stop stop --name nosbx
+bg_finish
+expect nosbx "--no-sandbox: a warning says so, and hvmm stop ends it (status 4)" \
+	sh -c "[ \"\$(cat $out/nosbx.rc)\" = 4 ] && grep -q 'warning: --no-sandbox' $out/nosbx.err"

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "exit_status.h"
+#include "sandbox.h"
+
+/* Built from the uAPI headers (vmm/syscall-names.sh). */
+extern const char *const sandbox_syscall_names[];
+extern const unsigned int sandbox_nr_syscall_names;
+
+/* The SIGSYS handler has no argument to find its thread's sandbox by: each
+ * thread keeps a pointer to its own here. */
+static __thread const struct sandbox_thread *sandbox_self;
+
+const char *sandbox_syscall_name(long nr)
+{
+	if (nr < 0 || (unsigned long)nr >= sandbox_nr_syscall_names)
+		return NULL;
+	return sandbox_syscall_names[nr];
+}
+
+/* ---- the report: async-signal-safe, into a fixed buffer ---- */
+
+struct line {
+	char buf[200];
+	size_t len;
+};
+
+static void line_add(struct line *l, const char *s)
+{
+	while (*s && l->len < sizeof(l->buf) - 1)
+		l->buf[l->len++] = *s++;
+}
+
+static void line_add_num(struct line *l, long v)
+{
+	char digits[24];
+	size_t n = 0;
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+
+	do {
+		digits[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		line_add(l, "-");
+	while (n && l->len < sizeof(l->buf) - 1)
+		l->buf[l->len++] = digits[--n];
+}
+
+static void sandbox_sigsys(int sig, siginfo_t *si, void *ucontext)
+{
+	const struct sandbox_thread *t = sandbox_self;
+	const char *name = sandbox_syscall_name(si->si_syscall);
+	struct line l = { .len = 0 };
+
+	(void)sig;
+	(void)ucontext;
+	/* Only calls every filter allows: a second SIGSYS in here would be a kill. */
+	if (t && t->console && t->console->raw)
+		tcsetattr(t->console->in_fd, TCSANOW, &t->console->saved);
+	/* A CR LF first ends a guest line the raw console left open. */
+	if (t && t->console && t->console->raw)
+		line_add(&l, "\r\n");
+	line_add(&l, "hvmm: sandbox: the ");
+	line_add(&l, t ? t->label : "unnamed");
+	line_add(&l, " thread made a forbidden system call: ");
+	line_add(&l, name ? name : "number ");
+	if (!name)
+		line_add_num(&l, si->si_syscall);
+	line_add(&l, "; stopping hvmm\n");
+	(void)!write(STDERR_FILENO, l.buf, l.len);
+	syscall(SYS_exit_group, HVMM_EXIT_ERROR);
+}
+
+void sandbox_forget(void)
+{
+	sandbox_self = NULL;
+}
+
+int sandbox_install_handler(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = sandbox_sigsys;
+	sa.sa_flags = SA_SIGINFO;
+	sigfillset(&sa.sa_mask);
+	return sigaction(SIGSYS, &sa, NULL) ? -errno : 0;
+}
+
+int sandbox_probe(int what)
+{
+	char *const no_args[] = { NULL };
+	int fd;
+
+	switch (what) {
+	case 0:
+		fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	case 1:
+		/* An empty path: nothing to run, ENOENT, once past the filter. */
+		(void)execve("", no_args, no_args);
+		return 0;
+	case 2:
+		/* CLONE_SIGHAND without CLONE_VM: EINVAL, once past the filter. */
+		(void)syscall(SYS_clone, CLONE_SIGHAND, 0, 0, 0, 0);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* ---- building a thread's filter ---- */
+
+static int add_rule(scmp_filter_ctx ctx, int nr, const struct sandbox_allow *a,
+		    const struct sandbox_policy *p, const struct sandbox_thread *t)
+{
+	int ret = 0;
+
+	switch (a->cond) {
+	case SANDBOX_ANY:
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+	case SANDBOX_IOCTL:
+		for (; p && !ret; p = p->includes)
+			for (size_t i = 0; i < p->nr_ioctls && !ret; i++)
+				ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A1(SCMP_CMP_EQ, p->ioctls[i]));
+		return ret;
+	case SANDBOX_WRITE_FD:
+		for (unsigned int i = 0; i < t->nr_write_fds && !ret; i++)
+			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					       SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)t->write_fds[i]));
+		return ret;
+	case SANDBOX_OWN_PID:
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+	case SANDBOX_NO_EXEC:
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	case SANDBOX_THREAD:
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
+	case SANDBOX_ENOSYS:
+		return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
+	case SANDBOX_NO_NEW_PRIVS:
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_EQ, PR_SET_NO_NEW_PRIVS));
+	case SANDBOX_SET_FILTER:
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_EQ, SECCOMP_SET_MODE_FILTER));
+	}
+	return -EINVAL;
+}
+
+int sandbox_enter(const struct sandbox_thread *t, char *err, size_t errlen)
+{
+	const struct sandbox_policy *p = sandbox_policy(t->role);
+	scmp_filter_ctx ctx;
+	int ret = 0;
+
+	if (!p) {
+		snprintf(err, errlen, "sandbox: no policy for the %s thread", t->label);
+		return -1;
+	}
+	/* A forbidden call traps to the handler, in every ABI the kernel knows. */
+	ctx = seccomp_init(SCMP_ACT_TRAP);
+	if (!ctx) {
+		snprintf(err, errlen, "sandbox: cannot build the %s thread's filter", t->label);
+		return -1;
+	}
+	ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP);
+	for (const struct sandbox_policy *q = p; q && !ret; q = q->includes) {
+		for (size_t i = 0; i < q->nr_allow && !ret; i++) {
+			const struct sandbox_allow *a = &q->allow[i];
+			int nr;
+
+			if (sandbox_policy_entry(p, a->syscall) != a)
+				continue;   /* the including list says otherwise */
+			nr = seccomp_syscall_resolve_name(a->syscall);
+			if (nr == __NR_SCMP_ERROR) {
+				snprintf(err, errlen, "sandbox: the %s list names '%s', which this architecture lacks",
+					 q->name, a->syscall);
+				seccomp_release(ctx);
+				return -1;
+			}
+			ret = add_rule(ctx, nr, a, p, t);
+			if (ret) {
+				snprintf(err, errlen, "sandbox: cannot allow %s for the %s thread: %s",
+					 a->syscall, t->label, strerror(-ret));
+				seccomp_release(ctx);
+				return -1;
+			}
+		}
+	}
+	sandbox_self = t;
+	if (!ret)
+		ret = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (ret) {
+		sandbox_self = NULL;
+		snprintf(err, errlen, "sandbox: cannot load the %s thread's filter: %s", t->label, strerror(-ret));
+		return -1;
+	}
+	return 0;
+}

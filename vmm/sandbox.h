@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The seccomp sandbox: once a thread has done everything that needs a path
+ * or a new resource, it puts itself on an allowlist for its role (the main
+ * thread, a vCPU thread, the control-socket thread). docs/sandbox.md lists
+ * each filter and why each system call is on it.
+ *
+ * A forbidden system call does not kill silently: it raises SIGSYS, whose
+ * handler restores the terminal, prints one line naming the thread and the
+ * system call, and ends hvmm with status 1.
+ */
+#ifndef HVMM_SANDBOX_H
+#define HVMM_SANDBOX_H
+
+#include <stddef.h>
+
+#include "console.h"
+
+enum sandbox_role {
+	SANDBOX_MAIN,        /* boots and reboots the VM, serves the console */
+	SANDBOX_VCPU,        /* runs one vCPU: KVM_RUN and its exits */
+	SANDBOX_CONTROL,     /* serves the control socket */
+	SANDBOX_ROLE_COUNT,
+};
+
+/* What may be asked of an allowed system call's arguments. */
+enum sandbox_cond {
+	SANDBOX_ANY,           /* any arguments */
+	SANDBOX_IOCTL,         /* request (arg 1) on the role's ioctl list */
+	SANDBOX_WRITE_FD,      /* fd (arg 0) one of the thread's write_fds */
+	SANDBOX_OWN_PID,       /* pid (arg 0) is hvmm's: signals stay inside hvmm */
+	SANDBOX_NO_EXEC,       /* prot (arg 2) without PROT_EXEC: no new code */
+	SANDBOX_THREAD,        /* clone flags (arg 0) with CLONE_THREAD: no processes */
+	SANDBOX_ENOSYS,        /* not allowed, but fails with ENOSYS instead of ending hvmm */
+	SANDBOX_NO_NEW_PRIVS,  /* prctl (arg 0) PR_SET_NO_NEW_PRIVS only */
+	SANDBOX_SET_FILTER,    /* seccomp (arg 0) SECCOMP_SET_MODE_FILTER only */
+};
+
+struct sandbox_allow {
+	const char *syscall;      /* by name, resolved for the running architecture */
+	enum sandbox_cond cond;
+};
+
+struct sandbox_policy {
+	const char *name;         /* as docs/sandbox.md heads it */
+	/* Also allowed: another policy's entries (but those of a system call
+	 * this one lists itself) and its ioctls. */
+	const struct sandbox_policy *includes;
+	const struct sandbox_allow *allow;
+	size_t nr_allow;
+	const unsigned long *ioctls;
+	size_t nr_ioctls;
+};
+
+const struct sandbox_policy *sandbox_policy(enum sandbox_role role);
+
+/* The entry that decides for syscall under p (its own, or an included
+ * one), or NULL: the call is forbidden. */
+const struct sandbox_allow *sandbox_policy_entry(const struct sandbox_policy *p, const char *syscall);
+
+#define SANDBOX_MAX_WRITE_FDS 4
+
+/* One thread's sandbox; it must live as long as the thread. */
+struct sandbox_thread {
+	enum sandbox_role role;
+	char label[24];                         /* "vCPU 3": names the thread in the report */
+	int write_fds[SANDBOX_MAX_WRITE_FDS];   /* SANDBOX_WRITE_FD */
+	unsigned int nr_write_fds;
+	const struct console *console;          /* restored before a forbidden call ends hvmm */
+};
+
+/* Install the SIGSYS handler, once per process, before any filter. */
+int sandbox_install_handler(void);
+
+/* Put the calling thread on its role's allowlist, for good. Returns 0, or
+ * -1 with a one-line reason in err. */
+int sandbox_enter(const struct sandbox_thread *t, char *err, size_t errlen);
+
+/* The calling thread's struct sandbox_thread is going away (its filter
+ * stays): a later report names the thread "unnamed". */
+void sandbox_forget(void);
+
+/* Try, on the calling thread, what every sandbox forbids: 0 = open a file,
+ * 1 = start a program, 2 = start a process (enum control_probe's order).
+ * Under a sandbox this never returns; without one the call fails harmlessly
+ * or opens and closes "/", and this returns 0. */
+int sandbox_probe(int what);
+
+/* The name of system call nr on this architecture, or NULL. Usable in a
+ * signal handler: it reads a table built from the uAPI headers. */
+const char *sandbox_syscall_name(long nr);
+
+#endif

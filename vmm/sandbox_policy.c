@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The allowlist of each thread role. docs/sandbox.md gives the reason for
+ * every entry; tests/unit/test_sandbox.c checks that it names them all.
+ *
+ * vCPU threads are started by the main thread after it entered its own
+ * sandbox, and a thread keeps the filters it was born with: the main
+ * policy therefore includes the vCPU one, and what makes a vCPU thread's
+ * sandbox tighter is its own filter on top.
+ */
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "kvm_compat.h"
+#include "sandbox.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- vCPU threads ---- */
+
+static const struct sandbox_allow vcpu_allow[] = {
+	{ "ioctl", SANDBOX_IOCTL },
+	{ "write", SANDBOX_WRITE_FD },
+	{ "writev", SANDBOX_WRITE_FD },
+	{ "futex", SANDBOX_ANY },
+	{ "getpid", SANDBOX_ANY },
+	{ "gettid", SANDBOX_ANY },
+	{ "tgkill", SANDBOX_OWN_PID },
+	{ "rt_sigprocmask", SANDBOX_ANY },
+	{ "rt_sigreturn", SANDBOX_ANY },
+	{ "clock_gettime", SANDBOX_ANY },
+	{ "mmap", SANDBOX_NO_EXEC },
+	{ "mprotect", SANDBOX_NO_EXEC },
+	{ "munmap", SANDBOX_ANY },
+	{ "madvise", SANDBOX_ANY },
+	{ "brk", SANDBOX_ANY },
+	{ "exit", SANDBOX_ANY },
+	{ "exit_group", SANDBOX_ANY },
+};
+
+static const unsigned long vcpu_ioctls[] = {
+	KVM_RUN,
+	KVM_GET_ONE_REG,
+	KVM_SET_ONE_REG,
+	KVM_SET_MP_STATE,
+	HVMM_KVM_ARM_VCPU_INIT,
+	KVM_IRQ_LINE,
+	TCSETS,
+};
+
+/* ---- the main thread ---- */
+
+/* Its own entries; the vCPU list is included (see the top). An entry here
+ * replaces the vCPU one of the same name: write and writev to any fd. */
+static const struct sandbox_allow main_allow[] = {
+	{ "write", SANDBOX_ANY },
+	{ "writev", SANDBOX_ANY },
+	{ "read", SANDBOX_ANY },
+	{ "pread64", SANDBOX_ANY },
+	{ "pwrite64", SANDBOX_ANY },
+	{ "ftruncate", SANDBOX_ANY },
+	{ "fstat", SANDBOX_ANY },
+	{ "newfstatat", SANDBOX_ANY },
+	{ "ppoll", SANDBOX_ANY },
+	{ "eventfd2", SANDBOX_ANY },
+	{ "close", SANDBOX_ANY },
+	{ "mremap", SANDBOX_ANY },
+	{ "clone", SANDBOX_THREAD },
+	{ "clone3", SANDBOX_ENOSYS },
+	{ "set_robust_list", SANDBOX_ANY },
+	{ "rseq", SANDBOX_ANY },
+	{ "sched_getaffinity", SANDBOX_ANY },
+	{ "prctl", SANDBOX_NO_NEW_PRIVS },
+	{ "seccomp", SANDBOX_SET_FILTER },
+	{ "unlinkat", SANDBOX_ANY },
+};
+
+/* Besides the vCPU list's: creating a VM at each boot. */
+static const unsigned long main_ioctls[] = {
+	KVM_GET_API_VERSION,
+	KVM_CHECK_EXTENSION,
+	KVM_GET_VCPU_MMAP_SIZE,
+	KVM_CREATE_VM,
+	KVM_SET_USER_MEMORY_REGION,
+	KVM_CREATE_VCPU,
+	HVMM_KVM_ARM_PREFERRED_TARGET,
+	KVM_CREATE_DEVICE,
+	KVM_SET_DEVICE_ATTR,
+	KVM_HAS_DEVICE_ATTR,
+};
+
+/* ---- the control-socket thread ---- */
+
+static const struct sandbox_allow control_allow[] = {
+	{ "accept4", SANDBOX_ANY },
+	{ "recvfrom", SANDBOX_ANY },
+	{ "sendto", SANDBOX_ANY },
+	{ "getsockopt", SANDBOX_ANY },
+	{ "geteuid", SANDBOX_ANY },
+	{ "ppoll", SANDBOX_ANY },
+	{ "read", SANDBOX_ANY },
+	{ "write", SANDBOX_ANY },
+	{ "writev", SANDBOX_ANY },
+	{ "close", SANDBOX_ANY },
+	{ "futex", SANDBOX_ANY },
+	{ "clock_gettime", SANDBOX_ANY },
+	{ "getpid", SANDBOX_ANY },
+	{ "gettid", SANDBOX_ANY },
+	{ "tgkill", SANDBOX_OWN_PID },
+	{ "rt_sigprocmask", SANDBOX_ANY },
+	{ "mmap", SANDBOX_NO_EXEC },
+	{ "mprotect", SANDBOX_NO_EXEC },
+	{ "munmap", SANDBOX_ANY },
+	{ "madvise", SANDBOX_ANY },
+	{ "mremap", SANDBOX_ANY },
+	{ "brk", SANDBOX_ANY },
+	{ "ioctl", SANDBOX_IOCTL },
+	{ "exit", SANDBOX_ANY },
+	{ "exit_group", SANDBOX_ANY },
+};
+
+static const unsigned long control_ioctls[] = {
+	TCSETS,
+};
+
+static const struct sandbox_policy policies[SANDBOX_ROLE_COUNT] = {
+	[SANDBOX_VCPU] = { "vCPU threads", NULL, vcpu_allow, COUNT(vcpu_allow), vcpu_ioctls, COUNT(vcpu_ioctls) },
+	[SANDBOX_MAIN] = { "main thread", &policies[SANDBOX_VCPU], main_allow, COUNT(main_allow),
+			   main_ioctls, COUNT(main_ioctls) },
+	[SANDBOX_CONTROL] = { "control thread", NULL, control_allow, COUNT(control_allow),
+			      control_ioctls, COUNT(control_ioctls) },
+};
+
+const struct sandbox_policy *sandbox_policy(enum sandbox_role role)
+{
+	return role < SANDBOX_ROLE_COUNT ? &policies[role] : NULL;
+}
+
+const struct sandbox_allow *sandbox_policy_entry(const struct sandbox_policy *p, const char *syscall)
+{
+	for (; p; p = p->includes)
+		for (size_t i = 0; i < p->nr_allow; i++)
+			if (!strcmp(p->allow[i].syscall, syscall))
+				return &p->allow[i];
+	return NULL;
+}
