@@ -139,13 +139,17 @@ UNIT_SRCS_test_fdt      := vmm/fdt.c vmm/gic_node.c vmm/timer.c vmm/psci_node.c 
 UNIT_SRCS_test_console  := vmm/console.c
 UNIT_SRCS_test_guest_mem := vmm/guest_mem.c
 UNIT_SRCS_test_file     := vmm/file.c
+# The threaded firmware test runs under ThreadSanitizer, which ASan excludes.
+UNIT_SRCS_test_firmware_threads := $(UNIT_SRCS_test_psci)
+UNIT_CFLAGS_test_firmware_threads := -O1 -g $(CFLAGS_COMMON) -fsanitize=thread,undefined \
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
 UNIT_SRCS_test_sandbox  := vmm/sandbox.c vmm/sandbox_policy.c $(B)/native/gen/syscall_names.c
 UNIT_TESTS := $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS  := $(UNIT_TESTS:%=$(B)/unit/%)
 
 $(B)/unit/%: tests/unit/%.c $$(UNIT_SRCS_%) $(wildcard tests/unit/*.h) $(wildcard */*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(UNIT_CFLAGS) $< $(UNIT_SRCS_$*) $(UNIT_LIBS) -o $@
+	$(HOSTCC) $(or $(UNIT_CFLAGS_$*),$(UNIT_CFLAGS)) $< $(UNIT_SRCS_$*) $(UNIT_LIBS) -o $@
 
 unit: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
