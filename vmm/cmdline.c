@@ -328,16 +328,38 @@ static bool sdei_event_is_default(uint32_t num)
 	       num == SDEI_EVENT_SHARED_CRITICAL;
 }
 
+/* "WORD,WORD", each 1-15 lowercase letters, and nothing after. (By hand:
+ * sscanf would link all of scanf and strtod into hvmm for this.) */
+static bool split_two_words(const char *s, char first[16], char second[16])
+{
+	char *words[2] = { first, second };
+
+	for (int w = 0; w < 2; w++) {
+		size_t n = 0;
+
+		while (*s >= 'a' && *s <= 'z') {
+			if (n == 15)
+				return false;
+			words[w][n++] = *s++;
+		}
+		if (n == 0)
+			return false;
+		words[w][n] = '\0';
+		if (w == 0 && *s++ != ',')
+			return false;
+	}
+	return *s == '\0';
+}
+
 int cmdline_parse_sdei_event(const char *s, struct sdei_event_config *ev, char *err, size_t errlen)
 {
-	char type[16], prio[16], extra;
+	char type[16], prio[16];
 	unsigned long num;
 	char *end;
 
 	errno = 0;
 	num = strtoul(s, &end, 0);
-	if (end == s || *s == '-' || *s == '+' || errno || *end != ',' ||
-	    sscanf(end + 1, "%15[a-z],%15[a-z]%c", type, prio, &extra) != 2)
+	if (end == s || *s == '-' || *s == '+' || errno || *end != ',' || !split_two_words(end + 1, type, prio))
 		return fail(err, errlen, "--sdei-event '%s': expected NUM,shared|private,normal|critical", s);
 	if (num == 0 || num >= SDEI_EVENT_BOUND_BASE)
 		return fail(err, errlen, "--sdei-event '%s': event numbers go from 1 to %u (0 is the signal event, "

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
+#include <malloc.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -205,6 +206,9 @@ int sandbox_enter(const struct sandbox_thread *t, char *err, size_t errlen)
 	if (!ret)
 		ret = seccomp_load(ctx);
 	seccomp_release(ctx);
+	/* Building the filter took heap the thread will not use again: give
+	 * it back, so that each thread's sandbox costs no resident memory. */
+	malloc_trim(0);
 	if (ret) {
 		sandbox_self = NULL;
 		snprintf(err, errlen, "sandbox: cannot load the %s thread's filter: %s", t->label, strerror(-ret));

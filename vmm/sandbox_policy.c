@@ -34,6 +34,7 @@ static const struct sandbox_allow vcpu_allow[] = {
 	{ "munmap", SANDBOX_ANY },
 	{ "madvise", SANDBOX_ANY },
 	{ "brk", SANDBOX_ANY },
+	{ "getrandom", SANDBOX_ANY },
 	{ "exit", SANDBOX_ANY },
 	{ "exit_group", SANDBOX_ANY },
 };
@@ -114,6 +115,7 @@ static const struct sandbox_allow control_allow[] = {
 	{ "madvise", SANDBOX_ANY },
 	{ "mremap", SANDBOX_ANY },
 	{ "brk", SANDBOX_ANY },
+	{ "getrandom", SANDBOX_ANY },
 	{ "ioctl", SANDBOX_IOCTL },
 	{ "exit", SANDBOX_ANY },
 	{ "exit_group", SANDBOX_ANY },

@@ -128,6 +128,10 @@ static int vm_create_vm_and_ram(struct vm *vm)
 			(unsigned long long)vm->cfg->mem_mib, strerror(errno));
 		return -1;
 	}
+	/* The guest's memory is no part of a core dump of hvmm. This also keeps
+	 * it one mapping of its own, never merged with hvmm's. */
+	if (madvise(vm->mem.host, size, MADV_DONTDUMP))
+		log_warn(&vm->log, "guest RAM stays in core dumps: %s", strerror(errno));
 	region = (struct kvm_userspace_memory_region){
 		.slot = 0,
 		.guest_phys_addr = vm->mem.base,
