@@ -323,10 +323,6 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct vm_inputs
 	}
 	if (vm->userspace_psci && vm_setup_firmware(vm, cpu_enabled))
 		return -1;
-	if (!vm->userspace_psci && vm->nr_enabled < vm->nr_vcpus) {
-		log_err(&vm->log, "--max-cpus needs hvmm's own PSCI: KVM's cannot keep vCPUs disabled");
-		return -1;
-	}
 	return vm_add_devices(vm);
 }
 
