@@ -247,10 +247,12 @@ static int64_t sdei_unregister_locked(struct sdei_state *st)
 	return st->running ? SDEI_RET_PENDING : SDEI_RET_SUCCESS;
 }
 
-/* The calls that only look up event x1's state for the caller's PE and act
- * on it under the lock: the result of op, or INVALID_PARAMETERS. */
-static enum sdei_outcome sdei_on_event_state(const struct sdei_req *req,
-					     int64_t (*op)(struct sdei_state *st))
+/* The calls that only look up event x1 and act on it for the caller's PE
+ * under the lock (x2, read before, passed on): the result of op, or
+ * INVALID_PARAMETERS. */
+static enum sdei_outcome sdei_on_event(const struct sdei_req *req,
+				       int64_t (*op)(struct sdei_event *ev, unsigned int vcpu, uint64_t x2),
+				       uint64_t x2)
 {
 	struct sdei *s = req->s;
 	uint64_t num;
@@ -265,20 +267,29 @@ static enum sdei_outcome sdei_on_event_state(const struct sdei_req *req,
 	if (e < 0)
 		ret = SDEI_RET_INVALID_PARAMETERS;
 	else
-		ret = op(sdei_state_of(&s->ev[e], req->vcpu));
+		ret = op(&s->ev[e], req->vcpu, x2);
 	sdei_unlock(s);
 	return sdei_reply(req, ret);
 }
 
+static int64_t sdei_unregister_op(struct sdei_event *ev, unsigned int vcpu, uint64_t unused)
+{
+	(void)unused;
+	return sdei_unregister_locked(sdei_state_of(ev, vcpu));
+}
+
 static enum sdei_outcome sdei_event_unregister(const struct sdei_req *req)
 {
-	return sdei_on_event_state(req, sdei_unregister_locked);
+	return sdei_on_event(req, sdei_unregister_op, 0);
 }
 
 /* ---- queries ---- */
 
-static int64_t sdei_status_bits(struct sdei_state *st)
+static int64_t sdei_status_bits(struct sdei_event *ev, unsigned int vcpu, uint64_t unused)
 {
+	const struct sdei_state *st = sdei_state_of(ev, vcpu);
+
+	(void)unused;
 	return (st->registered ? SDEI_STATUS_REGISTERED : 0) |
 	       (st->enabled ? SDEI_STATUS_ENABLED : 0) |
 	       (st->running ? SDEI_STATUS_RUNNING : 0);
@@ -286,7 +297,7 @@ static int64_t sdei_status_bits(struct sdei_state *st)
 
 static enum sdei_outcome sdei_event_status_call(const struct sdei_req *req)
 {
-	return sdei_on_event_state(req, sdei_status_bits);
+	return sdei_on_event(req, sdei_status_bits, 0);
 }
 
 /*
@@ -324,22 +335,11 @@ static int64_t sdei_info_locked(struct sdei_event *ev, unsigned int vcpu,
 
 static enum sdei_outcome sdei_event_get_info(const struct sdei_req *req)
 {
-	struct sdei *s = req->s;
-	uint64_t num, info;
-	int64_t ret;
-	int e;
+	uint64_t info;
 
-	if (sdei_arg(req, 1, &num) || sdei_arg(req, 2, &info))
+	if (sdei_arg(req, 2, &info))
 		return SDEI_FAILED;
-
-	sdei_lock(s);
-	e = sdei_find_locked(s, num);
-	if (e < 0)
-		ret = SDEI_RET_INVALID_PARAMETERS;
-	else
-		ret = sdei_info_locked(&s->ev[e], req->vcpu, info);
-	sdei_unlock(s);
-	return sdei_reply(req, ret);
+	return sdei_on_event(req, sdei_info_locked, info);
 }
 
 /* ---- routing ---- */
@@ -456,18 +456,25 @@ static int64_t sdei_bind_locked(struct sdei *s, uint64_t intid)
 	return SDEI_RET_OUT_OF_RESOURCE;
 }
 
-static enum sdei_outcome sdei_interrupt_bind(const struct sdei_req *req)
+/* x1 to op under the lock, and op's result to the caller. */
+static enum sdei_outcome sdei_locked_on_arg(const struct sdei_req *req,
+					    int64_t (*op)(struct sdei *s, uint64_t x1))
 {
-	uint64_t intid;
+	uint64_t x1;
 	int64_t ret;
 
-	if (sdei_arg(req, 1, &intid))
+	if (sdei_arg(req, 1, &x1))
 		return SDEI_FAILED;
 
 	sdei_lock(req->s);
-	ret = sdei_bind_locked(req->s, intid);
+	ret = op(req->s, x1);
 	sdei_unlock(req->s);
 	return sdei_reply(req, ret);
+}
+
+static enum sdei_outcome sdei_interrupt_bind(const struct sdei_req *req)
+{
+	return sdei_locked_on_arg(req, sdei_bind_locked);
 }
 
 /* A pending instance goes with the binding. */
@@ -487,16 +494,7 @@ static int64_t sdei_release_locked(struct sdei *s, uint64_t num)
 
 static enum sdei_outcome sdei_interrupt_release(const struct sdei_req *req)
 {
-	uint64_t num;
-	int64_t ret;
-
-	if (sdei_arg(req, 1, &num))
-		return SDEI_FAILED;
-
-	sdei_lock(req->s);
-	ret = sdei_release_locked(req->s, num);
-	sdei_unlock(req->s);
-	return sdei_reply(req, ret);
+	return sdei_locked_on_arg(req, sdei_release_locked);
 }
 
 /* ---- EVENT_SIGNAL ---- */

@@ -58,16 +58,24 @@ static uint64_t padded_name(uint64_t addr)
 	return (n + 1 + 3) & ~3ULL;
 }
 
+/* A device tree's structure and strings blocks, if dtb is one. */
+static bool fdt_blocks(uint64_t dtb, uint64_t *structure, uint64_t *strings)
+{
+	if (!dtb || (dtb & 7) || be32(dtb) != FDT_MAGIC)
+		return false;
+	*structure = dtb + be32(dtb + 8);
+	*strings = dtb + be32(dtb + 12);
+	return true;
+}
+
 int fdt_memory(uint64_t dtb, uint64_t *base, uint64_t *size)
 {
 	uint64_t p, strings;
 	unsigned int depth = 0, words;
 	bool in_memory = false;
 
-	if (!dtb || (dtb & 7) || be32(dtb) != FDT_MAGIC)
+	if (!fdt_blocks(dtb, &p, &strings))
 		return -1;
-	p = dtb + be32(dtb + 8);
-	strings = dtb + be32(dtb + 12);
 
 	for (words = 0; words < FDT_MAX_WORDS; words++) {
 		uint32_t tok = be32(p);
@@ -136,10 +144,8 @@ bool fdt_prop_is(uint64_t dtb, const char *path, const char *prop, const char *v
 	const char *want = NULL;
 	unsigned int depth = 0, matched = 0, words;
 
-	if (!dtb || (dtb & 7) || be32(dtb) != FDT_MAGIC)
+	if (!fdt_blocks(dtb, &p, &strings))
 		return false;
-	p = dtb + be32(dtb + 8);
-	strings = dtb + be32(dtb + 12);
 
 	/* matched = how many levels of the current node's path match `path`;
 	 * want = the component the next level must match (NULL: path ends). */

@@ -449,6 +449,22 @@ static void check_probe_after(const struct probe_want *w, const struct sdei_prob
 		  nb_pre(w->what, "after completion ELR_EL1 and SPSR_EL1 are unchanged"));
 }
 
+/* A handler of h_probe interrupted vCPU 0 in sdei_probe_spin: it must have
+ * entered as w says, with the spin loop and its pattern as the interrupted
+ * context, and left that context as it was. */
+static void check_spin_probe(struct probe_want *w, const struct sdei_probe *p)
+{
+	struct sdei_hit hit;
+
+	sdei_hit_read(&h_probe, 0, &hit);
+	w->pc_lo = (uint64_t)sdei_probe_spin_loop;
+	w->pc_hi = (uint64_t)sdei_probe_spin_end;
+	for (unsigned int i = 0; i < 18; i++)
+		w->ctx[i] = p->pat[i];
+	check_probe_entry(w, p, &hit);
+	check_probe_after(w, p);
+}
+
 /* ---- basics -------------------------------------------------------------- */
 
 static bool check_version(uint64_t dtb)
@@ -1095,8 +1111,6 @@ static void check_spin_signalled(void)
 				.h = &h_probe };
 	unsigned int a = first_worker(0);
 	uint64_t go = load64(&smp_race_go) + 1, seq, old, end;
-	struct sdei_hit hit;
-	unsigned int i;
 
 	if (!a) {
 		tap_skip("another vCPU signals vCPU 0 while it spins", "one vCPU");
@@ -1128,13 +1142,7 @@ static void check_spin_signalled(void)
 	if (!tap_check(smp_result(a, 0) == 0 && sdei_hits(&h_probe, 0) == old + 1,
 		       nb()))
 		return;
-	sdei_hit_read(&h_probe, 0, &hit);
-	w.pc_lo = (uint64_t)sdei_probe_spin_loop;
-	w.pc_hi = (uint64_t)sdei_probe_spin_end;
-	for (i = 0; i < 18; i++)
-		w.ctx[i] = p.pat[i];
-	check_probe_entry(&w, &p, &hit);
-	check_probe_after(&w, &p);
+	check_spin_probe(&w, &p);
 }
 
 /* A masked worker holds the signal until it unmasks. */
@@ -1266,8 +1274,6 @@ static void check_host_event_spinning(void)
 	struct probe_want w = { .what = "host 1000 on vCPU 0", .event = EV_PRIV_NORMAL,
 				.h = &h_probe };
 	uint64_t old = sdei_hits(&h_probe, 0);
-	struct sdei_hit hit;
-	unsigned int i;
 
 	if (sdei_register(EV_PRIV_NORMAL, &h_probe, 0, 0) != 0 ||
 	    sdei(SDEI_EVENT_ENABLE, EV_PRIV_NORMAL, 0, 0) != 0) {
@@ -1285,13 +1291,7 @@ static void check_host_event_spinning(void)
 	if (!tap_check(sdei_hits(&h_probe, 0) == old + 1,
 		       "host 1000 on vCPU 0: hvmm sdei signal ran the handler"))
 		return;
-	sdei_hit_read(&h_probe, 0, &hit);
-	w.pc_lo = (uint64_t)sdei_probe_spin_loop;
-	w.pc_hi = (uint64_t)sdei_probe_spin_end;
-	for (i = 0; i < 18; i++)
-		w.ctx[i] = p.pat[i];
-	check_probe_entry(&w, &p, &hit);
-	check_probe_after(&w, &p);
+	check_spin_probe(&w, &p);
 }
 
 /* A worker idling in its command loop gets 1000 from the host. */
