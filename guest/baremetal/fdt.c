@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What the guests read from the device tree: where RAM ends, for the
- * INVALID_ADDRESS boundary checks, and whether a node has a string property
- * (the SDEI node). Only aligned 32-bit and byte loads, since the blob sits
- * in Device memory.
+ * INVALID_ADDRESS boundary checks, whether a node has a string property
+ * (the SDEI node), a number (/chosen/hvmm,boot-count) and a word of the
+ * command line (/chosen/bootargs). Only aligned 32-bit and byte loads, since
+ * the blob sits in Device memory.
  */
 #include "lib.h"
 
@@ -138,7 +139,7 @@ static const char *next_component(const char **path, uint64_t *n)
 	return c;
 }
 
-bool fdt_prop_is(uint64_t dtb, const char *path, const char *prop, const char *value)
+bool fdt_prop(uint64_t dtb, const char *path, const char *prop, uint64_t *val, uint32_t *val_len)
 {
 	uint64_t p, strings, n = 0;
 	const char *want = NULL;
@@ -179,8 +180,11 @@ bool fdt_prop_is(uint64_t dtb, const char *path, const char *prop, const char *v
 		case FDT_PROP: {
 			uint32_t len = be32(p), name = be32(p + 4);
 
-			if (matched == depth && !want && str_is(strings + name, prop))
-				return len > str_len(value) && str_is(p + 8, value);
+			if (matched == depth && !want && str_is(strings + name, prop)) {
+				*val = p + 8;
+				*val_len = len;
+				return true;
+			}
 			p += 8 + ((len + 3) & ~3U);
 			break;
 		}
@@ -191,4 +195,77 @@ bool fdt_prop_is(uint64_t dtb, const char *path, const char *prop, const char *v
 		}
 	}
 	return false;
+}
+
+bool fdt_prop_is(uint64_t dtb, const char *path, const char *prop, const char *value)
+{
+	uint64_t val;
+	uint32_t len;
+
+	return fdt_prop(dtb, path, prop, &val, &len) && len > str_len(value) &&
+	       str_is(val, value);
+}
+
+bool fdt_prop_u32(uint64_t dtb, const char *path, const char *prop, uint32_t *out)
+{
+	uint64_t val;
+	uint32_t len;
+
+	/* A property's value starts right after its word-aligned header. */
+	if (!fdt_prop(dtb, path, prop, &val, &len) || len != 4)
+		return false;
+	*out = be32(val);
+	return true;
+}
+
+static bool is_blank(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+/* The value of a word KEY=VALUE (or bare KEY: "") that starts at w, if it is
+ * one, copied into buf; its length, or -1. */
+static int arg_value(uint64_t w, uint64_t end, const char *key, char *buf, unsigned int size)
+{
+	uint64_t k = str_len(key);
+	unsigned int n = 0;
+
+	if (end - w < k || !str_starts(w, key))
+		return -1;
+	w += k;
+	if (w < end && byte_at(w) != '=' && !is_blank(byte_at(w)) && byte_at(w))
+		return -1;       /* a longer word that merely starts with key */
+	if (w < end && byte_at(w) == '=')
+		w++;
+	for (; w < end && byte_at(w) && !is_blank(byte_at(w)); w++)
+		if (n + 1 < size)
+			buf[n++] = (char)byte_at(w);
+	if (size)
+		buf[n] = 0;
+	return (int)n;
+}
+
+int fdt_bootarg(uint64_t dtb, const char *key, char *buf, unsigned int size)
+{
+	uint64_t w, end;
+	uint32_t len;
+	int found = -1;
+
+	if (!fdt_prop(dtb, "/chosen", "bootargs", &w, &len))
+		return -1;
+	/* Every word is looked at: the last KEY= wins, as on a kernel command line. */
+	for (end = w + len; w < end && byte_at(w); ) {
+		int n;
+
+		if (is_blank(byte_at(w))) {
+			w++;
+			continue;
+		}
+		n = arg_value(w, end, key, buf, size);
+		if (n >= 0)
+			found = n;
+		while (w < end && byte_at(w) && !is_blank(byte_at(w)))
+			w++;
+	}
+	return found;
 }

@@ -2,9 +2,13 @@
 #include "lib.h"
 
 #define UART_THR 0
+#define UART_RBR 0
+#define UART_IER 1
 #define UART_FCR 2
 #define UART_LSR 5
+#define UART_LSR_DR 0x01
 #define UART_LSR_THRE 0x20
+#define UART_IER_ERBFI 0x01
 #define UART_FCR_ENABLE_CLEAR 0x07   /* FIFOs on, both cleared */
 #define UART_TX_FIFO 16
 
@@ -25,14 +29,47 @@ static volatile uint8_t *uart_reg(unsigned int off)
 static unsigned int uart_tx_room;
 static bool uart_fifo_on;
 
+/* Input that arrived before the FIFOs were turned on (see uart_fifo_enable). */
+static uint8_t uart_early_rx[256];
+static unsigned int uart_early_head, uart_early_count;
+
+/*
+ * Turning the FIFOs on clears them (a 16550A does, and hvmm models it), which
+ * would throw away console input that came before the guest's first UART
+ * access, e.g. a command piped into hvmm: such bytes are kept aside first.
+ */
+static void uart_fifo_enable(void)
+{
+	while (uart_early_count < sizeof(uart_early_rx) && (*uart_reg(UART_LSR) & UART_LSR_DR))
+		uart_early_rx[uart_early_count++] = *uart_reg(UART_RBR);
+	*uart_reg(UART_FCR) = UART_FCR_ENABLE_CLEAR;
+	uart_fifo_on = true;
+}
+
+int uart_getc(void)
+{
+	if (!uart_fifo_on)
+		uart_fifo_enable();
+	if (uart_early_head < uart_early_count)
+		return uart_early_rx[uart_early_head++];
+	if (!(*uart_reg(UART_LSR) & UART_LSR_DR))
+		return -1;
+	return *uart_reg(UART_RBR);
+}
+
+void uart_rx_irq(bool on)
+{
+	if (!uart_fifo_on)
+		uart_fifo_enable();
+	*uart_reg(UART_IER) = on ? UART_IER_ERBFI : 0;
+}
+
 void uart_putc(char c)
 {
 	if (c == '\n')
 		uart_putc('\r');
-	if (!uart_fifo_on) {
-		*uart_reg(UART_FCR) = UART_FCR_ENABLE_CLEAR;
-		uart_fifo_on = true;
-	}
+	if (!uart_fifo_on)
+		uart_fifo_enable();
 	if (!uart_tx_room) {
 		while (!(*uart_reg(UART_LSR) & UART_LSR_THRE))
 			;

@@ -110,6 +110,11 @@ void uart_puts(const char *s);
 void uart_put_hex(uint64_t v);
 void uart_put_dec(uint64_t v);
 void uart_put_signed(int64_t v);
+/* A received byte, or -1 if none is waiting; never waits itself. */
+int uart_getc(void);
+/* Receive interrupt on or off: the UART's line (SPI MEMMAP_UART_SPI) is then
+ * high while received bytes wait, so a CPU can sleep in WFI until input. */
+void uart_rx_irq(bool on);
 /* v in decimal, written into the end of buf; returns where it starts. */
 const char *fmt_dec(char buf[21], uint64_t v);
 
@@ -224,10 +229,19 @@ bool gic_spi_pending(uint32_t intid);
 
 /* The first /memory node's first (base, size); 0, or -1 if not found. */
 int fdt_memory(uint64_t dtb, uint64_t *base, uint64_t *size);
-/* Whether the node at `path` (absolute, no unit addresses needed when the
- * names are exact) has a property `prop` whose value is the string `value`
- * (the first string of a list). */
+/* Property `prop` of the node at `path` (absolute, no unit addresses needed
+ * when the names are exact): where its value is in the blob, and its length;
+ * false if there is no such node or property. */
+bool fdt_prop(uint64_t dtb, const char *path, const char *prop, uint64_t *val, uint32_t *len);
+/* Whether that property's value is the string `value` (the first string of
+ * a list). */
 bool fdt_prop_is(uint64_t dtb, const char *path, const char *prop, const char *value);
+/* That property as one 32-bit cell; false if missing or of another size. */
+bool fdt_prop_u32(uint64_t dtb, const char *path, const char *prop, uint32_t *out);
+/* The word KEY=VALUE (or a bare KEY) of /chosen/bootargs, the last if there
+ * are several: VALUE copied into buf (cut to size - 1 bytes, NUL-ended) and
+ * the length copied returned; -1 if no word has that key. */
+int fdt_bootarg(uint64_t dtb, const char *key, char *buf, unsigned int size);
 
 /* ---- SMP ---------------------------------------------------------------- */
 
