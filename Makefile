@@ -116,10 +116,33 @@ $(B)/guest/%-lowlink.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/barem
 guests: $(GUEST_INITRAMFS) $(BM_ELFS)
 
 # Tools the boot tests run inside the emulated host.
-TEST_TOOLS := $(B)/tools/ctlraw
+TEST_TOOLS := $(B)/tools/ctlraw $(B)/tools/ptyrun
 $(B)/tools/%: tests/tools/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC_TARGET) $(TARGET_CFLAGS) -static $< -o $@
+
+# ptyrun runs a program on a pty the way a user's terminal would: in the
+# emulated host (above) and natively, sanitized, to drive ./run.sh. Its own
+# tests (make ptyrun-test) drive tests/tools/ttyprobe.c.
+PTYRUN_SRCS  := $(sort $(wildcard tests/tools/ptyrun*.c))
+NATIVE_TOOLS := $(B)/native/ptyrun $(B)/native/ttyprobe
+
+$(B)/tools/ptyrun: $(PTYRUN_SRCS) tests/tools/ptyrun.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC_TARGET) $(TARGET_CFLAGS) -static $(PTYRUN_SRCS) -o $@
+$(B)/native/ptyrun: $(PTYRUN_SRCS) tests/tools/ptyrun.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(UNIT_CFLAGS) $(PTYRUN_SRCS) -o $@
+$(B)/native/ttyprobe: tests/tools/ttyprobe.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(UNIT_CFLAGS) $< -o $@
+
+native-tools: $(NATIVE_TOOLS)
+
+ptyrun-test: $(NATIVE_TOOLS)
+	@tests/tools/ptyrun-test.sh $(B)
+
+.PHONY: native-tools ptyrun-test
 
 # ---- unit tests (native, sanitized) --------------------------------------
 

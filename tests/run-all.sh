@@ -36,7 +36,7 @@ stage() {
 }
 
 build() {
-	if make -s all guests; then echo "build: 1 passed, 0 failed"; else echo "build: 0 passed, 1 failed"; return 1; fi
+	if make -s all guests native-tools; then echo "build: 1 passed, 0 failed"; else echo "build: 0 passed, 1 failed"; return 1; fi
 }
 uapi() {
 	if make -s uapi-check; then echo "uapi: 1 passed, 0 failed"; else echo "uapi: 0 passed, 1 failed"; return 1; fi
@@ -44,6 +44,7 @@ uapi() {
 
 stage build build
 stage unit make -s unit
+stage ptyrun make -s ptyrun-test
 stage uapi uapi
 stage fuzz make -s fuzz-smoke
 stage dt make -s dt-validate
