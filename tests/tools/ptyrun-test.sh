@@ -141,6 +141,20 @@ ok=no
 grep -q 'interrupted by SIGTERM' <<<"$out" && gone "$pid" && ok=yes
 result "ptyrun interrupted by SIGTERM fails and kills the program" $ok "pid $pid; output: $out"
 
+# ---- steps beside the program ----
+check "--wait-raw sees the program take the terminal" 0 '^ptyrun: status 0$' 10 \
+	--wait-raw@5 --send x --expect-termios --expect-status 0 -- "$T" raw-key
+check "--wait-raw fails when the terminal stays canonical" 1 'wait-raw: the program exited' 10 \
+	--wait-raw@5 -- sh -c 'sleep 0.3'
+check "--run runs a command between steps and must succeed" 0 '' 10 \
+	--wait 'ready' --run "touch $tmp/ran" --send 'go\r' --expect-status 0 \
+	-- sh -c "echo ready; read x; test -f $tmp/ran"
+check "--run fails on a command's non-zero status" 1 'exited with 3' 10 --run 'exit 3' -- sleep 2
+check "--wait-cmd retries until the command succeeds" 0 '' 10 \
+	--wait-cmd "test -f $tmp/later@5" --expect-status 0 -- sh -c "sleep 0.5; touch $tmp/later; sleep 0.2"
+check "--wait-cmd gives up after its limit" 1 'did not succeed in 1 s' 10 \
+	--wait-cmd 'false@1' -- sleep 3
+
 # ---- usage ----
 check "usage error: no program" 2 'no PROGRAM' 5
 check "usage error: bad escape" 2 'bad escape' 5 --send 'a\q' -- true

@@ -42,6 +42,11 @@ static const char usage_text[] =
 "  --hangup       close the pty master: the terminal goes away (SIGHUP)\n"
 "  --close-stdin  close the stdin pipe (EOF)\n"
 "  --pause MS     go on reading the output for MS ms (where no --wait fits)\n"
+"  --run CMD      run /bin/sh -c CMD (stdin /dev/null, output to ptyrun's\n"
+"                 stderr) while reading the program's output; it must exit 0\n"
+"  --wait-cmd CMD[@SECONDS]  run CMD every 100 ms until it exits 0 (default 60 s)\n"
+"  --wait-raw[@SECONDS]      until the pty is out of canonical mode (the\n"
+"                 program has taken the terminal; default 60 s)\n"
 "  TEXT takes \\r \\n \\t \\e \\\\ \\xHH: \\x01x is Ctrl-A x, \\x03 Ctrl-C, \\x40 '@'.\n"
 "expectations, after the exit:\n"
 "  --expect-status N     exit status N (a death by a signal fails)\n"
@@ -258,6 +263,47 @@ static int parse_wait(struct step *s, const char *v)
 	return 0;
 }
 
+/* [TEXT]@SECONDS at the end of v: the limit in ms (default 60 s); returns
+ * the length of what comes before it, or -1 for a bad number. */
+static long split_limit(const char *v, long *ms)
+{
+	const char *at = strrchr(v, '@');
+	long sec = 60;
+
+	*ms = sec * 1000;
+	if (!at || !at[1] || strspn(at + 1, "0123456789") != strlen(at + 1))
+		return (long)strlen(v);
+	if (!parse_long(at + 1, 1, 86400, &sec))
+		return -1;
+	*ms = sec * 1000;
+	return at - v;
+}
+
+/* --run CMD, --wait-cmd CMD[@SECONDS] */
+static int parse_command(struct step *s, const char *v)
+{
+	long n = s->kind == STEP_WAIT_CMD ? split_limit(v, &s->ms) : (long)strlen(v);
+
+	if (n < 0)
+		return usage_error("--wait-cmd %s: bad number of seconds", v);
+	if (n == 0)
+		return usage_error("%s: no command", s->kind == STEP_RUN ? "--run" : "--wait-cmd");
+	s->text = strndup(v, (size_t)n);
+	s->len = (size_t)n;
+	return s->text ? 0 : usage_error("out of memory");
+}
+
+static int parse_wait_raw(struct opts *o, const char *a)
+{
+	struct step *s = add_step(o, STEP_WAIT_RAW, a);
+
+	if (!s)
+		return usage_error("out of memory");
+	if (split_limit(a + strlen("--wait-raw"), &s->ms) < 0 || (a[10] && a[10] != '@'))
+		return usage_error("%s: bad number of seconds (--wait-raw@SECONDS)", a);
+	return 0;
+}
+
 /* A step at argv[*i] (its value, if any, next); -1 if it is not a step. */
 static int parse_step(struct opts *o, const char *a, const char *v, int *i)
 {
@@ -265,10 +311,13 @@ static int parse_step(struct opts *o, const char *a, const char *v, int *i)
 		{ "--wait", STEP_WAIT, true }, { "--send", STEP_SEND, true },
 		{ "--signal", STEP_SIGNAL, true }, { "--hangup", STEP_HANGUP, false },
 		{ "--close-stdin", STEP_CLOSE_STDIN, false }, { "--pause", STEP_PAUSE, true },
+		{ "--run", STEP_RUN, true }, { "--wait-cmd", STEP_WAIT_CMD, true },
 	};
 	struct step *s;
 	size_t k = 0;
 
+	if (!strcmp(a, "--wait-raw") || !strncmp(a, "--wait-raw@", 11))
+		return parse_wait_raw(o, a);
 	while (k < sizeof(steps) / sizeof(steps[0]) && strcmp(a, steps[k].name))
 		k++;
 	if (k == sizeof(steps) / sizeof(steps[0]))
@@ -290,6 +339,9 @@ static int parse_step(struct opts *o, const char *a, const char *v, int *i)
 		return parse_signal(v, &s->sig) ? 0 : usage_error("--signal %s: no such signal", v);
 	case STEP_PAUSE:
 		return parse_long(v, 0, 86400000, &s->ms) ? 0 : usage_error("--pause %s: not milliseconds", v);
+	case STEP_RUN:
+	case STEP_WAIT_CMD:
+		return parse_command(s, v);
 	default:
 		return 0;
 	}
@@ -382,6 +434,8 @@ static int check_opts(const struct opts *o)
 		return usage_error("no PROGRAM (after --)");
 	if (has_step(o, STEP_SEND) && !pty && o->io[0].mode != STREAM_PIPE)
 		return usage_error("--send needs --stdin pipe or a stream on the pty");
+	if (has_step(o, STEP_WAIT_RAW) && !pty)
+		return usage_error("--wait-raw needs a stream on the pty");
 	if (has_step(o, STEP_HANGUP) && !pty)
 		return usage_error("--hangup needs a stream on the pty");
 	if (has_step(o, STEP_CLOSE_STDIN) && o->io[0].mode != STREAM_PIPE)

@@ -21,14 +21,17 @@ struct stream_opt {
 	const char *path;          /* STREAM_FILE */
 };
 
-enum step_kind { STEP_WAIT, STEP_SEND, STEP_SIGNAL, STEP_HANGUP, STEP_CLOSE_STDIN, STEP_PAUSE };
+enum step_kind {
+	STEP_WAIT, STEP_SEND, STEP_SIGNAL, STEP_HANGUP, STEP_CLOSE_STDIN, STEP_PAUSE,
+	STEP_RUN, STEP_WAIT_CMD, STEP_WAIT_RAW,
+};
 
 struct step {
 	enum step_kind kind;
 	const char *arg;           /* as given, for messages */
-	char *text;                /* --wait, --send: escapes resolved (owned) */
+	char *text;                /* --wait, --send: escapes resolved (owned); --run, --wait-cmd: the command */
 	size_t len;
-	long ms;                   /* --wait's limit, --pause */
+	long ms;                   /* --wait's, --wait-cmd's and --wait-raw's limit, --pause */
 	int sig;                   /* --signal */
 };
 

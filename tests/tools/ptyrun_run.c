@@ -8,6 +8,7 @@
  * and the program can never block on a full pty or pipe.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -371,6 +373,110 @@ static void step_pause(struct run *r, const struct step *s)
 		pump(r, until < deadline(r) ? until : deadline(r));
 }
 
+/* ---- steps beside the program: commands, the terminal's mode ---------- */
+
+/* Starts /bin/sh -c CMD with the signals and mask a shell expects. */
+static pid_t start_command(const char *cmd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		sigset_t none;
+		int null_fd = open("/dev/null", O_RDONLY);
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (null_fd >= 0 && null_fd != STDIN_FILENO) {
+			dup2(null_fd, STDIN_FILENO);
+			close(null_fd);
+		}
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Runs CMD to its end, reading the program's output meanwhile. Returns its
+ * exit status, or -1 (the run failed or timed out: it is killed). */
+static int run_command(struct run *r, const char *cmd, long until)
+{
+	pid_t pid = start_command(cmd);
+	int st;
+
+	if (pid < 0) {
+		fail(r, "cannot start \"%s\": %s", cmd, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		pid_t w = waitpid(pid, &st, WNOHANG);
+
+		if (w == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		if (r->failure[0] || now_ms() >= until || !within_timeout(r, "running a command")) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			return -1;
+		}
+		/* Its SIGCHLD comes through the signalfd too, but not as the program's. */
+		pump(r, now_ms() + 20 < until ? now_ms() + 20 : until);
+	}
+}
+
+static void step_run(struct run *r, const struct step *s)
+{
+	int st = run_command(r, s->text, deadline(r));
+
+	if (st > 0)
+		fail(r, "--run \"%s\": exited with %d", s->text, st);
+	else if (st < 0 && !r->failure[0])
+		fail(r, "--run \"%s\": did not finish", s->text);
+}
+
+static void step_wait_cmd(struct run *r, const struct step *s)
+{
+	long until = now_ms() + s->ms;
+	int st = 1;
+
+	while (!r->failure[0] && st != 0) {
+		if (now_ms() >= until) {
+			fail(r, "--wait-cmd \"%s\": did not succeed in %ld s", s->text, s->ms / 1000);
+			return;
+		}
+		st = run_command(r, s->text, until);
+		if (st != 0 && !r->failure[0])
+			pump(r, now_ms() + 100 < until ? now_ms() + 100 : until);
+	}
+}
+
+/* Raw mode is what a program that serves a console sets first: from then on
+ * it reads the keys. */
+static bool pty_is_raw(const struct run *r)
+{
+	struct termios t;
+	int fd = open(r->slave_name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	bool raw;
+
+	if (fd < 0)
+		return false;
+	raw = tcgetattr(fd, &t) == 0 && !(t.c_lflag & ICANON);
+	close(fd);
+	return raw;
+}
+
+static void step_wait_raw(struct run *r, const struct step *s)
+{
+	long until = now_ms() + s->ms;
+
+	while (!r->failure[0] && !pty_is_raw(r)) {
+		if (r->reaped)
+			fail(r, "--wait-raw: the program exited with the terminal in canonical mode");
+		else if (now_ms() >= until)
+			fail(r, "--wait-raw: the terminal stayed in canonical mode for %ld s", s->ms / 1000);
+		else if (within_timeout(r, "waiting for raw mode"))
+			pump(r, now_ms() + 20 < until ? now_ms() + 20 : until);
+	}
+}
+
 static bool wait_ahead(const struct opts *o, size_t from)
 {
 	for (size_t i = from; i < o->nsteps; i++)
@@ -405,6 +511,15 @@ void run_steps(struct run *r)
 			break;
 		case STEP_PAUSE:
 			step_pause(r, s);
+			break;
+		case STEP_RUN:
+			step_run(r, s);
+			break;
+		case STEP_WAIT_CMD:
+			step_wait_cmd(r, s);
+			break;
+		case STEP_WAIT_RAW:
+			step_wait_raw(r, s);
 			break;
 		}
 	}

@@ -6,6 +6,7 @@
  *   ttyprobe raw           put the terminal (fd 0) into raw mode and exit
  *                          without restoring it
  *   ttyprobe raw-restore   the same, restoring it before the exit
+ *   ttyprobe raw-key       raw mode until a key arrives, then restored
  *   ttyprobe flood BYTES   write BYTES bytes to stdout (lines of 64)
  *   ttyprobe ignore-hup    ignore SIGHUP, say "ready" and wait for ever
  *   ttyprobe info          print how it was started: its descriptors 0-2,
@@ -22,9 +23,10 @@
 #include <termios.h>
 #include <unistd.h>
 
-static int raw(bool restore)
+static int raw(bool restore, bool key)
 {
 	struct termios before, t;
+	char c;
 
 	if (tcgetattr(STDIN_FILENO, &before) < 0) {
 		perror("ttyprobe: tcgetattr");
@@ -38,6 +40,8 @@ static int raw(bool restore)
 	}
 	printf("raw\r\n");
 	fflush(stdout);
+	if (key && read(STDIN_FILENO, &c, 1) != 1)
+		return 1;
 	if (restore && tcsetattr(STDIN_FILENO, TCSAFLUSH, &before) < 0) {
 		perror("ttyprobe: tcsetattr");
 		return 1;
@@ -107,14 +111,14 @@ int main(int argc, char *argv[])
 {
 	const char *mode = argc > 1 ? argv[1] : "";
 
-	if (!strcmp(mode, "raw") || !strcmp(mode, "raw-restore"))
-		return raw(!strcmp(mode, "raw-restore"));
+	if (!strcmp(mode, "raw") || !strcmp(mode, "raw-restore") || !strcmp(mode, "raw-key"))
+		return raw(strcmp(mode, "raw") != 0, !strcmp(mode, "raw-key"));
 	if (!strcmp(mode, "flood") && argc > 2)
 		return flood(argv[2]);
 	if (!strcmp(mode, "ignore-hup"))
 		ignore_hup();
 	if (!strcmp(mode, "info"))
 		return info();
-	fprintf(stderr, "usage: ttyprobe raw|raw-restore|flood BYTES|ignore-hup|info\n");
+	fprintf(stderr, "usage: ttyprobe raw|raw-restore|raw-key|flood BYTES|ignore-hup|info\n");
 	return 2;
 }
