@@ -16,6 +16,12 @@ cd "$(dirname "$0")/../.."
 seconds=$1 build=$2
 shift 2
 passed=0 failed=0
+# No target is no test: that cannot pass.
+if [ $# -eq 0 ]; then
+	echo "fuzz: no fuzz target given"
+	echo "fuzz: 0 passed, 1 failed"
+	exit 1
+fi
 
 for bin in "$@"; do
 	t=${bin##*/}
@@ -34,7 +40,8 @@ for bin in "$@"; do
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
 	cov=$(echo "$done_line" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
 	ft=$(echo "$done_line" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
-	if [ "$status" -eq 0 ] && [ -n "$done_line" ]; then
+	# A run that executed no input fuzzed nothing, whatever its status.
+	if [ "$status" -eq 0 ] && [ -n "$done_line" ] && [ "${execs:-0}" -gt 0 ]; then
 		echo "$t: ${execs:-?} execs, cov ${cov:-?}, ft ${ft:-?} in $took s: ok"
 		passed=$((passed + 1))
 		continue
