@@ -8,9 +8,9 @@ B=${BUILD_DIR:-build}
 mkdir -p "$B"
 passed=0 failed=0
 
-# stage NAME PATTERN-FILE COMMAND...: run a stage, add up its counts from the
+# stage NAME COMMAND...: run a stage, add up its counts from the
 # "NAME: N passed, N failed" line it prints (into its log), or one failure if
-# it printed none.
+# it printed none, ran no test, or exited non-zero with no failure counted.
 stage() {
 	local name=$1 log=$B/test-$1.log
 	shift
@@ -29,6 +29,11 @@ stage() {
 	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed/\1/')
 	passed=$((passed + p))
 	failed=$((failed + f))
+	# A stage that ran nothing checked nothing: it did not pass.
+	if [ $((p + f)) -eq 0 ]; then
+		echo "$name: ran no test"
+		failed=$((failed + 1))
+	fi
 	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "$name: exited with status $status although no test failed"
 		failed=$((failed + 1))

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <linux/sockios.h>
 
 #include "vmm/control.h"
 #include "vmm/control_proto.h"
@@ -183,6 +185,43 @@ static void sleep_ms(int ms)
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
 
 	nanosleep(&ts, NULL);
+}
+
+/*
+ * Until the server has read every byte this client sent, which also means
+ * it has accepted the connection: on a UNIX stream socket SIOCOUTQ counts
+ * the memory of what the peer has not read yet (0 once it has read it
+ * all). Polled, within READ_TIMEOUT_MS.
+ */
+static void wait_until_read(int fd)
+{
+	int64_t deadline = now_ms() + READ_TIMEOUT_MS;
+	int unread;
+
+	for (;;) {
+		assert_int_equal(ioctl(fd, SIOCOUTQ, &unread), 0);
+		if (!unread)
+			return;
+		if (now_ms() > deadline)
+			fail_msg("the server has not read what was sent after %d ms", READ_TIMEOUT_MS);
+		sleep_ms(1);
+	}
+}
+
+/*
+ * Until the server has closed its end of the connection (POLLRDHUP), i.e.
+ * is done writing its reply, without reading any of it; returns how many
+ * bytes wait to be read.
+ */
+static int wait_until_closed(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLRDHUP };
+	int queued;
+
+	if (poll(&p, 1, READ_TIMEOUT_MS) != 1 || !(p.revents & POLLRDHUP))
+		fail_msg("the server did not close the connection within %d ms", READ_TIMEOUT_MS);
+	assert_int_equal(ioctl(fd, FIONREAD, &queued), 0);
+	return queued;
 }
 
 static int connect_to(const struct control_server *s)
@@ -546,8 +585,9 @@ static void test_largest_reply(void **state)
 	e->fake.fill = CONTROL_MAX_REPLY;
 	fd = connect_to(&e->server);
 	send_bytes(fd, "hvmm/1 stat\n", 12);
-	/* Let the server fill the socket buffer before reading. */
-	sleep_ms(50);
+	/* The server writes the whole reply (the socket buffer holds it) and
+	 * closes its end before the client reads a byte. */
+	assert_int_equal(wait_until_closed(fd), CONTROL_MAX_WIRE_REPLY);
 	len = read_reply(fd, reply, CONTROL_MAX_WIRE_REPLY + 16);
 	close(fd);
 	/* "ok\n" + 65535 bytes (the last byte of the buffer was the NUL) + "\n" */
@@ -632,16 +672,20 @@ static void test_silent_client_times_out(void **state)
 {
 	struct env *e = *state;
 	char reply[256];
-	int64_t t0;
+	int64_t t0, elapsed;
 	int silent;
 
 	start(e, "quiet");
-	silent = connect_to(&e->server);
-	sleep_ms(20);                /* so it is accepted first */
 	t0 = now_ms();
+	/* Connected first, so accepted first: the server takes connections
+	 * one at a time, in the order of its accept queue. */
+	silent = connect_to(&e->server);
 	assert_ping_ok(&e->server);
-	/* Served once the silent one timed out, and not much later. */
-	assert_true(now_ms() - t0 < 1500);
+	/* Served once the silent one timed out (the server's clock started
+	 * after t0), and not much later. */
+	elapsed = now_ms() - t0;
+	assert_true(elapsed >= SHORT_TIMEOUT_MS);
+	assert_true(elapsed < 1500);
 	read_reply(silent, reply, sizeof(reply));
 	assert_string_equal(reply, "error no complete request within 200 ms\n");
 	close(silent);
@@ -654,7 +698,8 @@ struct trickler {
 	pthread_t thread;
 };
 
-/* One byte every 30 ms: each read alone is quick, the whole is not. */
+/* One byte every 30 ms (the pace of a slow client, not a wait for the
+ * server): each read alone is quick, the whole is not. */
 static void *trickle(void *arg)
 {
 	struct trickler *t = arg;
@@ -673,15 +718,17 @@ static void test_trickling_client_times_out(void **state)
 	struct env *e = *state;
 	struct trickler t = { .s = &e->server };
 	char reply[256];
-	int64_t t0;
+	int64_t t0, elapsed;
 
 	start(e, "slow");
+	t0 = now_ms();
+	/* Connected before the ping, so served first (see above). */
 	t.fd = connect_to(&e->server);
 	assert_int_equal(pthread_create(&t.thread, NULL, trickle, &t), 0);
-	sleep_ms(20);
-	t0 = now_ms();
 	assert_ping_ok(&e->server);
-	assert_true(now_ms() - t0 < 1000);
+	elapsed = now_ms() - t0;
+	assert_true(elapsed >= SHORT_TIMEOUT_MS);
+	assert_true(elapsed < 1000);
 	t.done = true;
 	pthread_join(t.thread, NULL);
 	read_reply(t.fd, reply, sizeof(reply));
@@ -743,7 +790,8 @@ static void test_stop_is_prompt(void **state)
 		fail_msg("start failed: %s", e->err);
 	fd = connect_to(&e->server);
 	send_bytes(fd, "hvmm/1 st", 9);
-	sleep_ms(50);
+	/* The server has the connection and waits for the rest of the line. */
+	wait_until_read(fd);
 	t0 = now_ms();
 	control_server_stop(&e->server);
 	assert_true(now_ms() - t0 < 1000);
