@@ -17,7 +17,7 @@ DEPS_STAMP := $(CACHE_DIR)/deps.stamp
 
 # ---- hvmm ----------------------------------------------------------------
 
-HVMM_SRCS := $(sort $(wildcard vmm/*.c devices/*.c firmware/*.c))
+HVMM_SRCS := $(sort $(wildcard vmm/*.c vmm/control/*.c devices/*.c firmware/*.c))
 HVMM_OBJS := $(HVMM_SRCS:%.c=$(B)/target/%.o) $(B)/target/gen/syscall_names.o
 HVMM      := $(B)/hvmm
 
@@ -154,9 +154,11 @@ UNIT_SRCS_test_sdei     := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_uart     := devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_bus      := devices/bus.c
 UNIT_SRCS_test_loader   := vmm/loader.c vmm/guest_mem.c
-UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/log.c vmm/control_proto.c
-UNIT_SRCS_test_control  := vmm/control_proto.c vmm/control_io.c vmm/control_client.c vmm/control_server.c vmm/log.c
+UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c
+# The control socket without the VMM's ops (vmm/control/ops.c), which need a VM.
+UNIT_SRCS_test_control  := $(filter-out vmm/control/ops.c,$(sort $(wildcard vmm/control/*.c))) vmm/log.c
 UNIT_SRCS_test_control_server := $(UNIT_SRCS_test_control)
+UNIT_SRCS_test_control_socket := $(UNIT_SRCS_test_control)
 UNIT_SRCS_test_fdt      := vmm/fdt.c vmm/gic_node.c vmm/timer.c vmm/psci_node.c vmm/sdei_node.c \
 	devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_console  := vmm/console.c
@@ -196,8 +198,8 @@ FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_CFLAGS        ?= -O1 -g $(CFLAGS_COMMON) -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SRCS_fuzz_firmware := $(UNIT_SRCS_test_psci) tests/fuzz/invariant.c
-FUZZ_SRCS_fuzz_control  := vmm/control_proto.c tests/fuzz/invariant.c
-FUZZ_SRCS_fuzz_cmdline  := vmm/cmdline.c vmm/log.c vmm/control_proto.c tests/fuzz/invariant.c
+FUZZ_SRCS_fuzz_control  := vmm/control/proto.c tests/fuzz/invariant.c
+FUZZ_SRCS_fuzz_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c tests/fuzz/invariant.c
 FUZZ_SRCS_fuzz_loader   := vmm/loader.c vmm/guest_mem.c
 FUZZ_LIBS_fuzz_loader   := -lelf
 FUZZ_TARGETS := $(sort $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))

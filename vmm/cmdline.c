@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cmdline.h"
-#include "control.h"
+#include "control/proto.h"
 
 #define CMDLINE_MAX_CPUS 4096
 

@@ -6,7 +6,7 @@
 
 #include "cmdline.h"
 #include "exit_status.h"
-#include "control.h"
+#include "control/client.h"
 #include "vmm.h"
 
 #ifndef HVMM_VERSION

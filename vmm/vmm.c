@@ -223,11 +223,15 @@ int vmm_run(const struct vm_config *cfg)
 	}
 	if (vmm_setup_signals(&vmm) || vmm_open_inputs(&vmm))
 		goto out;
+	/* A VM boots without its control socket rather than not at all, unless
+	 * the name is a live VM's: two VMs must not answer to one name. */
 	ret = control_server_start(&vmm.control, vmm.name, &vmm_control_ops, &vmm, &vmm.log, err, sizeof(err));
-	if (ret) {
+	if (ret == CONTROL_NAME_TAKEN) {
 		log_err(&vmm.log, "%s", err);
 		goto out;
 	}
+	if (ret)
+		log_warn(&vmm.log, "no control socket (%s): control commands will not reach this VM", err);
 	ret = console_open(&vmm.console, STDIN_FILENO);
 	if (ret)
 		log_warn(&vmm.log, "cannot put the terminal in raw mode: %s", strerror(-ret));

@@ -14,7 +14,7 @@
 
 #include "cmdline.h"
 #include "console.h"
-#include "control.h"
+#include "control/server.h"
 #include "firmware/smccc.h"
 #include "log.h"
 #include "sandbox.h"
@@ -43,7 +43,7 @@ struct vmm {
  * Returns hvmm's exit status (docs/exit-status.md). */
 int vmm_run(const struct vm_config *cfg);
 
-/* The control_ops the control socket calls (vmm/vmm_control.c). */
+/* The control_ops the control socket calls (vmm/control/ops.c). */
 extern const struct control_ops vmm_control_ops;
 
 /* Calls served, this boot and earlier ones, for one function; caller holds lock. */

@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "vmm/cmdline.h"
-#include "vmm/control.h"
+#include "vmm/control/proto.h"
 #include "tests/fuzz/invariant.h"
 
 #define MAX_ARGS 64

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * libFuzzer target: the control protocol without I/O (vmm/control_proto.c),
+ * libFuzzer target: the control protocol without I/O (vmm/control/proto.c),
  * which is what a client of the per-VM socket reaches first.
  *
  * Every input is tried as a request, as a reply, and as the text of both
@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/control_proto.h"
+#include "vmm/control/proto.h"
 #include "tests/fuzz/invariant.h"
 
 static bool printable(unsigned char c)

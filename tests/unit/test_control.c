@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Unit tests for the control protocol without sockets: the request parser,
- * the reply formatters and parser (vmm/control_proto.c), VM names, and the
- * client's command line (vmm/control_client.c).
+ * the reply formatters and parser (vmm/control/proto.c), VM names, and the
+ * client's command line (vmm/control/cli.c).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "vmm/control.h"
-#include "vmm/control_proto.h"
+#include "vmm/control/client.h"
+#include "vmm/control/proto.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 

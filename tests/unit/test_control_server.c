@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Unit tests for the control socket with real sockets (vmm/control_server.c,
- * vmm/control_client.c): each test gets its own XDG_RUNTIME_DIR, and a fake
+ * Unit tests for the control socket with real sockets (vmm/control/server.c,
+ * vmm/control/client.c): each test gets its own XDG_RUNTIME_DIR, and a fake
  * VMM whose ops record what they were asked.
  */
 #include <errno.h>
@@ -26,8 +26,10 @@
 #include <cmocka.h>
 #include <linux/sockios.h>
 
-#include "vmm/control.h"
-#include "vmm/control_proto.h"
+#include "vmm/control/client.h"
+#include "vmm/control/proto.h"
+#include "vmm/control/server.h"
+#include "vmm/control/socket.h"
 
 #define SHORT_TIMEOUT_MS 200
 #define READ_TIMEOUT_MS  5000
@@ -443,54 +445,6 @@ static void test_stop_leaves_a_successor_alone(void **state)
 	assert_ping_ok(&next);
 	control_server_stop(&next);
 	assert_int_equal(lstat(next.path, &st), -1);
-}
-
-static void test_socket_dir(void **state)
-{
-	struct env *e = *state;
-	char dir[256], err[256], expect[256], path[256];
-	int fd;
-
-	(void)e;
-	assert_int_equal(control_socket_dir(dir, sizeof(dir), false, err, sizeof(err)), 0);
-	assert_string_equal(dir, e->dir);
-	/* Not created unless asked. */
-	assert_int_equal(access(e->dir, F_OK), -1);
-	/* Empty XDG_RUNTIME_DIR: ~/.hvmm. */
-	setenv("XDG_RUNTIME_DIR", "", 1);
-	setenv("HOME", e->root, 1);
-	assert_int_equal(control_socket_dir(dir, sizeof(dir), true, err, sizeof(err)), 0);
-	snprintf(expect, sizeof(expect), "%s/.hvmm", e->root);
-	assert_string_equal(dir, expect);
-	assert_int_equal(access(expect, F_OK), 0);
-	unsetenv("XDG_RUNTIME_DIR");
-	assert_int_equal(control_socket_dir(dir, sizeof(dir), false, err, sizeof(err)), 0);
-	assert_string_equal(dir, expect);
-	unsetenv("HOME");
-	assert_int_equal(control_socket_dir(dir, sizeof(dir), false, err, sizeof(err)), -ENOENT);
-	assert_non_null(strstr(err, "neither XDG_RUNTIME_DIR nor HOME is set"));
-	setenv("HOME", "", 1);
-	assert_int_equal(control_socket_dir(dir, sizeof(dir), false, err, sizeof(err)), -ENOENT);
-	/* Something else where the directory should be. */
-	setenv("XDG_RUNTIME_DIR", e->root, 1);
-	fd = open(e->dir, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	assert_true(fd >= 0);
-	close(fd);
-	assert_int_equal(control_socket_dir(dir, sizeof(dir), true, err, sizeof(err)), -ENOTDIR);
-	assert_int_equal(start_named(e, &e->server, "vm", 0), -ENOTDIR);
-	unlink(e->dir);
-	/* A directory others may write to is refused. */
-	assert_int_equal(mkdir(e->dir, 0700), 0);
-	assert_int_equal(chmod(e->dir, 0777), 0);
-	assert_int_equal(control_socket_dir(dir, sizeof(dir), true, err, sizeof(err)), -EPERM);
-	assert_non_null(strstr(err, "writable by other users"));
-	assert_int_equal(chmod(e->dir, 0700), 0);
-	/* Too long for sun_path. */
-	assert_int_equal(control_socket_path(path, sizeof(path), e->dir,
-		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", err, sizeof(err)),
-		-ENAMETOOLONG);
-	assert_non_null(strstr(err, "longer than a UNIX socket allows"));
 }
 
 static void test_path_too_long(void **state)
@@ -935,12 +889,6 @@ static void test_client_failures(void **state)
 	assert_int_equal(c.status, 0);
 	assert_non_null(strstr(c.out, "usage: hvmm debug --dump | --probe-sandbox open|exec|fork [--vcpu N] --name NAME\n"));
 	assert_string_equal(c.err, "");
-	/* Nowhere to look. */
-	unsetenv("XDG_RUNTIME_DIR");
-	unsetenv("HOME");
-	CLIENT(&c, "list");
-	assert_int_equal(c.status, 1);
-	assert_non_null(strstr(c.err, "neither XDG_RUNTIME_DIR nor HOME is set"));
 }
 
 static void test_client_stop_all(void **state)
@@ -980,7 +928,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_live_name_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_non_socket_not_removed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_leaves_a_successor_alone, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_socket_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_path_too_long, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commands_reach_ops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_op_errors, setup, teardown),

@@ -4,7 +4,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "control_io.h"
+#include "io.h"
 
 int64_t control_now_ms(void)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The control socket's server: where sockets live, claiming a name, and a
- * thread that answers one request per connection (docs/control-protocol.md).
+ * The control socket's server: claiming a name, and a thread that answers
+ * one request per connection (docs/control-protocol.md).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,13 +19,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "control.h"
-#include "control_io.h"
-#include "control_proto.h"
+#include "io.h"
+#include "proto.h"
+#include "server.h"
+#include "socket.h"
 
 #define LISTEN_BACKLOG 16
 #define WIRE_SIZE      (CONTROL_MAX_WIRE_REPLY + 1)
-#define DIR_MAX        4096
 
 _Static_assert(sizeof(((struct control_server *)0)->path) ==
 	       sizeof(((struct sockaddr_un *)0)->sun_path), "path holds a sun_path");
@@ -41,63 +41,6 @@ static int fail(int ret, char *err, size_t errlen, const char *fmt, ...)
 		va_end(ap);
 	}
 	return ret;
-}
-
-/* ---- where sockets live ------------------------------------------------ */
-
-/* Our directory must be ours alone: anyone who can write to it could plant
- * a socket under a VM's name. */
-static int ensure_private_dir(const char *dir, char *err, size_t errlen)
-{
-	struct stat st;
-
-	if (!mkdir(dir, 0700)) {
-		/* The umask may have taken bits we need. */
-		if (chmod(dir, 0700))
-			return fail(-errno, err, errlen, "cannot set the mode of %s: %s", dir, strerror(errno));
-		return 0;
-	}
-	if (errno != EEXIST)
-		return fail(-errno, err, errlen, "cannot create %s: %s", dir, strerror(errno));
-	if (lstat(dir, &st))
-		return fail(-errno, err, errlen, "cannot check %s: %s", dir, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return fail(-ENOTDIR, err, errlen, "%s exists and is not a directory", dir);
-	if (st.st_uid != geteuid())
-		return fail(-EPERM, err, errlen, "%s belongs to another user", dir);
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return fail(-EPERM, err, errlen, "%s is writable by other users (make it 0700)", dir);
-	return 0;
-}
-
-int control_socket_dir(char *buf, size_t len, bool create, char *err, size_t errlen)
-{
-	const char *xdg = getenv("XDG_RUNTIME_DIR"), *home = getenv("HOME");
-	int n;
-
-	if (xdg && *xdg)
-		n = snprintf(buf, len, "%s/hvmm", xdg);
-	else if (home && *home)
-		n = snprintf(buf, len, "%s/.hvmm", home);
-	else
-		return fail(-ENOENT, err, errlen,
-			    "neither XDG_RUNTIME_DIR nor HOME is set: nowhere to put control sockets");
-	if (n < 0 || (size_t)n >= len)
-		return fail(-ENAMETOOLONG, err, errlen, "the control socket directory's path is too long");
-	return create ? ensure_private_dir(buf, err, errlen) : 0;
-}
-
-int control_socket_path(char *buf, size_t len, const char *dir, const char *name,
-			char *err, size_t errlen)
-{
-	size_t max = sizeof(((struct sockaddr_un *)0)->sun_path);
-	int n = snprintf(buf, len, "%s/%s.sock", dir, name);
-
-	if (n < 0 || (size_t)n >= len || (size_t)n >= max)
-		return fail(-ENAMETOOLONG, err, errlen,
-			    "control socket path %s/%s.sock is longer than a UNIX socket allows (%zu bytes)",
-			    dir, name, max - 1);
-	return 0;
 }
 
 /* ---- claiming the name --------------------------------------------------- */
@@ -120,13 +63,13 @@ static int clear_stale_socket(const struct control_server *s, char *err, size_t 
 	fd = control_connect(s->path, 0);
 	if (fd >= 0) {
 		close(fd);
-		return fail(-EADDRINUSE, err, errlen, "a VM named '%s' is already running", s->name);
+		return fail(CONTROL_NAME_TAKEN, err, errlen, "a VM named '%s' is already running", s->name);
 	}
 	switch (fd) {
 	case -ENOENT:
 		return 0;
 	case -EAGAIN:        /* its accept queue is full: very much alive */
-		return fail(-EADDRINUSE, err, errlen, "a VM named '%s' is already running", s->name);
+		return fail(CONTROL_NAME_TAKEN, err, errlen, "a VM named '%s' is already running", s->name);
 	case -ECONNREFUSED:
 		if (unlink(s->path) && errno != ENOENT)
 			return fail(-errno, err, errlen, "cannot remove the stale socket %s: %s", s->path,
@@ -154,7 +97,7 @@ static int bind_and_listen(struct control_server *s, char *err, size_t errlen)
 		ret = -errno;
 		close(fd);
 		if (ret == -EADDRINUSE)
-			return fail(ret, err, errlen, "a VM named '%s' is already running", s->name);
+			return fail(CONTROL_NAME_TAKEN, err, errlen, "a VM named '%s' is already running", s->name);
 		return fail(ret, err, errlen, "cannot bind %s: %s", s->path, strerror(-ret));
 	}
 	/* Nobody can connect before listen, so setting the mode here leaves no
@@ -518,7 +461,7 @@ int control_server_start_opts(struct control_server *s, const char *name,
 			      const struct control_ops *ops, void *vmm, const struct log *log,
 			      const struct control_server_opts *opts, char *err, size_t errlen)
 {
-	char dir[DIR_MAX];
+	char dir[CONTROL_SOCKET_DIR_MAX];
 	int ret;
 
 	memset(s, 0, sizeof(*s));

@@ -5,7 +5,7 @@
  * be unit-tested and fuzzed. docs/control-protocol.md is the user's view.
  *
  * Adding a command: a value in enum control_cmd, an entry in the command
- * table in control_proto.c, and a handler in control_server.c's table.
+ * table in proto.c, and a handler in server.c's table.
  */
 #ifndef HVMM_CONTROL_PROTO_H
 #define HVMM_CONTROL_PROTO_H
@@ -14,7 +14,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "control.h"
+#define CONTROL_PROTOCOL_VERSION 1
+#define CONTROL_MAX_REQUEST 1024     /* bytes, including the newline */
+#define CONTROL_MAX_REPLY   65536    /* bytes of reply text */
+#define CONTROL_NAME_MAX    64
+/* The whole request must arrive within this long of the connection being
+ * accepted; the reply must be taken within the same time again. */
+#define CONTROL_RECV_TIMEOUT_MS 2000
 
 #define CONTROL_MAX_ARGS   2
 #define CONTROL_MAX_CPUS   512        /* vCPU numbers 0-511, as KVM allows */
@@ -42,6 +48,17 @@ enum control_arg {
 	CONTROL_ARG_EVENT,            /* an SDEI event number: decimal or 0x hex, 32 bits */
 	CONTROL_ARG_PROBE,            /* open, exec or fork: enum control_probe */
 };
+
+/* What `debug probe` has a vCPU thread try (docs/sandbox.md). */
+enum control_probe {
+	CONTROL_PROBE_OPEN,           /* open a file */
+	CONTROL_PROBE_EXEC,           /* start a program */
+	CONTROL_PROBE_FORK,           /* start a process */
+	CONTROL_PROBE_COUNT,
+};
+
+/* VM names: 1-64 of [A-Za-z0-9._-], not starting with '.' (they name sockets). */
+bool control_name_valid(const char *name);
 
 /* "open", "exec" or "fork"; NULL past the end. */
 const char *control_probe_name(enum control_probe p);

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* What the control socket's commands do to the running VM. */
+/* What the control socket's commands do to the running VM: hvmm's
+ * control_ops (server.h), acting on struct vmm and its current boot. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "control_proto.h"
-#include "vm.h"
-#include "vmm.h"
+#include "proto.h"
+#include "server.h"
+#include "vmm/vm.h"
+#include "vmm/vmm.h"
 
 #define DUMP_TIMEOUT_MS 2000
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "control_proto.h"
+#include "proto.h"
 
 #define MAX_WORDS  8            /* version + command words + arguments, with room */
 #define SHOW_MAX   32           /* bytes of a word quoted back in an error */

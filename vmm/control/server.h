@@ -1,39 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The per-VM control socket: a UNIX socket every running hvmm listens on,
- * under $XDG_RUNTIME_DIR/hvmm/ (or ~/.hvmm/), that `hvmm list|stop|pause|
- * resume|stat|cpu|debug` talk to. docs/control-protocol.md is the protocol.
+ * The per-VM control socket's server: a UNIX socket every running hvmm
+ * listens on (socket.h says where), that `hvmm list|stop|pause|resume|stat|
+ * cpu|debug|sdei` talk to. docs/control-protocol.md is the protocol.
  *
  * The server knows nothing about VMs: it parses requests and calls the
  * control_ops the VMM gives it, one request at a time, on its own thread.
  */
-#ifndef HVMM_CONTROL_H
-#define HVMM_CONTROL_H
+#ifndef HVMM_CONTROL_SERVER_H
+#define HVMM_CONTROL_SERVER_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
+#include <stdint.h>
 #include <sys/types.h>
 
-#include "log.h"
-
-#define CONTROL_PROTOCOL_VERSION 1
-#define CONTROL_MAX_REQUEST 1024     /* bytes, including the newline */
-#define CONTROL_MAX_REPLY   65536    /* bytes of reply text */
-#define CONTROL_NAME_MAX    64
-/* The whole request must arrive within this long of the connection being
- * accepted; the reply must be taken within the same time again. */
-#define CONTROL_RECV_TIMEOUT_MS 2000
-
-/* What `debug probe` has a vCPU thread try (docs/sandbox.md). */
-enum control_probe {
-	CONTROL_PROBE_OPEN,           /* open a file */
-	CONTROL_PROBE_EXEC,           /* start a program */
-	CONTROL_PROBE_FORK,           /* start a process */
-	CONTROL_PROBE_COUNT,
-};
+#include "proto.h"
+#include "vmm/log.h"
 
 /*
  * What the VMM does for each command. Each writes a NUL-terminated reply
@@ -84,20 +70,17 @@ struct control_server_opts {
 	unsigned int recv_timeout_ms;   /* 0: CONTROL_RECV_TIMEOUT_MS */
 };
 
-/* VM names: 1-64 of [A-Za-z0-9._-], not starting with '.' (they name sockets). */
-bool control_name_valid(const char *name);
-
-/* The directory sockets live in (created 0700 if missing when create is set). */
-int control_socket_dir(char *buf, size_t len, bool create, char *err, size_t errlen);
-
-/* <dir>/<name>.sock, checked against the length a socket address can hold. */
-int control_socket_path(char *buf, size_t len, const char *dir, const char *name,
-			char *err, size_t errlen);
+/* control_server_start's answer when a live VM holds the name: the only
+ * failure a VM cannot run past, since its socket would be another VM's.
+ * Every other failure is another -errno, and the VM can run without a
+ * control socket. */
+#define CONTROL_NAME_TAKEN (-EADDRINUSE)
 
 /*
- * Listen on <dir>/<name>.sock (mode 0600). A leftover socket nobody answers
- * on is removed first; a live one means the name is taken (-EADDRINUSE).
- * Returns 0 or -errno with a one-line reason in err.
+ * Listen on <dir>/<name>.sock (mode 0600), dir from control_socket_dir. A
+ * leftover socket nobody answers on is removed first; a live one means the
+ * name is taken (CONTROL_NAME_TAKEN). Returns 0 or -errno with a one-line
+ * reason in err.
  */
 int control_server_start(struct control_server *s, const char *name, const struct control_ops *ops,
 			 void *vmm, const struct log *log, char *err, size_t errlen);
@@ -108,37 +91,5 @@ int control_server_start_opts(struct control_server *s, const char *name,
 /* Stop the thread and remove the socket. Safe to call twice, or after a
  * failed start. */
 void control_server_stop(struct control_server *s);
-
-/* The client side: `hvmm <command> ...` (argv[0] is the command). Returns the
- * process exit status; errors are one line on stderr. */
-int control_client_main(int argc, char *argv[]);
-
-/*
- * Connect to a control socket. A full accept queue makes connect wait up to
- * timeout_ms (0: do not wait, fail with -EAGAIN). Returns a non-blocking,
- * close-on-exec descriptor, or -errno (-ENOENT or -ECONNREFUSED: nobody is
- * there).
- */
-int control_connect(const char *path, unsigned int timeout_ms);
-
-/* ---- the client's command line, parsed without I/O (for the unit tests) ---- */
-
-struct control_cli {
-	const char *command;         /* argv[0]: "stop", "cpu", ... */
-	const char *name;            /* --name, or NULL */
-	bool all;                    /* stop --all */
-	bool help;
-	bool list;                   /* hvmm list: ping every socket */
-	/* The request to send, "hvmm/1 ...\n" (not for list, help). */
-	char request[CONTROL_MAX_REQUEST + 1];
-};
-
-/* Is cmd one of the commands control_client_main serves? */
-bool control_client_handles(const char *cmd);
-/* "  stop      stop a VM, ..." lines for `hvmm help`. */
-void control_client_print_commands(FILE *out);
-
-/* Returns 0, or -1 with a one-line reason in err (a usage error). */
-int control_cli_parse(int argc, char *const argv[], struct control_cli *cli, char *err, size_t errlen);
 
 #endif
