@@ -4,61 +4,79 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmdline.h"
-#include "exit_status.h"
+#include "command.h"
 #include "control/client.h"
-#include "vmm.h"
+#include "exit_status.h"
 
 #ifndef HVMM_VERSION
 #define HVMM_VERSION "0.1"
 #endif
 
-static void print_help(FILE *out)
+static void print_help(FILE *out);
+
+static int cmd_version(int argc, char *argv[])
 {
-	fprintf(out,
-		"usage: hvmm COMMAND [options]\n\n"
-		"commands:\n"
-		"  run       boot a guest (hvmm run --help lists its options)\n"
-		"  version   print hvmm's version\n"
-		"  help      this text\n"
-		"commands for a running VM (each takes --name NAME; see COMMAND --help):\n");
-	control_client_print_commands(out);
+	(void)argc;
+	(void)argv;
+	printf("hvmm %s\n", HVMM_VERSION);
+	return 0;
 }
 
-static int cmd_run(int argc, char *argv[])
+static int cmd_help(int argc, char *argv[])
 {
-	struct vm_config cfg;
-	char err[256];
+	(void)argc;
+	(void)argv;
+	print_help(stdout);
+	return 0;
+}
 
-	if (cmdline_parse_run(argc, argv, &cfg, err, sizeof(err))) {
-		fprintf(stderr, "hvmm run: %s\n", err);
-		return HVMM_EXIT_USAGE;
-	}
-	if (cfg.help) {
-		cmdline_print_run_usage(stdout);
-		return 0;
-	}
-	return vmm_run(&cfg);
+static const struct hvmm_command version_command = { "version", "print hvmm's version", cmd_version };
+static const struct hvmm_command help_command = { "help", "this text", cmd_help };
+
+/* What this hvmm can do besides the clients. Whether run boots guests is
+ * up to the file that defines hvmm_run_command (command.h). */
+static const struct hvmm_command *const commands[] = { &hvmm_run_command, &version_command, &help_command };
+
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct hvmm_command *find_command(const char *name)
+{
+	if (!strcmp(name, "--help") || !strcmp(name, "-h"))
+		name = "help";
+	else if (!strcmp(name, "--version"))
+		name = "version";
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(commands[i]->name, name))
+			return commands[i];
+	return NULL;
+}
+
+static void print_help(FILE *out)
+{
+	fprintf(out, "usage: hvmm COMMAND [options]\n\ncommands:\n");
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		fprintf(out, "  %-9s %s\n", commands[i]->name, commands[i]->about);
+	fprintf(out, "commands for a running VM (each takes --name NAME; see COMMAND --help):\n");
+	control_client_print_commands(out);
 }
 
 int main(int argc, char *argv[])
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
+	const struct hvmm_command *c;
 
-	if (!cmd || !strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-		print_help(cmd ? stdout : stderr);
-		return cmd ? 0 : HVMM_EXIT_USAGE;
+	if (!cmd) {
+		print_help(stderr);
+		return HVMM_EXIT_USAGE;
 	}
-	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-		printf("hvmm %s\n", HVMM_VERSION);
-		return 0;
-	}
-	/* A console reader that went away must not kill the VM mid-write. */
-	signal(SIGPIPE, SIG_IGN);
-	if (!strcmp(cmd, "run"))
-		return cmd_run(argc - 2, argv + 2);
-	if (control_client_handles(cmd))
+	c = find_command(cmd);
+	if (c)
+		return c->main(argc - 1, argv + 1);
+	if (control_client_handles(cmd)) {
+		/* A reader that went away must not kill the client mid-write. */
+		signal(SIGPIPE, SIG_IGN);
 		return control_client_main(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "hvmm: unknown command '%s' (see 'hvmm help')\n", cmd);
 	return HVMM_EXIT_USAGE;
 }

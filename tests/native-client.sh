@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Checks the client-only hvmm built for this machine (make native-client):
+# it starts, has every client subcommand, finds no VM where there is none,
+# and refuses run with one line and the usage status (docs/exit-status.md).
+# Prints one line per check and last "native-client: N passed, N failed".
+#
+# usage: tests/native-client.sh BINARY
+set -uo pipefail
+bin=$1
+passed=0 failed=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# run COMMAND...: its output into $work/out and $work/err, its exit status
+# into $status; each check then counts itself with ok or bad.
+run() {
+	"$@" >"$work/out" 2>"$work/err"
+	status=$?
+}
+ok() { echo "native-client: $1: ok"; passed=$((passed + 1)); }
+bad() {
+	echo "native-client: $1: FAILED ($2)"
+	sed 's/^/  stdout: /' "$work/out"
+	sed 's/^/  stderr: /' "$work/err"
+	failed=$((failed + 1))
+}
+lines() { wc -l <"$1" | tr -d ' '; }
+
+run "$bin" help
+if [ "$status" -ne 0 ]; then
+	bad help "status $status"
+elif ! grep -q '^usage: hvmm COMMAND' "$work/out"; then
+	bad help "no usage line"
+else
+	missing=
+	for c in run version help list stop pause resume stat cpu debug sdei; do
+		grep -Eq "^  $c +[a-z]" "$work/out" || missing="$missing $c"
+	done
+	if [ -n "$missing" ]; then bad help "does not list:$missing"; else ok help; fi
+fi
+
+run "$bin" version
+if [ "$status" -eq 0 ] && grep -Eq '^hvmm [0-9]' "$work/out"; then ok version
+else bad version "status $status"; fi
+
+# Every client subcommand is there: its --help is a usage text, status 0.
+for c in list stop pause resume stat cpu debug sdei; do
+	run "$bin" "$c" --help
+	if [ "$status" -eq 0 ] && grep -q "^usage: hvmm $c" "$work/out"; then ok "$c --help"
+	else bad "$c --help" "status $status"; fi
+done
+
+# No VM in an empty socket directory: nothing printed, status 0.
+mkdir -m 0700 "$work/runtime"
+run env XDG_RUNTIME_DIR="$work/runtime" "$bin" list
+if [ "$status" -eq 0 ] && [ ! -s "$work/out" ] && [ ! -s "$work/err" ]; then ok list
+else bad list "status $status"; fi
+
+run env XDG_RUNTIME_DIR="$work/runtime" "$bin" stop --name nobody
+if [ "$status" -eq 1 ] && grep -qx "hvmm: no VM named 'nobody' is running" "$work/err"; then
+	ok "stop, no such VM"
+else
+	bad "stop, no such VM" "status $status"
+fi
+
+# run: one line on stderr saying why, status 2, whatever the options.
+run "$bin" run -k Image -c 2
+if [ "$status" -eq 2 ] && [ "$(lines "$work/err")" = 1 ] && [ ! -s "$work/out" ] &&
+	grep -q 'built without KVM support for this machine.*\./run\.sh' "$work/err"; then
+	ok run
+else
+	bad run "status $status"
+fi
+
+echo "native-client: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
