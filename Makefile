@@ -52,7 +52,7 @@ $(HVMM): $(HVMM_OBJS)
 # vmm/cmd_run.c. On an x86-64 machine it controls the VMs ./run.sh starts
 # in the emulated arm64 host. tests/native-client.sh checks it.
 NATIVE_CLIENT      := $(B)/native/hvmm
-NATIVE_CLIENT_SRCS := vmm/main.c vmm/native/cmd_run_unsupported.c \
+NATIVE_CLIENT_SRCS := vmm/main.c vmm/stdio_fds.c vmm/native/cmd_run_unsupported.c vmm/cmdline.c vmm/log.c \
 	$(filter-out vmm/control/ops.c vmm/control/server.c,$(sort $(wildcard vmm/control/*.c)))
 NATIVE_CLIENT_OBJS := $(NATIVE_CLIENT_SRCS:%.c=$(B)/native/obj/%.o)
 
@@ -196,7 +196,12 @@ UNIT_SRCS_test_file     := vmm/file.c
 UNIT_SRCS_test_firmware_threads := $(UNIT_SRCS_test_psci)
 UNIT_CFLAGS_test_firmware_threads := -O1 -g $(CFLAGS_COMMON) -fsanitize=thread,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
-UNIT_SRCS_test_sandbox  := vmm/sandbox.c vmm/sandbox_policy.c $(B)/native/gen/syscall_names.c
+UNIT_SRCS_test_sandbox  := vmm/sandbox.c vmm/sandbox_policy.c vmm/console.c $(B)/native/gen/syscall_names.c
+# Without AddressSanitizer: its allocator would hide the C library's malloc,
+# whose arenas the sandbox has to account for.
+UNIT_SRCS_test_sandbox_stdio := $(UNIT_SRCS_test_sandbox) vmm/stdio_fds.c
+UNIT_CFLAGS_test_sandbox_stdio := -O1 -g $(CFLAGS_COMMON) -fsanitize=undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
 UNIT_TESTS := $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS  := $(UNIT_TESTS:%=$(B)/unit/%)
 
@@ -315,6 +320,12 @@ BOOT_INPUTS := $(HVMM) $(GUEST_INITRAMFS) $(BM_ELFS) $(B)/guest/hello.bin $(B)/g
 # BOOT_PARTS=NAME...: only those groups of tests/boot/parts/ (for a quick look).
 boot-tests: $(BOOT_INPUTS) | $(DEPS_STAMP)
 	tests/boot/run.sh $(B) $(GUEST_KERNEL) $(BUSYBOX) $(BOOT_PARTS)
+
+# ./run.sh from this machine on a terminal, and its forwarded control socket.
+runsh-test: | $(DEPS_STAMP)
+	@tests/runsh-test.sh $(B)
+
+.PHONY: runsh-test
 
 test: | $(DEPS_STAMP)
 	@tests/run-all.sh

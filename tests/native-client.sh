@@ -34,7 +34,7 @@ elif ! grep -q '^usage: hvmm COMMAND' "$work/out"; then
 	bad help "no usage line"
 else
 	missing=
-	for c in run version help list stop pause resume stat cpu debug sdei; do
+	for c in run version help control-relay list stop pause resume stat cpu debug sdei socket; do
 		grep -Eq "^  $c +[a-z]" "$work/out" || missing="$missing $c"
 	done
 	if [ -n "$missing" ]; then bad help "does not list:$missing"; else ok help; fi
@@ -45,7 +45,7 @@ if [ "$status" -eq 0 ] && grep -Eq '^hvmm [0-9]' "$work/out"; then ok version
 else bad version "status $status"; fi
 
 # Every client subcommand is there: its --help is a usage text, status 0.
-for c in list stop pause resume stat cpu debug sdei; do
+for c in list stop pause resume stat cpu debug sdei socket; do
 	run "$bin" "$c" --help
 	if [ "$status" -eq 0 ] && grep -q "^usage: hvmm $c" "$work/out"; then ok "$c --help"
 	else bad "$c --help" "status $status"; fi
@@ -64,13 +64,38 @@ else
 	bad "stop, no such VM" "status $status"
 fi
 
-# run: one line on stderr saying why, status 2, whatever the options.
+# run: the options are read as the real hvmm reads them (a bad one: status
+# 2; --help: the options, status 0); valid ones get one line saying why it
+# cannot run here, status 1, as on a machine without /dev/kvm.
 run "$bin" run -k Image -c 2
-if [ "$status" -eq 2 ] && [ "$(lines "$work/err")" = 1 ] && [ ! -s "$work/out" ] &&
+if [ "$status" -eq 1 ] && [ "$(lines "$work/err")" = 1 ] && [ ! -s "$work/out" ] &&
 	grep -q 'built without KVM support for this machine.*\./run\.sh' "$work/err"; then
 	ok run
 else
 	bad run "status $status"
+fi
+run "$bin" run -k Image --no-such-option
+if [ "$status" -eq 2 ] && [ "$(lines "$work/err")" = 1 ] &&
+	grep -qx "hvmm run: unknown option '--no-such-option' (see 'hvmm run --help')" "$work/err"; then
+	ok "run, a bad option"
+else
+	bad "run, a bad option" "status $status"
+fi
+run "$bin" run --help
+if [ "$status" -eq 0 ] && grep -q '^usage: hvmm run' "$work/out"; then
+	ok "run --help"
+else
+	bad "run --help" "status $status"
+fi
+
+# socket: where a VM's socket would be, the directory made 0700.
+mkdir "$work/home"
+run env -u XDG_RUNTIME_DIR HOME="$work/home" "$bin" socket --name g1
+if [ "$status" -eq 0 ] && [ "$(cat "$work/out")" = "$work/home/.hvmm/g1.sock" ] &&
+	[ "$(stat -c %a "$work/home/.hvmm")" = 700 ]; then
+	ok socket
+else
+	bad socket "status $status"
 fi
 
 echo "native-client: $passed passed, $failed failed"

@@ -55,6 +55,7 @@ stage uapi uapi
 stage fuzz make -s fuzz-smoke
 stage dt make -s dt-validate
 stage boot make -s boot-tests
+stage runsh make -s runsh-test
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

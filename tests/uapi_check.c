@@ -34,3 +34,9 @@ _Static_assert(HVMM_KVM_VCPU_INIT_SIZE == sizeof(struct kvm_vcpu_init), "struct 
 /* The 6.1 "longmode" word is where 6.12 keeps the hypercall flags. */
 _Static_assert(offsetof(struct kvm_run, hypercall.longmode) == offsetof(struct kvm_run, hypercall.flags),
 	       "hypercall flags offset");
+
+/* The console keeps the terminal's settings in the kernel's own form (TCGETS
+ * fills the kernel's struct termios, not glibc's), in a buffer this big. */
+#include <asm/termbits.h>
+#include "vmm/console.h"
+_Static_assert(sizeof(struct termios) <= CONSOLE_KERNEL_TERMIOS_MAX, "kernel struct termios fits");

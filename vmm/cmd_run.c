@@ -11,18 +11,12 @@
 static int cmd_run(int argc, char *argv[])
 {
 	struct vm_config cfg;
-	char err[256];
+	int status;
 
 	/* A console reader that went away must not kill the VM mid-write. */
 	signal(SIGPIPE, SIG_IGN);
-	if (cmdline_parse_run(argc - 1, argv + 1, &cfg, err, sizeof(err))) {
-		fprintf(stderr, "hvmm run: %s\n", err);
-		return HVMM_EXIT_USAGE;
-	}
-	if (cfg.help) {
-		cmdline_print_run_usage(stdout);
-		return 0;
-	}
+	if (!cmdline_run_begin(argc - 1, argv + 1, &cfg, &status))
+		return status;
 	return vmm_run(&cfg);
 }
 

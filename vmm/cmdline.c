@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "exit_status.h"
 #include "control/proto.h"
 
 #define CMDLINE_MAX_CPUS 4096
@@ -394,4 +395,21 @@ void cmdline_print_run_usage(FILE *out)
 		else
 			fprintf(out, "      --%-16s %s\n", o->long_name, o->help);
 	}
+}
+
+bool cmdline_run_begin(int argc, char *const argv[], struct vm_config *cfg, int *status)
+{
+	char err[256];
+
+	if (cmdline_parse_run(argc, argv, cfg, err, sizeof(err))) {
+		fprintf(stderr, "hvmm run: %s\n", err);
+		*status = HVMM_EXIT_USAGE;
+		return false;
+	}
+	if (cfg->help) {
+		cmdline_print_run_usage(stdout);
+		*status = 0;
+		return false;
+	}
+	return true;
 }

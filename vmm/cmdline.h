@@ -54,6 +54,11 @@ int cmdline_parse_run(int argc, char *const argv[], struct vm_config *cfg, char 
 
 void cmdline_print_run_usage(FILE *out);
 
+/* What `hvmm run ARGS` does before booting anything, in every build: parse
+ * (a bad option: one line, status 2), answer --help (status 0). Returns
+ * true if the command goes on with cfg; else *status is its exit status. */
+bool cmdline_run_begin(int argc, char *const argv[], struct vm_config *cfg, int *status);
+
 
 /* Parse "NUM,shared|private,normal|critical" (an --sdei-event value). */
 int cmdline_parse_sdei_event(const char *s, struct sdei_event_config *ev, char *err, size_t errlen);

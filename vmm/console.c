@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 #include <errno.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "console.h"
@@ -11,11 +13,13 @@ int console_open(struct console *c, int in_fd)
 	c->in_fd = in_fd;
 	c->raw = false;
 	c->escape_pending = false;
+	c->err_tty = isatty(STDERR_FILENO);
 	if (!isatty(in_fd))
 		return 0;
-	if (tcgetattr(in_fd, &c->saved))
+	/* The kernel's own form, for console_restore_from_signal; glibc's
+	 * struct termios differs from it. */
+	if (ioctl(in_fd, TCGETS, c->saved) || tcgetattr(in_fd, &t))
 		return -errno;
-	t = c->saved;
 	cfmakeraw(&t);
 	/* Keep output processing: hvmm's own messages use plain newlines. */
 	t.c_oflag |= OPOST | ONLCR;
@@ -25,10 +29,19 @@ int console_open(struct console *c, int in_fd)
 	return 0;
 }
 
+void console_restore_from_signal(const struct console *c)
+{
+	int saved_errno = errno;
+
+	/* TCSETS is TCSANOW. A terminal that hung up answers EIO: nothing to do. */
+	if (c->raw)
+		(void)ioctl(c->in_fd, TCSETS, c->saved);
+	errno = saved_errno;
+}
+
 void console_restore(struct console *c)
 {
-	if (c->raw)
-		tcsetattr(c->in_fd, TCSANOW, &c->saved);
+	console_restore_from_signal(c);
 	c->raw = false;
 }
 

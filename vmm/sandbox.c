@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <linux/seccomp.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "exit_status.h"
@@ -61,28 +64,55 @@ static void line_add_num(struct line *l, long v)
 		l->buf[l->len++] = digits[--n];
 }
 
-static void sandbox_sigsys(int sig, siginfo_t *si, void *ucontext)
+/* The handler takes no argument, so these live outside any struct: which
+ * thread reports (the first to trap: its report ends the whole process),
+ * and how deep this thread is inside the handler. */
+static atomic_int sandbox_reporting;
+static __thread unsigned int sigsys_depth;
+
+static void report_line(const struct sandbox_thread *t, long nr, bool open_line)
 {
-	const struct sandbox_thread *t = sandbox_self;
-	const char *name = sandbox_syscall_name(si->si_syscall);
+	const char *name = sandbox_syscall_name(nr);
 	struct line l = { .len = 0 };
 
-	(void)sig;
-	(void)ucontext;
-	/* Only calls every filter allows: a second SIGSYS in here would be a kill. */
-	if (t && t->console && t->console->raw)
-		tcsetattr(t->console->in_fd, TCSANOW, &t->console->saved);
-	/* A CR LF first ends a guest line the raw console left open. */
-	if (t && t->console && t->console->raw)
+	/* On the guest's screen, a CR LF first ends a line the guest left open. */
+	if (open_line)
 		line_add(&l, "\r\n");
 	line_add(&l, "hvmm: sandbox: the ");
 	line_add(&l, t ? t->label : "unnamed");
 	line_add(&l, " thread made a forbidden system call: ");
 	line_add(&l, name ? name : "number ");
 	if (!name)
-		line_add_num(&l, si->si_syscall);
+		line_add_num(&l, nr);
 	line_add(&l, "; stopping hvmm\n");
 	(void)!write(STDERR_FILENO, l.buf, l.len);
+}
+
+/*
+ * Everything in here is allowed by every role's filter: futex, ioctl
+ * TCSETS, write to stderr, exit_group. Should that ever stop being true,
+ * SIGSYS is not blocked in here (SA_NODEFER), so a trap inside the handler
+ * re-enters it instead of becoming a silent kill: the second level skips
+ * the terminal and only reports, a third only exits.
+ */
+static void sandbox_sigsys(int sig, siginfo_t *si, void *ucontext)
+{
+	const struct sandbox_thread *t = sandbox_self;
+	unsigned int depth = ++sigsys_depth;
+	int none = 0;
+
+	(void)sig;
+	(void)ucontext;
+	if (depth > 2)
+		syscall(SYS_exit_group, HVMM_EXIT_ERROR);
+	if (depth == 1 && !atomic_compare_exchange_strong(&sandbox_reporting, &none, 1)) {
+		/* Another thread is reporting and will end hvmm: one line only. */
+		for (;;)
+			syscall(SYS_futex, &sandbox_reporting, FUTEX_WAIT_PRIVATE, 1, NULL, NULL, 0);
+	}
+	if (depth == 1 && t && t->console)
+		console_restore_from_signal(t->console);
+	report_line(t, si->si_syscall, depth == 1 && t && t->console && t->console->raw && t->console->err_tty);
 	syscall(SYS_exit_group, HVMM_EXIT_ERROR);
 }
 
@@ -91,14 +121,36 @@ void sandbox_forget(void)
 	sandbox_self = NULL;
 }
 
-int sandbox_install_handler(void)
+static void *first_thread(void *arg)
+{
+	return arg;
+}
+
+int sandbox_prepare_process(void)
 {
 	struct sigaction sa;
+	pthread_t th;
+	int ret;
 
+	/* One malloc arena for every thread: a thread's own arena opens
+	 * /proc/sys/vm/overcommit_memory the first time it shrinks, which no
+	 * filter allows (hvmm's threads allocate little, and only while they
+	 * set up, so sharing the main arena costs nothing). A sanitizer's
+	 * allocator, which has no such arenas, ignores this. */
+	(void)mallopt(M_ARENA_MAX, 1);
+	/* The C library sets up threading (a signal handler of its own) at the
+	 * first pthread_create: have that done here, not by a sandboxed thread
+	 * starting a vCPU thread. */
+	ret = pthread_create(&th, NULL, first_thread, NULL);
+	if (ret)
+		return -ret;
+	pthread_join(th, NULL);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = sandbox_sigsys;
-	sa.sa_flags = SA_SIGINFO;
+	/* Everything else stays blocked in the handler, SIGSYS not (above). */
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
 	sigfillset(&sa.sa_mask);
+	sigdelset(&sa.sa_mask, SIGSYS);
 	return sigaction(SIGSYS, &sa, NULL) ? -errno : 0;
 }
 

@@ -7,7 +7,8 @@
  *
  * A forbidden system call does not kill silently: it raises SIGSYS, whose
  * handler restores the terminal, prints one line naming the thread and the
- * system call, and ends hvmm with status 1.
+ * system call, and ends hvmm with status 1 (only the first thread to trap
+ * reports; the handler itself makes only calls every filter allows).
  */
 #ifndef HVMM_SANDBOX_H
 #define HVMM_SANDBOX_H
@@ -69,8 +70,10 @@ struct sandbox_thread {
 	const struct console *console;          /* restored before a forbidden call ends hvmm */
 };
 
-/* Install the SIGSYS handler, once per process, before any filter. */
-int sandbox_install_handler(void);
+/* Once per process, before any other thread starts and any filter: install
+ * the SIGSYS handler and keep the C library from needing what no filter
+ * allows. 0 or -errno. */
+int sandbox_prepare_process(void);
 
 /* Put the calling thread on its role's allowlist, for good. Returns 0, or
  * -1 with a one-line reason in err. */

@@ -94,8 +94,21 @@ static int vmm_adopt_vm(struct vmm *vmm, struct vm *vm)
 	}
 	vmm->vm = vm;
 	vmm->boots++;
+	/* hvmm stop came while this boot was being set up. */
+	if (vmm->stop_requested)
+		vm_request_stop(vm, VM_EXIT_HOST_STOP);
 	pthread_mutex_unlock(&vmm->lock);
 	return 0;
+}
+
+static bool vmm_stop_requested(struct vmm *vmm)
+{
+	bool stop;
+
+	pthread_mutex_lock(&vmm->lock);
+	stop = vmm->stop_requested;
+	pthread_mutex_unlock(&vmm->lock);
+	return stop;
 }
 
 static void vmm_release_vm(struct vmm *vmm, struct vm *vm)
@@ -214,7 +227,7 @@ int vmm_run(const struct vm_config *cfg)
 		snprintf(vmm.name, sizeof(vmm.name), "%s", cfg->name);
 	else
 		snprintf(vmm.name, sizeof(vmm.name), "guest-%d", (int)getpid());
-	ret = sandbox_install_handler();
+	ret = sandbox_prepare_process();
 	if (!ret)
 		ret = vcpu_kick_signal_install();
 	if (ret) {
@@ -244,6 +257,10 @@ int vmm_run(const struct vm_config *cfg)
 		why = vmm_boot(&vmm);
 		if (why != VM_EXIT_RESET || cfg->reboot_exit)
 			break;
+		if (vmm_stop_requested(&vmm)) {
+			why = VM_EXIT_HOST_STOP;
+			break;
+		}
 		log_info(&vmm.log, "guest reset: restarting it from a clean machine");
 	}
 	console_restore(&vmm.console);

@@ -36,6 +36,7 @@ struct vmm {
 	bool *cpu_enabled;           /* hot-add state, one per created vCPU */
 	unsigned int nr_cpus;
 	unsigned int boots;
+	bool stop_requested;         /* hvmm stop: also ends a boot still being set up */
 	uint64_t past_calls[SMCCC_RANGE_COUNT][SMCCC_RANGE_SIZE];   /* of earlier boots */
 };
 

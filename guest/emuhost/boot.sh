@@ -1,12 +1,17 @@
 #!/bin/bash
 # Usage: boot.sh --kernel IMAGE --initrd CPIO [--job JOB_SCRIPT] [--smp N]
 #                [--mem MiB] [--timeout SECONDS] [--log FILE]
+#                [--control-socket PATH]
 #
 # Boots the emulated arm64 KVM host (QEMU TCG with EL2) on IMAGE with the
 # initramfs CPIO, whose /init is guest/emuhost/init. --job adds JOB_SCRIPT as
 # /job.sh (appended as a second cpio, which Linux unpacks over the first), so
 # one base image serves many jobs. The serial console is this terminal: no
 # QEMU monitor, and Ctrl-C / Ctrl-A go to the emulated host.
+#
+# --control-socket PATH gives the emulated host a virtio-serial port named
+# org.hvmm.control whose other end is a UNIX socket QEMU serves at PATH
+# (hvmm control-relay, inside, carries it to a VM's control socket).
 #
 # Exit status: the job's, as reported by "emuhost: job exit status N";
 # 124 if --timeout expired; 125 if no job status was reported (reason on
@@ -16,9 +21,9 @@ set -euo pipefail
 
 me=${0##*/}
 die() { echo "$me: $*" >&2; exit 125; }
-usage="usage: $me --kernel IMAGE --initrd CPIO [--job JOB_SCRIPT] [--smp N] [--mem MiB] [--cpu MODEL] [--timeout SECONDS] [--log FILE]"
+usage="usage: $me --kernel IMAGE --initrd CPIO [--job JOB_SCRIPT] [--smp N] [--mem MiB] [--cpu MODEL] [--timeout SECONDS] [--log FILE] [--control-socket PATH]"
 
-kernel='' initrd='' job='' log=''
+kernel='' initrd='' job='' log='' control_socket=''
 smp=2 mem=3072 timeout=0
 # pauth-impdef=on: TCG's QARMA pointer-authentication is slow and the kernel
 # signs every return address; the cheap IMPDEF algorithm boots 2-3x faster.
@@ -34,6 +39,7 @@ while [ $# -gt 0 ]; do
     --mem) mem=$2 ;;
     --timeout) timeout=$2 ;;
     --log) log=$2 ;;
+    --control-socket) control_socket=$2 ;;
     *) die "$usage" ;;
     esac
     shift 2
@@ -90,6 +96,14 @@ cmd=("$qemu" -M virt,virtualization=on,gic-version=3 -cpu "$cpu"
     -chardev stdio,id=con,signal=off -serial chardev:con
     -kernel "$kernel" -initrd "$rd"
     -append "console=ttyAMA0 panic=-1 quiet")
+if [ -n "$control_socket" ]; then
+    # On the PCI bus: the cloud kernel has virtio-pci and the console driver
+    # built in (virtio-mmio is a module). wait=off: QEMU does not wait for a
+    # client before starting the machine.
+    cmd+=(-device virtio-serial-pci,id=hvmmser
+        -chardev "socket,id=hvmmctl,path=${control_socket//,/,,},server=on,wait=off"
+        -device virtserialport,bus=hvmmser.0,chardev=hvmmctl,name=org.hvmm.control)
+fi
 if [ "$timeout" -gt 0 ]; then
     # --foreground keeps QEMU in the terminal's foreground process group, so
     # it can read the keyboard; -k: SIGKILL if SIGTERM is not enough.

@@ -21,7 +21,8 @@ if [ $# -gt 0 ]; then
 		echo 'boot_summary'
 	} >"$job"
 fi
-log=$B/boot-tests.log
+# BOOT_LOG: somewhere else than the suite's own log (a second run beside it).
+log=${BOOT_LOG:-$B/boot-tests.log}
 host_cpio=$B/emuhost-boot-tests.cpio
 files=(
 	"$B/hvmm=/hvmm"

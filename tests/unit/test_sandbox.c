@@ -88,7 +88,7 @@ static struct outcome run_sandboxed(enum sandbox_role role, const char *label, p
 		 * its sandbox: the C library's once-only thread set-up is done. */
 		if (role == SANDBOX_MAIN)
 			probe_thread();
-		if (sandbox_install_handler() || sandbox_enter(&t, err, sizeof(err))) {
+		if (sandbox_prepare_process() || sandbox_enter(&t, err, sizeof(err))) {
 			dprintf(STDERR_FILENO, "setup: %s\n", err);
 			_exit(99);
 		}

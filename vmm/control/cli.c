@@ -39,6 +39,8 @@ static const struct client_command client_commands[] = {
 	  TAKES_NAME | TAKES_DUMP },
 	{ "sdei",   "sdei signal EVENT [--vcpu N] --name NAME",
 	  "raise SDEI event EVENT (on vCPU N for a private event)", TAKES_NAME | TAKES_SDEI },
+	{ "socket", "socket --name NAME",
+	  "print where VM NAME's control socket is (whether it runs or not)", TAKES_NAME },
 };
 
 #define NR_CLIENT_COMMANDS (sizeof(client_commands) / sizeof(client_commands[0]))
@@ -59,7 +61,7 @@ bool control_client_handles(const char *cmd)
 void control_client_print_commands(FILE *out)
 {
 	for (size_t i = 0; i < NR_CLIENT_COMMANDS; i++)
-		fprintf(out, "  %-9s %s\n", client_commands[i].name, client_commands[i].about);
+		fprintf(out, "  %-14s %s\n", client_commands[i].name, client_commands[i].about);
 }
 
 /* ---- the command line ---------------------------------------------------- */
@@ -262,6 +264,7 @@ int control_cli_parse(int argc, char *const argv[], struct control_cli *cli, cha
 		return fail(err, errlen, "unknown command '%s'", argc > 0 ? argv[0] : "");
 	cli->command = c->name;
 	cli->list = !strcmp(c->name, "list");
+	cli->socket = !strcmp(c->name, "socket");
 	for (int i = 1; i < argc; i++) {
 		const char *word = argv[i];
 

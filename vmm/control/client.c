@@ -44,6 +44,14 @@ static int recv_all(int fd, char *buf, size_t cap, size_t *len, int64_t deadline
 			return -EMSGSIZE;
 		n = recv(fd, buf + *len, cap - *len, 0);
 		if (n > 0) {
+			char *nul = memchr(buf + *len, '\0', (size_t)n);
+
+			/* A reply that crossed a serial stream (hvmm control-relay)
+			 * ends at a NUL; no reply holds one otherwise. */
+			if (nul) {
+				*len = (size_t)(nul - buf);
+				return 0;
+			}
 			*len += (size_t)n;
 			continue;
 		}
@@ -267,6 +275,18 @@ static int run_all(const char *dir, const char *request, char *buf)
 	return status;
 }
 
+static int print_socket_path(const char *dir, const char *name)
+{
+	char path[108], err[256];
+
+	if (control_socket_path(path, sizeof(path), dir, name, err, sizeof(err))) {
+		fprintf(stderr, "hvmm socket: %s\n", err);
+		return HVMM_EXIT_ERROR;
+	}
+	printf("%s\n", path);
+	return 0;
+}
+
 int control_client_main(int argc, char *argv[])
 {
 	char err[256], dir[CONTROL_SOCKET_DIR_MAX];
@@ -285,10 +305,14 @@ int control_client_main(int argc, char *argv[])
 		control_cli_print_usage(stdout, cli.command);
 		return 0;
 	}
-	if (control_socket_dir(dir, sizeof(dir), false, err, sizeof(err))) {
+	/* hvmm socket creates the directory, as hvmm run would: whoever asks
+	 * is about to put a socket there (./run.sh's forwarded one). */
+	if (control_socket_dir(dir, sizeof(dir), cli.socket, err, sizeof(err))) {
 		fprintf(stderr, "hvmm: %s\n", err);
 		return HVMM_EXIT_ERROR;
 	}
+	if (cli.socket)
+		return print_socket_path(dir, cli.name);
 	buf = malloc(REPLY_CAP);
 	if (!buf) {
 		fprintf(stderr, "hvmm: out of memory\n");

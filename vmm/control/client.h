@@ -23,6 +23,7 @@ struct control_cli {
 	bool all;                    /* stop --all */
 	bool help;
 	bool list;                   /* hvmm list: ping every socket */
+	bool socket;                 /* hvmm socket: only print the socket's path */
 	/* The request to send, "hvmm/1 ...\n" (not for list, help). */
 	char request[CONTROL_MAX_REQUEST + 1];
 };

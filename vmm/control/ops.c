@@ -38,18 +38,19 @@ static int reply_err(char *reply, size_t len, const char *fmt, ...)
 		return ret_;							\
 	} while (0)
 
-static int do_stop(struct vmm *vmm, char *reply, size_t len)
-{
-	vm_request_stop(vmm->vm, VM_EXIT_HOST_STOP);
-	snprintf(reply, len, "stopping %s\n", vmm->name);
-	return 0;
-}
-
+/* Also between boots (at start-up, during a guest reset): the boot being
+ * set up ends as soon as it is adopted. */
 static int ctl_stop(void *opaque, char *reply, size_t len)
 {
 	struct vmm *vmm = opaque;
 
-	WITH_VM(vmm, reply, len, do_stop(vmm, reply, len));
+	pthread_mutex_lock(&vmm->lock);
+	vmm->stop_requested = true;
+	if (vmm->vm)
+		vm_request_stop(vmm->vm, VM_EXIT_HOST_STOP);
+	pthread_mutex_unlock(&vmm->lock);
+	snprintf(reply, len, "stopping %s\n", vmm->name);
+	return 0;
 }
 
 static int do_pause(struct vmm *vmm, char *reply, size_t len)
