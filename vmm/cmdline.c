@@ -52,29 +52,6 @@ static const struct opt run_opts[] = {
 
 #define NR_RUN_OPTS (sizeof(run_opts) / sizeof(run_opts[0]))
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	/* Messages quote what the user typed: keep them on one line and free of
-	 * terminal control sequences: C0 controls, DEL, and the C1 controls
-	 * U+0080-U+009F as UTF-8 writes them (C2 80-9F; U+009B is a CSI that
-	 * xterm obeys). Other UTF-8, such as a file name's, is kept. */
-	for (char *c = err; errlen && *c; c++) {
-		unsigned char b = (unsigned char)*c, next = (unsigned char)c[1];
-
-		if (b < 0x20 || b == 0x7f)
-			*c = '?';
-		else if (b == 0xc2 && next >= 0x80 && next <= 0x9f)
-			c[0] = c[1] = '?';
-	}
-	return -1;
-}
-
 int cmdline_parse_mib(const char *s, uint64_t *mib)
 {
 	unsigned long long v;
@@ -140,13 +117,13 @@ static int apply(const struct opt *o, const char *val, struct vm_config *cfg, ch
 	case OPT_PARAMS: cfg->params = val; break;
 	case OPT_NAME:
 		if (!control_name_valid(val))
-			return fail(err, errlen, "--name '%s': use 1-%d letters, digits, '.', '_' or '-', not starting with '.'",
+			return reason_set(-1, err, errlen, "--name '%s': use 1-%d letters, digits, '.', '_' or '-', not starting with '.'",
 				    val, CONTROL_NAME_MAX);
 		cfg->name = val;
 		break;
 	case OPT_MAX_CPUS:
 		if (parse_cpus(val, &cfg->max_cpus))
-			return fail(err, errlen, "--max-cpus '%s': expected a whole number from 1 to %d", val,
+			return reason_set(-1, err, errlen, "--max-cpus '%s': expected a whole number from 1 to %d", val,
 				    CMDLINE_MAX_CPUS);
 		break;
 	case OPT_REBOOT:
@@ -155,7 +132,7 @@ static int apply(const struct opt *o, const char *val, struct vm_config *cfg, ch
 		else if (!strcmp(val, "reset"))
 			cfg->reboot_exit = false;
 		else
-			return fail(err, errlen, "--reboot '%s': expected reset or exit", val);
+			return reason_set(-1, err, errlen, "--reboot '%s': expected reset or exit", val);
 		break;
 	case OPT_IDLE_STATES:
 		if (!strcmp(val, "all"))
@@ -167,19 +144,19 @@ static int apply(const struct opt *o, const char *val, struct vm_config *cfg, ch
 		else if (!strcmp(val, "none"))
 			cfg->idle_states = IDLE_STATES_NONE;
 		else
-			return fail(err, errlen, "--idle-states '%s': expected all, standby, powerdown or none", val);
+			return reason_set(-1, err, errlen, "--idle-states '%s': expected all, standby, powerdown or none", val);
 		break;
 	case OPT_NO_SDEI: cfg->no_sdei = true; break;
 	case OPT_NO_SANDBOX: cfg->no_sandbox = true; break;
 	case OPT_SDEI_EVENT:
 		if (cfg->nr_sdei_events == CMDLINE_MAX_SDEI_EVENTS)
-			return fail(err, errlen, "--sdei-event: at most %d events besides hvmm's own",
+			return reason_set(-1, err, errlen, "--sdei-event: at most %d events besides hvmm's own",
 				    CMDLINE_MAX_SDEI_EVENTS);
 		if (cmdline_parse_sdei_event(val, &cfg->sdei_events[cfg->nr_sdei_events], err, errlen))
 			return -1;
 		for (unsigned int i = 0; i < cfg->nr_sdei_events; i++)
 			if (cfg->sdei_events[i].num == cfg->sdei_events[cfg->nr_sdei_events].num)
-				return fail(err, errlen, "--sdei-event '%s': event %u is given twice", val,
+				return reason_set(-1, err, errlen, "--sdei-event '%s': event %u is given twice", val,
 					    cfg->sdei_events[i].num);
 		cfg->nr_sdei_events++;
 		break;
@@ -189,30 +166,30 @@ static int apply(const struct opt *o, const char *val, struct vm_config *cfg, ch
 		else if (!strcmp(val, "extended"))
 			cfg->suspend_format_original = false;
 		else
-			return fail(err, errlen, "--psci-suspend-format '%s': expected extended or original", val);
+			return reason_set(-1, err, errlen, "--psci-suspend-format '%s': expected extended or original", val);
 		break;
 	case OPT_DUMP_DTB: cfg->dump_dtb = val; break;
 	case OPT_CPUS:
 		if (parse_cpus(val, &cfg->cpus))
-			return fail(err, errlen, "--cpus '%s': expected a whole number from 1 to %d", val,
+			return reason_set(-1, err, errlen, "--cpus '%s': expected a whole number from 1 to %d", val,
 				    CMDLINE_MAX_CPUS);
 		break;
 	case OPT_MEM:
 		if (cmdline_parse_mib(val, &cfg->mem_mib))
-			return fail(err, errlen, "--mem '%s': expected MiB from 1 to %llu (or with an M or G suffix)",
+			return reason_set(-1, err, errlen, "--mem '%s': expected MiB from 1 to %llu (or with an M or G suffix)",
 				    val, CMDLINE_MAX_MEM_MIB);
 		break;
 	case OPT_CONSOLE:
 		if (strcmp(val, "serial"))
-			return fail(err, errlen, "--console '%s': hvmm has only the serial console", val);
+			return reason_set(-1, err, errlen, "--console '%s': hvmm has only the serial console", val);
 		break;
 	case OPT_NETWORK:
 		if (strcmp(val, "mode=none") && strcmp(val, "none"))
-			return fail(err, errlen, "--network '%s': hvmm has no network devices yet; only mode=none is accepted", val);
+			return reason_set(-1, err, errlen, "--network '%s': hvmm has no network devices yet; only mode=none is accepted", val);
 		break;
 	case OPT_LOGLEVEL:
 		if (log_level_parse(val, &cfg->loglevel))
-			return fail(err, errlen, "--loglevel '%s': expected error, warning, info or debug", val);
+			return reason_set(-1, err, errlen, "--loglevel '%s': expected error, warning, info or debug", val);
 		break;
 	case OPT_NODEFAULTS: cfg->nodefaults = true; break;
 	case OPT_STATS: cfg->stats = true; break;
@@ -232,16 +209,16 @@ static int parse_long(int argc, char *const argv[], int *i, struct vm_config *cf
 	const char *val = NULL;
 
 	if (!o)
-		return fail(err, errlen, "unknown option '%s' (see 'hvmm run --help')", argv[*i]);
+		return reason_set(-1, err, errlen, "unknown option '%s' (see 'hvmm run --help')", argv[*i]);
 	if (o->has_arg) {
 		if (eq)
 			val = eq + 1;
 		else if (*i + 1 < argc)
 			val = argv[++*i];
 		else
-			return fail(err, errlen, "option '--%s' needs a value", o->long_name);
+			return reason_set(-1, err, errlen, "option '--%s' needs a value", o->long_name);
 	} else if (eq) {
-		return fail(err, errlen, "option '--%s' takes no value", o->long_name);
+		return reason_set(-1, err, errlen, "option '--%s' takes no value", o->long_name);
 	}
 	*seen |= 1ULL << o->id;
 	return apply(o, val, cfg, err, errlen);
@@ -256,16 +233,16 @@ static int parse_short(int argc, char *const argv[], int *i, struct vm_config *c
 	const char *val = NULL;
 
 	if (!o)
-		return fail(err, errlen, "unknown option '%s' (see 'hvmm run --help')", word);
+		return reason_set(-1, err, errlen, "unknown option '%s' (see 'hvmm run --help')", word);
 	if (o->has_arg) {
 		if (word[2])
 			val = word + 2;
 		else if (*i + 1 < argc)
 			val = argv[++*i];
 		else
-			return fail(err, errlen, "option '-%c' needs a value", o->short_name);
+			return reason_set(-1, err, errlen, "option '-%c' needs a value", o->short_name);
 	} else if (word[2]) {
-		return fail(err, errlen, "unknown option '%s' (see 'hvmm run --help')", word);
+		return reason_set(-1, err, errlen, "unknown option '%s' (see 'hvmm run --help')", word);
 	}
 	*seen |= 1ULL << o->id;
 	return apply(o, val, cfg, err, errlen);
@@ -282,17 +259,17 @@ static int parse_short(int argc, char *const argv[], int *i, struct vm_config *c
 static int check_contradictions(const struct vm_config *cfg, uint64_t seen, char *err, size_t errlen)
 {
 	if (cfg->no_sdei && cfg->nr_sdei_events)
-		return fail(err, errlen, "--sdei-event and --no-sdei contradict each other: without SDEI there are no events");
+		return reason_set(-1, err, errlen, "--sdei-event and --no-sdei contradict each other: without SDEI there are no events");
 	if (!cfg->in_kernel_psci)
 		return 0;
 	if (SEEN(OPT_MAX_CPUS))
-		return fail(err, errlen, "--max-cpus needs hvmm's own PSCI (KVM's cannot keep vCPUs disabled): drop --in-kernel-psci");
+		return reason_set(-1, err, errlen, "--max-cpus needs hvmm's own PSCI (KVM's cannot keep vCPUs disabled): drop --in-kernel-psci");
 	if (cfg->nr_sdei_events)
-		return fail(err, errlen, "--sdei-event needs hvmm's own PSCI: with --in-kernel-psci there is no SDEI");
+		return reason_set(-1, err, errlen, "--sdei-event needs hvmm's own PSCI: with --in-kernel-psci there is no SDEI");
 	if (SEEN(OPT_SUSPEND_FORMAT))
-		return fail(err, errlen, "--psci-suspend-format needs hvmm's own PSCI: with --in-kernel-psci KVM serves CPU_SUSPEND");
+		return reason_set(-1, err, errlen, "--psci-suspend-format needs hvmm's own PSCI: with --in-kernel-psci KVM serves CPU_SUSPEND");
 	if (SEEN(OPT_IDLE_STATES) && cfg->idle_states != IDLE_STATES_NONE)
-		return fail(err, errlen, "--idle-states needs hvmm's own PSCI: with --in-kernel-psci the device tree offers none");
+		return reason_set(-1, err, errlen, "--idle-states needs hvmm's own PSCI: with --in-kernel-psci the device tree offers none");
 	return 0;
 }
 
@@ -308,16 +285,16 @@ int cmdline_parse_run(int argc, char *const argv[], struct vm_config *cfg, char 
 		int ret;
 
 		if (w[0] != '-' || !w[1])
-			return fail(err, errlen, "unexpected argument '%s' (the kernel goes after -k)", w);
+			return reason_set(-1, err, errlen, "unexpected argument '%s' (the kernel goes after -k)", w);
 		ret = w[1] == '-' ? parse_long(argc, argv, &i, cfg, &seen, err, errlen)
 				  : parse_short(argc, argv, &i, cfg, &seen, err, errlen);
 		if (ret)
 			return ret;
 	}
 	if (!cfg->help && !cfg->kernel)
-		return fail(err, errlen, "no kernel given: use -k FILE (see 'hvmm run --help')");
+		return reason_set(-1, err, errlen, "no kernel given: use -k FILE (see 'hvmm run --help')");
 	if (cfg->max_cpus && cfg->cpus > cfg->max_cpus)
-		return fail(err, errlen, "--cpus %u is more than --max-cpus %u", cfg->cpus, cfg->max_cpus);
+		return reason_set(-1, err, errlen, "--cpus %u is more than --max-cpus %u", cfg->cpus, cfg->max_cpus);
 	return cfg->help ? 0 : check_contradictions(cfg, seen, err, errlen);
 }
 
@@ -361,24 +338,24 @@ int cmdline_parse_sdei_event(const char *s, struct sdei_event_config *ev, char *
 	errno = 0;
 	num = strtoul(s, &end, 0);
 	if (end == s || *s == '-' || *s == '+' || errno || *end != ',' || !split_two_words(end + 1, type, prio))
-		return fail(err, errlen, "--sdei-event '%s': expected NUM,shared|private,normal|critical", s);
+		return reason_set(-1, err, errlen, "--sdei-event '%s': expected NUM,shared|private,normal|critical", s);
 	if (num == 0 || num >= SDEI_EVENT_BOUND_BASE)
-		return fail(err, errlen, "--sdei-event '%s': event numbers go from 1 to %u (0 is the signal event, "
+		return reason_set(-1, err, errlen, "--sdei-event '%s': event numbers go from 1 to %u (0 is the signal event, "
 			    "%u and up are for bound interrupts)", s, SDEI_EVENT_BOUND_BASE - 1, SDEI_EVENT_BOUND_BASE);
 	if (sdei_event_is_default((uint32_t)num))
-		return fail(err, errlen, "--sdei-event '%s': event %lu is one of hvmm's default events", s, num);
+		return reason_set(-1, err, errlen, "--sdei-event '%s': event %lu is one of hvmm's default events", s, num);
 	if (!strcmp(type, "shared"))
 		ev->type = SDEI_EVENT_SHARED;
 	else if (!strcmp(type, "private"))
 		ev->type = SDEI_EVENT_PRIVATE;
 	else
-		return fail(err, errlen, "--sdei-event '%s': the type is shared or private", s);
+		return reason_set(-1, err, errlen, "--sdei-event '%s': the type is shared or private", s);
 	if (!strcmp(prio, "normal"))
 		ev->priority = SDEI_PRIORITY_NORMAL;
 	else if (!strcmp(prio, "critical"))
 		ev->priority = SDEI_PRIORITY_CRITICAL;
 	else
-		return fail(err, errlen, "--sdei-event '%s': the priority is normal or critical", s);
+		return reason_set(-1, err, errlen, "--sdei-event '%s': the priority is normal or critical", s);
 	ev->num = (uint32_t)num;
 	return 0;
 }

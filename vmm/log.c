@@ -35,3 +35,23 @@ void log_msg(const struct log *log, enum log_level level, const char *fmt, ...)
 	fprintf(stderr, "hvmm: %s%s\n", level == LOG_ERROR ? "" :
 		level == LOG_WARNING ? "warning: " : "", line);
 }
+
+int reason_set(int ret, char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!errlen)
+		return ret;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	for (char *c = err; *c; c++) {
+		unsigned char b = (unsigned char)*c, next = (unsigned char)c[1];
+
+		if (b < 0x20 || b == 0x7f)
+			*c = '?';
+		else if (b == 0xc2 && next >= 0x80 && next <= 0x9f)
+			c[0] = c[1] = '?';
+	}
+	return ret;
+}

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vmm/log.h"
 #include "client.h"
 #include "proto.h"
 
@@ -66,23 +67,6 @@ void control_client_print_commands(FILE *out)
 
 /* ---- the command line ---------------------------------------------------- */
 
-/* Messages quote what the user typed: keep them one line, no escapes. */
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!errlen)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	for (char *c = err; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
-	return -1;
-}
-
 /* "--opt=VALUE" or "--opt VALUE". 1: taken, 0: not this option, -1: no value. */
 static int take_value(int argc, char *const argv[], int *i, const char *opt, const char **val)
 {
@@ -120,18 +104,18 @@ static int parse_option(const struct client_command *c, int argc, char *const ar
 
 	if ((c->flags & TAKES_NAME) && (r = take_value(argc, argv, i, "--name", &val))) {
 		if (r < 0)
-			return fail(err, errlen, "option '--name' needs a value");
+			return reason_set(-1, err, errlen, "option '--name' needs a value");
 		if (cli->name)
-			return fail(err, errlen, "option '--name' given twice");
+			return reason_set(-1, err, errlen, "option '--name' given twice");
 		if (!control_name_valid(val))
-			return fail(err, errlen, "--name '%s': not a VM name (1-%d letters, digits, '.', '_' or '-')",
+			return reason_set(-1, err, errlen, "--name '%s': not a VM name (1-%d letters, digits, '.', '_' or '-')",
 				    val, CONTROL_NAME_MAX);
 		cli->name = val;
 		return 0;
 	}
 	if ((c->flags & (TAKES_DUMP | TAKES_SDEI)) && (r = take_value(argc, argv, i, "--vcpu", &val))) {
 		if (r < 0)
-			return fail(err, errlen, "option '--vcpu' needs a value");
+			return reason_set(-1, err, errlen, "option '--vcpu' needs a value");
 		w->vcpu = val;
 		return 0;
 	}
@@ -145,11 +129,11 @@ static int parse_option(const struct client_command *c, int argc, char *const ar
 	}
 	if ((c->flags & TAKES_DUMP) && (r = take_value(argc, argv, i, "--probe-sandbox", &val))) {
 		if (r < 0)
-			return fail(err, errlen, "option '--probe-sandbox' needs a value: open, exec or fork");
+			return reason_set(-1, err, errlen, "option '--probe-sandbox' needs a value: open, exec or fork");
 		w->probe = val;
 		return 0;
 	}
-	return fail(err, errlen, "unknown option '%s'", word);
+	return reason_set(-1, err, errlen, "unknown option '%s'", word);
 }
 
 static int check_cpu(const char *s, uint32_t *cpu, char *err, size_t errlen)
@@ -157,9 +141,9 @@ static int check_cpu(const char *s, uint32_t *cpu, char *err, size_t errlen)
 	int ret = control_parse_cpu(s, strlen(s), cpu);
 
 	if (ret == -ERANGE)
-		return fail(err, errlen, "vCPU '%s' is out of range (0-%d)", s, CONTROL_MAX_CPUS - 1);
+		return reason_set(-1, err, errlen, "vCPU '%s' is out of range (0-%d)", s, CONTROL_MAX_CPUS - 1);
 	if (ret)
-		return fail(err, errlen, "'%s' is not a vCPU number", s);
+		return reason_set(-1, err, errlen, "'%s' is not a vCPU number", s);
 	return 0;
 }
 
@@ -170,9 +154,9 @@ static int build_cpu(const struct client_command *c, const struct cli_words *w, 
 	uint32_t cpu;
 
 	if (w->npos < 2)
-		return fail(err, errlen, "usage: hvmm %s", c->usage);
+		return reason_set(-1, err, errlen, "usage: hvmm %s", c->usage);
 	if (strcmp(w->pos[0], "enable") && strcmp(w->pos[0], "disable"))
-		return fail(err, errlen, "expected enable or disable, not '%s'", w->pos[0]);
+		return reason_set(-1, err, errlen, "expected enable or disable, not '%s'", w->pos[0]);
 	if (check_cpu(w->pos[1], &cpu, err, errlen))
 		return -1;
 	snprintf(cmd, len, "cpu %s %u", w->pos[0], cpu);
@@ -186,9 +170,9 @@ static int build_sdei(const struct client_command *c, const struct cli_words *w,
 	uint32_t event, cpu;
 
 	if (w->npos < 2 || strcmp(w->pos[0], "signal"))
-		return fail(err, errlen, "usage: hvmm %s", c->usage);
+		return reason_set(-1, err, errlen, "usage: hvmm %s", c->usage);
 	if (control_parse_event(w->pos[1], strlen(w->pos[1]), &event))
-		return fail(err, errlen, "'%s' is not an event number", w->pos[1]);
+		return reason_set(-1, err, errlen, "'%s' is not an event number", w->pos[1]);
 	if (!w->vcpu) {
 		snprintf(cmd, len, "sdei signal %u", event);
 		return 0;
@@ -208,13 +192,13 @@ static int build_debug(const struct cli_words *w, char *cmd, size_t len, char *e
 		bool known = false;
 
 		if (w->dump)
-			return fail(err, errlen, "give --dump or --probe-sandbox, not both");
+			return reason_set(-1, err, errlen, "give --dump or --probe-sandbox, not both");
 		for (int p = 0; p < CONTROL_PROBE_COUNT; p++)
 			known |= !strcmp(w->probe, control_probe_name((enum control_probe)p));
 		if (!known)
-			return fail(err, errlen, "--probe-sandbox '%s': expected open, exec or fork", w->probe);
+			return reason_set(-1, err, errlen, "--probe-sandbox '%s': expected open, exec or fork", w->probe);
 	} else if (!w->dump) {
-		return fail(err, errlen, "nothing to do: give --dump or --probe-sandbox");
+		return reason_set(-1, err, errlen, "nothing to do: give --dump or --probe-sandbox");
 	}
 	if (w->vcpu && check_cpu(w->vcpu, &cpu, err, errlen))
 		return -1;
@@ -235,9 +219,9 @@ static int build_command(const struct client_command *c, const struct control_cl
 {
 	if (c->flags & TAKES_NAME) {
 		if (cli->all && cli->name)
-			return fail(err, errlen, "give --name or --all, not both");
+			return reason_set(-1, err, errlen, "give --name or --all, not both");
 		if (!cli->all && !cli->name)
-			return fail(err, errlen, (c->flags & TAKES_ALL) ? "which VM? give --name NAME or --all" :
+			return reason_set(-1, err, errlen, (c->flags & TAKES_ALL) ? "which VM? give --name NAME or --all" :
 				    "which VM? give --name NAME");
 	}
 	if (c->flags & TAKES_CPU)
@@ -261,7 +245,7 @@ int control_cli_parse(int argc, char *const argv[], struct control_cli *cli, cha
 	if (errlen)
 		err[0] = '\0';
 	if (!c)
-		return fail(err, errlen, "unknown command '%s'", argc > 0 ? argv[0] : "");
+		return reason_set(-1, err, errlen, "unknown command '%s'", argc > 0 ? argv[0] : "");
 	cli->command = c->name;
 	cli->list = !strcmp(c->name, "list");
 	cli->socket = !strcmp(c->name, "socket");
@@ -271,7 +255,7 @@ int control_cli_parse(int argc, char *const argv[], struct control_cli *cli, cha
 		/* "-1" is a (bad) number for the checks below, not an option. */
 		if (options_done || word[0] != '-' || !word[1] || (word[1] >= '0' && word[1] <= '9')) {
 			if (w.npos == ((c->flags & (TAKES_CPU | TAKES_SDEI)) ? 2u : 0u))
-				return fail(err, errlen, "unexpected argument '%s'", word);
+				return reason_set(-1, err, errlen, "unexpected argument '%s'", word);
 			w.pos[w.npos++] = word;
 			continue;
 		}
@@ -289,7 +273,7 @@ int control_cli_parse(int argc, char *const argv[], struct control_cli *cli, cha
 	if (build_command(c, cli, &w, cmd, sizeof(cmd), err, errlen))
 		return -1;
 	if (control_format_request(cli->request, sizeof(cli->request), cmd) < 0)
-		return fail(err, errlen, "request too long");
+		return reason_set(-1, err, errlen, "request too long");
 	return 0;
 }
 

@@ -6,23 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vmm/log.h"
 #include "proto.h"
 #include "server.h"
 #include "vmm/vm.h"
 #include "vmm/vmm.h"
 
 #define DUMP_TIMEOUT_MS 2000
-
-__attribute__((format(printf, 3, 4)))
-static int reply_err(char *reply, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(reply, len, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
 
 /* Run fn on the current VM under the lock; between boots there is none. */
 #define WITH_VM(vmm, reply, len, body)						\
@@ -31,7 +21,7 @@ static int reply_err(char *reply, size_t len, const char *fmt, ...)
 		pthread_mutex_lock(&(vmm)->lock);				\
 		if (!(vmm)->vm) {						\
 			pthread_mutex_unlock(&(vmm)->lock);			\
-			return reply_err(reply, len, "the guest is restarting; try again");	\
+			return reason_set(-EINVAL, reply, len, "the guest is restarting; try again");	\
 		}								\
 		ret_ = (body);							\
 		pthread_mutex_unlock(&(vmm)->lock);				\
@@ -58,9 +48,9 @@ static int do_pause(struct vmm *vmm, char *reply, size_t len)
 	int ret = vm_pause(vmm->vm);
 
 	if (ret == -EALREADY)
-		return reply_err(reply, len, "%s is already paused", vmm->name);
+		return reason_set(-EINVAL, reply, len, "%s is already paused", vmm->name);
 	if (ret)
-		return reply_err(reply, len, "%s is stopping", vmm->name);
+		return reason_set(-EINVAL, reply, len, "%s is stopping", vmm->name);
 	snprintf(reply, len, "paused %s\n", vmm->name);
 	return 0;
 }
@@ -75,7 +65,7 @@ static int ctl_pause(void *opaque, char *reply, size_t len)
 static int do_resume(struct vmm *vmm, char *reply, size_t len)
 {
 	if (vm_resume(vmm->vm))
-		return reply_err(reply, len, "%s is neither paused nor suspended", vmm->name);
+		return reason_set(-EINVAL, reply, len, "%s is neither paused nor suspended", vmm->name);
 	snprintf(reply, len, "resumed %s\n", vmm->name);
 	return 0;
 }
@@ -210,21 +200,21 @@ static int do_cpu_set_enabled(struct vmm *vmm, unsigned int cpu, bool enable, ch
 	int ret;
 
 	if (cpu >= vm->nr_vcpus)
-		return reply_err(reply, len, "no vCPU %u: %s has vCPUs 0-%u (see --max-cpus)", cpu, vmm->name,
+		return reason_set(-EINVAL, reply, len, "no vCPU %u: %s has vCPUs 0-%u (see --max-cpus)", cpu, vmm->name,
 				 vm->nr_vcpus - 1);
 	if (!vm->fw_ready)
-		return reply_err(reply, len, "vCPUs cannot be enabled or disabled with --in-kernel-psci");
+		return reason_set(-EINVAL, reply, len, "vCPUs cannot be enabled or disabled with --in-kernel-psci");
 	if (cpu == 0 && !enable)
-		return reply_err(reply, len, "vCPU 0 is the boot CPU; it cannot be disabled");
+		return reason_set(-EINVAL, reply, len, "vCPU 0 is the boot CPU; it cannot be disabled");
 	ret = psci_cpu_set_enabled(&vm->fw.psci, cpu, enable);
 	if (ret == -EALREADY)
-		return reply_err(reply, len, "vCPU %u is already %s", cpu, enable ? "enabled" : "disabled");
+		return reason_set(-EINVAL, reply, len, "vCPU %u is already %s", cpu, enable ? "enabled" : "disabled");
 	if (ret == -EBUSY)
-		return reply_err(reply, len, "vCPU %u is %s; take it offline in the guest first "
+		return reason_set(-EINVAL, reply, len, "vCPU %u is %s; take it offline in the guest first "
 				 "(echo 0 > /sys/devices/system/cpu/cpu%u/online)", cpu,
 				 psci_cpu_state_name(psci_cpu_state(&vm->fw.psci, cpu)), cpu);
 	if (ret)
-		return reply_err(reply, len, "vCPU %u: %s", cpu, strerror(-ret));
+		return reason_set(-EINVAL, reply, len, "vCPU %u: %s", cpu, strerror(-ret));
 	vmm->cpu_enabled[cpu] = enable;
 	snprintf(reply, len, "vCPU %u %s\n", cpu, enable ? "enabled" : "disabled");
 	return 0;
@@ -245,12 +235,12 @@ static int do_debug_dump(struct vmm *vmm, int cpu, char *reply, size_t len)
 	size_t n = 0;
 
 	if (cpu >= 0 && (unsigned int)cpu >= vm->nr_vcpus)
-		return reply_err(reply, len, "no vCPU %d: %s has vCPUs 0-%u", cpu, vmm->name, vm->nr_vcpus - 1);
+		return reason_set(-EINVAL, reply, len, "no vCPU %d: %s has vCPUs 0-%u", cpu, vmm->name, vm->nr_vcpus - 1);
 	for (unsigned int i = first; i <= last && n < len; i++) {
 		int ret = vcpu_dump_regs(&vm->vcpus[i], reply + n, len - n, DUMP_TIMEOUT_MS);
 
 		if (ret)
-			return reply_err(reply, len, "vCPU %u: cannot read its registers: %s", i, strerror(-ret));
+			return reason_set(-EINVAL, reply, len, "vCPU %u: cannot read its registers: %s", i, strerror(-ret));
 		n += strlen(reply + n);
 	}
 	return 0;
@@ -269,17 +259,17 @@ static int do_sdei_signal(struct vmm *vmm, uint32_t event, int cpu, char *reply,
 	int ret;
 
 	if (!vm->fw_ready || !vm->fw.sdei)
-		return reply_err(reply, len, "%s has no SDEI (--no-sdei or --in-kernel-psci)", vmm->name);
+		return reason_set(-EINVAL, reply, len, "%s has no SDEI (--no-sdei or --in-kernel-psci)", vmm->name);
 	if (cpu >= 0 && (unsigned int)cpu >= vm->nr_vcpus)
-		return reply_err(reply, len, "no vCPU %d: %s has vCPUs 0-%u", cpu, vmm->name, vm->nr_vcpus - 1);
+		return reason_set(-EINVAL, reply, len, "no vCPU %d: %s has vCPUs 0-%u", cpu, vmm->name, vm->nr_vcpus - 1);
 	ret = sdei_signal(vm->fw.sdei, event, cpu);
 	if (ret == -ENOENT)
-		return reply_err(reply, len, "%s has no SDEI event %u (see hvmm stat)", vmm->name, event);
+		return reason_set(-EINVAL, reply, len, "%s has no SDEI event %u (see hvmm stat)", vmm->name, event);
 	if (ret == -EINVAL)
-		return reply_err(reply, len, cpu < 0 ? "event %u is private: say which vCPU with --vcpu N" :
+		return reason_set(-EINVAL, reply, len, cpu < 0 ? "event %u is private: say which vCPU with --vcpu N" :
 				 "event %u is shared: its routing picks the vCPU; leave out --vcpu", event);
 	if (ret)
-		return reply_err(reply, len, "event %u: %s", event, strerror(-ret));
+		return reason_set(-EINVAL, reply, len, "event %u: %s", event, strerror(-ret));
 	if (cpu >= 0)
 		snprintf(reply, len, "event %u raised on vCPU %d\n", event, cpu);
 	else
@@ -301,11 +291,11 @@ static int do_probe_sandbox(struct vmm *vmm, enum control_probe probe, unsigned 
 	int ret;
 
 	if (cpu >= vm->nr_vcpus)
-		return reply_err(reply, len, "no vCPU %u: %s has vCPUs 0-%u", cpu, vmm->name, vm->nr_vcpus - 1);
+		return reason_set(-EINVAL, reply, len, "no vCPU %u: %s has vCPUs 0-%u", cpu, vmm->name, vm->nr_vcpus - 1);
 	/* With the sandbox on, hvmm ends inside this call and never replies. */
 	ret = vcpu_probe_sandbox(&vm->vcpus[cpu], (int)probe, DUMP_TIMEOUT_MS);
 	if (ret)
-		return reply_err(reply, len, "vCPU %u: the probe did not run: %s", cpu, strerror(-ret));
+		return reason_set(-EINVAL, reply, len, "vCPU %u: the probe did not run: %s", cpu, strerror(-ret));
 	snprintf(reply, len, "vCPU %u: the %s probe went through: %s runs without its sandbox\n", cpu,
 		 control_probe_name(probe), vmm->name);
 	return 0;

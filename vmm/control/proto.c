@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vmm/log.h"
 #include "proto.h"
 
 #define MAX_WORDS  8            /* version + command words + arguments, with room */
@@ -72,19 +73,6 @@ bool control_name_valid(const char *name)
 			return false;
 	}
 	return true;
-}
-
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
 }
 
 /* A word as quoted back to the client: cut short so errors stay short. */
@@ -164,21 +152,21 @@ int control_parse_event(const char *s, size_t len, uint32_t *out)
 static int check_line(const char *buf, size_t len, char *err, size_t errlen)
 {
 	if (len == 0)
-		return fail(err, errlen, "empty request");
+		return reason_set(-EINVAL, err, errlen, "empty request");
 	if (len > CONTROL_MAX_REQUEST)
-		return fail(err, errlen, "request longer than %d bytes", CONTROL_MAX_REQUEST);
+		return reason_set(-EINVAL, err, errlen, "request longer than %d bytes", CONTROL_MAX_REQUEST);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)buf[i];
 
 		if (c == '\n') {
 			if (i + 1 != len)
-				return fail(err, errlen, "data after the newline (one request per connection)");
+				return reason_set(-EINVAL, err, errlen, "data after the newline (one request per connection)");
 			return 0;
 		}
 		if (c < 0x20 || c > 0x7e)
-			return fail(err, errlen, "byte 0x%02x at offset %zu: requests are printable ASCII", c, i);
+			return reason_set(-EINVAL, err, errlen, "byte 0x%02x at offset %zu: requests are printable ASCII", c, i);
 	}
-	return fail(err, errlen, "request does not end with a newline");
+	return reason_set(-EINVAL, err, errlen, "request does not end with a newline");
 }
 
 /* Split at runs of spaces. Returns the word count, or -1 past max. */
@@ -214,16 +202,16 @@ static int parse_version(const struct word *w, unsigned int *version, char *err,
 	uint32_t v = 0;
 
 	if (w->len <= plen || memcmp(w->p, prefix, plen))
-		return fail(err, errlen, "request must start with 'hvmm/%d', not '%s'",
+		return reason_set(-EINVAL, err, errlen, "request must start with 'hvmm/%d', not '%s'",
 			    CONTROL_PROTOCOL_VERSION, show(shown, w));
 	for (size_t i = plen; i < w->len; i++) {
 		if (w->p[i] < '0' || w->p[i] > '9')
-			return fail(err, errlen, "bad protocol version '%s'", show(shown, w));
+			return reason_set(-EINVAL, err, errlen, "bad protocol version '%s'", show(shown, w));
 		if (v < 1000000)
 			v = v * 10 + (uint32_t)(w->p[i] - '0');
 	}
 	if (v != CONTROL_PROTOCOL_VERSION)
-		return fail(err, errlen, "protocol version '%s' is not supported (this VM speaks hvmm/%d)",
+		return reason_set(-EINVAL, err, errlen, "protocol version '%s' is not supported (this VM speaks hvmm/%d)",
 			    show(shown, w), CONTROL_PROTOCOL_VERSION);
 	*version = v;
 	return 0;
@@ -274,14 +262,14 @@ static const struct control_command *find_command(const struct word *w, int nwor
 	}
 	if (!first) {
 		list_words(known, sizeof(known), NULL);
-		fail(err, errlen, "unknown command '%s' (commands: %s)", show(shown, &w[0]), known);
+		reason_set(-EINVAL, err, errlen, "unknown command '%s' (commands: %s)", show(shown, &w[0]), known);
 	} else {
 		list_words(known, sizeof(known), first);
 		if (nwords > 1)
-			fail(err, errlen, "unknown command '%s %s' (after '%s': %s)", first,
+			reason_set(-EINVAL, err, errlen, "unknown command '%s %s' (after '%s': %s)", first,
 			     show(shown, &w[1]), first, known);
 		else
-			fail(err, errlen, "'%s' needs one of: %s", first, known);
+			reason_set(-EINVAL, err, errlen, "'%s' needs one of: %s", first, known);
 	}
 	return NULL;
 }
@@ -296,18 +284,18 @@ static int parse_arg(const struct control_command *c, enum control_arg kind, con
 	case CONTROL_ARG_CPU:
 		ret = control_parse_cpu(w->p, w->len, out);
 		if (ret == -ERANGE)
-			return fail(err, errlen, "vCPU %s is out of range (0-%d)", show(shown, w),
+			return reason_set(-EINVAL, err, errlen, "vCPU %s is out of range (0-%d)", show(shown, w),
 				    CONTROL_MAX_CPUS - 1);
 		if (ret)
-			return fail(err, errlen, "'%s' is not a vCPU number (usage: %s)", show(shown, w),
+			return reason_set(-EINVAL, err, errlen, "'%s' is not a vCPU number (usage: %s)", show(shown, w),
 				    c->usage);
 		return 0;
 	case CONTROL_ARG_EVENT:
 		ret = control_parse_event(w->p, w->len, out);
 		if (ret == -ERANGE)
-			return fail(err, errlen, "event %s does not fit in 32 bits", show(shown, w));
+			return reason_set(-EINVAL, err, errlen, "event %s does not fit in 32 bits", show(shown, w));
 		if (ret)
-			return fail(err, errlen, "'%s' is not an event number (usage: %s)", show(shown, w),
+			return reason_set(-EINVAL, err, errlen, "'%s' is not an event number (usage: %s)", show(shown, w),
 				    c->usage);
 		return 0;
 	case CONTROL_ARG_PROBE:
@@ -317,10 +305,10 @@ static int parse_arg(const struct control_command *c, enum control_arg kind, con
 				return 0;
 			}
 		}
-		return fail(err, errlen, "'%s' is not a probe: open, exec or fork (usage: %s)", show(shown, w),
+		return reason_set(-EINVAL, err, errlen, "'%s' is not a probe: open, exec or fork (usage: %s)", show(shown, w),
 			    c->usage);
 	}
-	return fail(err, errlen, "internal error: argument kind %d", (int)kind);
+	return reason_set(-EINVAL, err, errlen, "internal error: argument kind %d", (int)kind);
 }
 
 int control_parse_request(const char *buf, size_t len, struct control_request *req,
@@ -339,22 +327,22 @@ int control_parse_request(const char *buf, size_t len, struct control_request *r
 		return ret;
 	nwords = split_words(buf, len - 1, words, MAX_WORDS);
 	if (nwords < 0)
-		return fail(err, errlen, "too many words (at most %d)", MAX_WORDS);
+		return reason_set(-EINVAL, err, errlen, "too many words (at most %d)", MAX_WORDS);
 	if (nwords == 0)
-		return fail(err, errlen, "empty request");
+		return reason_set(-EINVAL, err, errlen, "empty request");
 	ret = parse_version(&words[0], &req->version, err, errlen);
 	if (ret)
 		return ret;
 	if (nwords == 1)
-		return fail(err, errlen, "missing command after 'hvmm/%d'", CONTROL_PROTOCOL_VERSION);
+		return reason_set(-EINVAL, err, errlen, "missing command after 'hvmm/%d'", CONTROL_PROTOCOL_VERSION);
 	c = find_command(words + 1, nwords - 1, &nkw, err, errlen);
 	if (!c)
 		return -EINVAL;
 	nargs = (unsigned int)(nwords - 1 - nkw);
 	if (nargs < c->min_args)
-		return fail(err, errlen, "missing argument (usage: %s)", c->usage);
+		return reason_set(-EINVAL, err, errlen, "missing argument (usage: %s)", c->usage);
 	if (nargs > c->max_args)
-		return fail(err, errlen, "too many arguments (usage: %s)", c->usage);
+		return reason_set(-EINVAL, err, errlen, "too many arguments (usage: %s)", c->usage);
 	for (unsigned int i = 0; i < nargs; i++) {
 		ret = parse_arg(c, c->args[i], &words[1 + nkw + i], &req->args[i], err, errlen);
 		if (ret)

@@ -19,6 +19,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "vmm/log.h"
 #include "io.h"
 #include "proto.h"
 #include "server.h"
@@ -29,19 +30,6 @@
 
 _Static_assert(sizeof(((struct control_server *)0)->path) ==
 	       sizeof(((struct sockaddr_un *)0)->sun_path), "path holds a sun_path");
-
-__attribute__((format(printf, 4, 5)))
-static int fail(int ret, char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 /* ---- claiming the name --------------------------------------------------- */
 
@@ -57,27 +45,27 @@ static int clear_stale_socket(const struct control_server *s, char *err, size_t 
 
 	if (lstat(s->path, &st))
 		return errno == ENOENT ? 0 :
-			fail(-errno, err, errlen, "cannot check %s: %s", s->path, strerror(errno));
+			reason_set(-errno, err, errlen, "cannot check %s: %s", s->path, strerror(errno));
 	if (!S_ISSOCK(st.st_mode))
-		return fail(-EEXIST, err, errlen, "%s exists and is not a socket; not removing it", s->path);
+		return reason_set(-EEXIST, err, errlen, "%s exists and is not a socket; not removing it", s->path);
 	fd = control_connect(s->path, 0);
 	if (fd >= 0) {
 		close(fd);
-		return fail(CONTROL_NAME_TAKEN, err, errlen, "a VM named '%s' is already running", s->name);
+		return reason_set(CONTROL_NAME_TAKEN, err, errlen, "a VM named '%s' is already running", s->name);
 	}
 	switch (fd) {
 	case -ENOENT:
 		return 0;
 	case -EAGAIN:        /* its accept queue is full: very much alive */
-		return fail(CONTROL_NAME_TAKEN, err, errlen, "a VM named '%s' is already running", s->name);
+		return reason_set(CONTROL_NAME_TAKEN, err, errlen, "a VM named '%s' is already running", s->name);
 	case -ECONNREFUSED:
 		if (unlink(s->path) && errno != ENOENT)
-			return fail(-errno, err, errlen, "cannot remove the stale socket %s: %s", s->path,
+			return reason_set(-errno, err, errlen, "cannot remove the stale socket %s: %s", s->path,
 				    strerror(errno));
 		log_info(s->log, "removed the stale control socket %s (nobody was listening)", s->path);
 		return 0;
 	default:
-		return fail(fd, err, errlen, "cannot check %s: %s", s->path, strerror(-fd));
+		return reason_set(fd, err, errlen, "cannot check %s: %s", s->path, strerror(-fd));
 	}
 }
 
@@ -89,7 +77,7 @@ static int bind_and_listen(struct control_server *s, char *err, size_t errlen)
 
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
-		return fail(-errno, err, errlen, "cannot create the control socket: %s", strerror(errno));
+		return reason_set(-errno, err, errlen, "cannot create the control socket: %s", strerror(errno));
 	memcpy(addr.sun_path, s->path, strlen(s->path) + 1);
 	/* Linux gives the new file the socket's own mode (less the umask). */
 	(void)fchmod(fd, 0600);
@@ -97,8 +85,8 @@ static int bind_and_listen(struct control_server *s, char *err, size_t errlen)
 		ret = -errno;
 		close(fd);
 		if (ret == -EADDRINUSE)
-			return fail(CONTROL_NAME_TAKEN, err, errlen, "a VM named '%s' is already running", s->name);
-		return fail(ret, err, errlen, "cannot bind %s: %s", s->path, strerror(-ret));
+			return reason_set(CONTROL_NAME_TAKEN, err, errlen, "a VM named '%s' is already running", s->name);
+		return reason_set(ret, err, errlen, "cannot bind %s: %s", s->path, strerror(-ret));
 	}
 	/* Nobody can connect before listen, so setting the mode here leaves no
 	 * window whatever the kernel did at bind. */
@@ -106,7 +94,7 @@ static int bind_and_listen(struct control_server *s, char *err, size_t errlen)
 		ret = -errno;
 		unlink(s->path);
 		close(fd);
-		return fail(ret, err, errlen, "cannot set up %s: %s", s->path, strerror(-ret));
+		return reason_set(ret, err, errlen, "cannot set up %s: %s", s->path, strerror(-ret));
 	}
 	s->sock_dev = st.st_dev;
 	s->sock_ino = st.st_ino;
@@ -122,7 +110,7 @@ static int claim_name(struct control_server *s, const char *dir, char *err, size
 
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
-		return fail(-errno, err, errlen, "cannot open %s: %s", dir, strerror(errno));
+		return reason_set(-errno, err, errlen, "cannot open %s: %s", dir, strerror(errno));
 	while (flock(dfd, LOCK_EX) && errno == EINTR)
 		;
 	ret = clear_stale_socket(s, err, errlen);
@@ -441,17 +429,17 @@ static int start_thread(struct control_server *s, char *err, size_t errlen)
 	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
 		sigdelset(&all, faults[i]);
 	if (sem_init(&s->started, 0, 0))
-		return fail(-errno, err, errlen, "control thread: %s", strerror(errno));
+		return reason_set(-errno, err, errlen, "control thread: %s", strerror(errno));
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	ret = -pthread_create(&s->thread, NULL, control_thread, s);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (ret)
-		fail(ret, err, errlen, "cannot start the control thread: %s", strerror(-ret));
+		reason_set(ret, err, errlen, "cannot start the control thread: %s", strerror(-ret));
 	while (!ret && sem_wait(&s->started) && errno == EINTR)
 		;
 	if (!ret && s->start_result) {
 		pthread_join(s->thread, NULL);
-		ret = fail(s->start_result < 0 ? s->start_result : -EPERM, err, errlen, "%s", s->start_err);
+		ret = reason_set(s->start_result < 0 ? s->start_result : -EPERM, err, errlen, "%s", s->start_err);
 	}
 	sem_destroy(&s->started);
 	return ret;
@@ -471,9 +459,9 @@ int control_server_start_opts(struct control_server *s, const char *name,
 	s->log = log;
 	s->recv_timeout_ms = opts && opts->recv_timeout_ms ? opts->recv_timeout_ms : CONTROL_RECV_TIMEOUT_MS;
 	if (!ops)
-		return fail(-EINVAL, err, errlen, "control socket: no operations given");
+		return reason_set(-EINVAL, err, errlen, "control socket: no operations given");
 	if (!name || !control_name_valid(name))
-		return fail(-EINVAL, err, errlen,
+		return reason_set(-EINVAL, err, errlen,
 			    "invalid VM name: use 1-%d letters, digits, '.', '_' or '-', not starting with '.'",
 			    CONTROL_NAME_MAX);
 	memcpy(s->name, name, strlen(name) + 1);
@@ -492,7 +480,7 @@ int control_server_start_opts(struct control_server *s, const char *name,
 	if (!s->reply || !s->wire || s->stop_fd < 0) {
 		ret = s->stop_fd < 0 ? -errno : -ENOMEM;
 		release(s);
-		return fail(ret, err, errlen, "control socket: %s", strerror(-ret));
+		return reason_set(ret, err, errlen, "control socket: %s", strerror(-ret));
 	}
 	ret = start_thread(s, err, errlen);
 	if (ret) {

@@ -12,20 +12,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "vmm/log.h"
 #include "socket.h"
-
-__attribute__((format(printf, 4, 5)))
-static int fail(int ret, char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 /* Our directory must be ours alone: anyone who can write to it could plant
  * a socket under a VM's name. lstat, so a symlink planted at the path is
@@ -35,13 +23,13 @@ static int check_private_dir(const char *dir, char *err, size_t errlen)
 	struct stat st;
 
 	if (lstat(dir, &st))
-		return fail(-errno, err, errlen, "cannot check %s: %s", dir, strerror(errno));
+		return reason_set(-errno, err, errlen, "cannot check %s: %s", dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return fail(-ENOTDIR, err, errlen, "%s exists and is not a directory", dir);
+		return reason_set(-ENOTDIR, err, errlen, "%s exists and is not a directory", dir);
 	if (st.st_uid != geteuid())
-		return fail(-EPERM, err, errlen, "%s belongs to another user", dir);
+		return reason_set(-EPERM, err, errlen, "%s belongs to another user", dir);
 	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return fail(-EPERM, err, errlen, "%s is writable by other users (make it 0700)", dir);
+		return reason_set(-EPERM, err, errlen, "%s is writable by other users (make it 0700)", dir);
 	return 0;
 }
 
@@ -50,11 +38,11 @@ static int make_private_dir(const char *dir, char *err, size_t errlen)
 	if (!mkdir(dir, 0700)) {
 		/* The umask may have taken bits we need. */
 		if (chmod(dir, 0700))
-			return fail(-errno, err, errlen, "cannot set the mode of %s: %s", dir, strerror(errno));
+			return reason_set(-errno, err, errlen, "cannot set the mode of %s: %s", dir, strerror(errno));
 		return 0;
 	}
 	if (errno != EEXIST)
-		return fail(-errno, err, errlen, "cannot create %s: %s", dir, strerror(errno));
+		return reason_set(-errno, err, errlen, "cannot create %s: %s", dir, strerror(errno));
 	return check_private_dir(dir, err, errlen);
 }
 
@@ -89,7 +77,7 @@ int control_socket_dir(char *buf, size_t len, bool create, char *err, size_t err
 	int ret;
 
 	if (pick_dir(buf, len, &shared))
-		return fail(-ENAMETOOLONG, err, errlen, "the control socket directory's path is too long");
+		return reason_set(-ENAMETOOLONG, err, errlen, "the control socket directory's path is too long");
 	if (create)
 		return make_private_dir(buf, err, errlen);
 	if (!shared)
@@ -106,7 +94,7 @@ int control_socket_path(char *buf, size_t len, const char *dir, const char *name
 	int n = snprintf(buf, len, "%s/%s.sock", dir, name);
 
 	if (n < 0 || (size_t)n >= len || (size_t)n >= max)
-		return fail(-ENAMETOOLONG, err, errlen,
+		return reason_set(-ENAMETOOLONG, err, errlen,
 			    "control socket path %s/%s.sock is longer than a UNIX socket allows (%zu bytes)",
 			    dir, name, max - 1);
 	return 0;
