@@ -15,20 +15,9 @@ P=$B/native/ptyrun
 H=build/native/hvmm     # what ./run.sh builds and tells users to run
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/runsh-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-n=0 passed=0 failed=0
 PROMPT='hvmm-guest:/# '
 
-result() {
-	n=$((n + 1))
-	if [ "$2" = yes ]; then
-		passed=$((passed + 1))
-		echo "ok $n - $1"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $1"
-		printf '%s\n' "${3:-}" | tail -n 25 | sed 's/^/#   /'
-	fi
-}
+. tests/tap.sh
 
 # pty DESC PTYRUN-ARGS...: ptyrun must succeed; the terminal's output must
 # hold no "Bad system call" (the shell's word for a death by SIGSYS).
@@ -102,5 +91,4 @@ pty "make boot-tests from a terminal: its part passes and the terminal is restor
 	--timeout 400 --expect-termios --expect-status 0 --wait ' passed, 0 failed@380' \
 	-- env BOOT_LOG="$tmp/boot.log" make -s boot-tests BOOT_PARTS=console-guest
 
-echo "runsh: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_summary runsh

@@ -10,20 +10,8 @@ P=$B/native/ptyrun
 T=$B/native/ttyprobe
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ptyrun-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-n=0 passed=0 failed=0
 
-# result DESC OK [DETAIL]: one TAP line; on failure the detail, indented.
-result() {
-	n=$((n + 1))
-	if [ "$2" = yes ]; then
-		passed=$((passed + 1))
-		echo "ok $n - $1"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $1"
-		printf '%s\n' "${3:-}" | sed 's/^/#   /'
-	fi
-}
+. tests/tap.sh
 
 # check DESC STATUS PATTERN MAX_SECONDS PTYRUN-ARGS...: ptyrun (started
 # through ${wrap[@]}, if set) must exit with STATUS within MAX_SECONDS, its
@@ -162,5 +150,4 @@ check "usage error: --expect-termios without a pty" 2 'needs a stream on the pty
 	--stdin null --stdout null --stderr null --expect-termios -- true
 check "usage error: --close-stdin without --stdin pipe" 2 'needs --stdin pipe' 5 --close-stdin -- true
 
-echo "ptyrun: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_summary ptyrun
