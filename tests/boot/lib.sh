@@ -9,31 +9,47 @@ BM=/guest/bm
 out=/tmp/boot-tests
 mkdir -p "$out"
 n=0 pass=0 fail=0
+# Set (to the reason) once a step a guest in the background depends on has
+# failed: every check after it, up to the end of that guest's run, fails too
+# (its result line says why) rather than pass on a guest in the wrong state.
+bg_broken='' bg_over=1
 # The control sockets live under $HOME/.hvmm.
 HOME=${HOME:-/}
 export HOME
 
 # result DESC STATUS [LOG...]: one TAP line; on failure, the logs' tails.
+# While bg_broken is set every check fails, whatever its own status.
 result() {
 	desc=$1 status=$2
 	shift 2
 	n=$((n + 1))
-	if [ "$status" -eq 0 ]; then
+	if [ "$status" = 0 ] && [ -z "$bg_broken" ]; then
 		pass=$((pass + 1))
 		echo "ok $n - $desc"
 	else
 		fail=$((fail + 1))
-		echo "not ok $n - $desc"
+		if [ -n "$bg_broken" ]; then
+			echo "not ok $n - $desc (not trusted: $bg_broken)"
+		else
+			echo "not ok $n - $desc"
+		fi
 		for f in "$@"; do
 			[ -f "$f" ] && tail -n 15 "$f" | sed "s|^|#   ${f##*/}: |"
 		done
 	fi
 }
 
+# A run of its own, once the background guest has exited, no longer
+# depends on that guest.
+bg_independent() {
+	[ -z "$bg_over" ] || bg_broken=''
+}
+
 # hvmm_run NAME ARGS...: run hvmm with no terminal; NAME.out/.err/.rc.
 hvmm_run() {
 	name=$1
 	shift
+	bg_independent
 	timeout -s KILL 300 "$H" "$@" </dev/null >"$out/$name.raw" 2>"$out/$name.err"
 	echo $? >"$out/$name.rc"
 	# The guest's serial console ends lines with CR LF.
@@ -48,6 +64,7 @@ rc_of() { cat "$out/$1.rc"; }
 bg_start() {
 	bg=$1
 	shift
+	bg_broken='' bg_over=''
 	rm -f "$out/$bg.in"
 	mkfifo "$out/$bg.in"
 	timeout -s KILL 900 "$H" "$@" <"$out/$bg.in" >"$out/$bg.raw" 2>"$out/$bg.err" &
@@ -57,8 +74,10 @@ bg_start() {
 bg_send() { printf '%s\n' "$1" >&3; }
 bg_output() { tr -d '\r' <"$out/$bg.raw"; }
 # bg_wait PATTERN SECONDS: until the guest prints PATTERN (0), or gives up.
+# Once the run is broken it does not wait: the checks fail anyway.
 bg_wait() {
 	i=0
+	[ -z "$bg_broken" ] || i=$(($2 * 5))
 	while [ $i -lt $(($2 * 5)) ]; do
 		bg_output | grep -q -- "$1" && return 0
 		kill -0 $bg_pid 2>/dev/null || break
@@ -67,17 +86,44 @@ bg_wait() {
 	done
 	bg_output | grep -q -- "$1"
 }
-# bg_finish: wait for hvmm to exit; NAME.out/.rc as for hvmm_run.
+# bg_require DESC STATUS [LOG...]: a check the rest of the background
+# guest's run depends on: on failure the run is broken (see bg_broken).
+bg_require() {
+	br_desc=$1 br_status=$2
+	shift 2
+	result "$br_desc" "$br_status" "$@"
+	[ "$br_status" = 0 ] || [ -n "$bg_broken" ] || bg_broken="'$br_desc' failed"
+}
+# bg_expect PATTERN SECONDS DESC: bg_wait as a check the rest depends on.
+bg_expect() {
+	bg_wait "$1" "$2"
+	be_status=$?
+	bg_require "$3" $be_status "$out/$bg.raw" "$out/$bg.err"
+	return $be_status
+}
+# bg_finish: wait for hvmm to exit; NAME.out/.rc as for hvmm_run. In a
+# broken run the guest may never get to its end: after 60 s hvmm gets a
+# SIGTERM (its status then fails the run's exit check).
 bg_finish() {
 	exec 3>&-
+	if [ -n "$bg_broken" ]; then
+		bf_i=0
+		while kill -0 $bg_pid 2>/dev/null && [ $bf_i -lt 300 ]; do
+			sleep 0.2
+			bf_i=$((bf_i + 1))
+		done
+		kill -TERM $bg_pid 2>/dev/null
+	fi
 	wait $bg_pid
 	echo $? >"$out/$bg.rc"
 	bg_output >"$out/$bg.out"
+	bg_over=1
 }
 # ctl NAME ARGS...: a client command; NAME.out/.err/.rc.
 ctl() {
 	name=$1
 	shift
+	bg_independent
 	timeout -s KILL 30 "$H" "$@" </dev/null >"$out/$name.out" 2>"$out/$name.err"
 	echo $? >"$out/$name.rc"
 }
@@ -92,23 +138,63 @@ expect() {
 	name=$1 desc=$2
 	shift 2
 	"$@" >/dev/null 2>&1
-	result "$desc" $? "$out/$name.out" "$out/$name.err"
+	result "$desc" $? "$out/$name.out" "$out/$name.err" "$out/$name.rc"
 }
 
 has_out() { grep -q -- "$2" "$out/$1.out"; }
 has_err() { grep -q -- "$2" "$out/$1.err"; }
 rc_is() { [ "$(rc_of "$1")" = "$2" ]; }
+# rc_and NAME STATUS COMMAND...: run NAME exited with STATUS, and COMMAND
+# (a check on its files) succeeds.
+rc_and() {
+	rc_is "$1" "$2" || return 1
+	shift 2
+	"$@"
+}
 
-# A bad input: non-zero exit that is not a crash (signals give 128+), and
-# exactly one line on stderr that mentions what is wrong.
-expect_bad_input() {
-	name=$1 desc=$2 pattern=$3
+# ctl_until NAME SECONDS PATTERN ARGS...: the client command ARGS, again
+# every 0.2 s, until it exits 0 with a line matching the extended regex
+# PATTERN (0), or SECONDS have passed (1). NAME.* hold the last try.
+ctl_until() {
+	cu_name=$1 cu_pattern=$3
+	cu_end=$(($(date +%s) + $2))
 	shift 3
+	while :; do
+		ctl "$cu_name" "$@"
+		rc_is "$cu_name" 0 && grep -Eq -- "$cu_pattern" "$out/$cu_name.out" && return 0
+		[ "$(date +%s)" -lt "$cu_end" ] || return 1
+		sleep 0.2
+	done
+}
+
+# bad_input_args DESC STATUS PATTERN: a test-writing error in a bad-input
+# row (an expected status that is not a failure's, an empty pattern, which
+# would match anything) is a failed check, and the row does not run.
+bad_input_args() {
+	case $2 in
+	'' | *[!0-9]* | 0)
+		result "bad input: $1: test error: expected status '$2' is not a failure status" 1
+		return 1 ;;
+	esac
+	if [ -z "$3" ]; then
+		result "bad input: $1: test error: empty pattern for the message" 1
+		return 1
+	fi
+}
+
+# expect_bad_input NAME DESC STATUS PATTERN ARGS...: a bad input. hvmm exits
+# with exactly STATUS (docs/exit-status.md: 1 hvmm failed, 2 wrong command
+# line) and prints exactly one line on stderr, which contains PATTERN (a
+# fixed string: part of the message hvmm gives, never empty).
+expect_bad_input() {
+	name=$1 desc=$2 want=$3 pattern=$4
+	shift 4
+	bad_input_args "$desc" "$want" "$pattern" || return 1
 	hvmm_run "$name" "$@"
 	rc=$(rc_of "$name")
 	lines=$(wc -l <"$out/$name.err")
-	[ "$rc" -ne 0 ] && [ "$rc" -lt 128 ] && [ "$lines" -eq 1 ] && has_err "$name" "$pattern"
-	result "bad input: $desc (exit $rc, $lines stderr line(s))" $? "$out/$name.err"
+	[ "$rc" = "$want" ] && [ "$lines" -eq 1 ] && grep -qF -- "$pattern" "$out/$name.err"
+	result "bad input: $desc (exit $rc, $want expected; $lines stderr line(s))" $? "$out/$name.err"
 }
 
 linux_boot() {
@@ -141,7 +227,25 @@ sandboxed_threads() {
 	echo "$sbt_all $sbt_filtered"
 }
 
+# run_part NAME: source /tests/parts/NAME.sh into this shell. A part that is
+# missing, does not parse, or makes no check is a failed check.
+run_part() {
+	part_name=$1 part_file=/tests/parts/$1.sh
+	if [ ! -f "$part_file" ]; then
+		result "boot part $part_name: $part_file is missing" 1
+		return 1
+	fi
+	if ! sh -n "$part_file" >"$out/part-$part_name.sh-n" 2>&1; then
+		result "boot part $part_name: $part_file does not parse" 1 "$out/part-$part_name.sh-n"
+		return 1
+	fi
+	part_n0=$n
+	. "$part_file"
+	[ "$n" -gt "$part_n0" ] || result "boot part $part_name: made no check" 1
+}
+
+# The whole run fails if it made no check at all.
 boot_summary() {
 	echo "boot: $pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
+	[ "$fail" -eq 0 ] && [ "$n" -gt 0 ]
 }

@@ -16,11 +16,20 @@ if [ $# -gt 0 ]; then
 		echo '. /tests/lib.sh'
 		for p in "$@"; do
 			[ -f "tests/boot/parts/$p.sh" ] || { echo "boot: no part tests/boot/parts/$p.sh" >&2; exit 2; }
-			echo ". /tests/parts/$p.sh"
+			echo "run_part $p"
 		done
 		echo 'boot_summary'
 	} >"$job"
 fi
+# The parts the tree has, for host-tests.sh: one that does not reach the
+# emulated host, or does not parse there, is a failed check (run_part).
+parts_list=$B/boot-parts.list
+mkdir -p "$B"
+for f in tests/boot/parts/*.sh; do
+	[ -f "$f" ] || continue
+	p=${f##*/}
+	echo "${p%.sh}"
+done >"$parts_list"
 # BOOT_LOG: somewhere else than the suite's own log (a second run beside it).
 log=${BOOT_LOG:-$B/boot-tests.log}
 host_cpio=$B/emuhost-boot-tests.cpio
@@ -36,6 +45,7 @@ for f in "$B"/tools/*; do
 	files+=("$f=/tools/${f##*/}")
 done
 files+=("tests/boot/sdei-answer.sh=/tools/sdei-answer.sh" "tests/boot/lib.sh=/tests/lib.sh")
+files+=("$parts_list=/tests/parts.list")
 for f in tests/boot/parts/*.sh; do
 	files+=("$f=/tests/parts/${f##*/}")
 done
