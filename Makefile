@@ -185,8 +185,8 @@ UNIT_SRCS_test_loader   := vmm/loader.c vmm/guest_mem.c
 UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c
 # The control socket without the VMM's ops (vmm/control/ops.c), which need a VM.
 UNIT_SRCS_test_control  := $(filter-out vmm/control/ops.c,$(sort $(wildcard vmm/control/*.c))) vmm/log.c
-UNIT_SRCS_test_control_server := $(UNIT_SRCS_test_control)
-UNIT_SRCS_test_control_socket := $(UNIT_SRCS_test_control)
+UNIT_SRCS_test_control_server := $(UNIT_SRCS_test_control) tests/unit/client_capture.c
+UNIT_SRCS_test_control_socket := $(UNIT_SRCS_test_control) tests/unit/client_capture.c
 UNIT_SRCS_test_fdt      := vmm/fdt.c vmm/gic_node.c vmm/timer.c vmm/psci_node.c vmm/sdei_node.c \
 	devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_console  := vmm/console.c

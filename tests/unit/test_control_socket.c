@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "client_capture.h"
 #include "vmm/control/client.h"
 #include "vmm/control/proto.h"
 #include "vmm/control/server.h"
@@ -88,51 +89,6 @@ static int start(struct env *e, struct control_server *s, const char *name)
 {
 	return control_server_start(s, name, &ops, NULL, &e->log, e->err, sizeof(e->err));
 }
-
-struct captured {
-	int status;
-	char out[1024];
-	char err[1024];
-};
-
-static void slurp(FILE *f, char *buf, size_t cap)
-{
-	size_t n;
-
-	rewind(f);
-	n = fread(buf, 1, cap - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-}
-
-/* control_client_main with stdout and stderr going to files. */
-static void run_client(struct captured *c, const char *const *words)
-{
-	FILE *out = tmpfile(), *err = tmpfile();
-	int argc = 0, saved_out, saved_err;
-
-	while (words[argc])
-		argc++;
-	assert_non_null(out);
-	assert_non_null(err);
-	fflush(stdout);
-	fflush(stderr);
-	saved_out = dup(1);
-	saved_err = dup(2);
-	dup2(fileno(out), 1);
-	dup2(fileno(err), 2);
-	c->status = control_client_main(argc, (char **)words);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(saved_out, 1);
-	dup2(saved_err, 2);
-	close(saved_out);
-	close(saved_err);
-	slurp(out, c->out, sizeof(c->out));
-	slurp(err, c->err, sizeof(c->err));
-}
-
-#define CLIENT(c, ...) run_client((c), (const char *const []){ __VA_ARGS__, NULL })
 
 /* ---- which directory ----------------------------------------------------- */
 
