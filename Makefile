@@ -176,8 +176,8 @@ ptyrun-test: $(NATIVE_TOOLS)
 
 .SECONDEXPANSION:
 
-UNIT_SRCS_test_psci     := firmware/psci.c firmware/psci_suspend.c firmware/psci_stat.c firmware/smccc.c \
-	firmware/sdei.c firmware/sdei_deliver.c firmware/sdei_setup.c tests/unit/fake_host.c
+UNIT_SRCS_test_psci     := $(sort $(wildcard firmware/*.c)) \
+	tests/unit/fake_host.c
 UNIT_SRCS_test_sdei     := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_uart     := devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_bus      := devices/bus.c

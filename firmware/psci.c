@@ -41,18 +41,18 @@
 
 #define PSCI_MAX_AFFINITY_LEVEL 3
 
-typedef enum psci_outcome (*psci_handler)(const struct psci_req *req);
+typedef enum smccc_action (*psci_handler)(const struct psci_req *req);
 
-static enum psci_outcome psci_version(const struct psci_req *req);
-static enum psci_outcome psci_cpu_on(const struct psci_req *req);
-static enum psci_outcome psci_affinity_info(const struct psci_req *req);
-static enum psci_outcome psci_migrate_info_type(const struct psci_req *req);
-static enum psci_outcome psci_system_off(const struct psci_req *req);
-static enum psci_outcome psci_system_reset(const struct psci_req *req);
-static enum psci_outcome psci_features(const struct psci_req *req);
-static enum psci_outcome psci_cpu_freeze(const struct psci_req *req);
-static enum psci_outcome psci_node_hw_state(const struct psci_req *req);
-static enum psci_outcome psci_system_reset2(const struct psci_req *req);
+static enum smccc_action psci_version(const struct psci_req *req);
+static enum smccc_action psci_cpu_on(const struct psci_req *req);
+static enum smccc_action psci_affinity_info(const struct psci_req *req);
+static enum smccc_action psci_migrate_info_type(const struct psci_req *req);
+static enum smccc_action psci_system_off(const struct psci_req *req);
+static enum smccc_action psci_system_reset(const struct psci_req *req);
+static enum smccc_action psci_features(const struct psci_req *req);
+static enum smccc_action psci_cpu_freeze(const struct psci_req *req);
+static enum smccc_action psci_node_hw_state(const struct psci_req *req);
+static enum smccc_action psci_system_reset2(const struct psci_req *req);
 
 /*
  * Implemented functions, by function number, for each calling convention.
@@ -112,29 +112,19 @@ static int psci_reg_write(struct psci *p, unsigned int vcpu, enum fw_reg reg,
 
 int psci_arg(const struct psci_req *req, unsigned int n, uint64_t *val)
 {
-	int err = psci_reg_read(req->p, req->vcpu, FW_REG_X0 + n, val);
-
-	if (!err && !req->is64)
-		*val = (uint32_t)*val;
-	return err;
+	return smccc_arg(req->call, n, val);
 }
 
 int psci_arg32(const struct psci_req *req, unsigned int n, uint32_t *val)
 {
-	uint64_t v;
-	int err = psci_arg(req, n, &v);
-
-	if (!err)
-		*val = (uint32_t)v;
-	return err;
+	return smccc_arg32(req->call, n, val);
 }
 
 /* The result goes to x0 only, negative codes sign-extended to 64 bits. */
-enum psci_outcome psci_reply(const struct psci_req *req, int64_t ret)
+enum smccc_action psci_reply(const struct psci_req *req, int64_t ret)
 {
-	if (psci_reg_write(req->p, req->vcpu, FW_REG_X0, (uint64_t)ret))
-		return PSCI_FAILED;
-	return PSCI_DONE;
+	smccc_reply(req->call, ret);
+	return SMCCC_CONTINUE;
 }
 
 int psci_read_entry(const struct psci_req *req, unsigned int n,
@@ -163,27 +153,27 @@ int psci_read_entry(const struct psci_req *req, unsigned int n,
 
 /* ---- simple answers ---- */
 
-static enum psci_outcome psci_version(const struct psci_req *req)
+static enum smccc_action psci_version(const struct psci_req *req)
 {
 	return psci_reply(req, PSCI_VERSION_VALUE);
 }
 
-static enum psci_outcome psci_migrate_info_type(const struct psci_req *req)
+static enum smccc_action psci_migrate_info_type(const struct psci_req *req)
 {
 	return psci_reply(req, PSCI_MIGRATE_INFO_TYPE_NOT_PRESENT);
 }
 
 /* The VMM stops every vCPU and then acts; the guest sees no return value. */
-static enum psci_outcome psci_system_off(const struct psci_req *req)
+static enum smccc_action psci_system_off(const struct psci_req *req)
 {
 	(void)req;
-	return PSCI_SYSTEM_OFF;
+	return SMCCC_SYSTEM_OFF;
 }
 
-static enum psci_outcome psci_system_reset(const struct psci_req *req)
+static enum smccc_action psci_system_reset(const struct psci_req *req)
 {
 	(void)req;
-	return PSCI_SYSTEM_RESET;
+	return SMCCC_SYSTEM_RESET;
 }
 
 /*
@@ -191,15 +181,15 @@ static enum psci_outcome psci_system_reset(const struct psci_req *req)
  * which hvmm does as SYSTEM_RESET does. hvmm defines no vendor types (bit 31
  * set), so they are refused too. The cookie is not used.
  */
-static enum psci_outcome psci_system_reset2(const struct psci_req *req)
+static enum smccc_action psci_system_reset2(const struct psci_req *req)
 {
 	uint32_t type;
 
 	if (psci_arg32(req, 1, &type))
-		return PSCI_FAILED;
+		return SMCCC_FAILED;
 	if (type != PSCI_RESET2_WARM)
 		return psci_reply(req, PSCI_RET_INVALID_PARAMETERS);
-	return PSCI_SYSTEM_RESET;
+	return SMCCC_SYSTEM_RESET;
 }
 
 /*
@@ -207,13 +197,13 @@ static enum psci_outcome psci_system_reset2(const struct psci_req *req)
  * PSCI_FEATURES says it exists, so it is advertised here. CPU_SUSPEND
  * answers with its feature flags instead of 0.
  */
-static enum psci_outcome psci_features(const struct psci_req *req)
+static enum smccc_action psci_features(const struct psci_req *req)
 {
 	uint64_t arg;
 	uint32_t fid;
 
 	if (psci_arg(req, 1, &arg))
-		return PSCI_FAILED;
+		return SMCCC_FAILED;
 	fid = (uint32_t)arg;
 	if (fid == SMCCC_VERSION_FID)
 		return psci_reply(req, PSCI_RET_SUCCESS);
@@ -232,17 +222,17 @@ static enum psci_outcome psci_features(const struct psci_req *req)
  * and a later CPU_ON starts the vCPU afresh at its new entry point. If KVM
  * cannot be told, the vCPU stays ON.
  */
-enum psci_outcome psci_cpu_off(const struct psci_req *req)
+enum smccc_action psci_cpu_off(const struct psci_req *req)
 {
 	struct psci *p = req->p;
 
 	if (psci_set_mp_state(p, req->vcpu, FW_MP_STOPPED))
-		return PSCI_FAILED;
+		return SMCCC_FAILED;
 
 	psci_lock(p);
 	p->cpu[req->vcpu].state = PSCI_CPU_STATE_OFF;
 	psci_unlock(p);
-	return PSCI_DONE;
+	return SMCCC_CONTINUE;
 }
 
 /*
@@ -250,7 +240,7 @@ enum psci_outcome psci_cpu_off(const struct psci_req *req)
  * that only CPU_ON ends, which for a vCPU is exactly what CPU_OFF does. It
  * never needs to be refused: there is nothing to coordinate with.
  */
-static enum psci_outcome psci_cpu_freeze(const struct psci_req *req)
+static enum smccc_action psci_cpu_freeze(const struct psci_req *req)
 {
 	return psci_cpu_off(req);
 }
@@ -308,7 +298,7 @@ int psci_target_of(struct psci *p, uint64_t mpidr)
  * The target's registers belong to its own thread, so CPU_ON only records
  * the request and kicks; psci_vcpu_prepare does the rest over there.
  */
-static enum psci_outcome psci_cpu_on(const struct psci_req *req)
+static enum smccc_action psci_cpu_on(const struct psci_req *req)
 {
 	struct psci *p = req->p;
 	struct psci_entry e;
@@ -318,13 +308,13 @@ static enum psci_outcome psci_cpu_on(const struct psci_req *req)
 	int target;
 
 	if (psci_arg(req, 1, &mpidr))
-		return PSCI_FAILED;
+		return SMCCC_FAILED;
 	target = psci_target_of(p, mpidr);
 	if (target < 0)
 		return psci_reply(req, PSCI_RET_INVALID_PARAMETERS);
 
 	if (psci_read_entry(req, 2, &e, &in_ram))
-		return PSCI_FAILED;
+		return SMCCC_FAILED;
 	if (!in_ram)
 		return psci_reply(req, PSCI_RET_INVALID_ADDRESS);
 
@@ -387,13 +377,13 @@ static unsigned int psci_affinity_class(const struct psci_cpu *cpu)
 	}
 }
 
-static enum psci_outcome psci_affinity_info(const struct psci_req *req)
+static enum smccc_action psci_affinity_info(const struct psci_req *req)
 {
 	uint64_t affinity, level;
 	unsigned int classes;
 
 	if (psci_arg(req, 1, &affinity) || psci_arg(req, 2, &level))
-		return PSCI_FAILED;
+		return SMCCC_FAILED;
 	if (level > PSCI_MAX_AFFINITY_LEVEL || (affinity & ~FW_MPIDR_AFF_MASK))
 		return psci_reply(req, PSCI_RET_INVALID_PARAMETERS);
 
@@ -429,7 +419,7 @@ static unsigned int psci_hw_class(const struct psci_cpu *cpu)
 }
 
 /* A node is on if any core in it is, in standby if any core is, else off. */
-static enum psci_outcome psci_node_hw_state(const struct psci_req *req)
+static enum smccc_action psci_node_hw_state(const struct psci_req *req)
 {
 	struct psci *p = req->p;
 	unsigned int classes;
@@ -438,12 +428,12 @@ static enum psci_outcome psci_node_hw_state(const struct psci_req *req)
 	int target;
 
 	if (psci_arg(req, 1, &mpidr))
-		return PSCI_FAILED;
+		return SMCCC_FAILED;
 	target = psci_target_of(p, mpidr);
 	if (target < 0)
 		return psci_reply(req, PSCI_RET_INVALID_PARAMETERS);
 	if (psci_arg32(req, 2, &level))
-		return PSCI_FAILED;
+		return SMCCC_FAILED;
 	if (level > PSCI_MAX_AFFINITY_LEVEL)
 		return psci_reply(req, PSCI_RET_INVALID_PARAMETERS);
 
@@ -468,26 +458,27 @@ static int psci_caller_is_aarch32(const struct psci_req *req, bool *aarch32)
 	return err;
 }
 
-enum psci_outcome psci_call(struct psci *p, unsigned int vcpu, uint32_t fid)
+enum smccc_action psci_call(struct psci *p, struct smccc_call *c)
 {
 	struct psci_req req = {
 		.p = p,
-		.vcpu = vcpu,
-		.is64 = fid & SMCCC_64BIT,
+		.vcpu = c->vcpu,
+		.is64 = c->smc64,
+		.call = c,
 	};
 	psci_handler handler;
 	bool aarch32;
 
-	if (vcpu >= p->nr_cpus)
-		return PSCI_FAILED;
+	if (c->vcpu >= p->nr_cpus)
+		return SMCCC_FAILED;
 
-	handler = psci_handler_of(fid);
+	handler = psci_handler_of(c->fid);
 	if (!handler)
 		return psci_reply(&req, PSCI_RET_NOT_SUPPORTED);
 
 	if (req.is64) {
 		if (psci_caller_is_aarch32(&req, &aarch32))
-			return PSCI_FAILED;
+			return SMCCC_FAILED;
 		if (aarch32)
 			return psci_reply(&req, PSCI_RET_NOT_SUPPORTED);
 	}

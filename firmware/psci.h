@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "fw_vcpu.h"
+#include "smccc_call.h"
 
 #define PSCI_VERSION_MAJOR 1
 #define PSCI_VERSION_MINOR 1
@@ -149,14 +150,6 @@ struct psci {
 	enum psci_suspend_mode suspend_mode;
 };
 
-enum psci_outcome {
-	PSCI_DONE,            /* results written to the caller (or it is now off/suspended) */
-	PSCI_SYSTEM_OFF,
-	PSCI_SYSTEM_RESET,    /* SYSTEM_RESET, or SYSTEM_RESET2 with a warm reset */
-	PSCI_SYSTEM_SUSPEND,  /* the caller is suspended; the VMM wakes it (psci_vcpu_wakeup) */
-	PSCI_FAILED,          /* a vCPU operation failed */
-};
-
 struct psci_config {
 	unsigned int nr_cpus;
 	const uint64_t *mpidrs;        /* nr_cpus MPIDRs (affinity bits are kept) */
@@ -175,8 +168,8 @@ void psci_destroy(struct psci *p);
  * statistics and suspend mode cleared. Call with every vCPU stopped. */
 void psci_reset(struct psci *p);
 
-/* Serve PSCI function ID fid called by vcpu. */
-enum psci_outcome psci_call(struct psci *p, unsigned int vcpu, uint32_t fid);
+/* Serve the PSCI call c (its reply is left in c). */
+enum smccc_action psci_call(struct psci *p, struct smccc_call *c);
 
 /*
  * Run on vcpu's own thread before each entry to the guest. Completes a posted

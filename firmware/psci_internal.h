@@ -15,6 +15,7 @@ struct psci_req {
 	struct psci *p;
 	unsigned int vcpu;
 	bool is64;
+	struct smccc_call *call;
 };
 
 /* Where a vCPU is to (re)start: CPU_ON, power-down and system suspend. */
@@ -58,8 +59,8 @@ static inline uint64_t psci_now(struct psci *p)
 int psci_arg(const struct psci_req *req, unsigned int n, uint64_t *val);
 /* An argument that is 32 bits wide in both calling conventions. */
 int psci_arg32(const struct psci_req *req, unsigned int n, uint32_t *val);
-/* x0 = ret (sign-extended); PSCI_DONE, or PSCI_FAILED if it cannot be written. */
-enum psci_outcome psci_reply(const struct psci_req *req, int64_t ret);
+/* x0 = ret (sign-extended, written back by the dispatcher); SMCCC_CONTINUE. */
+enum smccc_action psci_reply(const struct psci_req *req, int64_t ret);
 
 /*
  * Entry point (argument n), context_id (argument n + 1) and the caller's
@@ -82,14 +83,14 @@ int psci_warm_boot(struct psci *p, unsigned int vcpu,
 		   const struct psci_cpu *boot, bool keep_timer);
 
 /* Same as CPU_OFF (the caller stops; only CPU_ON brings it back). */
-enum psci_outcome psci_cpu_off(const struct psci_req *req);
+enum smccc_action psci_cpu_off(const struct psci_req *req);
 
 /* ---- psci_suspend.c ---- */
 
-enum psci_outcome psci_cpu_suspend(const struct psci_req *req);
-enum psci_outcome psci_cpu_default_suspend(const struct psci_req *req);
-enum psci_outcome psci_system_suspend(const struct psci_req *req);
-enum psci_outcome psci_set_suspend_mode(const struct psci_req *req);
+enum smccc_action psci_cpu_suspend(const struct psci_req *req);
+enum smccc_action psci_cpu_default_suspend(const struct psci_req *req);
+enum smccc_action psci_system_suspend(const struct psci_req *req);
+enum smccc_action psci_set_suspend_mode(const struct psci_req *req);
 
 /* The state a power_state argument names in the active format, if any. */
 bool psci_pstate_decode(const struct psci *p, uint32_t power_state,
@@ -99,8 +100,8 @@ uint32_t psci_suspend_features(const struct psci *p);
 
 /* ---- psci_stat.c ---- */
 
-enum psci_outcome psci_stat_residency(const struct psci_req *req);
-enum psci_outcome psci_stat_count(const struct psci_req *req);
+enum smccc_action psci_stat_residency(const struct psci_req *req);
+enum smccc_action psci_stat_count(const struct psci_req *req);
 /* Under p->lock: account a finished suspend of cpu that ended at now. */
 void psci_stat_account(struct psci_cpu *cpu, uint64_t now);
 

@@ -35,7 +35,7 @@ void psci_stat_account(struct psci_cpu *cpu, uint64_t now)
  * PSCI defines no error for these calls: a target or power_state that names
  * nothing simply has a statistic of 0.
  */
-static enum psci_outcome psci_stat(const struct psci_req *req, bool residency)
+static enum smccc_action psci_stat(const struct psci_req *req, bool residency)
 {
 	struct psci *p = req->p;
 	enum psci_suspend_state s;
@@ -44,12 +44,12 @@ static enum psci_outcome psci_stat(const struct psci_req *req, bool residency)
 	int target;
 
 	if (psci_arg(req, 1, &mpidr))
-		return PSCI_FAILED;
+		return SMCCC_FAILED;
 	target = psci_target_of(p, mpidr);
 	if (target < 0)
 		return psci_reply(req, 0);
 	if (psci_arg32(req, 2, &power_state))
-		return PSCI_FAILED;
+		return SMCCC_FAILED;
 	if (!psci_pstate_decode(p, power_state, &s))
 		return psci_reply(req, 0);
 
@@ -60,12 +60,12 @@ static enum psci_outcome psci_stat(const struct psci_req *req, bool residency)
 	return psci_reply(req, (int64_t)val);
 }
 
-enum psci_outcome psci_stat_residency(const struct psci_req *req)
+enum smccc_action psci_stat_residency(const struct psci_req *req)
 {
 	return psci_stat(req, true);
 }
 
-enum psci_outcome psci_stat_count(const struct psci_req *req)
+enum smccc_action psci_stat_count(const struct psci_req *req)
 {
 	return psci_stat(req, false);
 }

@@ -91,14 +91,15 @@ static void psci_mark_suspended(struct psci *p, unsigned int vcpu,
  * vCPU run. If KVM cannot be told, the vCPU stays ON (x0 already says
  * SUCCESS, which a guest could not tell from an immediate wake-up).
  */
-static enum psci_outcome psci_standby(const struct psci_req *req)
+static enum smccc_action psci_standby(const struct psci_req *req)
 {
-	if (psci_reply(req, PSCI_RET_SUCCESS) != PSCI_DONE)
-		return PSCI_FAILED;
+	smccc_reply(req->call, PSCI_RET_SUCCESS);
+	if (smccc_call_finish(req->call))
+		return SMCCC_FAILED;
 	if (psci_set_mp_state(req->p, req->vcpu, FW_MP_SUSPENDED))
-		return PSCI_FAILED;
+		return SMCCC_FAILED;
 	psci_mark_suspended(req->p, req->vcpu, PSCI_SUSPENDED_STANDBY, NULL);
-	return PSCI_DONE;
+	return SMCCC_CONTINUE;
 }
 
 /*
@@ -106,33 +107,33 @@ static enum psci_outcome psci_standby(const struct psci_req *req)
  * n) with x0 = context_id (argument n + 1), so no result is written. If KVM
  * cannot be told, the vCPU stays ON and nothing was recorded.
  */
-static enum psci_outcome psci_powerdown(const struct psci_req *req,
+static enum smccc_action psci_powerdown(const struct psci_req *req,
 					unsigned int n)
 {
 	struct psci_entry e;
 	bool in_ram;
 
 	if (psci_read_entry(req, n, &e, &in_ram))
-		return PSCI_FAILED;
+		return SMCCC_FAILED;
 	if (!in_ram)
 		return psci_reply(req, PSCI_RET_INVALID_ADDRESS);
 	if (psci_set_mp_state(req->p, req->vcpu, FW_MP_SUSPENDED))
-		return PSCI_FAILED;
+		return SMCCC_FAILED;
 	psci_mark_suspended(req->p, req->vcpu, PSCI_SUSPENDED_POWERDOWN, &e);
-	return PSCI_DONE;
+	return SMCCC_CONTINUE;
 }
 
 /*
  * power_state is 32 bits wide in both calling conventions. Standby ignores
  * the entry point and context_id (and does not read them).
  */
-enum psci_outcome psci_cpu_suspend(const struct psci_req *req)
+enum smccc_action psci_cpu_suspend(const struct psci_req *req)
 {
 	enum psci_suspend_state s;
 	uint32_t power_state;
 
 	if (psci_arg32(req, 1, &power_state))
-		return PSCI_FAILED;
+		return SMCCC_FAILED;
 	if (!psci_pstate_decode(req->p, power_state, &s))
 		return psci_reply(req, PSCI_RET_INVALID_PARAMETERS);
 	if (s == PSCI_SUSPEND_STANDBY)
@@ -141,7 +142,7 @@ enum psci_outcome psci_cpu_suspend(const struct psci_req *req)
 }
 
 /* The deepest core state the platform offers: hvmm's power-down. */
-enum psci_outcome psci_cpu_default_suspend(const struct psci_req *req)
+enum smccc_action psci_cpu_default_suspend(const struct psci_req *req)
 {
 	return psci_powerdown(req, 1);
 }
@@ -169,7 +170,7 @@ static bool psci_others_off_locked(struct psci *p, unsigned int caller)
  * vCPUs into OFF. The vCPU is STOPPED, not SUSPENDED, in KVM: an interrupt
  * must not resume it, the VMM does (psci_vcpu_wakeup).
  */
-enum psci_outcome psci_system_suspend(const struct psci_req *req)
+enum smccc_action psci_system_suspend(const struct psci_req *req)
 {
 	struct psci *p = req->p;
 	struct psci_entry e;
@@ -182,13 +183,13 @@ enum psci_outcome psci_system_suspend(const struct psci_req *req)
 		return psci_reply(req, PSCI_RET_DENIED);
 
 	if (psci_read_entry(req, 1, &e, &in_ram))
-		return PSCI_FAILED;
+		return SMCCC_FAILED;
 	if (!in_ram)
 		return psci_reply(req, PSCI_RET_INVALID_ADDRESS);
 	if (psci_set_mp_state(p, req->vcpu, FW_MP_STOPPED))
-		return PSCI_FAILED;
+		return SMCCC_FAILED;
 	psci_mark_suspended(p, req->vcpu, PSCI_SUSPENDED_SYSTEM, &e);
-	return PSCI_SYSTEM_SUSPEND;
+	return SMCCC_SYSTEM_SUSPEND;
 }
 
 static bool psci_others_suspended_locked(struct psci *p, unsigned int caller)
@@ -211,14 +212,14 @@ static bool psci_others_suspended_locked(struct psci *p, unsigned int caller)
  * the switch is refused until every other core is running or off. Asking
  * for the mode already in force switches nothing and always succeeds.
  */
-enum psci_outcome psci_set_suspend_mode(const struct psci_req *req)
+enum smccc_action psci_set_suspend_mode(const struct psci_req *req)
 {
 	struct psci *p = req->p;
 	uint32_t mode;
 	int64_t ret = PSCI_RET_SUCCESS;
 
 	if (psci_arg32(req, 1, &mode))
-		return PSCI_FAILED;
+		return SMCCC_FAILED;
 	if (mode != PSCI_MODE_PLATFORM_COORDINATED &&
 	    mode != PSCI_MODE_OS_INITIATED)
 		return psci_reply(req, PSCI_RET_INVALID_PARAMETERS);

@@ -43,21 +43,21 @@ enum sdei_info {
 #define SDEI_STATUS_ENABLED     (1U << 1)
 #define SDEI_STATUS_RUNNING     (1U << 2)
 
-typedef enum sdei_outcome (*sdei_handler)(const struct sdei_req *req);
+typedef enum smccc_action (*sdei_handler)(const struct sdei_req *req);
 
 /* ---- registers of the caller ---- */
 
 int sdei_arg(const struct sdei_req *req, unsigned int n, uint64_t *val)
 {
-	return sdei_reg_read(req->s, req->vcpu, FW_REG_X0 + n, val);
+	return smccc_arg(req->call, n, val);
 }
 
-/* The result goes to x0 only, negative codes sign-extended to 64 bits. */
-enum sdei_outcome sdei_reply(const struct sdei_req *req, int64_t ret)
+/* The result goes to x0 only, negative codes sign-extended to 64 bits;
+ * the dispatcher writes it back. */
+enum smccc_action sdei_reply(const struct sdei_req *req, int64_t ret)
 {
-	if (sdei_reg_write(req->s, req->vcpu, FW_REG_X0, (uint64_t)ret))
-		return SDEI_FAILED;
-	return SDEI_DONE;
+	smccc_reply(req->call, ret);
+	return SMCCC_CONTINUE;
 }
 
 /* ---- lookups ---- */
@@ -100,19 +100,19 @@ static int sdei_line_of(const struct sdei *s, uint64_t intid)
 
 /* ---- simple answers ---- */
 
-static enum sdei_outcome sdei_version(const struct sdei_req *req)
+static enum smccc_action sdei_version(const struct sdei_req *req)
 {
 	return sdei_reply(req, (int64_t)SDEI_VERSION_VALUE);
 }
 
 /* hvmm has no private bind slots (PPIs are not bindable). */
-static enum sdei_outcome sdei_features(const struct sdei_req *req)
+static enum smccc_action sdei_features(const struct sdei_req *req)
 {
 	struct sdei *s = req->s;
 	uint64_t feature;
 
 	if (sdei_arg(req, 1, &feature))
-		return SDEI_FAILED;
+		return SMCCC_FAILED;
 	switch (feature) {
 	case SDEI_FEATURE_BIND_SLOTS:
 		return sdei_reply(req, (int64_t)(s->nr_events - s->first_slot) << 16);
@@ -170,7 +170,7 @@ static int64_t sdei_register_locked(struct sdei *s, unsigned int vcpu,
 	return SDEI_RET_SUCCESS;
 }
 
-static enum sdei_outcome sdei_event_register(const struct sdei_req *req)
+static enum smccc_action sdei_event_register(const struct sdei_req *req)
 {
 	struct sdei_registration r;
 	int64_t ret;
@@ -178,7 +178,7 @@ static enum sdei_outcome sdei_event_register(const struct sdei_req *req)
 	if (sdei_arg(req, 1, &r.num) || sdei_arg(req, 2, &r.entry) ||
 	    sdei_arg(req, 3, &r.arg) || sdei_arg(req, 4, &r.flags) ||
 	    sdei_arg(req, 5, &r.affinity))
-		return SDEI_FAILED;
+		return SMCCC_FAILED;
 
 	sdei_lock(req->s);
 	ret = sdei_register_locked(req->s, req->vcpu, &r);
@@ -191,7 +191,7 @@ static enum sdei_outcome sdei_event_register(const struct sdei_req *req)
  * PEs: they are kicked. A private one only concerns the caller, whose
  * thread looks for deliverable events before it enters the guest again.
  */
-static enum sdei_outcome sdei_event_set_enabled(const struct sdei_req *req,
+static enum smccc_action sdei_event_set_enabled(const struct sdei_req *req,
 						bool enabled)
 {
 	struct sdei *s = req->s;
@@ -202,7 +202,7 @@ static enum sdei_outcome sdei_event_set_enabled(const struct sdei_req *req,
 	int e;
 
 	if (sdei_arg(req, 1, &num))
-		return SDEI_FAILED;
+		return SMCCC_FAILED;
 
 	sdei_lock(s);
 	e = sdei_find_locked(s, num);
@@ -223,12 +223,12 @@ static enum sdei_outcome sdei_event_set_enabled(const struct sdei_req *req,
 	return sdei_reply(req, ret);
 }
 
-static enum sdei_outcome sdei_event_enable(const struct sdei_req *req)
+static enum smccc_action sdei_event_enable(const struct sdei_req *req)
 {
 	return sdei_event_set_enabled(req, true);
 }
 
-static enum sdei_outcome sdei_event_disable(const struct sdei_req *req)
+static enum smccc_action sdei_event_disable(const struct sdei_req *req)
 {
 	return sdei_event_set_enabled(req, false);
 }
@@ -250,7 +250,7 @@ static int64_t sdei_unregister_locked(struct sdei_state *st)
 /* The calls that only look up event x1 and act on it for the caller's PE
  * under the lock (x2, read before, passed on): the result of op, or
  * INVALID_PARAMETERS. */
-static enum sdei_outcome sdei_on_event(const struct sdei_req *req,
+static enum smccc_action sdei_on_event(const struct sdei_req *req,
 				       int64_t (*op)(struct sdei_event *ev, unsigned int vcpu, uint64_t x2),
 				       uint64_t x2)
 {
@@ -260,7 +260,7 @@ static enum sdei_outcome sdei_on_event(const struct sdei_req *req,
 	int e;
 
 	if (sdei_arg(req, 1, &num))
-		return SDEI_FAILED;
+		return SMCCC_FAILED;
 
 	sdei_lock(s);
 	e = sdei_find_locked(s, num);
@@ -278,7 +278,7 @@ static int64_t sdei_unregister_op(struct sdei_event *ev, unsigned int vcpu, uint
 	return sdei_unregister_locked(sdei_state_of(ev, vcpu));
 }
 
-static enum sdei_outcome sdei_event_unregister(const struct sdei_req *req)
+static enum smccc_action sdei_event_unregister(const struct sdei_req *req)
 {
 	return sdei_on_event(req, sdei_unregister_op, 0);
 }
@@ -295,7 +295,7 @@ static int64_t sdei_status_bits(struct sdei_event *ev, unsigned int vcpu, uint64
 	       (st->running ? SDEI_STATUS_RUNNING : 0);
 }
 
-static enum sdei_outcome sdei_event_status_call(const struct sdei_req *req)
+static enum smccc_action sdei_event_status_call(const struct sdei_req *req)
 {
 	return sdei_on_event(req, sdei_status_bits, 0);
 }
@@ -333,12 +333,12 @@ static int64_t sdei_info_locked(struct sdei_event *ev, unsigned int vcpu,
 	}
 }
 
-static enum sdei_outcome sdei_event_get_info(const struct sdei_req *req)
+static enum smccc_action sdei_event_get_info(const struct sdei_req *req)
 {
 	uint64_t info;
 
 	if (sdei_arg(req, 2, &info))
-		return SDEI_FAILED;
+		return SMCCC_FAILED;
 	return sdei_on_event(req, sdei_info_locked, info);
 }
 
@@ -375,14 +375,14 @@ static int64_t sdei_routing_set_locked(struct sdei *s, uint64_t num,
 	return SDEI_RET_SUCCESS;
 }
 
-static enum sdei_outcome sdei_event_routing_set(const struct sdei_req *req)
+static enum smccc_action sdei_event_routing_set(const struct sdei_req *req)
 {
 	uint64_t num, mode, affinity;
 	int64_t ret;
 
 	if (sdei_arg(req, 1, &num) || sdei_arg(req, 2, &mode) ||
 	    sdei_arg(req, 3, &affinity))
-		return SDEI_FAILED;
+		return SMCCC_FAILED;
 
 	sdei_lock(req->s);
 	ret = sdei_routing_set_locked(req->s, num, mode, affinity);
@@ -392,7 +392,7 @@ static enum sdei_outcome sdei_event_routing_set(const struct sdei_req *req)
 
 /* ---- masking ---- */
 
-static enum sdei_outcome sdei_pe_mask(const struct sdei_req *req)
+static enum smccc_action sdei_pe_mask(const struct sdei_req *req)
 {
 	struct sdei_pe *pe = &req->s->pe[req->vcpu];
 	bool was_masked;
@@ -405,7 +405,7 @@ static enum sdei_outcome sdei_pe_mask(const struct sdei_req *req)
 }
 
 /* Pending events are picked up before the caller enters the guest again. */
-static enum sdei_outcome sdei_pe_unmask(const struct sdei_req *req)
+static enum smccc_action sdei_pe_unmask(const struct sdei_req *req)
 {
 	sdei_lock(req->s);
 	req->s->pe[req->vcpu].masked = false;
@@ -457,14 +457,14 @@ static int64_t sdei_bind_locked(struct sdei *s, uint64_t intid)
 }
 
 /* x1 to op under the lock, and op's result to the caller. */
-static enum sdei_outcome sdei_locked_on_arg(const struct sdei_req *req,
+static enum smccc_action sdei_locked_on_arg(const struct sdei_req *req,
 					    int64_t (*op)(struct sdei *s, uint64_t x1))
 {
 	uint64_t x1;
 	int64_t ret;
 
 	if (sdei_arg(req, 1, &x1))
-		return SDEI_FAILED;
+		return SMCCC_FAILED;
 
 	sdei_lock(req->s);
 	ret = op(req->s, x1);
@@ -472,7 +472,7 @@ static enum sdei_outcome sdei_locked_on_arg(const struct sdei_req *req,
 	return sdei_reply(req, ret);
 }
 
-static enum sdei_outcome sdei_interrupt_bind(const struct sdei_req *req)
+static enum smccc_action sdei_interrupt_bind(const struct sdei_req *req)
 {
 	return sdei_locked_on_arg(req, sdei_bind_locked);
 }
@@ -492,7 +492,7 @@ static int64_t sdei_release_locked(struct sdei *s, uint64_t num)
 	return SDEI_RET_SUCCESS;
 }
 
-static enum sdei_outcome sdei_interrupt_release(const struct sdei_req *req)
+static enum smccc_action sdei_interrupt_release(const struct sdei_req *req)
 {
 	return sdei_locked_on_arg(req, sdei_release_locked);
 }
@@ -505,7 +505,7 @@ static enum sdei_outcome sdei_interrupt_release(const struct sdei_req *req)
  * delivered once it can be. The target is kicked if it can take it now; a
  * caller signalling itself takes it before it re-enters the guest.
  */
-static enum sdei_outcome sdei_event_signal(const struct sdei_req *req)
+static enum smccc_action sdei_event_signal(const struct sdei_req *req)
 {
 	struct sdei *s = req->s;
 	struct sdei_kicks kicks = { { 0 } };
@@ -513,7 +513,7 @@ static enum sdei_outcome sdei_event_signal(const struct sdei_req *req)
 	int target;
 
 	if (sdei_arg(req, 1, &num) || sdei_arg(req, 2, &mpidr))
-		return SDEI_FAILED;
+		return SMCCC_FAILED;
 	if (num != SDEI_EVENT_SIGNAL)
 		return sdei_reply(req, SDEI_RET_INVALID_PARAMETERS);
 	target = sdei_pe_of_mpidr(s, mpidr);
@@ -547,7 +547,7 @@ static bool sdei_reset_state_locked(struct sdei_state *st)
  * runs becomes unregister-pending and the call answers DENIED, as TF-A
  * does (the others are unregistered all the same).
  */
-static enum sdei_outcome sdei_private_reset(const struct sdei_req *req)
+static enum smccc_action sdei_private_reset(const struct sdei_req *req)
 {
 	struct sdei *s = req->s;
 	bool running = false;
@@ -567,7 +567,7 @@ static enum sdei_outcome sdei_private_reset(const struct sdei_req *req)
  * shared handler runs (anywhere), that event becomes unregister-pending,
  * the bindings are kept and the call answers DENIED, as TF-A does.
  */
-static enum sdei_outcome sdei_shared_reset(const struct sdei_req *req)
+static enum smccc_action sdei_shared_reset(const struct sdei_req *req)
 {
 	struct sdei *s = req->s;
 	bool running = false;
@@ -632,20 +632,20 @@ static int sdei_caller_is_aarch32(const struct sdei_req *req, bool *aarch32)
 	return err;
 }
 
-enum sdei_outcome sdei_call(struct sdei *s, unsigned int vcpu, uint32_t fid)
+enum smccc_action sdei_call(struct sdei *s, struct smccc_call *c)
 {
-	struct sdei_req req = { .s = s, .vcpu = vcpu };
+	struct sdei_req req = { .s = s, .vcpu = c->vcpu, .call = c };
 	sdei_handler handler;
 	bool aarch32;
 
-	if (!s || vcpu >= s->nr_cpus)
-		return SDEI_FAILED;
+	if (!s || c->vcpu >= s->nr_cpus)
+		return SMCCC_FAILED;
 
-	handler = sdei_handler_of(fid);
+	handler = sdei_handler_of(c->fid);
 	if (!handler)
 		return sdei_reply(&req, SDEI_RET_NOT_SUPPORTED);
 	if (sdei_caller_is_aarch32(&req, &aarch32))
-		return SDEI_FAILED;
+		return SMCCC_FAILED;
 	if (aarch32)
 		return sdei_reply(&req, SDEI_RET_NOT_SUPPORTED);
 	return handler(&req);

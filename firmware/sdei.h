@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "fw_vcpu.h"
+#include "smccc_call.h"
 
 #define SDEI_VERSION_MAJOR 1
 #define SDEI_VERSION_MINOR 1
@@ -89,11 +90,6 @@ struct sdei_config {
 	unsigned int nr_bind_slots;
 };
 
-enum sdei_outcome {
-	SDEI_DONE,      /* results written (or the caller's context restored) */
-	SDEI_FAILED,    /* a vCPU operation failed */
-};
-
 /* Per-event, per-PE view for hvmm stat. */
 struct sdei_event_info {
 	uint32_t num;
@@ -116,7 +112,7 @@ void sdei_reset(struct sdei *s);
 
 /* Serve SDEI function ID fid called by vcpu (SMC64 range 0xC4000020-3F;
  * any other ID in that range answers NOT_SUPPORTED). */
-enum sdei_outcome sdei_call(struct sdei *s, unsigned int vcpu, uint32_t fid);
+enum smccc_action sdei_call(struct sdei *s, struct smccc_call *c);
 
 /*
  * On vcpu's own thread before it enters the guest: if an event is

@@ -240,14 +240,14 @@ bool sdei_vcpu_has_deliverable(struct sdei *s, unsigned int vcpu)
 /* ---- inside a handler ---- */
 
 /* The index is checked first, then that a handler runs, as TF-A does. */
-enum sdei_outcome sdei_event_context(const struct sdei_req *req)
+enum smccc_action sdei_event_context(const struct sdei_req *req)
 {
 	struct sdei_pe *pe = &req->s->pe[req->vcpu];
 	uint64_t index, val = 0;
 	bool running;
 
 	if (sdei_arg(req, 1, &index))
-		return SDEI_FAILED;
+		return SMCCC_FAILED;
 	if (index >= SDEI_SAVED_REGS)
 		return sdei_reply(req, SDEI_RET_INVALID_PARAMETERS);
 
@@ -313,7 +313,7 @@ static int sdei_resume_at(struct sdei *s, unsigned int vcpu,
  * address that is not checked. If a register cannot be written the
  * handler stays running.
  */
-static enum sdei_outcome sdei_complete(const struct sdei_req *req, bool resume)
+static enum smccc_action sdei_complete(const struct sdei_req *req, bool resume)
 {
 	struct sdei *s = req->s;
 	struct sdei_pe *pe = &s->pe[req->vcpu];
@@ -324,7 +324,7 @@ static enum sdei_outcome sdei_complete(const struct sdei_req *req, bool resume)
 	int err;
 
 	if (resume && sdei_arg(req, 1, &resume_pc))
-		return SDEI_FAILED;
+		return SMCCC_FAILED;
 
 	sdei_lock(s);
 	running = pe->depth > 0;
@@ -339,22 +339,22 @@ static enum sdei_outcome sdei_complete(const struct sdei_req *req, bool resume)
 	else
 		err = sdei_resume_interrupted(s, req->vcpu, &f);
 	if (err)
-		return SDEI_FAILED;
+		return SMCCC_FAILED;
 
 	sdei_lock(s);
 	pe->depth--;
 	sdei_stop_running_locked(s, req->vcpu, f.event, &kicks);
 	sdei_unlock(s);
 	sdei_kicks_send(s, &kicks);
-	return SDEI_DONE;
+	return SMCCC_CONTINUE;
 }
 
-enum sdei_outcome sdei_event_complete(const struct sdei_req *req)
+enum smccc_action sdei_event_complete(const struct sdei_req *req)
 {
 	return sdei_complete(req, false);
 }
 
-enum sdei_outcome sdei_event_complete_and_resume(const struct sdei_req *req)
+enum smccc_action sdei_event_complete_and_resume(const struct sdei_req *req)
 {
 	return sdei_complete(req, true);
 }

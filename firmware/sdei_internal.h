@@ -95,6 +95,7 @@ struct sdei {
 struct sdei_req {
 	struct sdei *s;
 	unsigned int vcpu;
+	struct smccc_call *call;
 };
 
 /* PEs to kick once the lock is dropped. */
@@ -157,8 +158,8 @@ static inline void sdei_kicks_add(struct sdei_kicks *k, unsigned int vcpu)
 
 /* Index of the existing event numbered num, or -1. Called locked. */
 int sdei_find_locked(struct sdei *s, uint64_t num);
-/* x0 = ret (sign-extended); SDEI_DONE, or SDEI_FAILED if it cannot be written. */
-enum sdei_outcome sdei_reply(const struct sdei_req *req, int64_t ret);
+/* x0 = ret (sign-extended); SMCCC_CONTINUE, or SMCCC_FAILED if it cannot be written. */
+enum smccc_action sdei_reply(const struct sdei_req *req, int64_t ret);
 /* Argument n (x1..x5), all 64 bits. */
 int sdei_arg(const struct sdei_req *req, unsigned int n, uint64_t *val);
 
@@ -175,8 +176,8 @@ void sdei_raise_locked(struct sdei *s, unsigned int e, unsigned int vcpu,
 /* Kick every PE in k; never with the lock held. */
 void sdei_kicks_send(struct sdei *s, const struct sdei_kicks *k);
 
-enum sdei_outcome sdei_event_context(const struct sdei_req *req);
-enum sdei_outcome sdei_event_complete(const struct sdei_req *req);
-enum sdei_outcome sdei_event_complete_and_resume(const struct sdei_req *req);
+enum smccc_action sdei_event_context(const struct sdei_req *req);
+enum smccc_action sdei_event_complete(const struct sdei_req *req);
+enum smccc_action sdei_event_complete_and_resume(const struct sdei_req *req);
 
 #endif

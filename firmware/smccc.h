@@ -1,79 +1,125 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * SMC Calling Convention: function ID layout, the ranges hvmm claims from KVM,
- * and the dispatcher that routes a forwarded call to the firmware serving it.
+ * The firmware behind the SMCCC ranges hvmm claims from KVM: the services of
+ * firmware/registry.c, their configuration, the table of claimed ranges
+ * (with a call count per function) and the dispatcher.
  */
 #ifndef HVMM_SMCCC_H
 #define HVMM_SMCCC_H
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "psci.h"
 #include "sdei.h"
+#include "smccc_call.h"
+#include "smccc_service.h"
 
-#define SMCCC_FAST_CALL     (1U << 31)
-#define SMCCC_64BIT         (1U << 30)
-#define SMCCC_VERSION_FID   0x80000000U   /* answered by KVM itself */
-
-/* The value every SMCCC implementation returns for an unknown function. */
-#define SMCCC_RET_NOT_SUPPORTED (-1LL)
-
-/* Ranges claimed with KVM_ARM_VM_SMCCC_FILTER, one stats slot per function. */
-enum smccc_range_id {
-	SMCCC_RANGE_PSCI32,
-	SMCCC_RANGE_PSCI64,
-	SMCCC_RANGE_SDEI,      /* SMC64 0xC4000020-3F; only with SDEI on */
-	SMCCC_RANGE_COUNT
-};
-
-struct smccc_range {
-	uint32_t base;
-	uint32_t count;
-	const char *service;
-};
-
+/* PSCI and SDEI each own blocks of 0x20 function IDs. */
 #define SMCCC_RANGE_SIZE 0x20U
 
-extern const struct smccc_range smccc_ranges[SMCCC_RANGE_COUNT];
+/* Ranges KVM answers itself and never lets userspace claim (the Arm
+ * Architecture service, SMC32 and SMC64). */
+#define SMCCC_ARCH_BASE32 0x80000000U
+#define SMCCC_ARCH_BASE64 0xC0000000U
+#define SMCCC_ARCH_COUNT  0x10000U
 
-/* What the vCPU thread must do once a call has been served. */
-enum fw_outcome {
-	FW_CONTINUE,      /* results are in the caller's registers; run on */
-	FW_SYSTEM_OFF,    /* the guest asked to power the machine off */
-	FW_SYSTEM_RESET,  /* the guest asked for a reset */
-	FW_SYSTEM_SUSPEND, /* the caller suspended the system; the VMM wakes it */
-	FW_FAILED,        /* a vCPU operation failed; see the log */
+/* A source of entropy for TRNG: fill buf with len random bytes; 0 or -errno. */
+struct fw_entropy {
+	int (*fill)(void *opaque, void *buf, size_t len);
+	void *opaque;
 };
 
-struct fw_stats {
-	_Atomic uint64_t calls[SMCCC_RANGE_COUNT][SMCCC_RANGE_SIZE];
-	_Atomic uint64_t unclaimed;   /* IDs outside every range (never expected) */
+/* What the VMM tells the services; every pointer is only read while
+ * firmware_init runs, except the callbacks, which must outlive the VM. */
+struct fw_config {
+	const struct psci_config *psci;
+	const struct sdei_config *sdei;   /* NULL: no SDEI */
+	enum smccc_conduit conduit;       /* what the device tree advertises */
+	struct fw_entropy trng;           /* fill NULL: no TRNG */
+	/* SDEI may have given interrupt lines back to the interrupt controller
+	 * (INTERRUPT_RELEASE, SHARED_RESET): the devices driving them must
+	 * resend their levels. On the caller's vCPU thread; may be NULL. */
+	void (*lines_released)(void *opaque);
+	void *opaque;
 };
 
-struct firmware {
-	struct fw_host host;
-	struct psci psci;
-	struct sdei *sdei;     /* NULL: no SDEI */
-	struct fw_stats stats;
+/* One range claimed from KVM: the service behind it and where its call
+ * counts start in the table's counts[]. */
+struct smccc_claim {
+	struct smccc_range range;
+	const struct smccc_service *service;
+	unsigned int service_index;
+	size_t first_count;
 };
 
 /*
- * Copies *host (PSCI keeps a pointer to fw->host); *psci describes the vCPUs
- * (see struct psci_config); *sdei the SDEI events (NULL: no SDEI; its
- * nr_cpus must be psci's). 0 or a negative errno (-EINVAL for a bad
- * configuration or a host missing an operation).
+ * Every range the registered services own under one configuration. Built
+ * once by the VMM: it outlives in-process reboots, so the counts add up
+ * over every boot.
  */
-int firmware_init(struct firmware *fw, const struct fw_host *host,
-		  const struct psci_config *psci, const struct sdei_config *sdei);
+struct smccc_claims {
+	struct smccc_claim *claim;
+	unsigned int nr_claims;
+	_Atomic uint64_t *counts;
+	size_t nr_counts;
+	_Atomic uint64_t unclaimed;   /* IDs outside every range (never expected) */
+};
+
+/* The registered services, in the order they are initialised. */
+extern const struct smccc_service *const smccc_services[];
+extern const unsigned int smccc_nr_services;
+
+/* 0, or -EINVAL with a one-line reason in err (two services' ranges
+ * overlap, or one lies in the Arm Architecture service), or -ENOMEM. */
+int smccc_claims_build(struct smccc_claims *cl, const struct fw_config *cfg, char *err, size_t errlen);
+void smccc_claims_free(struct smccc_claims *cl);
+/* The claim fid lies in, or NULL. */
+const struct smccc_claim *smccc_claim_of(const struct smccc_claims *cl, uint32_t fid);
+/* "PSCI_CPU_ON", or NULL (no name, or not claimed). */
+const char *smccc_function_name(const struct smccc_claims *cl, uint32_t fid);
+/* Calls of fid counted so far (0 for an unclaimed one). */
+uint64_t smccc_calls(const struct smccc_claims *cl, uint32_t fid);
+/* The next function called at least once, in claim order: start with
+ * *pos = 0; false when there is none left. */
+bool smccc_next_called(const struct smccc_claims *cl, size_t *pos, uint32_t *fid, uint64_t *count);
+
+#define FIRMWARE_MAX_SERVICES 8
+
+struct firmware {
+	struct fw_host host;
+	struct fw_config cfg;           /* psci and sdei cleared after init */
+	struct smccc_claims *claims;
+	bool own_claims;                /* built by firmware_init, freed with fw */
+	struct psci psci;               /* power: every vCPU's state */
+	struct sdei *sdei;              /* NULL: no SDEI */
+	void *state[FIRMWARE_MAX_SERVICES];
+	bool live[FIRMWARE_MAX_SERVICES];   /* init ran and succeeded */
+};
+
+/* Service state, for the service's own hooks. */
+void firmware_set_state(struct firmware *fw, const struct smccc_service *svc, void *state);
+void *firmware_state(const struct firmware *fw, const struct smccc_service *svc);
+
+/*
+ * Copies *host; cfg describes every service (see struct fw_config); claims
+ * is the table the VMM built from the same configuration, or NULL to build
+ * one for this firmware alone (freed by firmware_destroy). 0 or a negative
+ * errno (-EINVAL for a bad configuration or a host missing an operation).
+ */
+int firmware_init(struct firmware *fw, const struct fw_host *host, const struct fw_config *cfg,
+		  struct smccc_claims *claims);
 void firmware_destroy(struct firmware *fw);
-/* Back to the cold-boot state for a guest reset (PSCI and SDEI); call
- * counts are kept. Call with every vCPU stopped. */
+/* Back to the cold-boot state for a guest reset; call counts are kept.
+ * Call with every vCPU stopped. */
 void firmware_reset(struct firmware *fw);
 
-/* Serve the call the guest made on vcpu (function ID fid, from w0). */
-enum fw_outcome firmware_call(struct firmware *fw, unsigned int vcpu, uint32_t fid);
+/* Serve the call the guest made on vcpu (function ID fid, from w0) through
+ * conduit; c is filled in, for the caller's log. */
+enum smccc_action firmware_call(struct firmware *fw, unsigned int vcpu, uint32_t fid,
+				enum smccc_conduit conduit, struct smccc_call *c);
 
 /*
  * On vcpu's own thread before every entry to the guest (after an exit of
@@ -97,14 +143,5 @@ int firmware_vcpu_wakeup(struct firmware *fw, unsigned int vcpu);
 /* A line hvmm drives changed level (any thread). True if SDEI took it (a
  * bound line: it must not reach the interrupt controller). */
 bool firmware_interrupt(struct firmware *fw, uint32_t intid, int level);
-
-/* Whether the VMM should claim range (SDEI only when it is on). */
-bool smccc_range_enabled(const struct firmware *fw, int range);
-
-/* Name of a function inside a claimed range ("PSCI_CPU_ON"), or NULL. */
-const char *smccc_function_name(uint32_t fid);
-
-/* Range a function ID belongs to, or -1. */
-int smccc_range_of(uint32_t fid);
 
 #endif

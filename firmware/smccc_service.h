@@ -4,6 +4,10 @@
  * The dispatcher, the ranges claimed from KVM, the call names and counts of
  * --stats and 'hvmm stat', and the device-tree nodes all follow from these
  * descriptors; nothing outside a service's own file knows its functions.
+ *
+ * Each service answers its own FEATURES function (PSCI_FEATURES,
+ * SDEI_FEATURES, TRNG_FEATURES): PSCI_FEATURES is defined for PSCI function
+ * IDs only, and KVM keeps SMCCC_ARCH_FEATURES.
  */
 #ifndef HVMM_SMCCC_SERVICE_H
 #define HVMM_SMCCC_SERVICE_H
@@ -45,11 +49,6 @@ struct smccc_service {
 	/* Serve c (its function ID is in one of this service's ranges). The
 	 * reply goes in c (smccc_reply...); the dispatcher writes it back. */
 	enum smccc_action (*call)(struct firmware *fw, struct smccc_call *c);
-
-	/* PSCI_FEATURES for one of its function IDs: 0 or feature flags when
-	 * implemented, NOT_SUPPORTED otherwise. NULL: every function named in
-	 * its ranges is implemented, with no flags. */
-	int64_t (*features)(struct firmware *fw, uint32_t fid);
 };
 
 #endif

@@ -386,32 +386,34 @@ static int vcpu_handle_hypercall(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 	uint32_t fid = (uint32_t)vcpu->run->hypercall.nr;
+	enum smccc_conduit conduit = vcpu->run->hypercall.longmode & HVMM_KVM_HYPERCALL_EXIT_SMC ? SMCCC_CONDUIT_SMC
+										   : SMCCC_CONDUIT_HVC;
+	struct smccc_call call;
+	const char *name;
 
-	switch (firmware_call(&vm->fw, vcpu->id, fid)) {
-	case FW_CONTINUE:
-		/* A released binding hands the UART's line back to the GIC. */
-		if (fid == SDEI_FID(SDEI_FN_INTERRUPT_RELEASE) || fid == SDEI_FID(SDEI_FN_SHARED_RESET))
-			uart_16550_irq_resync(&vm->uart);
+	switch (firmware_call(&vm->fw, vcpu->id, fid, conduit, &call)) {
+	case SMCCC_CONTINUE:
 		return 0;
-	case FW_SYSTEM_OFF:
+	case SMCCC_SYSTEM_OFF:
 		log_info(&vm->log, "vCPU %u: guest called SYSTEM_OFF", vcpu->id);
 		vm_request_stop(vm, VM_EXIT_POWEROFF);
 		return 0;
-	case FW_SYSTEM_RESET:
+	case SMCCC_SYSTEM_RESET:
 		log_info(&vm->log, "vCPU %u: guest asked for a reset", vcpu->id);
 		vm_request_stop(vm, VM_EXIT_RESET);
 		return 0;
-	case FW_SYSTEM_SUSPEND:
+	case SMCCC_SYSTEM_SUSPEND:
 		log_info(&vm->log, "vCPU %u: guest suspended the system; console input or 'hvmm resume' wakes it",
 			 vcpu->id);
 		atomic_store(&vm->suspended_vcpu, vcpu->id);
 		atomic_store(&vm->system_suspended, true);
 		return 0;
-	case FW_FAILED:
+	case SMCCC_FAILED:
 		break;
 	}
-	vm_fail(vm, vcpu, "serving SMCCC call 0x%08x (%s) failed", fid,
-		smccc_function_name(fid) ? smccc_function_name(fid) : "unknown");
+	name = smccc_function_name(vm->fw.claims, fid);
+	vm_fail(vm, vcpu, "serving SMCCC call 0x%08x (%s, %s) failed", fid, name ? name : "unnamed",
+		smccc_conduit_name(conduit));
 	return -1;
 }
 

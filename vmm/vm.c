@@ -17,12 +17,11 @@
 #include "console.h"
 #include "fdt.h"
 #include "file.h"
-#include "fw_host.h"
 #include "kvm_compat.h"
 #include "memmap.h"
 #include "psci_node.h"
-#include "sdei_node.h"
 #include "smccc_filter.h"
+#include "sdei_node.h"
 #include "timer.h"
 #include "vm.h"
 
@@ -157,95 +156,6 @@ static int vm_create_vcpus(struct vm *vm)
 
 		if (ret) {
 			log_err(&vm->log, "vCPU %u: cannot create it: %s", i, strerror(-ret));
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* hvmm's default SDEI events (docs/sdei.md), then the --sdei-event ones. */
-static const struct sdei_event_config sdei_default_events[] = {
-	{ SDEI_EVENT_PRIVATE_NORMAL, SDEI_EVENT_PRIVATE, SDEI_PRIORITY_NORMAL },
-	{ SDEI_EVENT_PRIVATE_CRITICAL, SDEI_EVENT_PRIVATE, SDEI_PRIORITY_CRITICAL },
-	{ SDEI_EVENT_SHARED_NORMAL, SDEI_EVENT_SHARED, SDEI_PRIORITY_NORMAL },
-	{ SDEI_EVENT_SHARED_CRITICAL, SDEI_EVENT_SHARED, SDEI_PRIORITY_CRITICAL },
-};
-
-#define NR_SDEI_DEFAULT_EVENTS (sizeof(sdei_default_events) / sizeof(sdei_default_events[0]))
-
-/* The lines hvmm drives and a guest may bind to SDEI events: the UART's. */
-static const uint32_t sdei_bindable_intids[] = { 32 + MEMMAP_UART_SPI };
-
-static int vm_sdei_config(struct vm *vm, const uint64_t *mpidrs, struct sdei_config *out,
-			  struct sdei_event_config **events)
-{
-	unsigned int n = NR_SDEI_DEFAULT_EVENTS + vm->cfg->nr_sdei_events;
-
-	*events = calloc(n, sizeof(**events));
-	if (!*events)
-		return -ENOMEM;
-	memcpy(*events, sdei_default_events, sizeof(sdei_default_events));
-	memcpy(*events + NR_SDEI_DEFAULT_EVENTS, vm->cfg->sdei_events,
-	       vm->cfg->nr_sdei_events * sizeof(**events));
-	*out = (struct sdei_config){
-		.nr_cpus = vm->nr_vcpus,
-		.mpidrs = mpidrs,
-		.events = *events,
-		.nr_events = n,
-		.bindable_intids = sdei_bindable_intids,
-		.nr_bindable = sizeof(sdei_bindable_intids) / sizeof(sdei_bindable_intids[0]),
-	};
-	return 0;
-}
-
-/* Claim the SMCCC ranges and start the firmware behind them. */
-static int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled)
-{
-	struct psci_config psci = {
-		.nr_cpus = vm->nr_vcpus,
-		.boot_cpu = 0,
-		.nr_enabled = cpu_enabled ? vm->nr_vcpus : vm->nr_enabled,
-		.pstate_format = vm->cfg->suspend_format_original ? PSCI_PSTATE_FORMAT_ORIGINAL
-								   : PSCI_PSTATE_FORMAT_EXTENDED,
-	};
-	struct sdei_event_config *sdei_events = NULL;
-	struct sdei_config sdei;
-	struct fw_host host;
-	uint64_t *mpidrs;
-	int ret;
-
-	for (unsigned int r = 0; r < SMCCC_RANGE_COUNT; r++) {
-		if (r == SMCCC_RANGE_SDEI && vm->cfg->no_sdei)
-			continue;   /* unclaimed: KVM answers the guest NOT_SUPPORTED */
-		ret = smccc_filter_forward(vm->vm_fd, smccc_ranges[r].base, smccc_ranges[r].count);
-		if (ret) {
-			log_err(&vm->log, "cannot claim SMCCC range 0x%08x+0x%x (%s) from KVM: %s",
-				smccc_ranges[r].base, smccc_ranges[r].count, smccc_ranges[r].service,
-				strerror(-ret));
-			return -1;
-		}
-	}
-	mpidrs = calloc(vm->nr_vcpus, sizeof(*mpidrs));
-	if (!mpidrs)
-		return -1;
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		mpidrs[i] = vm->vcpus[i].mpidr;
-	fw_host_init(&host, vm);
-	psci.mpidrs = mpidrs;
-	ret = vm_sdei_config(vm, mpidrs, &sdei, &sdei_events);
-	if (!ret)
-		ret = firmware_init(&vm->fw, &host, &psci, vm->cfg->no_sdei ? NULL : &sdei);
-	free(mpidrs);
-	free(sdei_events);
-	if (ret) {
-		log_err(&vm->log, "cannot initialise the firmware: %s", strerror(-ret));
-		return -1;
-	}
-	vm->fw_ready = true;
-	/* Hot-add state carried over from before a guest reset. */
-	for (unsigned int i = 1; cpu_enabled && i < vm->nr_vcpus; i++) {
-		if (!cpu_enabled[i] && psci_cpu_set_enabled(&vm->fw.psci, i, false)) {
-			log_err(&vm->log, "vCPU %u: cannot keep it disabled across the reset", i);
 			return -1;
 		}
 	}

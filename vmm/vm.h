@@ -39,6 +39,10 @@ struct vm_inputs {
 	int dump_dtb_fd;             /* --dump-dtb; -1: none */
 	bool sandbox;                /* vCPU threads enter their sandbox */
 	const struct console *console;
+	/* The SMCCC ranges claimed and their call counts, built at the first
+	 * boot's firmware set-up (counts NULL until then) and kept for the
+	 * later ones. */
+	struct smccc_claims *claims;
 };
 
 struct vm {
@@ -91,6 +95,11 @@ struct vm {
 
 /* Creates --max-cpus vCPUs (or --cpus). cpu_enabled says which are enabled
  * (hot-add state, nr_vcpus entries); NULL: the first --cpus of them. */
+/* vm_create's step for hvmm's own PSCI (vmm/vm_fw.c): claim the SMCCC
+ * ranges of the registered services from KVM and start them. 0 or -1
+ * (logged). cpu_enabled: hot-add state carried over a guest reset. */
+int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled);
+
 int vm_create(struct vm *vm, const struct vm_config *cfg, const struct vm_inputs *in,
 	      const bool *cpu_enabled, unsigned int boot_count);
 void vm_destroy(struct vm *vm);

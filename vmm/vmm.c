@@ -24,37 +24,38 @@ static int exit_status_for(enum vm_exit e)
 	return HVMM_EXIT_ERROR;
 }
 
-uint64_t vmm_calls(const struct vmm *vmm, unsigned int range, unsigned int n)
+bool vmm_format_calls(const struct vmm *vmm, const char *prefix,
+		      void (*line)(void *opaque, const char *text), void *opaque)
 {
-	uint64_t count = vmm->past_calls[range][n];
+	size_t pos = 0;
+	uint32_t fid;
+	uint64_t count;
+	bool any = false;
+	char text[128];
 
-	if (vmm->vm && vmm->vm->fw_ready)
-		count += atomic_load(&vmm->vm->fw.stats.calls[range][n]);
-	return count;
+	while (smccc_next_called(&vmm->claims, &pos, &fid, &count)) {
+		const char *name = smccc_function_name(&vmm->claims, fid);
+
+		snprintf(text, sizeof(text), "%s%-28s 0x%08x %llu\n", prefix, name ? name : "(unassigned)",
+			 fid, (unsigned long long)count);
+		line(opaque, text);
+		any = true;
+	}
+	return any;
+}
+
+static void stats_line(void *opaque, const char *text)
+{
+	fputs(text, opaque);
 }
 
 static void vmm_print_stats(struct vmm *vmm)
 {
-	bool any = false;
-
 	if (vmm->cfg->in_kernel_psci) {
 		fprintf(stderr, "hvmm: stats: PSCI was served by KVM (--in-kernel-psci); no calls reached hvmm\n");
 		return;
 	}
-	for (unsigned int r = 0; r < SMCCC_RANGE_COUNT; r++) {
-		for (unsigned int n = 0; n < smccc_ranges[r].count; n++) {
-			uint64_t count = vmm_calls(vmm, r, n);
-			uint32_t fid = smccc_ranges[r].base + n;
-			const char *name = smccc_function_name(fid);
-
-			if (!count)
-				continue;
-			fprintf(stderr, "hvmm: stats: %-28s 0x%08x %llu\n", name ? name : "(unassigned)",
-				fid, (unsigned long long)count);
-			any = true;
-		}
-	}
-	if (!any)
+	if (!vmm_format_calls(vmm, "hvmm: stats: ", stats_line, stderr))
 		fprintf(stderr, "hvmm: stats: the guest made no SMCCC calls to hvmm\n");
 }
 
@@ -111,12 +112,9 @@ static bool vmm_stop_requested(struct vmm *vmm)
 	return stop;
 }
 
-static void vmm_release_vm(struct vmm *vmm, struct vm *vm)
+static void vmm_release_vm(struct vmm *vmm)
 {
 	pthread_mutex_lock(&vmm->lock);
-	for (unsigned int r = 0; vm->fw_ready && r < SMCCC_RANGE_COUNT; r++)
-		for (unsigned int n = 0; n < SMCCC_RANGE_SIZE; n++)
-			vmm->past_calls[r][n] += atomic_load(&vm->fw.stats.calls[r][n]);
 	vmm->vm = NULL;
 	pthread_mutex_unlock(&vmm->lock);
 }
@@ -201,7 +199,7 @@ static enum vm_exit vmm_boot(struct vmm *vmm)
 	why = vm_run(vm, &vmm->console, vmm->sig_fd);
 	if (why == VM_EXIT_ERROR)
 		log_err(&vmm->log, "%s", vm->exit_msg[0] ? vm->exit_msg : "the VM failed");
-	vmm_release_vm(vmm, vm);
+	vmm_release_vm(vmm);
 	vm_destroy(vm);
 	free(vm);
 	return why;
@@ -222,6 +220,7 @@ int vmm_run(const struct vm_config *cfg)
 
 	vmm.log.level = cfg->loglevel;
 	vmm.inputs.console = vmm.main_sandbox.console = vmm.control_sandbox.console = &vmm.console;
+	vmm.inputs.claims = &vmm.claims;
 	pthread_mutex_init(&vmm.lock, NULL);
 	if (cfg->name)
 		snprintf(vmm.name, sizeof(vmm.name), "%s", cfg->name);
@@ -273,6 +272,7 @@ out:
 	if (vmm.sig_fd >= 0)
 		close(vmm.sig_fd);
 	free(vmm.cpu_enabled);
+	smccc_claims_free(&vmm.claims);
 	pthread_mutex_destroy(&vmm.lock);
 	return exit_status_for(why);
 }

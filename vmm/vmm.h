@@ -37,7 +37,7 @@ struct vmm {
 	unsigned int nr_cpus;
 	unsigned int boots;
 	bool stop_requested;         /* hvmm stop: also ends a boot still being set up */
-	uint64_t past_calls[SMCCC_RANGE_COUNT][SMCCC_RANGE_SIZE];   /* of earlier boots */
+	struct smccc_claims claims;  /* the ranges claimed, with call counts over every boot */
 };
 
 /* Run a VM as cfg says, restarting it on guest resets unless --reboot=exit.
@@ -47,7 +47,9 @@ int vmm_run(const struct vm_config *cfg);
 /* The control_ops the control socket calls (vmm/control/ops.c). */
 extern const struct control_ops vmm_control_ops;
 
-/* Calls served, this boot and earlier ones, for one function; caller holds lock. */
-uint64_t vmm_calls(const struct vmm *vmm, unsigned int range, unsigned int n);
+/* One line per function called so far, every boot, each prefix + "NAME 0xFID COUNT";
+ * whether there was any. */
+bool vmm_format_calls(const struct vmm *vmm, const char *prefix,
+		      void (*line)(void *opaque, const char *text), void *opaque);
 
 #endif

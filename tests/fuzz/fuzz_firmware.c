@@ -250,7 +250,7 @@ static int fake_firmware_init(struct fake *f, unsigned int nr_enabled)
 		.pstate_format = f->format,
 	};
 
-	return firmware_init(&f->fw, &f->host.fw_host, &psci, f->with_sdei ? &f->sdei_cfg : NULL);
+	return firmware_init_psci_sdei(&f->fw, &f->host.fw_host, &psci, f->with_sdei ? &f->sdei_cfg : NULL);
 }
 
 /*
@@ -473,7 +473,7 @@ struct op {
 	enum op_kind kind;
 	unsigned int vcpu;	/* the vCPU driven, or acted on by the host */
 	uint32_t fid;		/* OP_CALL */
-	enum fw_outcome out;	/* OP_CALL */
+	enum smccc_action out;	/* OP_CALL */
 	int ret;		/* OP_PREPARE, OP_WAKEUP, OP_SET_ENABLED */
 	bool enable;		/* OP_SET_ENABLED */
 	bool unfinished;	/* OP_PREPARE: exit_unfinished */
@@ -499,11 +499,17 @@ static void begin_op(struct fake *f, struct op *op)
 	}
 }
 
+/* The service whose claimed range fid lies in, or NULL. */
+static const char *service_of(const struct fake *f, uint32_t fid)
+{
+	const struct smccc_claim *c = smccc_claim_of(f->fw.claims, fid);
+
+	return c ? c->service->name : NULL;
+}
+
 static bool is_psci(uint32_t fid)
 {
-	int r = smccc_range_of(fid);
-
-	return r == SMCCC_RANGE_PSCI32 || r == SMCCC_RANGE_PSCI64;
+	return (fid & ~0x1fU) == 0x84000000U || (fid & ~0x1fU) == 0xC4000000U;
 }
 
 static bool psci_fn_is(const struct op *op, enum psci_fn fn)
@@ -519,7 +525,7 @@ static bool sdei_fn_is(const struct op *op, enum sdei_fn fn)
 /* A completion that took a handler off the caller's PE. */
 static bool op_completes(const struct fake *f, const struct op *op)
 {
-	return f->fw.sdei && op->depth_before > 0 && op->out == FW_CONTINUE &&
+	return f->fw.sdei && op->depth_before > 0 && op->out == SMCCC_CONTINUE &&
 	       (sdei_fn_is(op, SDEI_FN_EVENT_COMPLETE) ||
 		sdei_fn_is(op, SDEI_FN_EVENT_COMPLETE_AND_RESUME));
 }
@@ -846,28 +852,31 @@ static void check_call(struct fake *f, const struct op *op)
 {
 	const struct fake_vcpu *v = &f->host.v[op->vcpu];
 	enum psci_cpu_state now = psci_cpu_state(&f->fw.psci, op->vcpu);
-	int range = smccc_range_of(op->fid);
+	const char *service = service_of(f, op->fid);
 	uint64_t allowed = BIT(FW_REG_X0), x0 = v->reg[FW_REG_X0];
-	bool sdei_range = range == SMCCC_RANGE_SDEI && f->fw.sdei;
+	bool sdei_range = service && !strcmp(service, "SDEI");
 
-	CHECK(!smccc_function_name(op->fid) || range >= 0, "0x%08x has a name but no range",
+	CHECK(!smccc_function_name(f->fw.claims, op->fid) || service, "0x%08x has a name but no range",
 	      op->fid);
+	CHECK(!is_psci(op->fid) || (service && !strcmp(service, "PSCI")), "0x%08x is PSCI's but not claimed by it",
+	      op->fid);
+	CHECK(!sdei_range || f->fw.sdei, "0x%08x is claimed for SDEI without SDEI", op->fid);
 	if (f->failed) {
-		CHECK(op->out == FW_FAILED, "call 0x%08x hid a failed vCPU operation", op->fid);
+		CHECK(op->out == SMCCC_FAILED, "call 0x%08x hid a failed vCPU operation", op->fid);
 		return;
 	}
-	CHECK(op->out != FW_FAILED, "call 0x%08x failed with no vCPU operation failing", op->fid);
+	CHECK(op->out != SMCCC_FAILED, "call 0x%08x failed with no vCPU operation failing", op->fid);
 	if (op_completes(f, op))
 		allowed |= XREGS(0, 17) | BIT(FW_REG_PC) | BIT(FW_REG_PSTATE) |
 			   BIT(FW_REG_ELR_EL1) | BIT(FW_REG_SPSR_EL1);
 	CHECK(!(v->written_now & ~allowed), "call 0x%08x wrote registers 0x%llx", op->fid,
 	      (unsigned long long)v->written_now);
 	CHECK(!v->resets, "call 0x%08x reset its caller", op->fid);
-	if (op->out == FW_CONTINUE && now == PSCI_CPU_STATE_ON)
+	if (op->out == SMCCC_CONTINUE && now == PSCI_CPU_STATE_ON)
 		CHECK(v->written_now & BIT(FW_REG_X0), "call 0x%08x returned without a result", op->fid);
 	if (!(v->written_now & BIT(FW_REG_X0)) || op_completes(f, op))
 		return;
-	if (range < 0 || (range == SMCCC_RANGE_SDEI && !f->fw.sdei))
+	if (!service)
 		CHECK(x0 == UINT64_MAX, "unserved call 0x%08x answered 0x%llx", op->fid,
 		      (unsigned long long)x0);
 	else if (is_psci(op->fid))
@@ -907,17 +916,17 @@ static void check_call_outcome(struct fake *f, const struct op *op)
 		return;
 	if (f->state[op->vcpu] == PSCI_CPU_STATE_ON && now == PSCI_CPU_STATE_SUSPENDED)
 		note_suspend(f, op);
-	CHECK((op->out == FW_SYSTEM_SUSPEND) == (f->state[op->vcpu] == PSCI_CPU_STATE_ON && system),
+	CHECK((op->out == SMCCC_SYSTEM_SUSPEND) == (f->state[op->vcpu] == PSCI_CPU_STATE_ON && system),
 	      "outcome %d with vCPU %u %s", (int)op->out, op->vcpu, state_name(now));
-	if (op->out == FW_SYSTEM_SUSPEND) {
+	if (op->out == SMCCC_SYSTEM_SUSPEND) {
 		for (unsigned int i = 0; i < f->n; i++)
 			CHECK(i == op->vcpu || f->state[i] == PSCI_CPU_STATE_OFF ||
 			      f->state[i] == PSCI_CPU_STATE_DISABLED,
 			      "system suspended with vCPU %u %s", i, state_name(f->state[i]));
 	}
-	if (op->out == FW_SYSTEM_OFF)
+	if (op->out == SMCCC_SYSTEM_OFF)
 		CHECK(psci_fn_is(op, PSCI_FN_SYSTEM_OFF), "SYSTEM_OFF from 0x%08x", op->fid);
-	if (op->out == FW_SYSTEM_RESET)
+	if (op->out == SMCCC_SYSTEM_RESET)
 		CHECK(psci_fn_is(op, PSCI_FN_SYSTEM_RESET) || psci_fn_is(op, PSCI_FN_SYSTEM_RESET2),
 		      "SYSTEM_RESET from 0x%08x", op->fid);
 }
@@ -1141,7 +1150,8 @@ static void trace(struct fake *f, const struct op *op)
 
 	fprintf(stderr, "op %-11s vcpu %2d fid 0x%08x (%s) out %d ret %d unfinished %d failed %d |",
 		kinds[op->kind], op->vcpu == NO_PE ? -1 : (int)op->vcpu, op->fid,
-		op->kind == OP_CALL && smccc_function_name(op->fid) ? smccc_function_name(op->fid) : "-",
+		op->kind == OP_CALL && smccc_function_name(f->fw.claims, op->fid) ?
+		smccc_function_name(f->fw.claims, op->fid) : "-",
 		(int)op->out, op->ret, op->unfinished, f->failed);
 	if (op->kind == OP_CALL)
 		fprintf(stderr, " x1-5 %llx %llx %llx %llx %llx x0 -> %llx |",
@@ -1285,13 +1295,13 @@ static bool do_call(struct fake *f, struct input *in, unsigned int a)
 		v->reg[FW_REG_SCTLR_EL1] ^= FW_SCTLR_EE;	/* ... or big-endian */
 	begin_op(f, &op);
 	fake_host_enter(&f->host, a);
-	op.out = firmware_call(&f->fw, a, op.fid);
+	op.out = fw_call_hvc(&f->fw, a, op.fid);
 	fake_host_leave(&f->host, a);
 	f->loop[a].exited = true;
 	check_after(f, &op);
 	if (f->failed)
 		return false;
-	if (op.out == FW_SYSTEM_OFF || op.out == FW_SYSTEM_RESET)
+	if (op.out == SMCCC_SYSTEM_OFF || op.out == SMCCC_SYSTEM_RESET)
 		do_reset(f, flags & 2);
 	return true;
 }

@@ -227,11 +227,11 @@ void fake_host_leave(struct fake_host *h, unsigned int vcpu)
 	h->v[vcpu].entered = false;
 }
 
-enum fw_outcome fake_host_call(struct fake_host *h, unsigned int vcpu, uint32_t fid,
+enum smccc_action fake_host_call(struct fake_host *h, unsigned int vcpu, uint32_t fid,
 			       const uint64_t *args, unsigned int nargs)
 {
 	struct fake_vcpu *v = &h->v[vcpu];
-	enum fw_outcome out;
+	enum smccc_action out;
 	unsigned int i;
 
 	v->reg[FW_REG_X0] = fid;
@@ -239,7 +239,7 @@ enum fw_outcome fake_host_call(struct fake_host *h, unsigned int vcpu, uint32_t 
 		v->reg[1 + i] = args[i];
 	v->written_now = 0;
 	fake_host_enter(h, vcpu);
-	out = firmware_call(h->fw, vcpu, fid);
+	out = fw_call_hvc(h->fw, vcpu, fid);
 	fake_host_leave(h, vcpu);
 	return out;
 }

@@ -87,7 +87,25 @@ void fake_host_leave(struct fake_host *h, unsigned int vcpu);
 
 /* The guest on vcpu calls fid with x1.. = args[0..nargs - 1] (written_now
  * cleared first), through firmware_call as that vCPU's thread. */
-enum fw_outcome fake_host_call(struct fake_host *h, unsigned int vcpu, uint32_t fid,
+enum smccc_action fake_host_call(struct fake_host *h, unsigned int vcpu, uint32_t fid,
 			       const uint64_t *args, unsigned int nargs);
+
+/* firmware_init with PSCI and, unless sdei is NULL, SDEI: the services the
+ * firmware tests drive, with a table of claimed ranges of their own. */
+static inline int firmware_init_psci_sdei(struct firmware *fw, const struct fw_host *host,
+					  const struct psci_config *psci, const struct sdei_config *sdei)
+{
+	struct fw_config cfg = { .psci = psci, .sdei = sdei };
+
+	return firmware_init(fw, host, host ? &cfg : NULL, NULL);
+}
+
+/* firmware_call for a call made with HVC. */
+static inline enum smccc_action fw_call_hvc(struct firmware *fw, unsigned int vcpu, uint32_t fid)
+{
+	struct smccc_call c;
+
+	return firmware_call(fw, vcpu, fid, SMCCC_CONDUIT_HVC, &c);
+}
 
 #endif

@@ -164,7 +164,7 @@ static void *vcpu_thread(void *arg)
 	for (unsigned int i = 0; i < ITERATIONS && !atomic_load(&m->stop); i++) {
 		uint64_t args[4];
 		uint32_t fid;
-		enum fw_outcome out;
+		enum smccc_action out;
 		int ready;
 
 		/* (fake_host_call leaves the vCPU when it is done) */
@@ -186,7 +186,7 @@ static void *vcpu_thread(void *arg)
 		fid = random_call(w, args);
 		out = fake_host_call(&m->host, w->id, fid, args, 4);
 		atomic_fetch_add(&m->calls, 1);
-		if (out != FW_CONTINUE) {
+		if (out != SMCCC_CONTINUE) {
 			fprintf(stderr, "vCPU %u: call 0x%08x: outcome %d\n", w->id, fid, (int)out);
 			atomic_fetch_add(&m->failures, 1);
 		}
@@ -266,7 +266,7 @@ static void init_machine(struct machine *m)
 		v->reg[FW_REG_PC] = RAM_BASE;
 		v->mp_state = i ? FW_MP_STOPPED : FW_MP_RUNNABLE;
 	}
-	assert_int_equal(firmware_init(&m->fw, &m->host.fw_host, &psci, &sdei), 0);
+	assert_int_equal(firmware_init_psci_sdei(&m->fw, &m->host.fw_host, &psci, &sdei), 0);
 }
 
 static void test_concurrent_vcpus_and_control(void **state)

@@ -101,7 +101,7 @@ static struct fake *fake_new_cfg(enum psci_pstate_format format,
 		.nr_enabled = nr_enabled,
 		.pstate_format = format,
 	};
-	assert_int_equal(firmware_init(&f->fw, &f->host.fw_host, &cfg, NULL), 0);
+	assert_int_equal(firmware_init_psci_sdei(&f->fw, &f->host.fw_host, &cfg, NULL), 0);
 	return f;
 }
 
@@ -136,7 +136,7 @@ static void fake_free(struct fake *f)
 }
 
 /* The guest on vcpu calls fid with x1..x3 as given. */
-static enum fw_outcome call(struct fake *f, unsigned int vcpu, uint32_t fid,
+static enum smccc_action call(struct fake *f, unsigned int vcpu, uint32_t fid,
 			    uint64_t x1, uint64_t x2, uint64_t x3)
 {
 	return fake_host_call(&f->host, vcpu, fid, (const uint64_t[]){ x1, x2, x3 }, 3);
@@ -180,7 +180,7 @@ static enum psci_cpu_state state_of(struct fake *f, unsigned int vcpu)
 static void expect_call(struct fake *f, unsigned int vcpu, uint32_t fid,
 			uint64_t x1, uint64_t x2, uint64_t x3, int64_t expect)
 {
-	assert_int_equal(call(f, vcpu, fid, x1, x2, x3), FW_CONTINUE);
+	assert_int_equal(call(f, vcpu, fid, x1, x2, x3), SMCCC_CONTINUE);
 	assert_true(f->host.v[vcpu].written_now & (1ULL << FW_REG_X0));
 	assert_int_equal(x0_of(f, vcpu), RET(expect));
 }
@@ -188,7 +188,7 @@ static void expect_call(struct fake *f, unsigned int vcpu, uint32_t fid,
 static int64_t affinity_info(struct fake *f, uint64_t aff, uint64_t level)
 {
 	assert_int_equal(call(f, 0, FID64(AFFINITY_INFO), aff, level, 0),
-			 FW_CONTINUE);
+			 SMCCC_CONTINUE);
 	return (int64_t)x0_of(f, 0);
 }
 
@@ -258,11 +258,11 @@ static void test_init_rejects_bad_arguments(void **state)
 	assert_int_equal(psci_init(&p, &clockless, &good), -EINVAL);
 
 	c = good, c.nr_cpus = 0, c.nr_enabled = 0;
-	assert_int_equal(firmware_init(&fw, &f->host.fw_host, &c, NULL), -EINVAL);
+	assert_int_equal(firmware_init_psci_sdei(&fw, &f->host.fw_host, &c, NULL), -EINVAL);
 	c = good, c.boot_cpu = 5;
-	assert_int_equal(firmware_init(&fw, &f->host.fw_host, &c, NULL), -EINVAL);
-	assert_int_equal(firmware_init(&fw, &f->host.fw_host, NULL, NULL), -EINVAL);
-	assert_int_equal(firmware_init(&fw, NULL, &good, NULL), -EINVAL);
+	assert_int_equal(firmware_init_psci_sdei(&fw, &f->host.fw_host, &c, NULL), -EINVAL);
+	assert_int_equal(firmware_init_psci_sdei(&fw, &f->host.fw_host, NULL, NULL), -EINVAL);
+	assert_int_equal(firmware_init_psci_sdei(&fw, NULL, &good, NULL), -EINVAL);
 }
 
 static void test_init_states_and_mpidrs(void **state)
@@ -303,8 +303,10 @@ static void test_bad_vcpu_index(void **state)
 	struct fake *f = *state;
 	struct psci_cpu_stats st;
 
-	assert_int_equal(psci_call(&f->fw.psci, NR_VCPUS, FID32(VERSION)),
-			 PSCI_FAILED);
+	struct smccc_call c;
+
+	smccc_call_init(&c, &f->host.fw_host, NR_VCPUS, FID32(VERSION), SMCCC_CONDUIT_HVC);
+	assert_int_equal(psci_call(&f->fw.psci, &c), SMCCC_FAILED);
 	assert_int_equal(psci_vcpu_prepare(&f->fw.psci, NR_VCPUS, NULL), -EINVAL);
 	assert_int_equal(psci_vcpu_wakeup(&f->fw.psci, NR_VCPUS), -EINVAL);
 	assert_int_equal(psci_cpu_set_enabled(&f->fw.psci, NR_VCPUS, true),
@@ -350,7 +352,7 @@ static void test_state_names_and_params(void **state)
 
 struct fid_case {
 	uint64_t x1, x2, x3;
-	enum fw_outcome out;
+	enum smccc_action out;
 	bool writes_x0;
 	int64_t x0;
 	enum psci_cpu_state caller;	/* vCPU 0 afterwards */
@@ -366,7 +368,7 @@ static struct fid_case fid_case_of(uint32_t fid)
 {
 	struct fid_case c = {
 		.x1 = mpidr_of(1), .x2 = RAM_BASE, .x3 = 7,
-		.out = FW_CONTINUE, .writes_x0 = true,
+		.out = SMCCC_CONTINUE, .writes_x0 = true,
 		.x0 = PSCI_RET_NOT_SUPPORTED,
 		.caller = PSCI_CPU_STATE_ON, .mp_state = FW_MP_RUNNABLE,
 	};
@@ -402,11 +404,11 @@ static struct fid_case fid_case_of(uint32_t fid)
 		c.x0 = 2;
 		break;
 	case FID32(SYSTEM_OFF):
-		c.out = FW_SYSTEM_OFF;
+		c.out = SMCCC_SYSTEM_OFF;
 		c.writes_x0 = false;
 		break;
 	case FID32(SYSTEM_RESET):
-		c.out = FW_SYSTEM_RESET;
+		c.out = SMCCC_SYSTEM_RESET;
 		c.writes_x0 = false;
 		break;
 	case FID32(FEATURES):
@@ -428,7 +430,7 @@ static struct fid_case fid_case_of(uint32_t fid)
 	case FID32(SYSTEM_SUSPEND):
 	case FID64(SYSTEM_SUSPEND):
 		c.x1 = RAM_BASE;
-		c.out = FW_SYSTEM_SUSPEND;
+		c.out = SMCCC_SYSTEM_SUSPEND;
 		c.writes_x0 = false;
 		c.caller = PSCI_CPU_STATE_SUSPENDED;
 		c.mp_state = FW_MP_STOPPED;
@@ -447,7 +449,7 @@ static struct fid_case fid_case_of(uint32_t fid)
 	case FID32(SYSTEM_RESET2):
 	case FID64(SYSTEM_RESET2):
 		c.x1 = PSCI_RESET2_WARM;
-		c.out = FW_SYSTEM_RESET;
+		c.out = SMCCC_SYSTEM_RESET;
 		c.writes_x0 = false;
 		break;
 	}
@@ -860,7 +862,7 @@ static void test_cpu_off_then_on_again(void **state)
 	bring_up(f, 5);
 	assert_int_equal(affinity_info(f, mpidr_of(5), 0), PSCI_AFF_ON);
 
-	assert_int_equal(call(f, 5, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(call(f, 5, FID32(CPU_OFF), 0, 0, 0), SMCCC_CONTINUE);
 	assert_int_equal(f->host.v[5].written_now, 0);	/* no result */
 	assert_int_equal(f->host.v[5].mp_state, FW_MP_STOPPED);
 	assert_int_equal(state_of(f, 5), PSCI_CPU_STATE_OFF);
@@ -884,7 +886,7 @@ static void test_cpu_off_last_cpu(void **state)
 	struct fake *f = *state;
 	unsigned int i;
 
-	assert_int_equal(call(f, 0, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(call(f, 0, FID32(CPU_OFF), 0, 0, 0), SMCCC_CONTINUE);
 	for (i = 0; i < NR_VCPUS; i++)
 		assert_int_equal(state_of(f, i), PSCI_CPU_STATE_OFF);
 	assert_int_equal(prepare(f, 0), 0);
@@ -943,7 +945,7 @@ static void test_affinity_info_level1(void **state)
 	assert_int_equal(affinity_info(f, 0x103, 1), PSCI_AFF_ON);
 
 	/* Cluster 0 with only vCPU 0 running: still ON; then all off. */
-	assert_int_equal(call(f, 0, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(call(f, 0, FID32(CPU_OFF), 0, 0, 0), SMCCC_CONTINUE);
 	expect_call(f, 16, FID32(AFFINITY_INFO), 0x000, 1, 0, PSCI_AFF_OFF);
 	expect_call(f, 16, FID32(AFFINITY_INFO), 0x100, 1, 0, PSCI_AFF_ON);
 	expect_call(f, 16, FID32(AFFINITY_INFO), 0x100, 0, 0, PSCI_AFF_ON);
@@ -974,7 +976,7 @@ static void test_affinity_info_levels2_and_3(void **state)
 	bring_up(f, 16);
 	expect_call(f, 0, FID64(CPU_ON), mpidr_of(7), RAM_BASE, 0,
 		    PSCI_RET_SUCCESS);
-	assert_int_equal(call(f, 0, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(call(f, 0, FID32(CPU_OFF), 0, 0, 0), SMCCC_CONTINUE);
 	expect_call(f, 16, FID32(AFFINITY_INFO), 0x000, 1, 0,
 		    PSCI_AFF_ON_PENDING);
 	expect_call(f, 16, FID32(AFFINITY_INFO), 0x0ff, 2, 0, PSCI_AFF_ON);
@@ -990,10 +992,10 @@ static void test_system_off_and_reset(void **state)
 {
 	struct fake *f = *state;
 
-	assert_int_equal(call(f, 0, FID32(SYSTEM_OFF), 0, 0, 0), FW_SYSTEM_OFF);
+	assert_int_equal(call(f, 0, FID32(SYSTEM_OFF), 0, 0, 0), SMCCC_SYSTEM_OFF);
 	assert_int_equal(f->host.v[0].written_now, 0);
 	assert_int_equal(call(f, 0, FID32(SYSTEM_RESET), 0, 0, 0),
-			 FW_SYSTEM_RESET);
+			 SMCCC_SYSTEM_RESET);
 	assert_int_equal(f->host.v[0].written_now, 0);
 	/* Those exist only as SMC32. */
 	expect_call(f, 0, FID64(SYSTEM_OFF), 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
@@ -1021,24 +1023,24 @@ static void test_call_failures(void **state)
 	struct fake *f = *state;
 
 	f->host.v[0].fail_write = EIO;
-	assert_int_equal(call(f, 0, FID32(VERSION), 0, 0, 0), FW_FAILED);
-	assert_int_equal(call(f, 0, FID32(CPU_SUSPEND), 0, 0, 0), FW_FAILED);
-	assert_int_equal(call(f, 0, 0x80000000, 0, 0, 0), FW_FAILED);
+	assert_int_equal(call(f, 0, FID32(VERSION), 0, 0, 0), SMCCC_FAILED);
+	assert_int_equal(call(f, 0, FID32(CPU_SUSPEND), 0, 0, 0), SMCCC_FAILED);
+	assert_int_equal(call(f, 0, 0x80000000, 0, 0, 0), SMCCC_FAILED);
 	f->host.v[0].fail_write = 0;
 
 	f->host.v[0].fail_read = EIO;
 	assert_int_equal(call(f, 0, FID32(CPU_ON), mpidr_of(1), RAM_BASE, 0),
-			 FW_FAILED);
+			 SMCCC_FAILED);
 	assert_int_equal(call(f, 0, FID64(CPU_ON), mpidr_of(1), RAM_BASE, 0),
-			 FW_FAILED);
-	assert_int_equal(call(f, 0, FID32(AFFINITY_INFO), 0, 0, 0), FW_FAILED);
+			 SMCCC_FAILED);
+	assert_int_equal(call(f, 0, FID32(AFFINITY_INFO), 0, 0, 0), SMCCC_FAILED);
 	assert_int_equal(call(f, 0, FID32(FEATURES), FID32(VERSION), 0, 0),
-			 FW_FAILED);
+			 SMCCC_FAILED);
 	f->host.v[0].fail_read = 0;
 	expect_no_effect_on(f, 1);
 
 	f->host.v[0].fail_mp_state = EIO;
-	assert_int_equal(call(f, 0, FID32(CPU_OFF), 0, 0, 0), FW_FAILED);
+	assert_int_equal(call(f, 0, FID32(CPU_OFF), 0, 0, 0), SMCCC_FAILED);
 	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
 	assert_int_equal(f->host.v[0].mp_state, FW_MP_RUNNABLE);
 	f->host.v[0].fail_mp_state = 0;
@@ -1086,7 +1088,7 @@ static int64_t node_hw_state(struct fake *f, unsigned int caller,
 			     uint64_t mpidr, uint64_t level)
 {
 	assert_int_equal(call(f, caller, FID64(NODE_HW_STATE), mpidr, level, 0),
-			 FW_CONTINUE);
+			 SMCCC_CONTINUE);
 	return (int64_t)x0_of(f, caller);
 }
 
@@ -1095,7 +1097,7 @@ static uint64_t stat_of(struct fake *f, uint32_t fid, unsigned int target,
 			uint32_t power_state)
 {
 	assert_int_equal(call(f, 0, fid, mpidr_of(target), power_state, 0),
-			 FW_CONTINUE);
+			 SMCCC_CONTINUE);
 	assert_true(f->host.v[0].written_now & (1ULL << FW_REG_X0));
 	return x0_of(f, 0);
 }
@@ -1126,7 +1128,7 @@ static void standby_for(struct fake *f, unsigned int vcpu, uint64_t us)
 static void powerdown_for(struct fake *f, unsigned int vcpu, uint64_t us)
 {
 	assert_int_equal(call(f, vcpu, FID64(CPU_SUSPEND), POWERDOWN(f),
-			      RAM_BASE + 0x100 * vcpu, vcpu), FW_CONTINUE);
+			      RAM_BASE + 0x100 * vcpu, vcpu), SMCCC_CONTINUE);
 	f->host.now_us += us;
 	assert_int_equal(wakeup(f, vcpu), 0);
 	assert_int_equal(f->host.v[vcpu].reg[FW_REG_PC], RAM_BASE + 0x100 * vcpu);
@@ -1195,7 +1197,7 @@ static void check_powerdown(enum psci_pstate_format format)
 	v->reg[FW_REG_SCTLR_EL1] |= FW_SCTLR_EE;	/* it runs big-endian */
 	f->host.now_us = 7000;
 	assert_int_equal(call(f, 4, FID64(CPU_SUSPEND), POWERDOWN(f),
-			      RAM_BASE + 0x3000, ctx), FW_CONTINUE);
+			      RAM_BASE + 0x3000, ctx), SMCCC_CONTINUE);
 	assert_int_equal(v->written_now, 0);	/* it does not return */
 	assert_int_equal(v->mp_state, FW_MP_SUSPENDED);
 	assert_int_equal(state_of(f, 4), PSCI_CPU_STATE_SUSPENDED);
@@ -1227,7 +1229,7 @@ static void check_powerdown(enum psci_pstate_format format)
 	assert_int_equal(call(f, 4, FID32(CPU_SUSPEND),
 			      0xabcd000000000000ULL | POWERDOWN(f),
 			      0x1234000000000000ULL | (RAM_BASE + 0x5000),
-			      0xffffffff00000042ULL), FW_CONTINUE);
+			      0xffffffff00000042ULL), SMCCC_CONTINUE);
 	assert_int_equal(v->written_now, 0);
 	v->written = 0;
 	f->host.now_us += 100;
@@ -1321,7 +1323,7 @@ static void test_suspend_invalid_address(void **state)
 	assert_int_equal(wakeup(f, 0), 0);
 	/* The last byte of RAM is a valid entry point. */
 	assert_int_equal(call(f, 0, FID64(CPU_DEFAULT_SUSPEND),
-			      RAM_BASE + RAM_SIZE - 4, 0, 0), FW_CONTINUE);
+			      RAM_BASE + RAM_SIZE - 4, 0, 0), SMCCC_CONTINUE);
 	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_SUSPENDED);
 	assert_int_equal(wakeup(f, 0), 0);
 }
@@ -1335,7 +1337,7 @@ static void test_cpu_default_suspend(void **state)
 	memset(v->reads, 0, sizeof(v->reads));
 	f->host.now_us = 100;
 	assert_int_equal(call(f, 6, FID32(CPU_DEFAULT_SUSPEND), RAM_BASE + 0x600,
-			      66, 0xbad), FW_CONTINUE);
+			      66, 0xbad), SMCCC_CONTINUE);
 	assert_int_equal(v->written_now, 0);
 	assert_int_equal(v->reads[3], 0);	/* only x1 and x2 are arguments */
 	assert_int_equal(state_of(f, 6), PSCI_CPU_STATE_SUSPENDED);
@@ -1354,7 +1356,7 @@ static void test_cpu_default_suspend(void **state)
 	assert_int_equal(stat_of(f, FID32(STAT_COUNT), 6, STANDBY(f)), 0);
 
 	assert_int_equal(call(f, 6, FID64(CPU_DEFAULT_SUSPEND), RAM_BASE + 0x700,
-			      0x100000067ULL, 0), FW_CONTINUE);
+			      0x100000067ULL, 0), SMCCC_CONTINUE);
 	f->host.now_us = 200;
 	assert_int_equal(wakeup(f, 6), 0);
 	assert_int_equal(v->reg[FW_REG_PC], RAM_BASE + 0x700);
@@ -1371,7 +1373,7 @@ static void test_cpu_on_suspended_target(void **state)
 	expect_call(f, 1, FID32(CPU_SUSPEND), STANDBY(f), 0, 0,
 		    PSCI_RET_SUCCESS);
 	assert_int_equal(call(f, 2, FID32(CPU_SUSPEND), POWERDOWN(f), RAM_BASE,
-			      0), FW_CONTINUE);
+			      0), SMCCC_CONTINUE);
 
 	expect_call(f, 0, FID64(CPU_ON), mpidr_of(1), RAM_BASE, 0,
 		    PSCI_RET_ALREADY_ON);
@@ -1413,7 +1415,7 @@ static void check_stat_counters(enum psci_pstate_format format)
 	powerdown_for(f, 2, 500);
 	f->host.now_us = 2000;
 	assert_int_equal(call(f, 2, FID32(CPU_DEFAULT_SUSPEND), RAM_BASE, 0, 0),
-			 FW_CONTINUE);
+			 SMCCC_CONTINUE);
 	f->host.now_us = 2100;
 	assert_int_equal(wakeup(f, 2), 0);
 	/* A wake-up at the very moment of the suspend still counts. */
@@ -1501,7 +1503,7 @@ static void test_cpu_freeze_then_cpu_on(void **state)
 	struct fake_vcpu *v = &f->host.v[6];
 
 	bring_up(f, 6);
-	assert_int_equal(call(f, 6, FID32(CPU_FREEZE), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(call(f, 6, FID32(CPU_FREEZE), 0, 0, 0), SMCCC_CONTINUE);
 	assert_int_equal(v->written_now, 0);	/* no result: it does not return */
 	assert_int_equal(v->mp_state, FW_MP_STOPPED);
 	assert_int_equal(state_of(f, 6), PSCI_CPU_STATE_OFF);
@@ -1522,7 +1524,7 @@ static void test_cpu_freeze_then_cpu_on(void **state)
 	assert_int_equal(v->mp_state, FW_MP_RUNNABLE);
 
 	/* The boot vCPU may freeze too, and another vCPU bring it back. */
-	assert_int_equal(call(f, 0, FID32(CPU_FREEZE), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(call(f, 0, FID32(CPU_FREEZE), 0, 0, 0), SMCCC_CONTINUE);
 	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_OFF);
 	expect_call(f, 6, FID32(CPU_ON), mpidr_of(0), RAM_BASE, 0,
 		    PSCI_RET_SUCCESS);
@@ -1557,21 +1559,21 @@ static void test_system_suspend_denied(void **state)
 	expect_system_suspend_denied(f, 0);
 	assert_int_equal(wakeup(f, 5), 0);
 	assert_int_equal(call(f, 5, FID32(CPU_DEFAULT_SUSPEND), RAM_BASE, 0, 0),
-			 FW_CONTINUE);
+			 SMCCC_CONTINUE);
 	expect_system_suspend_denied(f, 0);
 	assert_int_equal(wakeup(f, 5), 0);
-	assert_int_equal(call(f, 5, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(call(f, 5, FID32(CPU_OFF), 0, 0, 0), SMCCC_CONTINUE);
 
 	/* ... or starting. */
 	expect_call(f, 0, FID64(CPU_ON), mpidr_of(7), RAM_BASE, 0,
 		    PSCI_RET_SUCCESS);
 	expect_system_suspend_denied(f, 0);
 	assert_int_equal(prepare(f, 7), 1);
-	assert_int_equal(call(f, 7, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(call(f, 7, FID32(CPU_OFF), 0, 0, 0), SMCCC_CONTINUE);
 
 	/* Alone at last. */
 	assert_int_equal(call(f, 0, FID64(SYSTEM_SUSPEND), RAM_BASE, 1, 0),
-			 FW_SYSTEM_SUSPEND);
+			 SMCCC_SYSTEM_SUSPEND);
 	assert_int_equal(wakeup(f, 0), 0);
 }
 
@@ -1594,7 +1596,7 @@ static void test_system_suspend_then_wakeup(void **state)
 
 	f->host.now_us = 50;
 	assert_int_equal(call(f, 0, FID64(SYSTEM_SUSPEND), RAM_BASE + 0x9000,
-			      0x1234567890ULL, 0), FW_SYSTEM_SUSPEND);
+			      0x1234567890ULL, 0), SMCCC_SYSTEM_SUSPEND);
 	assert_int_equal(v->written_now, 0);
 	/* Stopped, not suspended, in KVM: an interrupt must not wake it. */
 	assert_int_equal(v->mp_state, FW_MP_STOPPED);
@@ -1623,10 +1625,10 @@ static void test_system_suspend_then_wakeup(void **state)
 	/* From a secondary with the boot vCPU off, through SMC32. */
 	v->reg[FW_REG_SCTLR_EL1] = SCTLR_RESET;
 	bring_up(f, 3);
-	assert_int_equal(call(f, 0, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(call(f, 0, FID32(CPU_OFF), 0, 0, 0), SMCCC_CONTINUE);
 	assert_int_equal(call(f, 3, FID32(SYSTEM_SUSPEND),
 			      0xffffffff00000000ULL | (RAM_BASE + 0x10),
-			      0xaaaaaaaa00000005ULL, 0), FW_SYSTEM_SUSPEND);
+			      0xaaaaaaaa00000005ULL, 0), SMCCC_SYSTEM_SUSPEND);
 	assert_int_equal(wakeup(f, 3), 0);
 	assert_int_equal(f->host.v[3].reg[FW_REG_PC], RAM_BASE + 0x10);
 	assert_int_equal(f->host.v[3].reg[FW_REG_X0], 5);
@@ -1660,7 +1662,7 @@ static void test_node_hw_state(void **state)
 	assert_int_equal(node_hw_state(f, 0, mpidr_of(16), 0), PSCI_HW_STANDBY);
 	assert_int_equal(node_hw_state(f, 0, mpidr_of(16), 1), PSCI_HW_ON);
 	assert_int_equal(call(f, 17, FID32(CPU_SUSPEND), POWERDOWN(f), RAM_BASE,
-			      0), FW_CONTINUE);
+			      0), SMCCC_CONTINUE);
 	assert_int_equal(node_hw_state(f, 0, mpidr_of(17), 0), PSCI_HW_OFF);
 	/* Any core in standby, none on: the cluster is in standby. */
 	assert_int_equal(node_hw_state(f, 0, mpidr_of(16), 1), PSCI_HW_STANDBY);
@@ -1672,7 +1674,7 @@ static void test_node_hw_state(void **state)
 
 	assert_int_equal(wakeup(f, 16), 0);
 	assert_int_equal(node_hw_state(f, 0, mpidr_of(17), 1), PSCI_HW_ON);
-	assert_int_equal(call(f, 16, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(call(f, 16, FID32(CPU_OFF), 0, 0, 0), SMCCC_CONTINUE);
 	assert_int_equal(node_hw_state(f, 0, mpidr_of(17), 1), PSCI_HW_OFF);
 	assert_int_equal(wakeup(f, 17), 0);
 
@@ -1739,7 +1741,7 @@ static void test_set_suspend_mode(void **state)
 	expect_call(f, 0, FID32(SET_SUSPEND_MODE), 0, 0, 0, PSCI_RET_SUCCESS);
 
 	assert_int_equal(call(f, 3, FID32(CPU_SUSPEND), POWERDOWN(f), RAM_BASE,
-			      0), FW_CONTINUE);
+			      0), SMCCC_CONTINUE);
 	expect_call(f, 0, FID32(SET_SUSPEND_MODE), 1, 0, 0, PSCI_RET_DENIED);
 	assert_int_equal(p->suspend_mode, PSCI_MODE_PLATFORM_COORDINATED);
 	assert_int_equal(wakeup(f, 3), 0);
@@ -1763,16 +1765,16 @@ static void test_system_reset2(void **state)
 	unsigned int i;
 
 	assert_int_equal(call(f, 0, FID32(SYSTEM_RESET2), 0, 0x1234, 0),
-			 FW_SYSTEM_RESET);
+			 SMCCC_SYSTEM_RESET);
 	assert_int_equal(f->host.v[0].written_now, 0);
 	assert_int_equal(call(f, 0, FID64(SYSTEM_RESET2), 0, ~0ULL, 0),
-			 FW_SYSTEM_RESET);
+			 SMCCC_SYSTEM_RESET);
 	assert_int_equal(f->host.v[0].written_now, 0);
 	/* reset_type is 32 bits wide in both conventions. */
 	assert_int_equal(call(f, 0, FID64(SYSTEM_RESET2), 0xffffffff00000000ULL,
-			      0, 0), FW_SYSTEM_RESET);
+			      0, 0), SMCCC_SYSTEM_RESET);
 	assert_int_equal(call(f, 0, FID32(SYSTEM_RESET2), 0x100000000ULL, 0, 0),
-			 FW_SYSTEM_RESET);
+			 SMCCC_SYSTEM_RESET);
 
 	/* Other architectural types, and vendor types (none defined). */
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -1829,7 +1831,7 @@ static void test_disabled_cpus(void **state)
 	assert_int_equal(prepare(f, 17), 1);
 
 	/* Off again, it can go. */
-	assert_int_equal(call(f, 16, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(call(f, 16, FID32(CPU_OFF), 0, 0, 0), SMCCC_CONTINUE);
 	assert_int_equal(psci_cpu_set_enabled(p, 16, false), 0);
 	assert_int_equal(state_of(f, 16), PSCI_CPU_STATE_DISABLED);
 	assert_int_equal(psci_cpu_set_enabled(p, 16, false), -EALREADY);
@@ -1838,13 +1840,13 @@ static void test_disabled_cpus(void **state)
 
 	/* So can the boot vCPU, once off. */
 	assert_int_equal(psci_cpu_set_enabled(p, 0, false), -EBUSY);
-	assert_int_equal(call(f, 0, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(call(f, 0, FID32(CPU_OFF), 0, 0, 0), SMCCC_CONTINUE);
 	assert_int_equal(psci_cpu_set_enabled(p, 0, false), 0);
 	expect_call(f, 17, FID64(CPU_ON), mpidr_of(0), RAM_BASE, 0,
 		    PSCI_RET_DENIED);
 	/* Disabled vCPUs do not stop SYSTEM_SUSPEND. */
 	assert_int_equal(call(f, 17, FID32(SYSTEM_SUSPEND), RAM_BASE, 0, 0),
-			 FW_SYSTEM_SUSPEND);
+			 SMCCC_SYSTEM_SUSPEND);
 	assert_int_equal(psci_cpu_set_enabled(p, 17, false), -EBUSY);
 	assert_int_equal(wakeup(f, 17), 0);
 	fake_free(f);
@@ -1866,12 +1868,12 @@ static void test_reset(void **state)
 	expect_call(f, 1, FID32(CPU_SUSPEND), STANDBY(f), 0, 0,
 		    PSCI_RET_SUCCESS);
 	assert_int_equal(call(f, 2, FID32(CPU_SUSPEND), POWERDOWN(f), RAM_BASE,
-			      0), FW_CONTINUE);
+			      0), SMCCC_CONTINUE);
 	expect_call(f, 0, FID64(CPU_ON), mpidr_of(3), RAM_BASE, 0,
 		    PSCI_RET_SUCCESS);
 	assert_int_equal(psci_cpu_set_enabled(p, 18, true), 0);
 	assert_int_equal(psci_cpu_set_enabled(p, 5, false), 0);
-	assert_int_equal(call(f, 0, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(call(f, 0, FID32(CPU_OFF), 0, 0, 0), SMCCC_CONTINUE);
 	assert_int_equal(psci_cpu_set_enabled(p, 0, false), 0);
 
 	firmware_reset(&f->fw);
@@ -1888,8 +1890,7 @@ static void test_reset(void **state)
 	/* The pending CPU_ON is forgotten; call counts are not. */
 	assert_int_equal(prepare(f, 3), 0);
 	assert_int_equal(prepare(f, 2), 0);
-	assert_int_equal(atomic_load(&f->fw.stats.calls[SMCCC_RANGE_PSCI64]
-				     [PSCI_FN_CPU_ON]), 3);
+	assert_int_equal(smccc_calls(f->fw.claims, PSCI_FID64(PSCI_FN_CPU_ON)), 3);
 
 	/* A fresh machine again. */
 	bring_up(f, 2);
@@ -1951,22 +1952,22 @@ static void test_suspend_call_failures(void **state)
 	/* Standby: the result cannot be written, or KVM cannot be told. */
 	v->fail_write = EIO;
 	assert_int_equal(call(f, 2, FID32(CPU_SUSPEND), STANDBY(f), 0, 0),
-			 FW_FAILED);
+			 SMCCC_FAILED);
 	assert_int_equal(state_of(f, 2), PSCI_CPU_STATE_ON);
 	assert_int_equal(v->mp_state, FW_MP_RUNNABLE);
 	v->fail_write = 0;
 	v->fail_mp_state = EIO;
 	assert_int_equal(call(f, 2, FID32(CPU_SUSPEND), STANDBY(f), 0, 0),
-			 FW_FAILED);
+			 SMCCC_FAILED);
 	assert_int_equal(state_of(f, 2), PSCI_CPU_STATE_ON);
 	/* Power-down, default suspend, freeze: the vCPU stays on. */
 	assert_int_equal(call(f, 2, FID64(CPU_SUSPEND), POWERDOWN(f), RAM_BASE,
-			      1), FW_FAILED);
+			      1), SMCCC_FAILED);
 	assert_int_equal(state_of(f, 2), PSCI_CPU_STATE_ON);
 	assert_int_equal(call(f, 2, FID32(CPU_DEFAULT_SUSPEND), RAM_BASE, 1, 0),
-			 FW_FAILED);
+			 SMCCC_FAILED);
 	assert_int_equal(state_of(f, 2), PSCI_CPU_STATE_ON);
-	assert_int_equal(call(f, 2, FID32(CPU_FREEZE), 0, 0, 0), FW_FAILED);
+	assert_int_equal(call(f, 2, FID32(CPU_FREEZE), 0, 0, 0), SMCCC_FAILED);
 	assert_int_equal(state_of(f, 2), PSCI_CPU_STATE_ON);
 	assert_int_equal(affinity_info(f, mpidr_of(2), 0), PSCI_AFF_ON);
 	v->fail_mp_state = 0;
@@ -1975,7 +1976,7 @@ static void test_suspend_call_failures(void **state)
 	v->fail_read = EIO;
 	for (i = 0; i < sizeof(readers) / sizeof(readers[0]); i++) {
 		assert_int_equal(call(f, 2, readers[i], POWERDOWN(f), RAM_BASE,
-				      0), FW_FAILED);
+				      0), SMCCC_FAILED);
 		assert_int_equal(state_of(f, 2), PSCI_CPU_STATE_ON);
 	}
 	v->fail_read = 0;
@@ -1983,14 +1984,14 @@ static void test_suspend_call_failures(void **state)
 	/* A result cannot be written. */
 	v->fail_write = EIO;
 	assert_int_equal(call(f, 2, FID32(NODE_HW_STATE), mpidr_of(0), 0, 0),
-			 FW_FAILED);
+			 SMCCC_FAILED);
 	assert_int_equal(call(f, 2, FID32(STAT_COUNT), mpidr_of(0), 7, 0),
-			 FW_FAILED);
-	assert_int_equal(call(f, 2, FID32(SYSTEM_RESET2), 1, 0, 0), FW_FAILED);
+			 SMCCC_FAILED);
+	assert_int_equal(call(f, 2, FID32(SYSTEM_RESET2), 1, 0, 0), SMCCC_FAILED);
 	assert_int_equal(call(f, 2, FID32(SET_SUSPEND_MODE), 5, 0, 0),
-			 FW_FAILED);
+			 SMCCC_FAILED);
 	assert_int_equal(call(f, 2, FID32(SYSTEM_SUSPEND), RAM_BASE, 0, 0),
-			 FW_FAILED);
+			 SMCCC_FAILED);
 	v->fail_write = 0;
 	expect_stats(f, 2, 0, 0, 0, 0);
 
@@ -2000,19 +2001,19 @@ static void test_suspend_call_failures(void **state)
 	expect_stats(f, 2, 0, 0, 1, 3);
 
 	/* SYSTEM_SUSPEND, alone: SCTLR_EL1 or KVM fails. */
-	assert_int_equal(call(f, 2, FID32(CPU_OFF), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(call(f, 2, FID32(CPU_OFF), 0, 0, 0), SMCCC_CONTINUE);
 	f->host.v[0].fail_mp_state = EIO;
 	assert_int_equal(call(f, 0, FID32(SYSTEM_SUSPEND), RAM_BASE, 0, 0),
-			 FW_FAILED);
+			 SMCCC_FAILED);
 	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
 	f->host.v[0].fail_mp_state = 0;
 	f->host.v[0].fail_read = EIO;
 	assert_int_equal(call(f, 0, FID32(SYSTEM_SUSPEND), RAM_BASE, 0, 0),
-			 FW_FAILED);
+			 SMCCC_FAILED);
 	assert_int_equal(state_of(f, 0), PSCI_CPU_STATE_ON);
 	f->host.v[0].fail_read = 0;
 	assert_int_equal(call(f, 0, FID32(SYSTEM_SUSPEND), RAM_BASE, 0, 0),
-			 FW_SYSTEM_SUSPEND);
+			 SMCCC_SYSTEM_SUSPEND);
 	assert_int_equal(wakeup(f, 0), 0);
 }
 
@@ -2023,7 +2024,7 @@ static void check_wakeup_failure(struct fake *f, unsigned int vcpu, int *fail,
 	struct fake_vcpu *v = &f->host.v[vcpu];
 
 	assert_int_equal(call(f, vcpu, FID64(CPU_SUSPEND), POWERDOWN(f),
-			      RAM_BASE + 0x40, vcpu), FW_CONTINUE);
+			      RAM_BASE + 0x40, vcpu), SMCCC_CONTINUE);
 	*fail = EIO;
 	assert_int_equal(wakeup(f, vcpu), -EIO);
 	assert_int_equal(state_of(f, vcpu), PSCI_CPU_STATE_SUSPENDED);
@@ -2071,7 +2072,7 @@ static void test_wakeup_failures(void **state)
 
 	/* A host that reports a positive error still gets a negative one back. */
 	assert_int_equal(call(f, 2, FID64(CPU_SUSPEND), POWERDOWN(f), RAM_BASE,
-			      0), FW_CONTINUE);
+			      0), SMCCC_CONTINUE);
 	f->host.v[2].fail_reset = -EIO;
 	assert_int_equal(wakeup(f, 2), -EIO);
 	f->host.v[2].fail_reset = 0;
@@ -2083,9 +2084,10 @@ static void test_wakeup_failures(void **state)
 static void test_stats(void **state)
 {
 	struct fake *f = *state;
-	struct fw_stats *s = &f->fw.stats;
-	unsigned int r, n;
-	uint64_t total = 0;
+	struct smccc_claims *cl = f->fw.claims;
+	size_t pos = 0;
+	uint32_t fid;
+	uint64_t count, total = 0;
 
 	expect_call(f, 0, FID32(VERSION), 0, 0, 0, 0x00010001);
 	expect_call(f, 0, FID32(VERSION), 0, 0, 0, 0x00010001);
@@ -2097,78 +2099,81 @@ static void test_stats(void **state)
 	expect_call(f, 0, SMCCC_VERSION_FID, 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
 	expect_call(f, 0, 0xC4000040, 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
 	expect_call(f, 0, 0x83ffffff, 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
-	/* The SDEI range without SDEI: NOT_SUPPORTED, counted in its range. */
+	/* The SDEI range without SDEI is not claimed: unclaimed too. */
 	expect_call(f, 0, 0xC4000020, 0, 0, 0, PSCI_RET_NOT_SUPPORTED);
 	assert_null(f->fw.sdei);
-	assert_false(smccc_range_enabled(&f->fw, SMCCC_RANGE_SDEI));
-	assert_true(smccc_range_enabled(&f->fw, SMCCC_RANGE_PSCI32));
-	assert_true(smccc_range_enabled(&f->fw, SMCCC_RANGE_PSCI64));
-	assert_false(smccc_range_enabled(&f->fw, SMCCC_RANGE_COUNT));
-	assert_false(smccc_range_enabled(&f->fw, -1));
+	assert_int_equal(cl->nr_claims, 2);
+	assert_null(smccc_claim_of(cl, 0xC4000020));
 
-	assert_int_equal(atomic_load(&s->calls[SMCCC_RANGE_PSCI32][0]), 3);
-	assert_int_equal(atomic_load(&s->calls[SMCCC_RANGE_PSCI64][3]), 1);
-	assert_int_equal(atomic_load(&s->calls[SMCCC_RANGE_PSCI64][0x1f]), 1);
-	assert_int_equal(atomic_load(&s->calls[SMCCC_RANGE_SDEI][0]), 1);
-	assert_int_equal(atomic_load(&s->unclaimed), 3);
-	for (r = 0; r < SMCCC_RANGE_COUNT; r++)
-		for (n = 0; n < SMCCC_RANGE_SIZE; n++)
-			total += atomic_load(&s->calls[r][n]);
-	assert_int_equal(total, 6);
+	assert_int_equal(smccc_calls(cl, PSCI_FID32(0)), 3);
+	assert_int_equal(smccc_calls(cl, PSCI_FID64(3)), 1);
+	assert_int_equal(smccc_calls(cl, PSCI_FID64(0x1f)), 1);
+	assert_int_equal(smccc_calls(cl, 0xC4000020), 0);
+	assert_int_equal(atomic_load(&cl->unclaimed), 4);
+	/* smccc_next_called walks exactly the functions called, in claim order. */
+	assert_true(smccc_next_called(cl, &pos, &fid, &count));
+	assert_int_equal(fid, PSCI_FID32(0));
+	assert_int_equal(count, 3);
+	total += count;
+	while (smccc_next_called(cl, &pos, &fid, &count))
+		total += count;
+	assert_int_equal(total, 5);
 }
 
 static void test_ranges_and_names(void **state)
 {
+	struct fake *f = *state;
+	struct smccc_claims *cl = f->fw.claims;
 	uint32_t n;
 
-	(void)state;
-	assert_int_equal(smccc_ranges[SMCCC_RANGE_PSCI32].base, 0x84000000);
-	assert_int_equal(smccc_ranges[SMCCC_RANGE_PSCI32].count, 0x20);
-	assert_string_equal(smccc_ranges[SMCCC_RANGE_PSCI32].service, "PSCI");
-	assert_int_equal(smccc_ranges[SMCCC_RANGE_PSCI64].base, 0xC4000000);
-	assert_int_equal(smccc_ranges[SMCCC_RANGE_PSCI64].count, 0x20);
-	assert_string_equal(smccc_ranges[SMCCC_RANGE_PSCI64].service, "PSCI");
+	assert_int_equal(cl->nr_claims, 2);
+	assert_int_equal(cl->claim[0].range.base, 0x84000000);
+	assert_int_equal(cl->claim[0].range.count, 0x20);
+	assert_string_equal(cl->claim[0].service->name, "PSCI");
+	assert_int_equal(cl->claim[1].range.base, 0xC4000000);
+	assert_int_equal(cl->claim[1].range.count, 0x20);
+	assert_string_equal(cl->claim[1].service->name, "PSCI");
 
-	assert_int_equal(smccc_range_of(0x84000000), SMCCC_RANGE_PSCI32);
-	assert_int_equal(smccc_range_of(0x8400001f), SMCCC_RANGE_PSCI32);
-	assert_int_equal(smccc_range_of(0xC4000000), SMCCC_RANGE_PSCI64);
-	assert_int_equal(smccc_range_of(0xC400001f), SMCCC_RANGE_PSCI64);
-	assert_int_equal(smccc_range_of(0x84000020), -1);
-	assert_int_equal(smccc_range_of(0x83ffffff), -1);
-	assert_int_equal(smccc_range_of(0xC4000020), SMCCC_RANGE_SDEI);
-	assert_int_equal(smccc_range_of(0xC400003f), SMCCC_RANGE_SDEI);
-	assert_int_equal(smccc_range_of(0xC4000040), -1);
-	assert_int_equal(smccc_range_of(0xC3ffffff), -1);
-	assert_int_equal(smccc_range_of(0x80000000), -1);
-	assert_int_equal(smccc_range_of(0xffffffff), -1);
-	assert_int_equal(smccc_range_of(0), -1);
+	assert_ptr_equal(smccc_claim_of(cl, 0x84000000), &cl->claim[0]);
+	assert_ptr_equal(smccc_claim_of(cl, 0x8400001f), &cl->claim[0]);
+	assert_ptr_equal(smccc_claim_of(cl, 0xC4000000), &cl->claim[1]);
+	assert_ptr_equal(smccc_claim_of(cl, 0xC400001f), &cl->claim[1]);
+	assert_null(smccc_claim_of(cl, 0x84000020));
+	assert_null(smccc_claim_of(cl, 0x83ffffff));
+	assert_null(smccc_claim_of(cl, 0xC4000020));
+	assert_null(smccc_claim_of(cl, 0xC400003f));
+	assert_null(smccc_claim_of(cl, 0xC4000040));
+	assert_null(smccc_claim_of(cl, 0xC3ffffff));
+	assert_null(smccc_claim_of(cl, 0x80000000));
+	assert_null(smccc_claim_of(cl, 0xffffffff));
+	assert_null(smccc_claim_of(cl, 0));
 
-	assert_string_equal(smccc_function_name(0x84000000), "PSCI_VERSION");
-	assert_string_equal(smccc_function_name(0x84000002), "PSCI_CPU_OFF");
-	assert_string_equal(smccc_function_name(0x84000003), "PSCI_CPU_ON");
-	assert_string_equal(smccc_function_name(0xC4000003), "PSCI_CPU_ON");
-	assert_string_equal(smccc_function_name(0xC4000004),
+	assert_string_equal(smccc_function_name(cl, 0x84000000), "PSCI_VERSION");
+	assert_string_equal(smccc_function_name(cl, 0x84000002), "PSCI_CPU_OFF");
+	assert_string_equal(smccc_function_name(cl, 0x84000003), "PSCI_CPU_ON");
+	assert_string_equal(smccc_function_name(cl, 0xC4000003), "PSCI_CPU_ON");
+	assert_string_equal(smccc_function_name(cl, 0xC4000004),
 			    "PSCI_AFFINITY_INFO");
-	assert_string_equal(smccc_function_name(0x84000008), "PSCI_SYSTEM_OFF");
-	assert_string_equal(smccc_function_name(0x84000009),
+	assert_string_equal(smccc_function_name(cl, 0x84000008), "PSCI_SYSTEM_OFF");
+	assert_string_equal(smccc_function_name(cl, 0x84000009),
 			    "PSCI_SYSTEM_RESET");
-	assert_string_equal(smccc_function_name(0x8400000a), "PSCI_FEATURES");
-	assert_string_equal(smccc_function_name(0xC4000012),
+	assert_string_equal(smccc_function_name(cl, 0x8400000a), "PSCI_FEATURES");
+	assert_string_equal(smccc_function_name(cl, 0xC4000012),
 			    "PSCI_SYSTEM_RESET2");
 	for (n = 0; n <= PSCI_FN_MEM_PROTECT_CHECK; n++) {
-		const char *name = smccc_function_name(PSCI_FID32(n));
+		const char *name = smccc_function_name(cl, PSCI_FID32(n));
 
 		assert_non_null(name);
 		assert_int_equal(strncmp(name, "PSCI_", 5), 0);
-		assert_string_equal(name, smccc_function_name(PSCI_FID64(n)));
+		assert_string_equal(name, smccc_function_name(cl, PSCI_FID64(n)));
 	}
 	for (; n < SMCCC_RANGE_SIZE; n++) {
-		assert_null(smccc_function_name(PSCI_FID32(n)));
-		assert_null(smccc_function_name(PSCI_FID64(n)));
+		assert_null(smccc_function_name(cl, PSCI_FID32(n)));
+		assert_null(smccc_function_name(cl, PSCI_FID64(n)));
 	}
-	assert_null(smccc_function_name(0x80000000));
-	assert_null(smccc_function_name(0xC4000040));
-	assert_null(smccc_function_name(0x83ffffff));
+	assert_null(smccc_function_name(cl, 0x80000000));
+	assert_null(smccc_function_name(cl, 0xC4000040));
+	assert_null(smccc_function_name(cl, 0x83ffffff));
 }
 
 /* ---- racing CPU_ONs ---- */
@@ -2195,7 +2200,7 @@ static void *racer_main(void *arg)
 	fake_host_enter(&r->f->host, r->vcpu);
 	for (round = 0; round < RACE_ROUNDS; round++) {
 		pthread_barrier_wait(r->start);
-		if (firmware_call(&r->f->fw, r->vcpu, r->fid) != FW_CONTINUE)
+		if (fw_call_hvc(&r->f->fw, r->vcpu, r->fid) != SMCCC_CONTINUE)
 			r->bad_outcomes++;
 		atomic_fetch_add(r->finished, 1);
 		pthread_barrier_wait(r->done);
@@ -2301,8 +2306,8 @@ static void test_racing_cpu_on(void **state)
 		race_check_round(f, &tally);
 		/* The target goes off again for the next round. */
 		fake_host_enter(&f->host, RACE_TARGET);
-		if (firmware_call(&f->fw, RACE_TARGET, FID32(CPU_OFF)) !=
-		    FW_CONTINUE)
+		if (fw_call_hvc(&f->fw, RACE_TARGET, FID32(CPU_OFF)) !=
+		    SMCCC_CONTINUE)
 			tally.prepare_errors++;
 		fake_host_leave(&f->host, RACE_TARGET);
 	}
@@ -2374,7 +2379,7 @@ int main(void)
 		T(test_suspend_call_failures),
 		T(test_wakeup_failures),
 		T(test_stats),
-		cmocka_unit_test(test_ranges_and_names),
+		T(test_ranges_and_names),
 		T(test_racing_cpu_on),
 	};
 

@@ -115,7 +115,7 @@ static struct fake *fake_new_cfg(const struct sdei_config *sdei)
 		.nr_cpus = NR_VCPUS, .mpidrs = fake_mpidrs,
 		.boot_cpu = 0, .nr_enabled = NR_VCPUS,
 	};
-	assert_int_equal(firmware_init(&f->fw, &f->host.fw_host, &psci, sdei), 0);
+	assert_int_equal(firmware_init_psci_sdei(&f->fw, &f->host.fw_host, &psci, sdei), 0);
 	return f;
 }
 
@@ -149,14 +149,14 @@ static void clear_kicks(struct fake *f)
 /* ---- the guest ---- */
 
 /* The guest on vcpu calls fid with x1..x5 as given. */
-static enum fw_outcome call5(struct fake *f, unsigned int vcpu, uint32_t fid,
+static enum smccc_action call5(struct fake *f, unsigned int vcpu, uint32_t fid,
 			     uint64_t x1, uint64_t x2, uint64_t x3,
 			     uint64_t x4, uint64_t x5)
 {
 	return fake_host_call(&f->host, vcpu, fid, (const uint64_t[]){ x1, x2, x3, x4, x5 }, 5);
 }
 
-static enum fw_outcome call(struct fake *f, unsigned int vcpu, uint32_t fid,
+static enum smccc_action call(struct fake *f, unsigned int vcpu, uint32_t fid,
 			    uint64_t x1, uint64_t x2, uint64_t x3)
 {
 	return call5(f, vcpu, fid, x1, x2, x3, 0, 0);
@@ -167,7 +167,7 @@ static int64_t sdei5(struct fake *f, unsigned int vcpu, uint32_t fid,
 		     uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4,
 		     uint64_t x5)
 {
-	assert_int_equal(call5(f, vcpu, fid, x1, x2, x3, x4, x5), FW_CONTINUE);
+	assert_int_equal(call5(f, vcpu, fid, x1, x2, x3, x4, x5), SMCCC_CONTINUE);
 	assert_int_equal(f->host.v[vcpu].written_now, BIT(FW_REG_X0));
 	return (int64_t)f->host.v[vcpu].reg[FW_REG_X0];
 }
@@ -243,7 +243,7 @@ static void bring_up(struct fake *f, unsigned int target)
 static void cpu_off(struct fake *f, unsigned int vcpu)
 {
 	assert_int_equal(call(f, vcpu, PSCI_FID32(PSCI_FN_CPU_OFF), 0, 0, 0),
-			 FW_CONTINUE);
+			 SMCCC_CONTINUE);
 	assert_int_equal(psci_cpu_state(&f->fw.psci, vcpu), PSCI_CPU_STATE_OFF);
 }
 
@@ -286,7 +286,7 @@ static void expect_nothing(struct fake *f, unsigned int vcpu)
 
 static void complete(struct fake *f, unsigned int vcpu)
 {
-	assert_int_equal(call(f, vcpu, FID(EVENT_COMPLETE), 0, 0, 0), FW_CONTINUE);
+	assert_int_equal(call(f, vcpu, FID(EVENT_COMPLETE), 0, 0, 0), SMCCC_CONTINUE);
 	assert_int_equal(f->host.v[vcpu].written_now, XREGS(0, 17) | BIT(FW_REG_PC) |
 			 BIT(FW_REG_PSTATE));
 }
@@ -399,9 +399,9 @@ static void test_create_rejects_bad_config(void **state)
 
 	/* The firmware wants SDEI and PSCI to agree on the vCPUs. */
 	c = good, c.nr_cpus = NR_VCPUS - 1;
-	assert_int_equal(firmware_init(&fw, &f->host.fw_host, &psci, &c), -EINVAL);
+	assert_int_equal(firmware_init_psci_sdei(&fw, &f->host.fw_host, &psci, &c), -EINVAL);
 	c = good, c.mpidrs = NULL;
-	assert_int_equal(firmware_init(&fw, &f->host.fw_host, &psci, &c), -EINVAL);
+	assert_int_equal(firmware_init_psci_sdei(&fw, &f->host.fw_host, &psci, &c), -EINVAL);
 }
 
 /* ---- every function ID ---- */
@@ -421,21 +421,23 @@ static void test_range_and_names(void **state)
 	struct fake *f = *state;
 	uint32_t n;
 
-	assert_int_equal(smccc_ranges[SMCCC_RANGE_SDEI].base, 0xC4000020);
-	assert_int_equal(smccc_ranges[SMCCC_RANGE_SDEI].count, 0x20);
-	assert_string_equal(smccc_ranges[SMCCC_RANGE_SDEI].service, "SDEI");
-	assert_true(smccc_range_enabled(&f->fw, SMCCC_RANGE_SDEI));
-	assert_true(smccc_range_enabled(&f->fw, SMCCC_RANGE_PSCI64));
-	for (n = 0x20; n < 0x40; n++) {
-		const char *name = smccc_function_name(0xC4000000 + n);
+	const struct smccc_claim *c = smccc_claim_of(f->fw.claims, 0xC4000020);
 
-		assert_int_equal(smccc_range_of(0xC4000000 + n), SMCCC_RANGE_SDEI);
+	assert_non_null(c);
+	assert_int_equal(c->range.base, 0xC4000020);
+	assert_int_equal(c->range.count, 0x20);
+	assert_string_equal(c->service->name, "SDEI");
+	assert_string_equal(smccc_claim_of(f->fw.claims, 0xC4000000)->service->name, "PSCI");
+	for (n = 0x20; n < 0x40; n++) {
+		const char *name = smccc_function_name(f->fw.claims, 0xC4000000 + n);
+
+		assert_ptr_equal(smccc_claim_of(f->fw.claims, 0xC4000000 + n), c);
 		if (n <= 0x32)
 			assert_string_equal(name, sdei_fn_names[n - 0x20]);
 		else
 			assert_null(name);
 		/* SDEI has no SMC32 IDs. */
-		assert_null(smccc_function_name(0x84000000 + n));
+		assert_null(smccc_function_name(f->fw.claims, 0x84000000 + n));
 	}
 }
 
@@ -476,11 +478,12 @@ static void test_not_supported(void **state)
 	assert_int_equal(sdei(f, 0, FID(PE_MASK), 0, 0, 0), 0);	/* still masked */
 
 	assert_null(off->fw.sdei);
-	assert_false(smccc_range_enabled(&off->fw, SMCCC_RANGE_SDEI));
+	assert_null(smccc_claim_of(off->fw.claims, 0xC4000020));
 	for (n = 0x20; n < 0x40; n++)
 		assert_int_equal(sdei(off, 0, SDEI_FID(n), 0, 0, 0),
 				 SDEI_RET_NOT_SUPPORTED);
-	assert_int_equal(atomic_load(&off->fw.stats.calls[SMCCC_RANGE_SDEI][0]), 1);
+	/* Unclaimed without SDEI: KVM would answer; the dispatcher says so too. */
+	assert_int_equal(atomic_load(&off->fw.claims->unclaimed), 0x20);
 	assert_false(firmware_interrupt(&off->fw, UART_SPI, 1));
 	assert_int_equal(prepare(off, 0), 1);
 	assert_int_equal(prepare(off, 1), 0);
@@ -491,8 +494,14 @@ static void test_not_supported(void **state)
 	fake_free(off);
 
 	/* A vCPU the firmware does not know. */
-	assert_int_equal(sdei_call(f->fw.sdei, NR_VCPUS, FID(VERSION)), SDEI_FAILED);
-	assert_int_equal(sdei_call(NULL, 0, FID(VERSION)), SDEI_FAILED);
+	{
+		struct smccc_call c;
+
+		smccc_call_init(&c, &f->host.fw_host, NR_VCPUS, FID(VERSION), SMCCC_CONDUIT_HVC);
+		assert_int_equal(sdei_call(f->fw.sdei, &c), SMCCC_FAILED);
+		smccc_call_init(&c, &f->host.fw_host, 0, FID(VERSION), SMCCC_CONDUIT_HVC);
+		assert_int_equal(sdei_call(NULL, &c), SMCCC_FAILED);
+	}
 	assert_int_equal(sdei_vcpu_deliver(f->fw.sdei, NR_VCPUS), -EINVAL);
 	assert_false(sdei_vcpu_has_deliverable(f->fw.sdei, NR_VCPUS));
 	sdei_vcpu_powered_on(f->fw.sdei, NR_VCPUS);
@@ -693,7 +702,7 @@ static void test_dispatch_contract(void **state)
 	set_context(f, 0, 2);
 	assert_int_equal(sdei_signal(f->fw.sdei, EV_PN, 0), 0);
 	expect_delivery(f, 0, EV_PN);
-	assert_int_equal(call(f, 0, FID(EVENT_COMPLETE), 1, 0, 0), FW_CONTINUE);
+	assert_int_equal(call(f, 0, FID(EVENT_COMPLETE), 1, 0, 0), SMCCC_CONTINUE);
 	expect_context(f, 0, 2);
 	assert_int_equal(status(f, 0, EV_PN), 3);
 }
@@ -713,7 +722,7 @@ static void test_complete_and_resume(void **state)
 	for (r = 0; r < 18; r++)
 		v->reg[r] = 0xbad;
 	assert_int_equal(call(f, 0, FID(EVENT_COMPLETE_AND_RESUME), RESUME_PC, 0, 0),
-			 FW_CONTINUE);
+			 SMCCC_CONTINUE);
 	assert_int_equal(v->written_now, XREGS(0, 17) | BIT(FW_REG_PC) |
 			 BIT(FW_REG_PSTATE) | BIT(FW_REG_ELR_EL1) |
 			 BIT(FW_REG_SPSR_EL1));
@@ -890,7 +899,7 @@ static void test_unregister_while_running(void **state)
 	assert_int_equal(status(f, 0, EV_SN), 4);
 	assert_int_equal(reg_event(f, 0, EV_SN, 0, 0), SDEI_RET_DENIED);
 	assert_int_equal(call(f, 1, FID(EVENT_COMPLETE_AND_RESUME), RESUME_PC, 0, 0),
-			 FW_CONTINUE);
+			 SMCCC_CONTINUE);
 	assert_int_equal(status(f, 0, EV_SN), 0);
 	assert_int_equal(reg_event(f, 0, EV_SN, 0, 0), SDEI_RET_SUCCESS);
 }
@@ -1376,7 +1385,7 @@ static void test_cpu_off_in_handler(void **state)
 	unmask(f, 1);
 	arm_event(f, 1, EV_PN);
 	f->host.v[1].fail_mp_state = EIO;
-	assert_int_equal(call(f, 1, PSCI_FID32(PSCI_FN_CPU_OFF), 0, 0, 0), FW_FAILED);
+	assert_int_equal(call(f, 1, PSCI_FID32(PSCI_FN_CPU_OFF), 0, 0, 0), SMCCC_FAILED);
 	f->host.v[1].fail_mp_state = 0;
 	assert_int_equal(psci_cpu_state(&f->fw.psci, 1), PSCI_CPU_STATE_ON);
 	assert_int_equal(sdei_signal(f->fw.sdei, EV_PN, 1), 0);
@@ -1396,7 +1405,7 @@ static void suspend_then_event(struct fake *f, bool powerdown)
 	if (powerdown)
 		assert_int_equal(call(f, 1, PSCI_FID64(PSCI_FN_CPU_SUSPEND),
 				      PSCI_PSTATE_EXTENDED_POWERDOWN,
-				      RAM_BASE + 0x700, 0x77), FW_CONTINUE);
+				      RAM_BASE + 0x700, 0x77), SMCCC_CONTINUE);
 	else
 		assert_int_equal(sdei(f, 1, PSCI_FID32(PSCI_FN_CPU_SUSPEND),
 				      PSCI_PSTATE_EXTENDED_STANDBY, 0, 0), 0);
@@ -1448,7 +1457,7 @@ static void test_system_suspend_waits(void **state)
 	arm_event(f, 0, EV_PN);
 	unmask(f, 0);
 	assert_int_equal(call(f, 0, PSCI_FID64(PSCI_FN_SYSTEM_SUSPEND),
-			      RAM_BASE + 0x900, 5, 0), FW_SYSTEM_SUSPEND);
+			      RAM_BASE + 0x900, 5, 0), SMCCC_SYSTEM_SUSPEND);
 	assert_int_equal(sdei_signal(f->fw.sdei, EV_PN, 0), 0);
 	assert_int_equal(prepare(f, 0), 0);
 	assert_int_equal(psci_cpu_state(&f->fw.psci, 0), PSCI_CPU_STATE_SUSPENDED);
@@ -1515,7 +1524,7 @@ static void test_boot_cpu_not_zero(void **state)
 	struct fake *f = *state;
 	struct firmware fw;
 
-	assert_int_equal(firmware_init(&fw, &f->host.fw_host, &psci, &sdei), 0);
+	assert_int_equal(firmware_init_psci_sdei(&fw, &f->host.fw_host, &psci, &sdei), 0);
 	assert_int_equal(sdei_signal(fw.sdei, EV_SN, -1), 0);
 	assert_true(fw.sdei->pe[2].on);
 	assert_false(fw.sdei->pe[0].on);
@@ -1546,10 +1555,9 @@ static void test_views(void **state)
 	assert_int_equal(sdei(f, 0, FID(VERSION), 0, 0, 0) >> 48, 1);
 	assert_int_equal(sdei(f, 0, FID(PE_UNMASK), 0, 0, 0), 0);
 	assert_int_equal(sdei(f, 0, FID(PE_UNMASK), 0, 0, 0), 0);
-	assert_int_equal(atomic_load(&f->fw.stats.calls[SMCCC_RANGE_SDEI][0]), 1);
-	assert_int_equal(atomic_load(&f->fw.stats.calls[SMCCC_RANGE_SDEI]
-				     [SDEI_FN_PE_UNMASK - 0x20]), 2);
-	assert_int_equal(atomic_load(&f->fw.stats.unclaimed), 0);
+	assert_int_equal(smccc_calls(f->fw.claims, FID(VERSION)), 1);
+	assert_int_equal(smccc_calls(f->fw.claims, FID(PE_UNMASK)), 2);
+	assert_int_equal(atomic_load(&f->fw.claims->unclaimed), 0);
 }
 
 /* ---- vCPU operations that fail ---- */
@@ -1581,14 +1589,14 @@ static void test_failures(void **state)
 
 	/* Calls: a register that cannot be read or written fails the call. */
 	v->fail_write = EIO;
-	assert_int_equal(call(f, 0, FID(EVENT_COMPLETE), 0, 0, 0), FW_FAILED);
-	assert_int_equal(call(f, 0, FID(VERSION), 0, 0, 0), FW_FAILED);
+	assert_int_equal(call(f, 0, FID(EVENT_COMPLETE), 0, 0, 0), SMCCC_FAILED);
+	assert_int_equal(call(f, 0, FID(VERSION), 0, 0, 0), SMCCC_FAILED);
 	v->fail_write = 0;
 	assert_int_equal(status(f, 0, EV_SN), 7);	/* still running */
 	v->fail_read = EIO;
 	assert_int_equal(call(f, 0, FID(EVENT_COMPLETE_AND_RESUME), 0, 0, 0),
-			 FW_FAILED);
-	assert_int_equal(call(f, 0, FID(EVENT_STATUS), EV_SN, 0, 0), FW_FAILED);
+			 SMCCC_FAILED);
+	assert_int_equal(call(f, 0, FID(EVENT_STATUS), EV_SN, 0, 0), SMCCC_FAILED);
 	v->fail_read = 0;
 	complete(f, 0);
 	expect_context(f, 0, 1);
@@ -1635,8 +1643,8 @@ static void *racer_main(void *arg)
 		if (v->reg[FW_REG_PC] == ENTRY(EV_SN)) {
 			r->wins++;
 			v->reg[FW_REG_X0] = FID(EVENT_COMPLETE);
-			if (firmware_call(&r->f->fw, r->vcpu, FID(EVENT_COMPLETE)) !=
-			    FW_CONTINUE || v->reg[FW_REG_PC] != GUEST_PC)
+			if (fw_call_hvc(&r->f->fw, r->vcpu, FID(EVENT_COMPLETE)) !=
+			    SMCCC_CONTINUE || v->reg[FW_REG_PC] != GUEST_PC)
 				r->errors++;
 		}
 		pthread_barrier_wait(r->done);

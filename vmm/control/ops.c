@@ -90,6 +90,20 @@ static void put(char *reply, size_t len, size_t *n, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The reply being built, for vmm_format_calls. */
+struct stat_text {
+	char *reply;
+	size_t len;
+	size_t *n;
+};
+
+static void stat_line(void *opaque, const char *text)
+{
+	struct stat_text *t = opaque;
+
+	put(t->reply, t->len, t->n, "%s", text);
+}
+
 static const char *vm_state_name(struct vm *vm)
 {
 	if (atomic_load(&vm->paused))
@@ -173,16 +187,10 @@ static int do_stat(struct vmm *vmm, char *reply, size_t len)
 	stat_vcpus(vmm, reply, len, &n);
 	stat_sdei(vmm, reply, len, &n);
 	put(reply, len, &n, "calls:%s\n", vm->fw_ready ? "" : " none (PSCI is served by KVM)");
-	for (unsigned int r = 0; vm->fw_ready && r < SMCCC_RANGE_COUNT; r++) {
-		for (unsigned int f = 0; f < smccc_ranges[r].count; f++) {
-			uint64_t count = vmm_calls(vmm, r, f);
-			uint32_t fid = smccc_ranges[r].base + f;
-			const char *name = smccc_function_name(fid);
+	if (vm->fw_ready) {
+		struct stat_text t = { reply, len, &n };
 
-			if (count)
-				put(reply, len, &n, "  %-28s 0x%08x %llu\n", name ? name : "(unassigned)", fid,
-				    (unsigned long long)count);
-		}
+		vmm_format_calls(vmm, "  ", stat_line, &t);
 	}
 	return 0;
 }

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The firmware of one boot: the configuration the VMM hands the SMCCC
+ * services (firmware/registry.c), the ranges claimed from KVM, and the
+ * callbacks through which the services reach hvmm's devices.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fw_host.h"
+#include "memmap.h"
+#include "smccc_filter.h"
+#include "vm.h"
+
+/* hvmm's default SDEI events (docs/sdei.md), then the --sdei-event ones. */
+static const struct sdei_event_config sdei_default_events[] = {
+	{ SDEI_EVENT_PRIVATE_NORMAL, SDEI_EVENT_PRIVATE, SDEI_PRIORITY_NORMAL },
+	{ SDEI_EVENT_PRIVATE_CRITICAL, SDEI_EVENT_PRIVATE, SDEI_PRIORITY_CRITICAL },
+	{ SDEI_EVENT_SHARED_NORMAL, SDEI_EVENT_SHARED, SDEI_PRIORITY_NORMAL },
+	{ SDEI_EVENT_SHARED_CRITICAL, SDEI_EVENT_SHARED, SDEI_PRIORITY_CRITICAL },
+};
+
+#define NR_SDEI_DEFAULT_EVENTS (sizeof(sdei_default_events) / sizeof(sdei_default_events[0]))
+
+/* The lines hvmm drives and a guest may bind to SDEI events: the UART's. */
+static const uint32_t sdei_bindable_intids[] = { 32 + MEMMAP_UART_SPI };
+
+static int vm_sdei_config(struct vm *vm, const uint64_t *mpidrs, struct sdei_config *out,
+			  struct sdei_event_config **events)
+{
+	unsigned int n = NR_SDEI_DEFAULT_EVENTS + vm->cfg->nr_sdei_events;
+
+	*events = calloc(n, sizeof(**events));
+	if (!*events)
+		return -ENOMEM;
+	memcpy(*events, sdei_default_events, sizeof(sdei_default_events));
+	memcpy(*events + NR_SDEI_DEFAULT_EVENTS, vm->cfg->sdei_events,
+	       vm->cfg->nr_sdei_events * sizeof(**events));
+	*out = (struct sdei_config){
+		.nr_cpus = vm->nr_vcpus,
+		.mpidrs = mpidrs,
+		.events = *events,
+		.nr_events = n,
+		.bindable_intids = sdei_bindable_intids,
+		.nr_bindable = sizeof(sdei_bindable_intids) / sizeof(sdei_bindable_intids[0]),
+	};
+	return 0;
+}
+
+/* SDEI handed the UART's line back to the GIC: resend its level. */
+static void vm_lines_released(void *opaque)
+{
+	struct vm *vm = opaque;
+
+	uart_16550_irq_resync(&vm->uart);
+}
+
+/* The first boot builds the table of claimed ranges (later boots have the
+ * same configuration and keep its counts); every boot claims them. */
+static int vm_claim_ranges(struct vm *vm, const struct fw_config *fc)
+{
+	struct smccc_claims *cl = vm->in->claims;
+	char err[256];
+	int ret;
+
+	if (!cl->counts) {
+		ret = smccc_claims_build(cl, fc, err, sizeof(err));
+		if (ret) {
+			log_err(&vm->log, "cannot set up the SMCCC services: %s", err);
+			return -1;
+		}
+	}
+	for (unsigned int i = 0; i < cl->nr_claims; i++) {
+		const struct smccc_claim *c = &cl->claim[i];
+
+		ret = smccc_filter_forward(vm->vm_fd, c->range.base, c->range.count);
+		if (ret) {
+			log_err(&vm->log, "cannot claim SMCCC range 0x%08x+0x%x (%s) from KVM: %s",
+				c->range.base, c->range.count, c->service->name, strerror(-ret));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int vm_start_firmware(struct vm *vm, struct fw_config *fc, const uint64_t *mpidrs)
+{
+	struct sdei_event_config *sdei_events = NULL;
+	struct sdei_config sdei;
+	struct fw_host host;
+	int ret;
+
+	fw_host_init(&host, vm);
+	ret = vm_sdei_config(vm, mpidrs, &sdei, &sdei_events);
+	if (!ret) {
+		fc->sdei = vm->cfg->no_sdei ? NULL : &sdei;
+		ret = vm_claim_ranges(vm, fc) ? -EINVAL : 0;
+		if (!ret) {
+			ret = firmware_init(&vm->fw, &host, fc, vm->in->claims);
+			if (ret)
+				log_err(&vm->log, "cannot initialise the firmware: %s", strerror(-ret));
+		}
+	}
+	free(sdei_events);
+	return ret;
+}
+
+int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled)
+{
+	struct psci_config psci = {
+		.nr_cpus = vm->nr_vcpus,
+		.boot_cpu = 0,
+		.nr_enabled = cpu_enabled ? vm->nr_vcpus : vm->nr_enabled,
+		.pstate_format = vm->cfg->suspend_format_original ? PSCI_PSTATE_FORMAT_ORIGINAL
+								   : PSCI_PSTATE_FORMAT_EXTENDED,
+	};
+	struct fw_config fc = {
+		.psci = &psci,
+		.conduit = SMCCC_CONDUIT_HVC,
+		.lines_released = vm_lines_released,
+		.opaque = vm,
+	};
+	uint64_t *mpidrs;
+	int ret;
+
+	mpidrs = calloc(vm->nr_vcpus, sizeof(*mpidrs));
+	if (!mpidrs)
+		return -1;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		mpidrs[i] = vm->vcpus[i].mpidr;
+	psci.mpidrs = mpidrs;
+	ret = vm_start_firmware(vm, &fc, mpidrs);
+	free(mpidrs);
+	if (ret)
+		return -1;
+	vm->fw_ready = true;
+	/* Hot-add state carried over from before a guest reset. */
+	for (unsigned int i = 1; cpu_enabled && i < vm->nr_vcpus; i++) {
+		if (!cpu_enabled[i] && psci_cpu_set_enabled(&vm->fw.psci, i, false)) {
+			log_err(&vm->log, "vCPU %u: cannot keep it disabled across the reset", i);
+			return -1;
+		}
+	}
+	return 0;
+}
