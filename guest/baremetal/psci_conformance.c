@@ -1239,8 +1239,15 @@ static void check_system_suspend_address(void)
 	unsigned int i;
 	bool alone = true;
 
-	for (i = 1; i < nr_cpus; i++)
-		alone &= aff_info(i) == AFF_OFF;
+	for (i = 1; i < nr_cpus; i++) {
+		int64_t aff = aff_info(i);
+
+		if (aff != AFF_OFF) {
+			diag_val("SYSTEM_SUSPEND checks: not OFF: vCPU", i);
+			diag_val("SYSTEM_SUSPEND checks: its AFFINITY_INFO:", aff);
+			alone = false;
+		}
+	}
 	if (!tap_check(alone, "every secondary is OFF before the SYSTEM_SUSPEND address checks"))
 		return;
 	expect(psci(PSCI_FID32(PSCI_SYSTEM_SUSPEND), MEMMAP_RAM_BASE - 4, 0, 0), PSCI_INVALID_ADDRESS,
