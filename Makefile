@@ -188,7 +188,7 @@ UNIT_SRCS_test_control  := $(filter-out vmm/control/ops.c,$(sort $(wildcard vmm/
 UNIT_SRCS_test_control_server := $(UNIT_SRCS_test_control) tests/unit/client_capture.c
 UNIT_SRCS_test_control_socket := $(UNIT_SRCS_test_control) tests/unit/client_capture.c
 UNIT_SRCS_test_fdt      := vmm/fdt.c vmm/gic_node.c vmm/timer.c vmm/psci_node.c vmm/sdei_node.c \
-	devices/uart_16550.c devices/bus.c
+	firmware/smccc_call.c devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_console  := vmm/console.c
 UNIT_SRCS_test_guest_mem := vmm/guest_mem.c
 UNIT_SRCS_test_file     := vmm/file.c
