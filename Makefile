@@ -127,7 +127,9 @@ BM_COMMON := guest/baremetal/start.S guest/baremetal/lib.c guest/baremetal/smp.c
 BM_GUESTS := hello psci_conformance sdei_conformance hostile idle console
 BM_ELFS := $(BM_GUESTS:%=$(B)/guest/%.elf)
 
-$(B)/guest/%.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/baremetal.ld guest/baremetal/lib.h | $(DEPS_STAMP)
+BM_HEADERS := guest/baremetal/lib.h guest/baremetal/smccc_asm.h
+
+$(B)/guest/%.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/baremetal.ld $(BM_HEADERS) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC_TARGET) $(BM_CFLAGS) -T guest/baremetal/baremetal.ld $(BM_COMMON) $< -o $@
 
@@ -136,7 +138,7 @@ $(B)/guest/%.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/baremetal.ld 
 $(B)/guest/%.bin: $(B)/guest/%.elf
 	$(CROSS_COMPILE)objcopy -O binary $< $@
 
-$(B)/guest/%-lowlink.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/baremetal.ld guest/baremetal/lib.h
+$(B)/guest/%-lowlink.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/baremetal.ld $(BM_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC_TARGET) $(BM_CFLAGS) -T guest/baremetal/baremetal.ld -Wl,--defsym=LOAD_ADDR=0x10000000 \
 		$(BM_COMMON) $< -o $@
