@@ -146,10 +146,14 @@ $(B)/guest/%-lowlink.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/barem
 guests: $(GUEST_INITRAMFS) $(BM_ELFS)
 
 # Tools the boot tests run inside the emulated host.
-TEST_TOOLS := $(B)/tools/ctlraw $(B)/tools/ptyrun
+TEST_TOOLS := $(B)/tools/ctlraw $(B)/tools/ptyrun $(B)/tools/smccc_exit $(B)/tools/fdtprop
 $(B)/tools/%: tests/tools/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC_TARGET) $(TARGET_CFLAGS) -static $< -o $@
+# fdtprop reads the device trees hvmm dumps, with the libfdt hvmm links.
+$(B)/tools/fdtprop: tests/tools/fdtprop.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC_TARGET) $(TARGET_CFLAGS) -static $< -lfdt -o $@
 
 # ptyrun runs a program on a pty the way a user's terminal would: in the
 # emulated host (above) and natively, sanitized, to drive ./run.sh. Its own
