@@ -127,7 +127,9 @@ BM_COMMON := guest/baremetal/start.S guest/baremetal/lib.c guest/baremetal/smp.c
 BM_GUESTS := hello psci_conformance sdei_conformance hostile idle console
 BM_ELFS := $(BM_GUESTS:%=$(B)/guest/%.elf)
 
-$(B)/guest/%.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/baremetal.ld guest/baremetal/lib.h | $(DEPS_STAMP)
+BM_HEADERS := guest/baremetal/lib.h guest/baremetal/smccc_asm.h
+
+$(B)/guest/%.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/baremetal.ld $(BM_HEADERS) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC_TARGET) $(BM_CFLAGS) -T guest/baremetal/baremetal.ld $(BM_COMMON) $< -o $@
 
@@ -136,7 +138,7 @@ $(B)/guest/%.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/baremetal.ld 
 $(B)/guest/%.bin: $(B)/guest/%.elf
 	$(CROSS_COMPILE)objcopy -O binary $< $@
 
-$(B)/guest/%-lowlink.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/baremetal.ld guest/baremetal/lib.h
+$(B)/guest/%-lowlink.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/baremetal.ld $(BM_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC_TARGET) $(BM_CFLAGS) -T guest/baremetal/baremetal.ld -Wl,--defsym=LOAD_ADDR=0x10000000 \
 		$(BM_COMMON) $< -o $@
@@ -144,10 +146,14 @@ $(B)/guest/%-lowlink.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/barem
 guests: $(GUEST_INITRAMFS) $(BM_ELFS)
 
 # Tools the boot tests run inside the emulated host.
-TEST_TOOLS := $(B)/tools/ctlraw $(B)/tools/ptyrun
+TEST_TOOLS := $(B)/tools/ctlraw $(B)/tools/ptyrun $(B)/tools/smccc_exit $(B)/tools/fdtprop
 $(B)/tools/%: tests/tools/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC_TARGET) $(TARGET_CFLAGS) -static $< -o $@
+# fdtprop reads the device trees hvmm dumps, with the libfdt hvmm links.
+$(B)/tools/fdtprop: tests/tools/fdtprop.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC_TARGET) $(TARGET_CFLAGS) -static $< -lfdt -o $@
 
 # ptyrun runs a program on a pty the way a user's terminal would: in the
 # emulated host (above) and natively, sanitized, to drive ./run.sh. Its own
@@ -189,7 +195,7 @@ UNIT_SRCS_test_control  := $(filter-out vmm/control/ops.c,$(sort $(wildcard vmm/
 UNIT_SRCS_test_control_server := $(UNIT_SRCS_test_control) tests/unit/client_capture.c
 UNIT_SRCS_test_control_socket := $(UNIT_SRCS_test_control) tests/unit/client_capture.c
 UNIT_SRCS_test_fdt      := vmm/fdt.c vmm/gic_node.c vmm/timer.c vmm/psci_node.c vmm/sdei_node.c \
-	devices/uart_16550.c devices/bus.c
+	firmware/smccc_call.c devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_console  := vmm/console.c
 UNIT_SRCS_test_guest_mem := vmm/guest_mem.c
 UNIT_SRCS_test_file     := vmm/file.c

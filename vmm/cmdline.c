@@ -15,7 +15,7 @@ enum opt_id {
 	OPT_KERNEL, OPT_INITRD, OPT_PARAMS, OPT_CPUS, OPT_MEM, OPT_NAME, OPT_CONSOLE,
 	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_NETWORK, OPT_DUMP_DTB, OPT_STATS,
 	OPT_IN_KERNEL_PSCI, OPT_HELP, OPT_MAX_CPUS, OPT_REBOOT, OPT_SUSPEND_FORMAT, OPT_IDLE_STATES, OPT_NO_SDEI, OPT_SDEI_EVENT,
-	OPT_NO_SANDBOX,
+	OPT_NO_SANDBOX, OPT_PSCI_CONDUIT,
 };
 
 struct opt {
@@ -43,6 +43,7 @@ static const struct opt run_opts[] = {
 	{ OPT_IN_KERNEL_PSCI, 0, "in-kernel-psci", false, "   let KVM serve PSCI instead of hvmm" },
 	{ OPT_REBOOT,   0,  "reboot", true,  "reset|exit  guest reset: restart it (default) or exit 3" },
 	{ OPT_SUSPEND_FORMAT, 0, "psci-suspend-format", true, "extended|original  CPU_SUSPEND power_state format" },
+	{ OPT_PSCI_CONDUIT, 0, "psci-conduit", true, "hvc|smc  instruction the guest calls PSCI and SDEI with" },
 	{ OPT_IDLE_STATES, 0, "idle-states", true, "all|standby|powerdown|none  idle states in the device tree" },
 	{ OPT_NO_SDEI,  0,  "no-sdei", false, "      no SDEI for the guest" },
 	{ OPT_SDEI_EVENT, 0, "sdei-event", true, "NUM,shared|private,normal|critical  one more SDEI event" },
@@ -109,23 +110,10 @@ static const struct opt *find_short(char c)
 	return NULL;
 }
 
-static int apply(const struct opt *o, const char *val, struct vm_config *cfg, char *err, size_t errlen)
+/* The options that shape the firmware the guest sees (PSCI, SDEI, resets). */
+static int apply_firmware(const struct opt *o, const char *val, struct vm_config *cfg, char *err, size_t errlen)
 {
 	switch (o->id) {
-	case OPT_KERNEL: cfg->kernel = val; break;
-	case OPT_INITRD: cfg->initrd = val; break;
-	case OPT_PARAMS: cfg->params = val; break;
-	case OPT_NAME:
-		if (!control_name_valid(val))
-			return reason_set(-1, err, errlen, "--name '%s': use 1-%d letters, digits, '.', '_' or '-', not starting with '.'",
-				    val, CONTROL_NAME_MAX);
-		cfg->name = val;
-		break;
-	case OPT_MAX_CPUS:
-		if (parse_cpus(val, &cfg->max_cpus))
-			return reason_set(-1, err, errlen, "--max-cpus '%s': expected a whole number from 1 to %d", val,
-				    CMDLINE_MAX_CPUS);
-		break;
 	case OPT_REBOOT:
 		if (!strcmp(val, "exit"))
 			cfg->reboot_exit = true;
@@ -147,7 +135,6 @@ static int apply(const struct opt *o, const char *val, struct vm_config *cfg, ch
 			return reason_set(-1, err, errlen, "--idle-states '%s': expected all, standby, powerdown or none", val);
 		break;
 	case OPT_NO_SDEI: cfg->no_sdei = true; break;
-	case OPT_NO_SANDBOX: cfg->no_sandbox = true; break;
 	case OPT_SDEI_EVENT:
 		if (cfg->nr_sdei_events == CMDLINE_MAX_SDEI_EVENTS)
 			return reason_set(-1, err, errlen, "--sdei-event: at most %d events besides hvmm's own",
@@ -168,6 +155,41 @@ static int apply(const struct opt *o, const char *val, struct vm_config *cfg, ch
 		else
 			return reason_set(-1, err, errlen, "--psci-suspend-format '%s': expected extended or original", val);
 		break;
+	case OPT_PSCI_CONDUIT:
+		if (!strcmp(val, "hvc"))
+			cfg->psci_conduit = SMCCC_CONDUIT_HVC;
+		else if (!strcmp(val, "smc"))
+			cfg->psci_conduit = SMCCC_CONDUIT_SMC;
+		else
+			return reason_set(-1, err, errlen, "--psci-conduit '%s': expected hvc or smc", val);
+		break;
+	case OPT_IN_KERNEL_PSCI: cfg->in_kernel_psci = true; break;
+	default: break;
+	}
+	return 0;
+}
+
+static int apply(const struct opt *o, const char *val, struct vm_config *cfg, char *err, size_t errlen)
+{
+	switch (o->id) {
+	case OPT_KERNEL: cfg->kernel = val; break;
+	case OPT_INITRD: cfg->initrd = val; break;
+	case OPT_PARAMS: cfg->params = val; break;
+	case OPT_NAME:
+		if (!control_name_valid(val))
+			return reason_set(-1, err, errlen, "--name '%s': use 1-%d letters, digits, '.', '_' or '-', not starting with '.'",
+				    val, CONTROL_NAME_MAX);
+		cfg->name = val;
+		break;
+	case OPT_MAX_CPUS:
+		if (parse_cpus(val, &cfg->max_cpus))
+			return reason_set(-1, err, errlen, "--max-cpus '%s': expected a whole number from 1 to %d", val,
+				    CMDLINE_MAX_CPUS);
+		break;
+	case OPT_REBOOT: case OPT_IDLE_STATES: case OPT_NO_SDEI: case OPT_SDEI_EVENT:
+	case OPT_SUSPEND_FORMAT: case OPT_PSCI_CONDUIT: case OPT_IN_KERNEL_PSCI:
+		return apply_firmware(o, val, cfg, err, errlen);
+	case OPT_NO_SANDBOX: cfg->no_sandbox = true; break;
 	case OPT_DUMP_DTB: cfg->dump_dtb = val; break;
 	case OPT_CPUS:
 		if (parse_cpus(val, &cfg->cpus))
@@ -193,7 +215,6 @@ static int apply(const struct opt *o, const char *val, struct vm_config *cfg, ch
 		break;
 	case OPT_NODEFAULTS: cfg->nodefaults = true; break;
 	case OPT_STATS: cfg->stats = true; break;
-	case OPT_IN_KERNEL_PSCI: cfg->in_kernel_psci = true; break;
 	case OPT_HELP: cfg->help = true; break;
 	}
 	return 0;
@@ -280,6 +301,7 @@ int cmdline_parse_run(int argc, char *const argv[], struct vm_config *cfg, char 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->mem_mib = CMDLINE_DEFAULT_MEM_MIB;
 	cfg->loglevel = LOG_WARNING;
+	cfg->psci_conduit = SMCCC_CONDUIT_HVC;
 	for (int i = 0; i < argc; i++) {
 		const char *w = argv[i];
 		int ret;

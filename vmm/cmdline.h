@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "firmware/sdei.h"
+#include "firmware/smccc_call.h"
 #include "log.h"
 
 #define CMDLINE_DEFAULT_MEM_MIB 256ULL
@@ -35,6 +36,9 @@ struct vm_config {
 	unsigned int max_cpus;     /* 0: not given, same as cpus */
 	bool reboot_exit;          /* --reboot=exit: a guest reset ends hvmm (status 3) */
 	bool suspend_format_original;
+	/* --psci-conduit: the instruction the device tree tells the guest to
+	 * make PSCI and SDEI calls with (KVM forwards both alike). */
+	enum smccc_conduit psci_conduit;
 	enum idle_states idle_states;
 	bool no_sdei;              /* --no-sdei: no SDEI range, no /firmware/sdei */
 	struct sdei_event_config sdei_events[CMDLINE_MAX_SDEI_EVENTS];   /* --sdei-event */

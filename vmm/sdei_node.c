@@ -6,9 +6,9 @@
 
 static int sdei_fdt_emit(struct vm_device *dev, struct fdt_ctx *ctx)
 {
+	const struct sdei_node *sdei = dev->priv;
 	int firmware, node, ret;
 
-	(void)dev;
 	/* Linux only looks for the SDEI node under /firmware. */
 	firmware = fdt_subnode_offset(ctx->fdt, 0, "firmware");
 	if (firmware == -FDT_ERR_NOTFOUND)
@@ -20,13 +20,16 @@ static int sdei_fdt_emit(struct vm_device *dev, struct fdt_ctx *ctx)
 		return node;
 	ret = fdt_setprop_string(ctx->fdt, node, "compatible", "arm,sdei-1.0");
 	if (!ret)
-		ret = fdt_setprop_string(ctx->fdt, node, "method", "hvc");
+		ret = fdt_setprop_string(ctx->fdt, node, "method", smccc_conduit_name(sdei->conduit));
 	return ret;
 }
 
 static const struct device_ops sdei_node_ops = { .fdt_emit = sdei_fdt_emit };
 
-void sdei_node_init(struct vm_device *dev)
+void sdei_node_init(struct sdei_node *node, enum smccc_conduit conduit)
 {
-	*dev = (struct vm_device){ .name = "sdei", .ops = &sdei_node_ops };
+	*node = (struct sdei_node){
+		.dev = { .name = "sdei", .ops = &sdei_node_ops, .priv = node },
+		.conduit = conduit,
+	};
 }

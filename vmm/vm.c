@@ -179,8 +179,11 @@ static int vm_add_devices(struct vm *vm)
 	int ret;
 
 	timer_device_init(&vm->timer, &vm->gic);
-	psci_node_init(&vm->psci_node);
-	sdei_node_init(&vm->sdei_node);
+	/* PSCI and SDEI share one conduit: KVM takes an HVC and an SMC #0 alike
+	 * (forwarding the call to hvmm, or serving PSCI itself with
+	 * --in-kernel-psci), so one option names both. */
+	psci_node_init(&vm->psci_node, vm->cfg->psci_conduit);
+	sdei_node_init(&vm->sdei_node, vm->cfg->psci_conduit);
 	ret = uart_16550_init(&vm->uart, MEMMAP_UART_BASE, STDOUT_FILENO, &uart_irq);
 	if (ret) {
 		log_err(&vm->log, "cannot set up the UART: %s", strerror(-ret));
@@ -192,9 +195,9 @@ static int vm_add_devices(struct vm *vm)
 	if (!ret)
 		ret = device_bus_add(&vm->bus, &vm->uart.dev);
 	if (!ret)
-		ret = device_bus_add(&vm->bus, &vm->psci_node);
+		ret = device_bus_add(&vm->bus, &vm->psci_node.dev);
 	if (!ret && vm->fw_ready && vm->fw.sdei)
-		ret = device_bus_add(&vm->bus, &vm->sdei_node);
+		ret = device_bus_add(&vm->bus, &vm->sdei_node.dev);
 	if (ret)
 		log_err(&vm->log, "cannot register devices: %s", strerror(-ret));
 	return ret ? -1 : 0;

@@ -18,6 +18,8 @@
 #include "file.h"
 #include "loader.h"
 #include "log.h"
+#include "psci_node.h"
+#include "sdei_node.h"
 #include "vcpu.h"
 
 /* Why the VM stopped; docs/exit-status.md maps these to exit codes. */
@@ -65,8 +67,8 @@ struct vm {
 	struct device_bus bus;
 	struct uart_16550 uart;
 	struct vm_device timer;
-	struct vm_device psci_node;
-	struct vm_device sdei_node;
+	struct psci_node psci_node;
+	struct sdei_node sdei_node;
 
 	bool userspace_psci;       /* PSCI served by hvmm (not KVM) */
 	struct firmware fw;

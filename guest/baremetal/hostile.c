@@ -51,7 +51,7 @@ static int expect_all(const struct probe *p, unsigned int n, int64_t want, const
 	int bad = 0;
 
 	for (i = 0; i < n; i++) {
-		int64_t r = (int64_t)smccc_hvc(p[i].fid, p[i].a1, p[i].a2, p[i].a3);
+		int64_t r = (int64_t)smccc_call(p[i].fid, p[i].a1, p[i].a2, p[i].a3);
 
 		if (r == want)
 			continue;
@@ -81,7 +81,7 @@ static int64_t sdei(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 static int64_t sdei_register_raw(uint64_t event, uint64_t entry, uint64_t arg,
 				 uint64_t flags, uint64_t aff)
 {
-	return (int64_t)smccc_hvc6(SDEI_FID(SDEI_EVENT_REGISTER), event, entry, arg, flags, aff);
+	return (int64_t)smccc_call6(SDEI_FID(SDEI_EVENT_REGISTER), event, entry, arg, flags, aff);
 }
 
 /* Sleep in WFI until the virtual timer fires: the vCPU really idles. */
@@ -326,14 +326,14 @@ static void check_unknown_ids(void)
  */
 static void check_wrong_width_ids(void)
 {
-	expect((int64_t)smccc_hvc(JUNK_HIGH | PSCI_FID32(PSCI_VERSION), 0, 0, 0), 0x10001,
+	expect((int64_t)smccc_call(JUNK_HIGH | PSCI_FID32(PSCI_VERSION), 0, 0, 0), 0x10001,
 	       "PSCI_VERSION with junk in x0[63:32] is PSCI_VERSION (the ID is W0)");
-	expect((int64_t)smccc_hvc(JUNK_HIGH | PSCI_FID32(0x15), 0, 0, 0), PSCI_NOT_SUPPORTED,
+	expect((int64_t)smccc_call(JUNK_HIGH | PSCI_FID32(0x15), 0, 0, 0), PSCI_NOT_SUPPORTED,
 	       "an unknown PSCI ID with junk in x0[63:32] is NOT_SUPPORTED");
 	expect(psci(PSCI_FID32(PSCI_FEATURES), JUNK_HIGH | PSCI_FID32(PSCI_VERSION), 0, 0), 0,
 	       "PSCI_FEATURES (SMC32) reads only W1: junk above PSCI_VERSION's ID is ignored");
 	if (sdei_on)
-		expect((int64_t)smccc_hvc(JUNK_HIGH | SDEI_FID(SDEI_VERSION), 0, 0, 0),
+		expect((int64_t)smccc_call(JUNK_HIGH | SDEI_FID(SDEI_VERSION), 0, 0, 0),
 		       (int64_t)SDEI_VERSION_HVMM,
 		       "SDEI_VERSION with junk in x0[63:32] is SDEI_VERSION");
 }

@@ -196,6 +196,29 @@ int expect(int64_t got, int64_t want, const char *what)
 	return 0;
 }
 
+/* Zero (HVC) until smccc_conduit_init has read the device tree. */
+uint64_t smccc_conduit;
+
+void smccc_conduit_init(uint64_t dtb)
+{
+	/* Any method but "smc" (or none) keeps HVC, the conduit hvmm offers by
+	 * default; bm_check_conduit then reports the method it did not know. */
+	smccc_conduit = fdt_prop_is(dtb, "/psci", "method", "smc") ? SMCCC_CONDUIT_SMC : SMCCC_CONDUIT_HVC;
+}
+
+const char *smccc_conduit_name(void)
+{
+	return smccc_conduit == SMCCC_CONDUIT_SMC ? "smc" : "hvc";
+}
+
+void bm_check_conduit(uint64_t dtb)
+{
+	nb_start("device tree: /psci has method = ");
+	nb_str(smccc_conduit_name());
+	nb_str(", the conduit every call of this guest uses");
+	tap_check(fdt_prop_is(dtb, "/psci", "method", smccc_conduit_name()), nb());
+}
+
 int bm_boot_cpu_init(void)
 {
 	int ret;
@@ -212,7 +235,7 @@ void bm_exit(int status)
 {
 	/* A failing guest reports it on the UART; SYSTEM_OFF has no status. */
 	uart_puts(status ? "bm: FAILED\n" : "bm: PASSED\n");
-	smccc_hvc(PSCI_FID32(PSCI_SYSTEM_OFF), 0, 0, 0);
+	smccc_call(PSCI_FID32(PSCI_SYSTEM_OFF), 0, 0, 0);
 	for (;;)
 		__asm__ volatile("wfi");
 }

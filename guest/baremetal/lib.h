@@ -19,17 +19,40 @@
 
 /* ---- SMCCC / PSCI ------------------------------------------------------ */
 
-uint64_t smccc_hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+/*
+ * Every SMCCC call a guest makes (PSCI, SDEI, or any other) goes through the
+ * conduit the device tree's /psci method names, HVC or SMC: hvmm serves the
+ * same functions behind either (hvmm run --psci-conduit).
+ */
+enum smccc_conduit { SMCCC_CONDUIT_HVC = 0, SMCCC_CONDUIT_SMC = 1 };
+/* The conduit in use: set from the device tree by smccc_conduit_init, which
+ * start.S calls before main; written once, before any secondary starts. */
+extern uint64_t smccc_conduit;
+void smccc_conduit_init(uint64_t dtb);
+/* "hvc" or "smc", as the device tree spells it. */
+const char *smccc_conduit_name(void);
+/* TAP check: the device tree's /psci method is the conduit in use (so it
+ * is "hvc" or "smc"). */
+void bm_check_conduit(uint64_t dtb);
+
+uint64_t smccc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
 /* The same call with x4 and x5 set too (SDEI EVENT_REGISTER's flags and
  * affinity); x6-x17 are whatever they happen to be. */
-uint64_t smccc_hvc6(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3,
-		    uint64_t a4, uint64_t a5);
-/* The instruction right after smccc_hvc's HVC: the interrupted PC of an SDEI
- * event delivered as one of its calls returns. */
-extern const char smccc_hvc_ret[];
-/* regs[0..17] are loaded into x0..x17, HVC #0 is issued, and x0..x17 are
+uint64_t smccc_call6(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3,
+		     uint64_t a4, uint64_t a5);
+/* regs[0..17] are loaded into x0..x17, the call is made, and x0..x17 are
  * stored back into regs: shows which registers the call wrote. */
-void smccc_hvc_regs(uint64_t regs[18]);
+void smccc_call_regs(uint64_t regs[18]);
+
+/*
+ * Each call site in assembly has a label right after its HVC and one right
+ * after its SMC (smccc_asm.h): SMCCC_RET_ADDR(site) is the one of the
+ * conduit in use, the interrupted PC of an SDEI event delivered as that
+ * call returns.
+ */
+#define SMCCC_RET_ADDR(site) \
+	((uint64_t)(smccc_conduit == SMCCC_CONDUIT_SMC ? site##_smc_ret : site##_hvc_ret))
+extern const char smccc_call_hvc_ret[], smccc_call_smc_ret[];
 
 #define SMCCC_VERSION_FID 0x80000000U
 
@@ -62,7 +85,7 @@ enum { HW_ON = 0, HW_OFF = 1, HW_STANDBY = 2 };
 /* A PSCI call's result as the signed value hvmm writes to x0. */
 static inline int64_t psci(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-	return (int64_t)smccc_hvc(fid, a1, a2, a3);
+	return (int64_t)smccc_call(fid, a1, a2, a3);
 }
 
 /* ---- system registers and barriers ------------------------------------- */
@@ -263,11 +286,11 @@ struct smp_start {
 
 enum smp_op {
 	SMP_OP_NONE,
-	SMP_OP_CALL,        /* res[0] = hvc(arg[0..3]) */
-	SMP_OP_RACE,        /* wait for smp_race_go >= arg[4], then res[0] = hvc(arg[0..3]) */
+	SMP_OP_CALL,        /* res[0] = smccc_call(arg[0..3]) */
+	SMP_OP_RACE,        /* wait for smp_race_go >= arg[4], then res[0] = smccc_call(arg[0..3]) */
 	SMP_OP_OFF,         /* acknowledge, then CPU_OFF (fid arg[0]) */
 	SMP_OP_FREEZE,      /* arm the timer (arg[4] ticks), acknowledge, CPU_FREEZE */
-	/* arm the timer (arg[4] ticks), res[1] = now, res[0] = hvc(arg[0..3]);
+	/* arm the timer (arg[4] ticks), res[1] = now, res[0] = smccc_call(arg[0..3]);
 	 * on return res[2] = now, res[3] = acknowledged INTID; a power-down
 	 * instead re-enters through arg's entry and completes the command. */
 	SMP_OP_SUSPEND,
@@ -403,7 +426,7 @@ void sdei_frame_resume(struct sdei_frame *f, uint64_t addr);
 
 static inline int64_t sdei_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-	return (int64_t)smccc_hvc(SDEI_FID(fn), a1, a2, a3);
+	return (int64_t)smccc_call(SDEI_FID(fn), a1, a2, a3);
 }
 int64_t sdei_register(uint32_t event, struct sdei_handler *h, uint64_t flags, uint64_t aff);
 int64_t sdei_status(uint32_t event);
@@ -421,7 +444,7 @@ uint64_t sdei_depth_here(void);
 
 /*
  * Register probes (sdei_entry.S): load pat[] into x0-x17 (and NZCV, ELR_EL1,
- * SPSR_EL1 from the *_in fields), then either make the HVC those registers
+ * SPSR_EL1 from the *_in fields), then either make the call those registers
  * describe (sdei_probe_call) or publish go_val at go_addr and spin until the
  * word at `watch` differs from watch_old or CNTVCT passes the deadline
  * (sdei_probe_spin; the loop sets no flags). Then store x0-x17 in after[] and
@@ -436,13 +459,14 @@ struct sdei_probe {
 };
 void sdei_probe_call(struct sdei_probe *p);
 void sdei_probe_spin(struct sdei_probe *p);
-/* The instruction after sdei_probe_call's HVC; sdei_probe_spin's loop. */
-extern const char sdei_probe_call_ret[], sdei_probe_spin_loop[], sdei_probe_spin_end[];
+/* After sdei_probe_call's HVC and SMC (SMCCC_RET_ADDR); sdei_probe_spin's loop. */
+extern const char sdei_probe_call_hvc_ret[], sdei_probe_call_smc_ret[];
+extern const char sdei_probe_spin_loop[], sdei_probe_spin_end[];
 
-/* EVENT_SIGNAL(0, mpidr) with CNTVCT read right before the HVC (t[0]) and
+/* EVENT_SIGNAL(0, mpidr) with CNTVCT read right before the call (t[0]) and
  * right after it (t[1]); t[2] = the result. */
 void sdei_timed_signal(uint64_t mpidr, uint64_t t[3]);
-extern const char sdei_timed_signal_ret[];
+extern const char sdei_timed_signal_hvc_ret[], sdei_timed_signal_smc_ret[];
 
 /*
  * A vector table whose IRQ entry for the current EL with SP_ELx (+0x280)

@@ -230,6 +230,7 @@ static void check_basics(uint64_t dtb)
 {
 	uint64_t mpidr = read_sysreg(mpidr_el1);
 
+	bm_check_conduit(dtb);
 	expect(psci(PSCI_FID32(PSCI_VERSION), 0, 0, 0), 0x10001, "PSCI_VERSION is 1.1 (0x10001)");
 	tap_check((mpidr & MPIDR_AFF_MASK) == 0 && (mpidr & (1ULL << 31)),
 		  "boot CPU's MPIDR_EL1 is vCPU 0 in KVM's layout (affinity 0, bit 31 set)");
@@ -263,14 +264,14 @@ static void discover_cpus(void)
 
 /* ---- benchmarks ---------------------------------------------------------------- */
 
-static void bench_hvc(const char *name, uint32_t fid)
+static void bench_call(const char *name, uint32_t fid)
 {
 	unsigned int i;
 
 	for (i = 0; i < BENCH_CALLS; i++) {
 		uint64_t t0 = timer_now();
 
-		smccc_hvc(fid, 0, 0, 0);
+		smccc_call(fid, 0, 0, 0);
 		samples[i] = timer_now() - t0;
 	}
 	bench_mean(name, mean(samples, BENCH_CALLS));
@@ -295,8 +296,8 @@ static void bench_mmio(void)
 static void run_call_benchmarks(void)
 {
 	bench("cntfrq", timer_freq());
-	bench_hvc("psci_version_ticks", PSCI_FID32(PSCI_VERSION));
-	bench_hvc("smccc_version_ticks", SMCCC_VERSION_FID);
+	bench_call("psci_version_ticks", PSCI_FID32(PSCI_VERSION));
+	bench_call("smccc_version_ticks", SMCCC_VERSION_FID);
 	bench_mmio();
 }
 
@@ -434,7 +435,7 @@ static void check_function_ids(void)
 	       "PSCI_FEATURES of a function ID past the PSCI range is NOT_SUPPORTED");
 	expect(psci(PSCI_FID32(PSCI_FEATURES), JUNK_HIGH | PSCI_FID32(PSCI_CPU_ON), 0, 0), 0,
 	       "PSCI_FEATURES (32-bit) ignores the high half of its argument");
-	tap_check(smccc_hvc(PSCI_FID32(PSCI_MIGRATE), 0, 0, 0) == (uint64_t)-1,
+	tap_check(smccc_call(PSCI_FID32(PSCI_MIGRATE), 0, 0, 0) == (uint64_t)-1,
 		  "a 32-bit call's NOT_SUPPORTED is sign-extended to 64 bits in x0");
 	expect(psci(PSCI_FID32(PSCI_MIGRATE_INFO_TYPE), 0, 0, 0), 2,
 	       "MIGRATE_INFO_TYPE is 2 (no Trusted OS)");
@@ -456,7 +457,7 @@ static void check_registers_preserved(const char *what, uint32_t fid, uint64_t a
 		in[i] = 0x5a5a000000000000ULL | (uint64_t)i << 32 | i;
 	for (i = 0; i < 18; i++)
 		regs[i] = in[i];
-	smccc_hvc_regs(regs);
+	smccc_call_regs(regs);
 	for (i = 1; i < 18; i++)
 		if (regs[i] != in[i])
 			bad |= 1U << i;

@@ -143,7 +143,7 @@ void sdei_complete_failed(uint64_t err, uint64_t fid)
 
 int64_t sdei_register(uint32_t event, struct sdei_handler *h, uint64_t flags, uint64_t aff)
 {
-	return (int64_t)smccc_hvc6(SDEI_FID(SDEI_EVENT_REGISTER), event, (uint64_t)sdei_entry,
+	return (int64_t)smccc_call6(SDEI_FID(SDEI_EVENT_REGISTER), event, (uint64_t)sdei_entry,
 				   (uint64_t)(uintptr_t)h, flags, aff);
 }
 

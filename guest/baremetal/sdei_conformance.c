@@ -132,7 +132,7 @@ static int64_t sdei(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 
 static uint64_t fn_sdei(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-	return smccc_hvc(SDEI_FID((uint32_t)fn), a1, a2, a3);
+	return smccc_call(SDEI_FID((uint32_t)fn), a1, a2, a3);
 }
 
 static uint64_t fn_register(uint64_t event, uint64_t h, uint64_t flags, uint64_t aff)
@@ -363,7 +363,7 @@ static void probe_init(struct sdei_probe *p, unsigned int seed)
 	p->spsr_in = SPSR_PATTERN;
 }
 
-/* A probe that signals event 0 to this CPU with its own HVC. */
+/* A probe that signals event 0 to this CPU with its own call. */
 static void probe_self_signal(struct sdei_probe *p, unsigned int seed)
 {
 	probe_init(p, seed);
@@ -484,8 +484,10 @@ static bool check_version(uint64_t dtb)
 		diag_hex("got", (uint64_t)v);
 	tap_check(fdt_prop_is(dtb, "/firmware/sdei", "compatible", "arm,sdei-1.0"),
 		  "device tree: /firmware/sdei is compatible with arm,sdei-1.0");
-	tap_check(fdt_prop_is(dtb, "/firmware/sdei", "method", "hvc"),
-		  "device tree: /firmware/sdei has method = hvc");
+	nb_start("device tree: /firmware/sdei has method = ");
+	nb_str(smccc_conduit_name());
+	nb_str(", as /psci has");
+	tap_check(fdt_prop_is(dtb, "/firmware/sdei", "method", smccc_conduit_name()), nb());
 	return true;
 }
 
@@ -776,16 +778,16 @@ static void bench_psci_version(void)
 	for (i = 0; i < BENCH_ITERS; i++) {
 		uint64_t t0 = timer_now();
 
-		smccc_hvc(PSCI_FID32(PSCI_VERSION), 0, 0, 0);
+		smccc_call(PSCI_FID32(PSCI_VERSION), 0, 0, 0);
 		samples[i] = timer_now() - t0;
 	}
 	bench("psci_version_ticks", median(samples, BENCH_ITERS));
 }
 
 /*
- * EVENT_SIGNAL to this CPU: from the counter read right before the HVC to
+ * EVENT_SIGNAL to this CPU: from the counter read right before the call to
  * the handler's first instructions, and from the counter read right before
- * EVENT_COMPLETE to the first instruction after the HVC it interrupted.
+ * EVENT_COMPLETE to the first instruction after the call it interrupted.
  */
 static void bench_sdei(void)
 {
@@ -805,13 +807,13 @@ static void bench_sdei(void)
 		if (t[2] != 0 || sdei_hits(&h_bench, 0) != old + 1)
 			continue;
 		sdei_hit_read(&h_bench, 0, &hit);
-		at_return += hit.x[2] == (uint64_t)sdei_timed_signal_ret;
+		at_return += hit.x[2] == SMCCC_RET_ADDR(sdei_timed_signal);
 		samples[ran] = hit.t_entry - t[0];
 		resume[ran] = t[1] - hit.t_complete;
 		ran++;
 	}
 	disarm(EV_SIGNAL);
-	nb_start("EVENT_SIGNAL to self: the handler ran before the HVC returned, ");
+	nb_start("EVENT_SIGNAL to self: the handler ran before the call returned, ");
 	nb_dec(at_return);
 	nb_str(" of ");
 	nb_dec(BENCH_ITERS);
@@ -845,7 +847,7 @@ static void check_self_signal(void)
 		return;
 	}
 	probe_self_signal(&p, 1);
-	w.pc_lo = (uint64_t)sdei_probe_call_ret;
+	w.pc_lo = SMCCC_RET_ADDR(sdei_probe_call);
 	w.pc_hi = w.pc_lo + 4;
 	for (i = 0; i < 18; i++)
 		w.ctx[i] = p.pat[i];
@@ -905,7 +907,7 @@ static void check_complete_and_resume(void)
 		rx[i] = load64(&r->x[i]);
 	tap_check(regs_equal(rx, w.ctx, 0, 18),
 		  "COMPLETE_AND_RESUME: the vector is entered with the interrupted x0-x17");
-	if (!tap_check(r->elr == (uint64_t)sdei_probe_call_ret && r->elr == hit.x[2],
+	if (!tap_check(r->elr == SMCCC_RET_ADDR(sdei_probe_call) && r->elr == hit.x[2],
 		       "COMPLETE_AND_RESUME: ELR_EL1 = the interrupted PC"))
 		diag_hex("ELR_EL1", r->elr);
 	if (!tap_check(r->spsr == hit.x[3] && (r->spsr & PSTATE_CHECKED) == want_pstate(&p),
@@ -943,8 +945,8 @@ static void check_masking(void)
 	tap_check(sdei_hits(&h_plain, 0) == old + 1,
 		  "masking: the held event ran once, as PE_UNMASK returned");
 	sdei_hit_read(&h_plain, 0, &hit);
-	tap_check(hit.x[2] == (uint64_t)smccc_hvc_ret,
-		  "masking: it interrupted the instruction after PE_UNMASK's HVC");
+	tap_check(hit.x[2] == SMCCC_RET_ADDR(smccc_call),
+		  "masking: it interrupted the instruction after PE_UNMASK's HVC/SMC");
 	tap_check(stays_quiet(&h_plain, 0, old + 1),
 		  "masking: two signals while masked made one pending event");
 
@@ -1169,8 +1171,8 @@ static void check_masked_worker(void)
 		       nb_cpu(a, "the held event ran as PE_UNMASK returned")))
 		return;
 	sdei_hit_read(&h_each, a, &hit);
-	tap_check(hit.x[2] == (uint64_t)smccc_hvc_ret,
-		  nb_cpu(a, "it interrupted the instruction after PE_UNMASK's HVC"));
+	tap_check(hit.x[2] == SMCCC_RET_ADDR(smccc_call),
+		  nb_cpu(a, "it interrupted the instruction after PE_UNMASK's HVC/SMC"));
 }
 
 /* An event for a worker in CPU_SUSPEND standby: the suspend returns SUCCESS
@@ -1214,8 +1216,8 @@ static void check_suspend_wakeup(void)
 		       nb_cpu(t, "the handler ran during the suspend's return")))
 		return;
 	sdei_hit_read(&h_suspend, t, &hit);
-	tap_check(hit.x[2] == (uint64_t)smccc_hvc_ret && hit.t_entry < smp_result(t, 2),
-		  nb_cpu(t, "it interrupted the instruction after CPU_SUSPEND's HVC"));
+	tap_check(hit.x[2] == SMCCC_RET_ADDR(smccc_call) && hit.t_entry < smp_result(t, 2),
+		  nb_cpu(t, "it interrupted the instruction after CPU_SUSPEND's HVC/SMC"));
 	expect((int64_t)hit.ctx[0], PSCI_SUCCESS,
 	       nb_cpu(t, "EVENT_CONTEXT(0) in the handler: the suspend's SUCCESS"));
 }
@@ -1260,7 +1262,7 @@ static void check_nesting(void)
 	       "nesting: the critical handler gets x0 = 1001");
 	expect((int64_t)(sdei_hits(&h_nest, 0) - n0), 2,
 	       "nesting: the event 0 signalled inside its handler ran once after EVENT_COMPLETE");
-	tap_check(nest.x[2] == nest.user[5] && nest.x[2] == (uint64_t)smccc_hvc_ret &&
+	tap_check(nest.x[2] == nest.user[5] && nest.x[2] == SMCCC_RET_ADDR(smccc_call) &&
 		  nest.depth == 1,
 		  "nesting: ... not nested, interrupting the same instruction as the first run");
 }
@@ -1689,6 +1691,7 @@ int main(uint64_t dtb)
 
 	uart_puts("hvmm-baremetal: SDEI conformance\n");
 	bm_boot_cpu_init();
+	bm_check_conduit(dtb);
 	if (!check_version(dtb))
 		return tap_done();
 	discover_cpus();

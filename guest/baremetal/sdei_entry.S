@@ -8,6 +8,8 @@
  * sdei_resume_rec in lib.h; sdei.c asserts that they agree.
  */
 
+#include "smccc_asm.h"
+
 #define SDEI_FID_EVENT_SIGNAL	0xc400002f
 
 /* struct sdei_frame */
@@ -110,6 +112,7 @@ sdei_entry:
 	bl	sdei_dispatch
 
 	/* x0-x17 are the firmware's to restore: use them freely from here. */
+	smccc_conduit_load x5
 	ldp	x0, x1, [sp, #F_DONE_FID]
 	ldr	x2, [sp, #F_STAMP]
 	ldp	x18, x19, [sp, #F_X + 144]
@@ -124,7 +127,7 @@ sdei_entry:
 	isb
 	mrs	x3, cntvct_el0
 	str	x3, [x2]
-	hvc	#0
+	smccc_insn sdei_complete, x5
 	/* A completion that returns failed: the interrupted context is lost.
 	 * SP is the interrupted one again, which is still a usable stack. */
 	mov	x1, x4
@@ -135,7 +138,8 @@ sdei_entry:
 /*
  * Register probes: void sdei_probe_call(struct sdei_probe *p),
  * void sdei_probe_spin(struct sdei_probe *p). x19-x25 hold the probe's own
- * state (the handler gives them back); x0-x17 hold nothing but the pattern.
+ * state (the handler gives them back); x0-x17 hold nothing but the pattern,
+ * so sdei_probe_call keeps the conduit in x20.
  */
 .macro probe_enter
 	stp	x29, x30, [sp, #-96]!
@@ -196,11 +200,10 @@ sdei_entry:
 
 	.balign 8
 	.global sdei_probe_call
-	.global sdei_probe_call_ret
 sdei_probe_call:
 	probe_enter
-	hvc	#0
-sdei_probe_call_ret:
+	smccc_conduit_load x20
+	smccc_insn sdei_probe_call, x20
 	probe_leave
 
 	.balign 8
@@ -234,13 +237,14 @@ sdei_probe_spin_end:
 
 /*
  * void sdei_timed_signal(uint64_t mpidr, uint64_t t[3]): EVENT_SIGNAL(0,
- * mpidr) between two CNTVCT reads. x9-x11 survive an event taken as the HVC
- * returns: the firmware restores x0-x17.
+ * mpidr) between two CNTVCT reads. x9-x11 survive an event taken as the call
+ * returns: the firmware restores x0-x17. The conduit is loaded before the
+ * first read, so that only the call itself is timed.
  */
 	.balign 8
 	.global sdei_timed_signal
-	.global sdei_timed_signal_ret
 sdei_timed_signal:
+	smccc_conduit_load x12
 	mov	x9, x1
 	mov	x2, x0
 	mov	x1, #0
@@ -248,8 +252,7 @@ sdei_timed_signal:
 	movk	x0, #(SDEI_FID_EVENT_SIGNAL >> 16), lsl #16
 	isb
 	mrs	x10, cntvct_el0
-	hvc	#0
-sdei_timed_signal_ret:
+	smccc_insn sdei_timed_signal, x12
 	isb
 	mrs	x11, cntvct_el0
 	stp	x10, x11, [x9]

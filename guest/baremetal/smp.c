@@ -92,7 +92,7 @@ static void run_suspend(volatile struct smp_report *rep,
 
 	store64(&rep->res[1], timer_now());
 	timer_arm(load64(&cmd->arg[4]));
-	ret = smccc_hvc(fid, a1, a2, a3);
+	ret = smccc_call(fid, a1, a2, a3);
 	store64(&rep->res[2], timer_now());
 	store64(&rep->res[3], timer_settle());
 	store64(&rep->res[0], ret);
@@ -109,7 +109,7 @@ static void run_race(volatile struct smp_report *rep,
 	/* A tight spin, not WFE: all racers should fire within a few cycles. */
 	while (load64(&smp_race_go) < go)
 		;
-	store64(&rep->res[0], smccc_hvc(load64(&cmd->arg[0]), load64(&cmd->arg[1]),
+	store64(&rep->res[0], smccc_call(load64(&cmd->arg[0]), load64(&cmd->arg[1]),
 					load64(&cmd->arg[2]), load64(&cmd->arg[3])));
 	store64(&rep->res[1], timer_now());
 }
@@ -124,7 +124,7 @@ static void run_off(volatile struct smp_report *rep,
 	if (freeze)
 		timer_arm(load64(&cmd->arg[4]));
 	complete(rep, seq);
-	ret = smccc_hvc(fid, 0, 0, 0);
+	ret = smccc_call(fid, 0, 0, 0);
 	timer_stop();
 	store64(&rep->off_ret, ret);
 	dmb();
@@ -136,7 +136,7 @@ static void run_command(volatile struct smp_report *rep,
 {
 	switch (load64(&cmd->op)) {
 	case SMP_OP_CALL:
-		store64(&rep->res[0], smccc_hvc(load64(&cmd->arg[0]), load64(&cmd->arg[1]),
+		store64(&rep->res[0], smccc_call(load64(&cmd->arg[0]), load64(&cmd->arg[1]),
 						load64(&cmd->arg[2]), load64(&cmd->arg[3])));
 		break;
 	case SMP_OP_RACE:

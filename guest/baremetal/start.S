@@ -2,8 +2,10 @@
 /*
  * Entry of a bare-metal test guest: stack, zeroed BSS, main(dtb), then
  * SYSTEM_OFF. Also the secondary entry points for CPU_ON and power-down
- * suspends, the exception vectors, and the HVC helpers.
+ * suspends, the exception vectors, and the SMCCC call helpers.
  */
+
+#include "smccc_asm.h"
 
 #define SECONDARY_STACK_SHIFT	13	/* 8 KiB per secondary */
 #define MAX_CPUS		8	/* BM_MAX_CPUS in lib.h */
@@ -23,7 +25,11 @@ _start:
 	b.hs	2f
 	str	xzr, [x1], #8
 	b	1b
+	/* Every SMCCC call, the first included, uses the conduit the device
+	 * tree names: learn it before main (and after BSS is zeroed). */
 2:	mov	x0, x19
+	bl	smccc_conduit_init
+	mov	x0, x19
 	bl	main
 	bl	bm_exit
 3:	wfi
@@ -130,26 +136,27 @@ exception_common:
 	b	park
 
 /*
- * uint64_t smccc_hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
- * uint64_t smccc_hvc6(fid, a1, a2, a3, a4, a5): the same code; the C calling
- * convention already puts the arguments in x0-x5.
- * smccc_hvc_ret is where an SDEI event taken as the call returns says the
- * CPU was interrupted.
+ * uint64_t smccc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+ * uint64_t smccc_call6(fid, a1, a2, a3, a4, a5): the same code; the C calling
+ * convention already puts the arguments in x0-x5, and leaves x16 (IP0) free
+ * to say which conduit to call through.
  */
-	.global smccc_hvc
-	.global smccc_hvc6
-	.global smccc_hvc_ret
-smccc_hvc:
-smccc_hvc6:
-	hvc	#0
-smccc_hvc_ret:
+	.global smccc_call
+	.global smccc_call6
+smccc_call:
+smccc_call6:
+	smccc_conduit_load x16
+	smccc_insn smccc_call, x16
 	ret
 
-/* void smccc_hvc_regs(uint64_t regs[18]) */
-	.global smccc_hvc_regs
-smccc_hvc_regs:
-	stp	x19, x30, [sp, #-16]!
+/* void smccc_call_regs(uint64_t regs[18]): x0-x17 carry the pattern, so
+ * x20 (saved here) says which conduit to call through. */
+	.global smccc_call_regs
+smccc_call_regs:
+	stp	x19, x20, [sp, #-32]!
+	str	x30, [sp, #16]
 	mov	x19, x0
+	smccc_conduit_load x20
 	ldp	x0, x1, [x19, #0]
 	ldp	x2, x3, [x19, #16]
 	ldp	x4, x5, [x19, #32]
@@ -159,7 +166,7 @@ smccc_hvc_regs:
 	ldp	x12, x13, [x19, #96]
 	ldp	x14, x15, [x19, #112]
 	ldp	x16, x17, [x19, #128]
-	hvc	#0
+	smccc_insn smccc_call_regs, x20
 	stp	x0, x1, [x19, #0]
 	stp	x2, x3, [x19, #16]
 	stp	x4, x5, [x19, #32]
@@ -169,5 +176,6 @@ smccc_hvc_regs:
 	stp	x12, x13, [x19, #96]
 	stp	x14, x15, [x19, #112]
 	stp	x16, x17, [x19, #128]
-	ldp	x19, x30, [sp], #16
+	ldr	x30, [sp, #16]
+	ldp	x19, x20, [sp], #32
 	ret

@@ -6,7 +6,9 @@
  *
  *  - /firmware/sdei: Linux 6.12 has no YAML schema for it, only
  *    Documentation/devicetree/bindings/arm/firmware/sdei.txt: a child of
- *    /firmware, compatible "arm,sdei-1.0", method "smc" or "hvc".
+ *    /firmware, compatible "arm,sdei-1.0", method "smc" or "hvc"; and, as
+ *    hvmm serves SDEI behind the same conduit as PSCI (--psci-conduit),
+ *    the method of /psci.
  *  - /chosen linux,initrd-start/-end: dt-schema 2022.08's chosen.yaml allows
  *    only one cell, newer dt-schema (and Linux) one or two cells; the
  *    validate script drops that one message and this checks the property
@@ -68,7 +70,7 @@ static void check_sdei(const void *fdt)
 {
 	int firmware = fdt_path_offset(fdt, "/firmware");
 	int node, len;
-	const char *method;
+	const char *method, *psci_method;
 
 	/* An arm,sdei-1.0 node anywhere but /firmware/sdei is one Linux ignores. */
 	for (node = fdt_node_offset_by_compatible(fdt, -1, "arm,sdei-1.0"); node >= 0;
@@ -90,6 +92,10 @@ static void check_sdei(const void *fdt)
 		problem("/firmware/sdei", "no method string (required, sdei.txt)");
 	else if (strcmp(method, "smc") && strcmp(method, "hvc"))
 		problem("/firmware/sdei", "method \"%s\" is neither \"smc\" nor \"hvc\" (sdei.txt)", method);
+	psci_method = prop_string(fdt, fdt_path_offset(fdt, "/psci"), "method");
+	if (method && psci_method && strcmp(method, psci_method))
+		problem("/firmware/sdei", "method \"%s\" differs from /psci's \"%s\" (one conduit serves both)",
+			method, psci_method);
 	if (fdt_getprop(fdt, firmware, "compatible", &len))
 		problem("/firmware", "unexpected compatible on the /firmware container");
 }

@@ -13,6 +13,7 @@
  *       --gic v3|v2           the GIC KVM gave (default v3)
  *       --idle-states all|standby|powerdown|none   (default all)
  *       --psci-suspend-format extended|original    (default extended)
+ *       --psci-conduit hvc|smc    method of /psci and /firmware/sdei (default hvc)
  *       --no-sdei             no /firmware/sdei
  *       --in-kernel-psci      KVM's PSCI: no idle states, no SDEI
  *   -m, --mem MIB             RAM size (default 256)
@@ -79,7 +80,7 @@ static uint64_t kvm_mpidr(unsigned int i)
 
 enum {
 	OPT_MAX_CPUS = 256, OPT_GIC, OPT_IDLE, OPT_FORMAT, OPT_NO_SDEI, OPT_KPSCI,
-	OPT_INITRD, OPT_NODEFAULTS, OPT_BOOT_COUNT,
+	OPT_INITRD, OPT_NODEFAULTS, OPT_BOOT_COUNT, OPT_CONDUIT,
 };
 
 static const struct option options[] = {
@@ -88,6 +89,7 @@ static const struct option options[] = {
 	{ "gic", required_argument, NULL, OPT_GIC },
 	{ "idle-states", required_argument, NULL, OPT_IDLE },
 	{ "psci-suspend-format", required_argument, NULL, OPT_FORMAT },
+	{ "psci-conduit", required_argument, NULL, OPT_CONDUIT },
 	{ "no-sdei", no_argument, NULL, OPT_NO_SDEI },
 	{ "in-kernel-psci", no_argument, NULL, OPT_KPSCI },
 	{ "mem", required_argument, NULL, 'm' },
@@ -104,6 +106,7 @@ int main(int argc, char **argv)
 	unsigned int cpus = 1, max_cpus = 0, boot_count = 1;
 	unsigned long long mem_mib = 256, initrd_size = 0;
 	enum gic_version gic_version = GIC_V3;
+	enum smccc_conduit conduit = SMCCC_CONDUIT_HVC;
 	const char *idle = "all", *params = "", *out = NULL;
 	bool original = false, no_sdei = false, kernel_psci = false, nodefaults = false;
 	int opt;
@@ -136,6 +139,14 @@ int main(int argc, char **argv)
 			else
 				die("--psci-suspend-format '%s': expected extended or original", optarg);
 			break;
+		case OPT_CONDUIT:
+			if (!strcmp(optarg, "hvc"))
+				conduit = SMCCC_CONDUIT_HVC;
+			else if (!strcmp(optarg, "smc"))
+				conduit = SMCCC_CONDUIT_SMC;
+			else
+				die("--psci-conduit '%s': expected hvc or smc", optarg);
+			break;
 		case OPT_NO_SDEI: no_sdei = true; break;
 		case OPT_KPSCI: kernel_psci = true; break;
 		case 'm': mem_mib = number("--mem", optarg, 4, 1ULL << 20); break;
@@ -166,7 +177,9 @@ int main(int argc, char **argv)
 
 	/* vm_add_devices: the same devices, in the same order. */
 	static struct gic gic;
-	static struct vm_device timer, psci, sdei;
+	static struct vm_device timer;
+	static struct psci_node psci;
+	static struct sdei_node sdei;
 	static struct uart_16550 uart;
 	static struct device_bus bus;
 	struct irq_line uart_irq = { .set_level = NULL, .opaque = NULL, .spi = MEMMAP_UART_SPI };
@@ -175,13 +188,13 @@ int main(int argc, char **argv)
 	gic = (struct gic){ .version = gic_version, .fd = -1, .nr_cpus = nr_vcpus, .vm_fd = -1 };
 	gic_node_init(&gic.dev, &gic);
 	timer_device_init(&timer, &gic);
-	psci_node_init(&psci);
-	sdei_node_init(&sdei);
+	psci_node_init(&psci, conduit);
+	sdei_node_init(&sdei, conduit);
 	if (uart_16550_init(&uart, MEMMAP_UART_BASE, -1, &uart_irq))
 		die("cannot set up the UART");
 	if (device_bus_add(&bus, &gic.dev) || device_bus_add(&bus, &timer) ||
-	    device_bus_add(&bus, &uart.dev) || device_bus_add(&bus, &psci) ||
-	    (fw_ready && !no_sdei && device_bus_add(&bus, &sdei)))
+	    device_bus_add(&bus, &uart.dev) || device_bus_add(&bus, &psci.dev) ||
+	    (fw_ready && !no_sdei && device_bus_add(&bus, &sdei.dev)))
 		die("cannot register devices");
 
 	/* vm_write_dtb. */

@@ -115,6 +115,10 @@ configs=(
 	"bm-3of4|-c 3 --max-cpus 4 -m 64"
 	"bm-no-sdei|-c 2 -m 64 --no-sdei"
 	"bm-in-kernel-psci|-c 2 -m 64 --in-kernel-psci"
+	"bm-smc|-c 2 -m 64 --psci-conduit smc"
+	"bm-smc-4cpu|-c 4 -m 64 --psci-conduit smc"
+	"bm-in-kernel-psci-smc|-c 1 -m 64 --in-kernel-psci --psci-conduit smc"
+	"linux-smc|-c 2 -m 256 $initrd --psci-conduit smc -p 'quiet hvmm.test=conduit'"
 	"pstate-extended|-c 2 -m 64 --psci-suspend-format extended"
 	"pstate-original|-c 2 -m 64 --psci-suspend-format original"
 	"idle-standby|-c 2 -m 64 --idle-states standby"
@@ -231,6 +235,8 @@ fi
 canary memory-no-type validate "'device_type' is a required property" bm-2cpu -d /memory@40000000 device_type
 canary chosen-unknown-prop validate "chosen: ('[^']*', )*'bogus'.* match any of the regexes" bm-2cpu -t s /chosen bogus x
 canary sdei-bad-method own_check 'method "foo"' bm-2cpu -t s /firmware/sdei method foo
+canary psci-bad-method validate "method(:0)?: 'foo' is not one of" bm-smc -t s /psci method foo
+canary sdei-other-conduit own_check 'method "hvc" differs from /psci.s "smc"' bm-smc -t s /firmware/sdei method hvc
 canary initrd-reversed own_check "initrd-end .* is not above" linux-2cpu -t x /chosen linux,initrd-end 0 0x40000000
 canary cpu-no-enable-method own_check "cpu@1: no enable-method" bm-2cpu -d /cpus/cpu@1 enable-method
 canary psci-reg-no-unit dtc_check "unit_address_vs_reg" bm-2cpu -t x /psci reg 0 0 0 0x1000

@@ -107,6 +107,8 @@ static void check_accepted(const struct args *a, const struct vm_config *cfg)
 	      (unsigned long long)cfg->mem_mib);
 	CHECK(cfg->loglevel <= LOG_DEBUG && cfg->idle_states <= IDLE_STATES_NONE,
 	      "log level %d, idle states %d", (int)cfg->loglevel, (int)cfg->idle_states);
+	CHECK(cfg->psci_conduit == SMCCC_CONDUIT_HVC || cfg->psci_conduit == SMCCC_CONDUIT_SMC,
+	      "conduit %d", (int)cfg->psci_conduit);
 	CHECK(!cfg->name || control_name_valid(cfg->name), "name '%s'", cfg->name);
 	CHECK(cfg->nr_sdei_events <= CMDLINE_MAX_SDEI_EVENTS, "%u SDEI events", cfg->nr_sdei_events);
 	for (unsigned int i = 0; i < cfg->nr_sdei_events; i++) {

@@ -62,6 +62,8 @@ CMDLINE = {
     "mem-g": ["-k", "I", "--mem", "2G"],
     "choices": ["-k", "I", "--reboot", "reset", "--idle-states=none", "--idle-states", "powerdown",
                 "--idle-states", "all", "--psci-suspend-format=extended", "--loglevel=error"],
+    "conduit": ["-k", "I", "--psci-conduit", "smc", "--psci-conduit=hvc", "--in-kernel-psci",
+                "--psci-conduit=smc"],
     "sdei-many": ["-k", "I"] + ["--sdei-event=%d,shared,normal" % (3000 + i) for i in range(24)],
     "sdei-twice": ["-k", "I", "--sdei-event", "5,private,normal", "--sdei-event", "0x5,shared,normal",
                    "--sdei-event", "2001,shared,critical"],

@@ -54,7 +54,7 @@ static void assert_fails_with(const struct parsed *p, const char *needle)
 static const char *const long_names[] = {
 	"kernel", "initrd", "params", "cpus", "mem", "name", "console", "nodefaults",
 	"loglevel", "network", "dump-dtb", "stats", "in-kernel-psci", "help", "max-cpus",
-	"reboot", "psci-suspend-format", "idle-states",
+	"reboot", "psci-suspend-format", "idle-states", "psci-conduit",
 };
 
 #define NR_LONG_NAMES (sizeof(long_names) / sizeof(long_names[0]))
@@ -87,6 +87,8 @@ static void test_defaults(void **state)
 	assert_false(p.cfg.reboot_exit);
 	assert_false(p.cfg.suspend_format_original);
 	assert_int_equal(p.cfg.idle_states, IDLE_STATES_ALL);
+	/* --psci-conduit hvc. */
+	assert_int_equal(p.cfg.psci_conduit, SMCCC_CONDUIT_HVC);
 }
 
 static void test_defaults_reset_between_calls(void **state)
@@ -96,11 +98,13 @@ static void test_defaults_reset_between_calls(void **state)
 	(void)state;
 	PARSE(&p, "-k", "a", "--mem", "1G", "--stats", "-c", "3", "--loglevel", "debug",
 	      "--max-cpus", "8", "--reboot", "exit", "--psci-suspend-format", "original",
-	      "--idle-states", "none", "--name", "vm1");
+	      "--idle-states", "none", "--name", "vm1", "--psci-conduit", "smc");
 	assert_ok(&p);
 	assert_true(p.cfg.reboot_exit);
+	assert_int_equal(p.cfg.psci_conduit, SMCCC_CONDUIT_SMC);
 	PARSE(&p, "-k", "b");
 	assert_ok(&p);
+	assert_int_equal(p.cfg.psci_conduit, SMCCC_CONDUIT_HVC);
 	assert_int_equal(p.cfg.max_cpus, 0);
 	assert_false(p.cfg.reboot_exit);
 	assert_false(p.cfg.suspend_format_original);
@@ -615,6 +619,13 @@ static void test_contradictory_options(void **state)
 	assert_ok(&p);
 	PARSE(&p, "-k", "K", "--sdei-event", "7,private,normal", "--idle-states", "standby");
 	assert_ok(&p);
+	/* KVM serves PSCI over SMC too, and --no-sdei leaves PSCI's conduit. */
+	PARSE(&p, "-k", "K", "--in-kernel-psci", "--psci-conduit", "smc");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.psci_conduit, SMCCC_CONDUIT_SMC);
+	PARSE(&p, "-k", "K", "--no-sdei", "--psci-conduit=smc", "--max-cpus", "4");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.psci_conduit, SMCCC_CONDUIT_SMC);
 	/* --help still wins over everything else. */
 	PARSE(&p, "--help", "--in-kernel-psci", "--max-cpus", "4");
 	assert_ok(&p);
@@ -702,6 +713,11 @@ static int idle_states_field(const struct vm_config *cfg)
 	return (int)cfg->idle_states;
 }
 
+static int psci_conduit_field(const struct vm_config *cfg)
+{
+	return (int)cfg->psci_conduit;
+}
+
 static void test_reboot(void **state)
 {
 	static const struct choice good[] = { { "reset", 0 }, { "exit", 1 } };
@@ -739,14 +755,27 @@ static void test_idle_states(void **state)
 	check_choices("idle-states", good, 4, bad, sizeof(bad) / sizeof(bad[0]), idle_states_field);
 }
 
+static void test_psci_conduit(void **state)
+{
+	static const struct choice good[] = { { "hvc", SMCCC_CONDUIT_HVC }, { "smc", SMCCC_CONDUIT_SMC } };
+	static const char *const bad[] = {
+		"", "HVC", "Smc", "hvc ", " smc", "smc,hvc", "svc", "smc #0", "1", "h", "smc\nhvc",
+	};
+
+	(void)state;
+	check_choices("psci-conduit", good, 2, bad, sizeof(bad) / sizeof(bad[0]), psci_conduit_field);
+}
+
 static void test_new_options_together(void **state)
 {
 	struct parsed p;
 
 	(void)state;
 	PARSE(&p, "-k", "K", "-c", "2", "--max-cpus", "4", "--reboot=exit",
-	      "--psci-suspend-format", "original", "--idle-states=powerdown", "--name", "hot.add_1");
+	      "--psci-suspend-format", "original", "--idle-states=powerdown", "--name", "hot.add_1",
+	      "--psci-conduit=smc");
 	assert_ok(&p);
+	assert_int_equal(p.cfg.psci_conduit, SMCCC_CONDUIT_SMC);
 	assert_int_equal(p.cfg.cpus, 2);
 	assert_int_equal(p.cfg.max_cpus, 4);
 	assert_true(p.cfg.reboot_exit);
@@ -780,6 +809,7 @@ static void test_missing_values(void **state)
 	static const char *const need[] = {
 		"kernel", "initrd", "params", "cpus", "mem", "name", "console", "loglevel",
 		"network", "dump-dtb", "max-cpus", "reboot", "psci-suspend-format", "idle-states",
+		"psci-conduit",
 	};
 	char lng[64];
 	struct parsed p;
@@ -844,6 +874,10 @@ static void test_errors_stay_on_one_line(void **state)
 	assert_null(strchr(p.err, '\033'));
 	PARSE(&p, "-k", "K", "--idle-states", "all\nnone");
 	assert_fails_with(&p, "--idle-states");
+	PARSE(&p, "-k", "K", "--psci-conduit", "smc\r\033[2J");
+	assert_fails_with(&p, "--psci-conduit");
+	assert_null(strchr(p.err, '\r'));
+	assert_null(strchr(p.err, '\033'));
 	PARSE(&p, "-k", "K", "--name", "vm\n\033[2J");
 	assert_fails_with(&p, "--name");
 	assert_null(strchr(p.err, '\033'));
@@ -957,6 +991,7 @@ int main(void)
 		cmocka_unit_test(test_reboot),
 		cmocka_unit_test(test_psci_suspend_format),
 		cmocka_unit_test(test_idle_states),
+		cmocka_unit_test(test_psci_conduit),
 		cmocka_unit_test(test_new_options_together),
 		cmocka_unit_test(test_unknown_options),
 		cmocka_unit_test(test_missing_values),

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Unit tests for the guest device tree (vmm/fdt.c) and the nodes the devices
- * add to it (vmm/gic_node.c, vmm/timer.c, vmm/psci_node.c, the 16550 UART).
+ * add to it (vmm/gic_node.c, vmm/timer.c, vmm/psci_node.c, vmm/sdei_node.c,
+ * the 16550 UART).
  * The tree is built as vm_write_dtb builds it, then read back with libfdt.
  */
 #include <errno.h>
@@ -24,6 +25,7 @@
 #include "vmm/gic.h"
 #include "vmm/memmap.h"
 #include "vmm/psci_node.h"
+#include "vmm/sdei_node.h"
 #include "vmm/timer.h"
 
 #define RAM_SIZE (512ULL << 20)
@@ -40,7 +42,9 @@
 
 struct vm_tree {
 	struct gic gic;
-	struct vm_device timer, psci;
+	struct vm_device timer;
+	struct psci_node psci;
+	struct sdei_node sdei;
 	struct uart_16550 uart;
 	struct device_bus bus;
 	struct fdt_cpu cpus[MAX_TEST_CPUS];
@@ -56,9 +60,11 @@ static uint64_t kvm_mpidr(unsigned int i)
 }
 
 /* Register the devices and fill fdt_params as vm_add_devices and
- * vm_write_dtb do; nothing is built yet. */
-static struct vm_tree *tree_setup(unsigned int nr_cpus, enum gic_version version,
-				  uint64_t initrd_start, uint64_t initrd_size)
+ * vm_write_dtb do, PSCI (and SDEI, if asked for) reached through conduit;
+ * nothing is built yet. */
+static struct vm_tree *tree_setup_firmware(unsigned int nr_cpus, enum gic_version version,
+					   uint64_t initrd_start, uint64_t initrd_size,
+					   enum smccc_conduit conduit, bool sdei)
 {
 	struct irq_line uart_irq = { .set_level = NULL, .opaque = NULL, .spi = MEMMAP_UART_SPI };
 	struct vm_tree *t = calloc(1, sizeof(*t));
@@ -68,12 +74,15 @@ static struct vm_tree *tree_setup(unsigned int nr_cpus, enum gic_version version
 	t->gic = (struct gic){ .version = version, .fd = -1, .nr_cpus = nr_cpus, .vm_fd = -1 };
 	gic_node_init(&t->gic.dev, &t->gic);
 	timer_device_init(&t->timer, &t->gic);
-	psci_node_init(&t->psci);
+	psci_node_init(&t->psci, conduit);
+	sdei_node_init(&t->sdei, conduit);
 	assert_int_equal(uart_16550_init(&t->uart, MEMMAP_UART_BASE, -1, &uart_irq), 0);
 	assert_int_equal(device_bus_add(&t->bus, &t->gic.dev), 0);
 	assert_int_equal(device_bus_add(&t->bus, &t->timer), 0);
 	assert_int_equal(device_bus_add(&t->bus, &t->uart.dev), 0);
-	assert_int_equal(device_bus_add(&t->bus, &t->psci), 0);
+	assert_int_equal(device_bus_add(&t->bus, &t->psci.dev), 0);
+	if (sdei)
+		assert_int_equal(device_bus_add(&t->bus, &t->sdei.dev), 0);
 
 	for (unsigned int i = 0; i < nr_cpus; i++)
 		t->cpus[i].mpidr = kvm_mpidr(i);
@@ -85,6 +94,13 @@ static struct vm_tree *tree_setup(unsigned int nr_cpus, enum gic_version version
 		.stdout_path = t->stdout_path, .gic_phandle = GIC_PHANDLE, .bus = &t->bus,
 	};
 	return t;
+}
+
+/* The devices every test tree has: PSCI over HVC, no SDEI node. */
+static struct vm_tree *tree_setup(unsigned int nr_cpus, enum gic_version version,
+				  uint64_t initrd_start, uint64_t initrd_size)
+{
+	return tree_setup_firmware(nr_cpus, version, initrd_start, initrd_size, SMCCC_CONDUIT_HVC, false);
 }
 
 static int tree_build(struct vm_tree *t)
@@ -387,6 +403,30 @@ static void test_psci(void **state)
 	assert_no_prop(t->fdt, psci, "cpu_on");
 	assert_no_prop(t->fdt, psci, "cpu_suspend");
 	tree_free(t);
+}
+
+/* --psci-conduit: /psci and /firmware/sdei name the same conduit, and only
+ * their method changes with it. */
+static void test_conduit(void **state)
+{
+	static const struct { enum smccc_conduit conduit; const char *method; } cases[] = {
+		{ SMCCC_CONDUIT_HVC, "hvc" }, { SMCCC_CONDUIT_SMC, "smc" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vm_tree *t = tree_setup_firmware(2, GIC_V3, 0, 0, cases[i].conduit, true);
+		int psci, sdei;
+
+		assert_int_equal(tree_build(t), 0);
+		psci = node(t->fdt, "/psci");
+		sdei = node(t->fdt, "/firmware/sdei");
+		assert_prop_str(t->fdt, psci, "method", cases[i].method);
+		assert_prop_str(t->fdt, sdei, "method", cases[i].method);
+		assert_prop_str(t->fdt, sdei, "compatible", "arm,sdei-1.0");
+		assert_int_equal(fdt_node_check_compatible(t->fdt, psci, "arm,psci-1.0"), 0);
+		tree_free(t);
+	}
 }
 
 /* Every node in the tree, the root included. */
@@ -1032,6 +1072,7 @@ int main(void)
 		cmocka_unit_test(test_cpus_memmap_limit),
 		cmocka_unit_test(test_cpus_aff3_and_order),
 		cmocka_unit_test(test_psci),
+		cmocka_unit_test(test_conduit),
 		cmocka_unit_test(test_idle_states_none),
 		cmocka_unit_test(test_idle_states_hvmm_pair),
 		cmocka_unit_test(test_idle_states_one),

@@ -40,6 +40,8 @@ expect_bad_input suspend_fmt "--psci-suspend-format odd" 2 "--psci-suspend-forma
 	run -k "$K" --psci-suspend-format odd
 expect_bad_input idle_states "--idle-states deep" 2 "--idle-states 'deep': expected all, standby, powerdown or none" \
 	run -k "$K" --idle-states deep
+expect_bad_input psci_conduit "--psci-conduit svc" 2 "--psci-conduit 'svc': expected hvc or smc" \
+	run -k "$K" --psci-conduit svc
 expect_bad_input bad_name "--name with a slash" 2 "--name 'a/b': use 1-64 letters, digits" run -k "$K" --name a/b
 expect_bad_input no_vm "a client command for a VM that is not running" 1 "hvmm: no VM named 'nosuchvm' is running" \
 	stat --name nosuchvm
