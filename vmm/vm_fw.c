@@ -117,7 +117,7 @@ int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled)
 	};
 	struct fw_config fc = {
 		.psci = &psci,
-		.conduit = SMCCC_CONDUIT_HVC,
+		.conduit = vm->cfg->psci_conduit,
 		.lines_released = vm_lines_released,
 		.opaque = vm,
 	};
