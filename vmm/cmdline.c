@@ -15,7 +15,7 @@ enum opt_id {
 	OPT_KERNEL, OPT_INITRD, OPT_PARAMS, OPT_CPUS, OPT_MEM, OPT_NAME, OPT_CONSOLE,
 	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_NETWORK, OPT_DUMP_DTB, OPT_STATS,
 	OPT_IN_KERNEL_PSCI, OPT_HELP, OPT_MAX_CPUS, OPT_REBOOT, OPT_SUSPEND_FORMAT, OPT_IDLE_STATES, OPT_NO_SDEI, OPT_SDEI_EVENT,
-	OPT_NO_SANDBOX,
+	OPT_NO_SANDBOX, OPT_NO_TRNG,
 };
 
 struct opt {
@@ -45,6 +45,7 @@ static const struct opt run_opts[] = {
 	{ OPT_SUSPEND_FORMAT, 0, "psci-suspend-format", true, "extended|original  CPU_SUSPEND power_state format" },
 	{ OPT_IDLE_STATES, 0, "idle-states", true, "all|standby|powerdown|none  idle states in the device tree" },
 	{ OPT_NO_SDEI,  0,  "no-sdei", false, "      no SDEI for the guest" },
+	{ OPT_NO_TRNG,  0,  "no-trng", false, "      leave SMCCC TRNG to KVM" },
 	{ OPT_SDEI_EVENT, 0, "sdei-event", true, "NUM,shared|private,normal|critical  one more SDEI event" },
 	{ OPT_NO_SANDBOX, 0, "no-sandbox", false, "   no seccomp filters (for debugging hvmm)" },
 	{ OPT_HELP,    'h', "help",   false, "      this text" },
@@ -148,6 +149,7 @@ static int apply(const struct opt *o, const char *val, struct vm_config *cfg, ch
 		break;
 	case OPT_NO_SDEI: cfg->no_sdei = true; break;
 	case OPT_NO_SANDBOX: cfg->no_sandbox = true; break;
+	case OPT_NO_TRNG: cfg->no_trng = true; break;
 	case OPT_SDEI_EVENT:
 		if (cfg->nr_sdei_events == CMDLINE_MAX_SDEI_EVENTS)
 			return reason_set(-1, err, errlen, "--sdei-event: at most %d events besides hvmm's own",
