@@ -124,7 +124,7 @@ BM_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-stack-protector -ms
 BM_COMMON := guest/baremetal/start.S guest/baremetal/lib.c guest/baremetal/smp.c \
 	guest/baremetal/gic.c guest/baremetal/timer.c guest/baremetal/fdt.c \
 	guest/baremetal/sdei.c guest/baremetal/sdei_entry.S guest/baremetal/tap_name.c guest/baremetal/bench.c
-BM_GUESTS := hello psci_conformance sdei_conformance hostile idle console
+BM_GUESTS := hello psci_conformance sdei_conformance hostile idle console services
 BM_ELFS := $(BM_GUESTS:%=$(B)/guest/%.elf)
 
 BM_HEADERS := guest/baremetal/lib.h guest/baremetal/smccc_asm.h
@@ -186,6 +186,7 @@ UNIT_SRCS_test_psci     := $(sort $(wildcard firmware/*.c)) \
 	tests/unit/fake_host.c
 UNIT_SRCS_test_sdei     := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_registry := $(UNIT_SRCS_test_psci)
+UNIT_SRCS_test_services := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_uart     := devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_bus      := devices/bus.c
 UNIT_SRCS_test_loader   := vmm/loader.c vmm/guest_mem.c

@@ -12,10 +12,14 @@
 
 extern const struct smccc_service psci_service;
 extern const struct smccc_service sdei_service;
+extern const struct smccc_service trng_service;
+extern const struct smccc_service hvmm_service;
 
 const struct smccc_service *const smccc_services[] = {
 	&psci_service,
 	&sdei_service,
+	&trng_service,
+	&hvmm_service,
 };
 
 const unsigned int smccc_nr_services = sizeof(smccc_services) / sizeof(smccc_services[0]);

@@ -32,6 +32,17 @@ struct fw_entropy {
 	void *opaque;
 };
 
+/* What hvmm's vendor service (docs/hvmm-service.md) does on the VMM's side,
+ * on the calling vCPU's thread. debug_write: put len bytes where the UART's
+ * output goes (what cannot be written is dropped, as the UART drops it).
+ * exit: stop the VM and make hvmm exit with status (0..255). Either NULL:
+ * no vendor service. */
+struct fw_hvmm {
+	void (*debug_write)(void *opaque, const void *buf, size_t len);
+	void (*exit)(void *opaque, unsigned int vcpu, unsigned int status);
+	void *opaque;
+};
+
 /* What the VMM tells the services; every pointer is only read while
  * firmware_init runs, except the callbacks, which must outlive the VM. */
 struct fw_config {
@@ -39,6 +50,7 @@ struct fw_config {
 	const struct sdei_config *sdei;   /* NULL: no SDEI */
 	enum smccc_conduit conduit;       /* what the device tree advertises */
 	struct fw_entropy trng;           /* fill NULL: no TRNG */
+	struct fw_hvmm hvmm;              /* see struct fw_hvmm */
 	/* SDEI may have given interrupt lines back to the interrupt controller
 	 * (INTERRUPT_RELEASE, SHARED_RESET): the devices driving them must
 	 * resend their levels. On the caller's vCPU thread; may be NULL. */

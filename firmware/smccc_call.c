@@ -65,6 +65,15 @@ void smccc_reply_not_supported(struct smccc_call *c)
 	smccc_reply(c, SMCCC_RET_NOT_SUPPORTED);
 }
 
+void smccc_reply_uuid(struct smccc_call *c, const uint8_t uuid[16])
+{
+	uint64_t w[4] = { 0 };
+
+	for (unsigned int i = 0; i < 16; i++)
+		w[i / 4] |= (uint64_t)uuid[i] << (8 * (i % 4));
+	smccc_reply_regs(c, w, 4);
+}
+
 int smccc_call_finish(struct smccc_call *c)
 {
 	for (unsigned int i = 0; i < c->nr_ret; i++) {

@@ -69,6 +69,9 @@ void smccc_reply(struct smccc_call *c, int64_t ret);
 void smccc_reply_regs(struct smccc_call *c, const uint64_t *regs, unsigned int n);
 /* x0 = NOT_SUPPORTED (-1). */
 void smccc_reply_not_supported(struct smccc_call *c);
+/* A UUID in w0..w3 as SMCCC lays out a UID: its 16 bytes in their written
+ * order, four to a register, the first of each in bits 7:0. */
+void smccc_reply_uuid(struct smccc_call *c, const uint8_t uuid[16]);
 
 /* Write the reply back to the caller's registers. 0 or -errno. */
 int smccc_call_finish(struct smccc_call *c);

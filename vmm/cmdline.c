@@ -15,7 +15,7 @@ enum opt_id {
 	OPT_KERNEL, OPT_INITRD, OPT_PARAMS, OPT_CPUS, OPT_MEM, OPT_NAME, OPT_CONSOLE,
 	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_NETWORK, OPT_DUMP_DTB, OPT_STATS,
 	OPT_IN_KERNEL_PSCI, OPT_HELP, OPT_MAX_CPUS, OPT_REBOOT, OPT_SUSPEND_FORMAT, OPT_IDLE_STATES, OPT_NO_SDEI, OPT_SDEI_EVENT,
-	OPT_NO_SANDBOX, OPT_PSCI_CONDUIT,
+	OPT_NO_SANDBOX, OPT_PSCI_CONDUIT, OPT_NO_TRNG,
 };
 
 struct opt {
@@ -46,6 +46,7 @@ static const struct opt run_opts[] = {
 	{ OPT_PSCI_CONDUIT, 0, "psci-conduit", true, "hvc|smc  instruction the guest calls PSCI and SDEI with" },
 	{ OPT_IDLE_STATES, 0, "idle-states", true, "all|standby|powerdown|none  idle states in the device tree" },
 	{ OPT_NO_SDEI,  0,  "no-sdei", false, "      no SDEI for the guest" },
+	{ OPT_NO_TRNG,  0,  "no-trng", false, "      leave SMCCC TRNG to KVM" },
 	{ OPT_SDEI_EVENT, 0, "sdei-event", true, "NUM,shared|private,normal|critical  one more SDEI event" },
 	{ OPT_NO_SANDBOX, 0, "no-sandbox", false, "   no seccomp filters (for debugging hvmm)" },
 	{ OPT_HELP,    'h', "help",   false, "      this text" },
@@ -135,6 +136,7 @@ static int apply_firmware(const struct opt *o, const char *val, struct vm_config
 			return reason_set(-1, err, errlen, "--idle-states '%s': expected all, standby, powerdown or none", val);
 		break;
 	case OPT_NO_SDEI: cfg->no_sdei = true; break;
+	case OPT_NO_TRNG: cfg->no_trng = true; break;
 	case OPT_SDEI_EVENT:
 		if (cfg->nr_sdei_events == CMDLINE_MAX_SDEI_EVENTS)
 			return reason_set(-1, err, errlen, "--sdei-event: at most %d events besides hvmm's own",
@@ -186,7 +188,7 @@ static int apply(const struct opt *o, const char *val, struct vm_config *cfg, ch
 			return reason_set(-1, err, errlen, "--max-cpus '%s': expected a whole number from 1 to %d", val,
 				    CMDLINE_MAX_CPUS);
 		break;
-	case OPT_REBOOT: case OPT_IDLE_STATES: case OPT_NO_SDEI: case OPT_SDEI_EVENT:
+	case OPT_REBOOT: case OPT_IDLE_STATES: case OPT_NO_SDEI: case OPT_NO_TRNG: case OPT_SDEI_EVENT:
 	case OPT_SUSPEND_FORMAT: case OPT_PSCI_CONDUIT: case OPT_IN_KERNEL_PSCI:
 		return apply_firmware(o, val, cfg, err, errlen);
 	case OPT_NO_SANDBOX: cfg->no_sandbox = true; break;

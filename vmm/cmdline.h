@@ -49,6 +49,7 @@ struct vm_config {
 	bool stats;
 	bool in_kernel_psci;
 	bool no_sandbox;           /* --no-sandbox: no seccomp filters */
+	bool no_trng;              /* --no-trng: TRNG left to KVM */
 	bool help;
 };
 

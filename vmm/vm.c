@@ -395,13 +395,14 @@ out:
 
 /* ---- running and stopping ---- */
 
-void vm_request_stop(struct vm *vm, enum vm_exit why)
+static void vm_stop(struct vm *vm, enum vm_exit why, unsigned int guest_status)
 {
 	uint64_t one = 1;
 
 	pthread_mutex_lock(&vm->stop_lock);
 	if (!atomic_load(&vm->stopping)) {
 		vm->exit = why;
+		vm->guest_status = guest_status;
 		atomic_store(&vm->stopping, true);
 	}
 	pthread_mutex_unlock(&vm->stop_lock);
@@ -410,6 +411,16 @@ void vm_request_stop(struct vm *vm, enum vm_exit why)
 	if (write(vm->stop_fd, &one, sizeof(one)) < 0) {
 		/* The counter cannot overflow from a few stops; nothing to do. */
 	}
+}
+
+void vm_request_stop(struct vm *vm, enum vm_exit why)
+{
+	vm_stop(vm, why, 0);
+}
+
+void vm_request_guest_exit(struct vm *vm, unsigned int status)
+{
+	vm_stop(vm, VM_EXIT_GUEST_STATUS, status);
 }
 
 void vm_fail(struct vm *vm, const struct vcpu *vcpu, const char *fmt, ...)

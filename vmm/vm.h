@@ -28,6 +28,7 @@ enum vm_exit {
 	VM_EXIT_POWEROFF,     /* guest SYSTEM_OFF */
 	VM_EXIT_RESET,        /* guest SYSTEM_RESET */
 	VM_EXIT_HOST_STOP,    /* Ctrl-A x, or a signal to hvmm */
+	VM_EXIT_GUEST_STATUS, /* the guest's HVMM_EXIT; guest_status says with what */
 	VM_EXIT_ERROR,        /* a failure; exit_msg says what */
 };
 
@@ -91,6 +92,7 @@ struct vm {
 	pthread_mutex_t stop_lock;
 	atomic_bool stopping;
 	enum vm_exit exit;
+	unsigned int guest_status;   /* with VM_EXIT_GUEST_STATUS: 0..255 */
 	char exit_msg[256];
 	int stop_fd;
 };
@@ -129,6 +131,8 @@ void vm_pause_poke(struct vm *vm);
 
 /* Ask every vCPU to stop; the first caller's reason is kept. */
 void vm_request_stop(struct vm *vm, enum vm_exit why);
+/* The same for VM_EXIT_GUEST_STATUS, hvmm then exiting with status. */
+void vm_request_guest_exit(struct vm *vm, unsigned int status);
 __attribute__((format(printf, 3, 4)))
 void vm_fail(struct vm *vm, const struct vcpu *vcpu, const char *fmt, ...);
 

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 #include "fw_host.h"
 #include "memmap.h"
@@ -54,6 +56,54 @@ static void vm_lines_released(void *opaque)
 	struct vm *vm = opaque;
 
 	uart_16550_irq_resync(&vm->uart);
+}
+
+/* TRNG's entropy: the host kernel's random pool. Without waiting: a pool
+ * not yet initialised is TRNG's NO_ENTROPY, not a stalled vCPU. */
+static int vm_trng_fill(void *opaque, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	(void)opaque;
+	while (len) {
+		ssize_t n = getrandom(p, len, GRND_NONBLOCK);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* hvmm's DEBUG_WRITE: the bytes go where the UART's do, and like the
+ * UART's, what the host refuses is dropped rather than retried. */
+static void vm_debug_write(void *opaque, const void *buf, size_t len)
+{
+	struct vm *vm = opaque;
+	const uint8_t *p = buf;
+
+	while (len && vm->uart.out_fd >= 0) {
+		ssize_t n = write(vm->uart.out_fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+/* hvmm's EXIT: stop like SYSTEM_OFF, hvmm exiting with the guest's status. */
+static void vm_guest_exit(void *opaque, unsigned int vcpu, unsigned int status)
+{
+	struct vm *vm = opaque;
+
+	log_info(&vm->log, "vCPU %u: guest asked hvmm to exit with status %u", vcpu, status);
+	vm_request_guest_exit(vm, status);
 }
 
 /* The first boot builds the table of claimed ranges (later boots have the
@@ -120,6 +170,7 @@ int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled)
 		.conduit = vm->cfg->psci_conduit,
 		.lines_released = vm_lines_released,
 		.opaque = vm,
+		.hvmm = { .debug_write = vm_debug_write, .exit = vm_guest_exit, .opaque = vm },
 	};
 	uint64_t *mpidrs;
 	int ret;
@@ -130,6 +181,8 @@ int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled)
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		mpidrs[i] = vm->vcpus[i].mpidr;
 	psci.mpidrs = mpidrs;
+	if (!vm->cfg->no_trng)
+		fc.trng.fill = vm_trng_fill;
 	ret = vm_start_firmware(vm, &fc, mpidrs);
 	free(mpidrs);
 	if (ret)

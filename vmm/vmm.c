@@ -12,12 +12,13 @@
 #include "vm.h"
 #include "vmm.h"
 
-static int exit_status_for(enum vm_exit e)
+static int exit_status_for(enum vm_exit e, unsigned int guest_status)
 {
 	switch (e) {
 	case VM_EXIT_POWEROFF:  return HVMM_EXIT_POWEROFF;
 	case VM_EXIT_RESET:     return HVMM_EXIT_RESET;
 	case VM_EXIT_HOST_STOP: return HVMM_EXIT_HOST_STOP;
+	case VM_EXIT_GUEST_STATUS: return (int)guest_status;
 	case VM_EXIT_NONE:
 	case VM_EXIT_ERROR:     break;
 	}
@@ -197,6 +198,7 @@ static enum vm_exit vmm_boot(struct vmm *vmm)
 		return VM_EXIT_ERROR;
 	}
 	why = vm_run(vm, &vmm->console, vmm->sig_fd);
+	vmm->guest_status = vm->guest_status;
 	if (why == VM_EXIT_ERROR)
 		log_err(&vmm->log, "%s", vm->exit_msg[0] ? vm->exit_msg : "the VM failed");
 	vmm_release_vm(vmm);
@@ -274,5 +276,5 @@ out:
 	free(vmm.cpu_enabled);
 	smccc_claims_free(&vmm.claims);
 	pthread_mutex_destroy(&vmm.lock);
-	return exit_status_for(why);
+	return exit_status_for(why, vmm.guest_status);
 }

@@ -81,6 +81,7 @@ static void test_defaults(void **state)
 	assert_false(p.cfg.stats);
 	assert_false(p.cfg.in_kernel_psci);
 	assert_false(p.cfg.help);
+	assert_false(p.cfg.no_trng);
 	/* --max-cpus not given: as many vCPUs as --cpus. */
 	assert_int_equal(p.cfg.max_cpus, 0);
 	/* --reboot reset, --psci-suspend-format extended, --idle-states all. */
@@ -613,6 +614,12 @@ static void test_contradictory_options(void **state)
 	/* What does fit together. */
 	PARSE(&p, "-k", "K", "--in-kernel-psci", "--no-sdei");
 	assert_ok(&p);
+	/* With KVM's PSCI, TRNG is KVM's anyway: --no-trng only says so. */
+	PARSE(&p, "-k", "K", "--no-trng", "--in-kernel-psci");
+	assert_ok(&p);
+	assert_true(p.cfg.no_trng);
+	PARSE(&p, "-k", "K", "--no-trng=yes");
+	assert_fails_with(&p, "takes no value");
 	PARSE(&p, "-k", "K", "--in-kernel-psci", "--idle-states", "none", "-c", "4");
 	assert_ok(&p);
 	PARSE(&p, "-k", "K", "--no-sdei", "--max-cpus", "4", "--psci-suspend-format", "original");
