@@ -10,16 +10,20 @@
 
 #include "smccc.h"
 
-extern const struct smccc_service psci_service;
-extern const struct smccc_service sdei_service;
-extern const struct smccc_service trng_service;
-extern const struct smccc_service hvmm_service;
+/* The registered services, in the order they are set up (SDEI follows
+ * PSCI's power states, so it comes after PSCI). One line per service. */
+#define SMCCC_REGISTRY(SERVICE) \
+	SERVICE(psci_service) \
+	SERVICE(sdei_service) \
+	SERVICE(trng_service) \
+	SERVICE(hvmm_service)
+
+#define DECLARE_SERVICE(s) extern const struct smccc_service s;
+#define LIST_SERVICE(s) &s,
+SMCCC_REGISTRY(DECLARE_SERVICE)
 
 const struct smccc_service *const smccc_services[] = {
-	&psci_service,
-	&sdei_service,
-	&trng_service,
-	&hvmm_service,
+	SMCCC_REGISTRY(LIST_SERVICE)
 };
 
 const unsigned int smccc_nr_services = sizeof(smccc_services) / sizeof(smccc_services[0]);
