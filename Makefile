@@ -1,7 +1,8 @@
 # hvmm: a kvmtool-style VMM for arm64 that serves PSCI from userspace.
 #
 #   make            build build/hvmm (static aarch64)
-#   make deps       install Debian packages and fetch the guest kernel and busybox
+#   make deps       install Debian packages and fetch the guest kernel, busybox
+#                   and the emulated host's python3
 #   make test       unit tests, uAPI check, then boot tests in the emulated host
 #   make bench      boot time and memory figures against their targets
 #   make clean
@@ -102,6 +103,9 @@ deps:
 	@tests/dt/fetch-bindings.sh $(CACHE_DIR) || { \
 		echo "deps: refreshing the package lists and trying again"; \
 		$(SUDO) apt-get update -q && tests/dt/fetch-bindings.sh $(CACHE_DIR); }
+	@tests/boot/fetch-python.sh $(CACHE_DIR) || { \
+		echo "deps: refreshing the package lists and trying again"; \
+		$(SUDO) apt-get update -q && tests/boot/fetch-python.sh $(CACHE_DIR); }
 	@mkdir -p $(CACHE_DIR) && touch $(DEPS_STAMP)
 
 # make test and ./run.sh install what is missing by themselves.
