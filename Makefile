@@ -22,7 +22,7 @@ HVMM_SRCS := $(sort $(wildcard vmm/*.c vmm/control/*.c devices/*.c firmware/*.c)
 HVMM_OBJS := $(HVMM_SRCS:%.c=$(B)/target/%.o) $(B)/target/gen/syscall_names.o
 HVMM      := $(B)/hvmm
 
-all: $(HVMM) native-client
+all: $(HVMM) native-client examples
 
 $(B)/target/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
@@ -222,6 +222,26 @@ uapi-check: | $(DEPS_STAMP)
 	@mkdir -p $(B)
 	$(CC_TARGET) $(CFLAGS_COMMON) -I$(UAPI_612_DIR) -Itests/uapi-shim -fsyntax-only tests/uapi_check.c
 	@echo "uapi-check: vmm/kvm_compat.h matches the 6.12 uAPI headers"
+
+# ---- example SMCCC handlers (examples/smccc-handlers/) ----------------------
+
+# kv.c, built for arm64 like hvmm (static), for --smccc-handler in the
+# emulated host (tests/boot/run.sh ships it with kv.py), and for this machine
+# with the sanitizers, where tests/examples/kv-test.sh checks both handlers.
+$(B)/examples/kv-handler: examples/smccc-handlers/kv.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC_TARGET) $(TARGET_CFLAGS) -static $< -o $@
+$(B)/native/kv-handler: examples/smccc-handlers/kv.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(UNIT_CFLAGS) $< -o $@
+
+examples: $(B)/examples/kv-handler
+
+DEB_PACKAGES += python3
+examples-test: $(B)/native/kv-handler
+	@tests/examples/kv-test.sh $(B)/native/kv-handler
+
+.PHONY: examples examples-test
 
 # ---- fuzzing (native, clang libFuzzer) ------------------------------------
 
