@@ -340,11 +340,17 @@ hvmm-asan: $(HVMM_ASAN)
 # ---- boot tests in the emulated host --------------------------------------
 
 BOOT_INPUTS := $(HVMM) $(GUEST_INITRAMFS) $(BM_ELFS) $(B)/guest/hello.bin $(B)/guest/hello-lowlink.elf \
-	$(TEST_TOOLS) $(HVMM_ASAN)
+	$(TEST_TOOLS) $(HVMM_ASAN) $(B)/examples/kv-handler
+# Debian's arm64 python3.11 for the emulated host (tests/boot/fetch-python.sh).
+PYTHON_ARM64 := $(CACHE_DIR)/python-arm64
+
+# A cache made before make deps fetched python3 gets it here.
+$(PYTHON_ARM64)/.fetched:
+	$(MAKE) deps
 
 # BOOT_PARTS=NAME...: only those groups of tests/boot/parts/ (for a quick look).
-boot-tests: $(BOOT_INPUTS) | $(DEPS_STAMP)
-	tests/boot/run.sh $(B) $(GUEST_KERNEL) $(BUSYBOX) $(BOOT_PARTS)
+boot-tests: $(BOOT_INPUTS) | $(DEPS_STAMP) $(PYTHON_ARM64)/.fetched
+	PYTHON_ARM64=$(PYTHON_ARM64) tests/boot/run.sh $(B) $(GUEST_KERNEL) $(BUSYBOX) $(BOOT_PARTS)
 
 # ./run.sh from this machine on a terminal, and its forwarded control socket.
 runsh-test: | $(DEPS_STAMP)
