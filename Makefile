@@ -1,7 +1,8 @@
 # hvmm: a kvmtool-style VMM for arm64 that serves PSCI from userspace.
 #
 #   make            build build/hvmm (static aarch64)
-#   make deps       install Debian packages and fetch the guest kernel and busybox
+#   make deps       install Debian packages and fetch the guest kernel, busybox
+#                   and the emulated host's python3
 #   make test       unit tests, uAPI check, then boot tests in the emulated host
 #   make bench      boot time and memory figures against their targets
 #   make clean
@@ -21,7 +22,7 @@ HVMM_SRCS := $(sort $(wildcard vmm/*.c vmm/control/*.c devices/*.c firmware/*.c)
 HVMM_OBJS := $(HVMM_SRCS:%.c=$(B)/target/%.o) $(B)/target/gen/syscall_names.o
 HVMM      := $(B)/hvmm
 
-all: $(HVMM) native-client
+all: $(HVMM) native-client examples
 
 $(B)/target/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
@@ -102,6 +103,9 @@ deps:
 	@tests/dt/fetch-bindings.sh $(CACHE_DIR) || { \
 		echo "deps: refreshing the package lists and trying again"; \
 		$(SUDO) apt-get update -q && tests/dt/fetch-bindings.sh $(CACHE_DIR); }
+	@tests/boot/fetch-python.sh $(CACHE_DIR) || { \
+		echo "deps: refreshing the package lists and trying again"; \
+		$(SUDO) apt-get update -q && tests/boot/fetch-python.sh $(CACHE_DIR); }
 	@mkdir -p $(CACHE_DIR) && touch $(DEPS_STAMP)
 
 # make test and ./run.sh install what is missing by themselves.
@@ -226,6 +230,26 @@ uapi-check: | $(DEPS_STAMP)
 	$(CC_TARGET) $(CFLAGS_COMMON) -I$(UAPI_612_DIR) -Itests/uapi-shim -fsyntax-only tests/uapi_check.c
 	@echo "uapi-check: vmm/kvm_compat.h matches the 6.12 uAPI headers"
 
+# ---- example SMCCC handlers (examples/smccc-handlers/) ----------------------
+
+# kv.c, built for arm64 like hvmm (static), for --smccc-handler in the
+# emulated host (tests/boot/run.sh ships it with kv.py), and for this machine
+# with the sanitizers, where tests/examples/kv-test.sh checks both handlers.
+$(B)/examples/kv-handler: examples/smccc-handlers/kv.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC_TARGET) $(TARGET_CFLAGS) -static $< -o $@
+$(B)/native/kv-handler: examples/smccc-handlers/kv.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(UNIT_CFLAGS) $< -o $@
+
+examples: $(B)/examples/kv-handler
+
+DEB_PACKAGES += python3
+examples-test: $(B)/native/kv-handler
+	@tests/examples/kv-test.sh $(B)/native/kv-handler
+
+.PHONY: examples examples-test
+
 # ---- fuzzing (native, clang libFuzzer) ------------------------------------
 
 # libFuzzer targets for what guests and users feed hvmm (tests/fuzz/): the
@@ -323,11 +347,17 @@ hvmm-asan: $(HVMM_ASAN)
 # ---- boot tests in the emulated host --------------------------------------
 
 BOOT_INPUTS := $(HVMM) $(GUEST_INITRAMFS) $(BM_ELFS) $(B)/guest/hello.bin $(B)/guest/hello-lowlink.elf \
-	$(TEST_TOOLS) $(HVMM_ASAN)
+	$(TEST_TOOLS) $(HVMM_ASAN) $(B)/examples/kv-handler
+# Debian's arm64 python3.11 for the emulated host (tests/boot/fetch-python.sh).
+PYTHON_ARM64 := $(CACHE_DIR)/python-arm64
+
+# A cache made before make deps fetched python3 gets it here.
+$(PYTHON_ARM64)/.fetched:
+	$(MAKE) deps
 
 # BOOT_PARTS=NAME...: only those groups of tests/boot/parts/ (for a quick look).
-boot-tests: $(BOOT_INPUTS) | $(DEPS_STAMP)
-	tests/boot/run.sh $(B) $(GUEST_KERNEL) $(BUSYBOX) $(BOOT_PARTS)
+boot-tests: $(BOOT_INPUTS) | $(DEPS_STAMP) $(PYTHON_ARM64)/.fetched
+	PYTHON_ARM64=$(PYTHON_ARM64) tests/boot/run.sh $(B) $(GUEST_KERNEL) $(BUSYBOX) $(BOOT_PARTS)
 
 # ./run.sh from this machine on a terminal, and its forwarded control socket.
 runsh-test: | $(DEPS_STAMP)

@@ -1,6 +1,7 @@
 #!/bin/bash
-# The whole suite (make test): build, unit tests, the native client, uAPI
-# check, short fuzz runs, device-tree validation, boot tests.
+# The whole suite (make test): build, unit tests, the native client, the
+# example SMCCC handlers, uAPI check, short fuzz runs, device-tree
+# validation, boot tests.
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -51,6 +52,7 @@ stage build build
 stage unit make -s unit
 stage ptyrun make -s ptyrun-test
 stage native-client make -s native-client-test
+stage examples make -s examples-test
 stage uapi uapi
 stage fuzz make -s fuzz-smoke
 stage dt make -s dt-validate

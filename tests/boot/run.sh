@@ -50,22 +50,24 @@ for f in tests/boot/parts/*.sh; do
 	files+=("$f=/tests/parts/${f##*/}")
 done
 
-# ---- hvmm-asan and its shared libraries (tests/boot/parts/sanitizers.sh) ----
-# The sanitizer build is dynamic: it goes in as /hvmm-asan, with every shared
-# library it needs, followed through their own DT_NEEDED entries, taken from
-# where the cross compiler links them: the loader at the path the binary asks
-# for, the rest in /lib/aarch64-linux-gnu, where the loader looks by default.
-if [ -f "$B/hvmm-asan" ]; then
-	cross=${CROSS_COMPILE:-aarch64-linux-gnu-}
-	files+=("$B/hvmm-asan=/hvmm-asan")
-	interp=$("${cross}readelf" -l "$B/hvmm-asan" | sed -n 's/.*program interpreter: \(.*\)\]$/\1/p')
-	todo=("$B/hvmm-asan") seen=" "
+# ---- dynamic programs and their shared libraries ----
+# ship_libs ELF LOOKUP: every shared library ELF needs, followed through
+# their own DT_NEEDED entries, found by LOOKUP LIB (which prints a path): the
+# loader at the path ELF asks for, the rest in /lib/aarch64-linux-gnu, where
+# the loader looks by default. A library an earlier program brought is not
+# brought again, so the host has one glibc (loader, libc and libm of one build).
+cross=${CROSS_COMPILE:-aarch64-linux-gnu-}
+shipped=" "
+ship_libs() {
+	local elf=$1 lookup=$2 interp lib path
+	local -a todo=("$1")
+	interp=$("${cross}readelf" -l "$elf" | sed -n 's/.*program interpreter: \(.*\)\]$/\1/p')
 	while [ ${#todo[@]} -gt 0 ]; do
 		for lib in $("${cross}readelf" -d "${todo[0]}" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
-			case $seen in *" $lib "*) continue ;; esac
-			seen="$seen$lib "
-			path=$("${cross}gcc" -print-file-name="$lib")
-			[ -f "$path" ] || { echo "boot: $lib (needed by hvmm-asan) not found; run 'make deps'" >&2; exit 2; }
+			case $shipped in *" $lib "*) continue ;; esac
+			shipped="$shipped$lib "
+			path=$("$lookup" "$lib") || path=
+			[ -f "$path" ] || { echo "boot: $lib (needed by ${elf##*/}) not found; run 'make deps'" >&2; exit 2; }
 			todo+=("$path")
 			if [ "${interp##*/}" = "$lib" ]; then
 				files+=("$path=$interp")
@@ -75,7 +77,44 @@ if [ -f "$B/hvmm-asan" ]; then
 		done
 		todo=("${todo[@]:1}")
 	done
+}
+
+# ---- hvmm-asan (tests/boot/parts/sanitizers.sh) ----
+# The sanitizer build is dynamic: it goes in as /hvmm-asan, with the shared
+# libraries from where the cross compiler links them.
+cross_lib() { "${cross}gcc" -print-file-name="$1"; }
+if [ -f "$B/hvmm-asan" ]; then
+	files+=("$B/hvmm-asan=/hvmm-asan")
+	ship_libs "$B/hvmm-asan" cross_lib
 fi
+
+# ---- python3 (tests/boot/parts/examples.sh) ----
+# Debian's arm64 python3.11-minimal as unpacked by tests/boot/fetch-python.sh
+# (make deps), with the minimal standard library where the binary looks for
+# it (prefix /usr), and the shared libraries from the same packages. Coming
+# after hvmm-asan, it shares that one's glibc (2.36 of the cross toolchain;
+# python3.11 asks for 2.35), else it brings Debian's. lib-dynload's _ssl and
+# _hashlib go in (the directory tells Python its exec_prefix) but not the
+# 5 MB of OpenSSL they load: import ssl fails, hashlib uses built-in digests.
+pyroot=${PYTHON_ARM64:-.cache/python-arm64}
+py_lib() {
+	local d
+	for d in "$pyroot/lib/aarch64-linux-gnu" "$pyroot/usr/lib/aarch64-linux-gnu"; do
+		[ -e "$d/$1" ] && { echo "$d/$1"; return; }
+	done
+}
+if [ ! -f "$pyroot/.fetched" ] || [ ! -f "$pyroot/usr/bin/python3.11" ]; then
+	echo "boot: no python3.11 in $pyroot; run 'make deps'" >&2
+	exit 2
+fi
+files+=("$pyroot/usr/bin/python3.11=/usr/bin/python3")
+ship_libs "$pyroot/usr/bin/python3.11" py_lib
+while IFS= read -r f; do
+	files+=("$pyroot/$f=/$f")
+done < <(cd "$pyroot" && find usr/lib/python3.11 -type f \( -name '*.py' -o -name '*.so' \) | LC_ALL=C sort)
+for f in examples/smccc-handlers/kv.py "$B/examples/kv-handler"; do
+	files+=("$f=/examples/${f##*/}")
+done
 
 guest/linux/mkinitramfs.sh --init guest/emuhost/init "$busybox" "$host_cpio" "${files[@]}"
 status=0
