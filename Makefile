@@ -18,7 +18,7 @@ DEPS_STAMP := $(CACHE_DIR)/deps.stamp
 
 # ---- hvmm ----------------------------------------------------------------
 
-HVMM_SRCS := $(sort $(wildcard vmm/*.c vmm/control/*.c devices/*.c firmware/*.c))
+HVMM_SRCS := $(sort $(wildcard vmm/*.c vmm/control/*.c vmm/handler/*.c devices/*.c firmware/*.c))
 HVMM_OBJS := $(HVMM_SRCS:%.c=$(B)/target/%.o) $(B)/target/gen/syscall_names.o
 HVMM      := $(B)/hvmm
 
@@ -54,6 +54,7 @@ $(HVMM): $(HVMM_OBJS)
 # in the emulated arm64 host. tests/native-client.sh checks it.
 NATIVE_CLIENT      := $(B)/native/hvmm
 NATIVE_CLIENT_SRCS := vmm/main.c vmm/stdio_fds.c vmm/native/cmd_run_unsupported.c vmm/cmdline.c vmm/log.c \
+	vmm/handler/spec.c \
 	$(filter-out vmm/control/ops.c vmm/control/server.c,$(sort $(wildcard vmm/control/*.c)))
 NATIVE_CLIENT_OBJS := $(NATIVE_CLIENT_SRCS:%.c=$(B)/native/obj/%.o)
 
@@ -194,7 +195,9 @@ UNIT_SRCS_test_services := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_uart     := devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_bus      := devices/bus.c
 UNIT_SRCS_test_loader   := vmm/loader.c vmm/guest_mem.c
-UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c
+UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c
+# --smccc-handler: the option's parser and the line protocol.
+UNIT_SRCS_test_handler  := vmm/handler/spec.c vmm/handler/proto.c vmm/log.c firmware/smccc_call.c
 # The control socket without the VMM's ops (vmm/control/ops.c), which need a VM.
 UNIT_SRCS_test_control  := $(filter-out vmm/control/ops.c,$(sort $(wildcard vmm/control/*.c))) vmm/log.c
 UNIT_SRCS_test_control_server := $(UNIT_SRCS_test_control) tests/unit/client_capture.c
@@ -217,7 +220,7 @@ UNIT_CFLAGS_test_sandbox_stdio := -O1 -g $(CFLAGS_COMMON) -fsanitize=undefined -
 UNIT_TESTS := $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS  := $(UNIT_TESTS:%=$(B)/unit/%)
 
-$(B)/unit/%: tests/unit/%.c $$(UNIT_SRCS_%) $(wildcard tests/unit/*.h) $(wildcard */*.h)
+$(B)/unit/%: tests/unit/%.c $$(UNIT_SRCS_%) $(wildcard tests/unit/*.h) $(wildcard */*.h */*/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(or $(UNIT_CFLAGS_$*),$(UNIT_CFLAGS)) $< $(UNIT_SRCS_$*) $(UNIT_LIBS) -o $@
 
@@ -264,13 +267,13 @@ FUZZ_CFLAGS        ?= -O1 -g $(CFLAGS_COMMON) -fsanitize=fuzzer,address,undefine
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SRCS_fuzz_firmware := $(UNIT_SRCS_test_psci) tests/fuzz/invariant.c
 FUZZ_SRCS_fuzz_control  := vmm/control/proto.c vmm/log.c tests/fuzz/invariant.c
-FUZZ_SRCS_fuzz_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c tests/fuzz/invariant.c
+FUZZ_SRCS_fuzz_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c tests/fuzz/invariant.c
 FUZZ_SRCS_fuzz_loader   := vmm/loader.c vmm/guest_mem.c
 FUZZ_LIBS_fuzz_loader   := -lelf
 FUZZ_TARGETS := $(sort $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(B)/fuzz/%)
 
-$(B)/fuzz/%: tests/fuzz/%.c $$(FUZZ_SRCS_%) $(wildcard */*.h tests/fuzz/*.h tests/unit/*.h)
+$(B)/fuzz/%: tests/fuzz/%.c $$(FUZZ_SRCS_%) $(wildcard */*.h */*/*.h tests/fuzz/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS_$*) $(FUZZ_LIBS_$*) -o $@
 
