@@ -196,8 +196,10 @@ UNIT_SRCS_test_uart     := devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_bus      := devices/bus.c
 UNIT_SRCS_test_loader   := vmm/loader.c vmm/guest_mem.c
 UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c
-# --smccc-handler: the option's parser and the line protocol.
+# --smccc-handler: the option's parser and the line protocol; the processes,
+# run as real /bin/sh -c commands.
 UNIT_SRCS_test_handler  := vmm/handler/spec.c vmm/handler/proto.c vmm/log.c firmware/smccc_call.c
+UNIT_SRCS_test_handler_process := vmm/handler/process.c vmm/handler/handlers.c $(UNIT_SRCS_test_handler)
 # The control socket without the VMM's ops (vmm/control/ops.c), which need a VM.
 UNIT_SRCS_test_control  := $(filter-out vmm/control/ops.c,$(sort $(wildcard vmm/control/*.c))) vmm/log.c
 UNIT_SRCS_test_control_server := $(UNIT_SRCS_test_control) tests/unit/client_capture.c
