@@ -26,8 +26,8 @@ struct fw_user_range {
  * firmware (the VMM keeps it with the handler processes, for hvmm's life).
  *
  * ask(opaque, i, c) has handler i answer the call c. When it is called,
- * x1..x7 (FW_USER_NR_ARGS) have been read into c (smccc_arg answers them without a register
- * read). It returns
+ * x1..x7 (FW_USER_NR_ARGS) have been read into c: smccc_arg answers them
+ * without a register read. It returns
  *   0       the reply is in c (smccc_reply_regs / smccc_reply_not_supported);
  *   -EINTR  the VM is stopping and the call was abandoned: nothing is
  *           written back;
