@@ -15,7 +15,7 @@ enum opt_id {
 	OPT_KERNEL, OPT_INITRD, OPT_PARAMS, OPT_CPUS, OPT_MEM, OPT_NAME, OPT_CONSOLE,
 	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_NETWORK, OPT_DUMP_DTB, OPT_STATS,
 	OPT_IN_KERNEL_PSCI, OPT_HELP, OPT_MAX_CPUS, OPT_REBOOT, OPT_SUSPEND_FORMAT, OPT_IDLE_STATES, OPT_NO_SDEI, OPT_SDEI_EVENT,
-	OPT_NO_SANDBOX, OPT_PSCI_CONDUIT, OPT_NO_TRNG,
+	OPT_NO_SANDBOX, OPT_PSCI_CONDUIT, OPT_NO_TRNG, OPT_SMCCC_HANDLER,
 };
 
 struct opt {
@@ -48,6 +48,7 @@ static const struct opt run_opts[] = {
 	{ OPT_NO_SDEI,  0,  "no-sdei", false, "      no SDEI for the guest" },
 	{ OPT_NO_TRNG,  0,  "no-trng", false, "      leave SMCCC TRNG to KVM" },
 	{ OPT_SDEI_EVENT, 0, "sdei-event", true, "NUM,shared|private,normal|critical  one more SDEI event" },
+	{ OPT_SMCCC_HANDLER, 0, "smccc-handler", true, "RANGE=CMD  SMCCC calls in RANGE (hex BASE+COUNT or BASE-LAST) go to sh -c CMD" },
 	{ OPT_NO_SANDBOX, 0, "no-sandbox", false, "   no seccomp filters (for debugging hvmm)" },
 	{ OPT_HELP,    'h', "help",   false, "      this text" },
 };
@@ -149,6 +150,8 @@ static int apply_firmware(const struct opt *o, const char *val, struct vm_config
 					    cfg->sdei_events[i].num);
 		cfg->nr_sdei_events++;
 		break;
+	case OPT_SMCCC_HANDLER:
+		return handler_spec_add(cfg->smccc_handlers, &cfg->nr_smccc_handlers, val, err, errlen);
 	case OPT_SUSPEND_FORMAT:
 		if (!strcmp(val, "original"))
 			cfg->suspend_format_original = true;
@@ -189,7 +192,7 @@ static int apply(const struct opt *o, const char *val, struct vm_config *cfg, ch
 				    CMDLINE_MAX_CPUS);
 		break;
 	case OPT_REBOOT: case OPT_IDLE_STATES: case OPT_NO_SDEI: case OPT_NO_TRNG: case OPT_SDEI_EVENT:
-	case OPT_SUSPEND_FORMAT: case OPT_PSCI_CONDUIT: case OPT_IN_KERNEL_PSCI:
+	case OPT_SUSPEND_FORMAT: case OPT_PSCI_CONDUIT: case OPT_IN_KERNEL_PSCI: case OPT_SMCCC_HANDLER:
 		return apply_firmware(o, val, cfg, err, errlen);
 	case OPT_NO_SANDBOX: cfg->no_sandbox = true; break;
 	case OPT_DUMP_DTB: cfg->dump_dtb = val; break;
@@ -291,6 +294,8 @@ static int check_contradictions(const struct vm_config *cfg, uint64_t seen, char
 		return reason_set(-1, err, errlen, "--sdei-event needs hvmm's own PSCI: with --in-kernel-psci there is no SDEI");
 	if (SEEN(OPT_SUSPEND_FORMAT))
 		return reason_set(-1, err, errlen, "--psci-suspend-format needs hvmm's own PSCI: with --in-kernel-psci KVM serves CPU_SUSPEND");
+	if (cfg->nr_smccc_handlers)
+		return reason_set(-1, err, errlen, "--smccc-handler needs hvmm's own PSCI: with --in-kernel-psci no SMCCC call reaches hvmm");
 	if (SEEN(OPT_IDLE_STATES) && cfg->idle_states != IDLE_STATES_NONE)
 		return reason_set(-1, err, errlen, "--idle-states needs hvmm's own PSCI: with --in-kernel-psci the device tree offers none");
 	return 0;

@@ -10,6 +10,7 @@
 
 #include "firmware/sdei.h"
 #include "firmware/smccc_call.h"
+#include "handler/spec.h"
 #include "log.h"
 
 #define CMDLINE_DEFAULT_MEM_MIB 256ULL
@@ -43,6 +44,8 @@ struct vm_config {
 	bool no_sdei;              /* --no-sdei: no SDEI range, no /firmware/sdei */
 	struct sdei_event_config sdei_events[CMDLINE_MAX_SDEI_EVENTS];   /* --sdei-event */
 	unsigned int nr_sdei_events;
+	struct handler_spec smccc_handlers[HANDLER_MAX];   /* --smccc-handler, in order */
+	unsigned int nr_smccc_handlers;
 	uint64_t mem_mib;
 	enum log_level loglevel;
 	bool nodefaults;

@@ -11,7 +11,9 @@
  *  - an accepted command line has no kernel and no --help, more --cpus than
  *    --max-cpus, a vCPU count, memory size, log level or idle-state choice
  *    out of range, an --sdei-event that cmdline_parse_sdei_event would not
- *    accept or that repeats another, an invalid --name, or a string that
+ *    accept or that repeats another, an --smccc-handler range that is empty,
+ *    runs past 0xffffffff, reaches into the Arm Architecture service or
+ *    overlaps another, or more than HANDLER_MAX of them, an invalid --name, or a string that
  *    does not point into argv;
  * besides what ASan and UBSan find.
  */
@@ -96,6 +98,34 @@ static bool default_event(uint32_t num)
 	       num == SDEI_EVENT_SHARED_CRITICAL;
 }
 
+
+/* An accepted range KVM would take: not empty, not past 0xffffffff, not
+ * in the Arm Architecture service. */
+static void check_range(const struct handler_spec *h, const char *what)
+{
+	uint64_t end = (uint64_t)h->base + h->count;
+
+	CHECK(h->count >= 1 && end <= 0x100000000ULL, "%s: 0x%x+0x%x", what, h->base, h->count);
+	CHECK(end <= HANDLER_ARCH_BASE32 || h->base >= HANDLER_ARCH_BASE32 + HANDLER_ARCH_COUNT,
+	      "%s: 0x%x+0x%x in the Arm service", what, h->base, h->count);
+	CHECK(end <= HANDLER_ARCH_BASE64 || h->base >= HANDLER_ARCH_BASE64 + HANDLER_ARCH_COUNT,
+	      "%s: 0x%x+0x%x in the Arm service", what, h->base, h->count);
+	CHECK(h->command && h->command[0], "%s: no command", what);
+}
+
+static void check_handlers(const struct args *a, const struct vm_config *cfg)
+{
+	CHECK(cfg->nr_smccc_handlers <= HANDLER_MAX, "%u handlers", cfg->nr_smccc_handlers);
+	for (unsigned int i = 0; i < cfg->nr_smccc_handlers; i++) {
+		const struct handler_spec *h = &cfg->smccc_handlers[i];
+
+		check_range(h, "--smccc-handler");
+		check_points_into(a, h->command, "handler command");
+		for (unsigned int j = 0; j < i; j++)
+			CHECK(!handler_spec_overlap(h, &cfg->smccc_handlers[j]), "handlers %u and %u overlap", j, i);
+	}
+}
+
 static void check_accepted(const struct args *a, const struct vm_config *cfg)
 {
 	CHECK(cfg->help || cfg->kernel, "accepted without a kernel");
@@ -122,6 +152,7 @@ static void check_accepted(const struct args *a, const struct vm_config *cfg)
 		for (unsigned int j = 0; j < i; j++)
 			CHECK(cfg->sdei_events[j].num != ev->num, "SDEI event %u twice", ev->num);
 	}
+	check_handlers(a, cfg);
 	check_points_into(a, cfg->kernel, "kernel");
 	check_points_into(a, cfg->initrd, "initrd");
 	check_points_into(a, cfg->params, "params");
@@ -187,12 +218,17 @@ static void check_values(const struct args *a)
 {
 	for (int i = 0; i < a->argc; i++) {
 		struct sdei_event_config ev;
+		struct handler_spec h;
 		char err[128];
 		uint64_t mib;
 
 		if (!cmdline_parse_sdei_event(a->argv[i], &ev, err, sizeof(err)))
 			CHECK(ev.num >= 1 && ev.num < SDEI_EVENT_BOUND_BASE && !default_event(ev.num),
 			      "'%s' gave event %u", a->argv[i], ev.num);
+		else
+			check_reason(err, sizeof(err), true);
+		if (!handler_spec_parse(a->argv[i], &h, err, sizeof(err)))
+			check_range(&h, a->argv[i]);
 		else
 			check_reason(err, sizeof(err), true);
 		if (!cmdline_parse_mib(a->argv[i], &mib))

@@ -67,6 +67,9 @@ CMDLINE = {
     "sdei-many": ["-k", "I"] + ["--sdei-event=%d,shared,normal" % (3000 + i) for i in range(24)],
     "sdei-twice": ["-k", "I", "--sdei-event", "5,private,normal", "--sdei-event", "0x5,shared,normal",
                    "--sdei-event", "2001,shared,critical"],
+    "smccc-handlers": ["-k", "I", "--smccc-handler", "0xc3000000+0x10=cat",
+                       "--smccc-handler=83000000-8300000f=./h a=b", "--smccc-handler", "0xc300000f+1=x",
+                       "--smccc-handler", "0x8000ffff+2=x"],
 }
 
 # ---- fuzz_loader: a configuration byte, then the kernel file ----

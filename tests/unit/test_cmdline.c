@@ -54,7 +54,7 @@ static void assert_fails_with(const struct parsed *p, const char *needle)
 static const char *const long_names[] = {
 	"kernel", "initrd", "params", "cpus", "mem", "name", "console", "nodefaults",
 	"loglevel", "network", "dump-dtb", "stats", "in-kernel-psci", "help", "max-cpus",
-	"reboot", "psci-suspend-format", "idle-states", "psci-conduit",
+	"reboot", "psci-suspend-format", "idle-states", "psci-conduit", "smccc-handler",
 };
 
 #define NR_LONG_NAMES (sizeof(long_names) / sizeof(long_names[0]))
@@ -99,13 +99,16 @@ static void test_defaults_reset_between_calls(void **state)
 	(void)state;
 	PARSE(&p, "-k", "a", "--mem", "1G", "--stats", "-c", "3", "--loglevel", "debug",
 	      "--max-cpus", "8", "--reboot", "exit", "--psci-suspend-format", "original",
-	      "--idle-states", "none", "--name", "vm1", "--psci-conduit", "smc");
+	      "--idle-states", "none", "--name", "vm1", "--psci-conduit", "smc",
+	      "--smccc-handler", "0xc3000000+1=x");
 	assert_ok(&p);
 	assert_true(p.cfg.reboot_exit);
 	assert_int_equal(p.cfg.psci_conduit, SMCCC_CONDUIT_SMC);
+	assert_int_equal(p.cfg.nr_smccc_handlers, 1);
 	PARSE(&p, "-k", "b");
 	assert_ok(&p);
 	assert_int_equal(p.cfg.psci_conduit, SMCCC_CONDUIT_HVC);
+	assert_int_equal(p.cfg.nr_smccc_handlers, 0);
 	assert_int_equal(p.cfg.max_cpus, 0);
 	assert_false(p.cfg.reboot_exit);
 	assert_false(p.cfg.suspend_format_original);
@@ -598,6 +601,7 @@ static void test_contradictory_options(void **state)
 		{ { "--in-kernel-psci" }, { "--psci-suspend-format=extended" }, "--psci-suspend-format" },
 		{ { "--in-kernel-psci" }, { "--idle-states", "all" }, "--idle-states" },
 		{ { "--in-kernel-psci" }, { "--idle-states=powerdown" }, "--idle-states" },
+		{ { "--in-kernel-psci" }, { "--smccc-handler", "0xc3000000+1=cat" }, "--smccc-handler" },
 	};
 	struct parsed p;
 
@@ -636,6 +640,84 @@ static void test_contradictory_options(void **state)
 	/* --help still wins over everything else. */
 	PARSE(&p, "--help", "--in-kernel-psci", "--max-cpus", "4");
 	assert_ok(&p);
+}
+
+/* ---- --smccc-handler --------------------------------------------------- */
+
+static void test_smccc_handlers(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "-k", "K", "--smccc-handler", "0xc3000000+0x10=./h.sh one", "--smccc-handler=83000000-8300000f=cat",
+	      "--smccc-handler", "0xc3000010+1=a=b");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.nr_smccc_handlers, 3);
+	assert_int_equal(p.cfg.smccc_handlers[0].base, 0xc3000000);
+	assert_int_equal(p.cfg.smccc_handlers[0].count, 0x10);
+	assert_string_equal(p.cfg.smccc_handlers[0].command, "./h.sh one");
+	assert_int_equal(p.cfg.smccc_handlers[1].base, 0x83000000);
+	assert_int_equal(p.cfg.smccc_handlers[1].count, 0x10);
+	assert_string_equal(p.cfg.smccc_handlers[1].command, "cat");
+	assert_int_equal(p.cfg.smccc_handlers[2].count, 1);
+	assert_string_equal(p.cfg.smccc_handlers[2].command, "a=b");
+	PARSE(&p, "-k", "K");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.nr_smccc_handlers, 0);
+}
+
+/* Each refusal is the whole message: "hvmm run: " and this, exit 2. */
+static void test_smccc_handler_rejected(void **state)
+{
+	static const struct {
+		const char *arg, *err;
+	} bad[] = {
+		{ "0xc3000000+0x10", "--smccc-handler '0xc3000000+0x10': expected BASE+COUNT=COMMAND or "
+		  "BASE-LAST=COMMAND, in hex (e.g. 0xc3000000+0x10=./handler)" },
+		{ "0xc3000000=cat", "--smccc-handler '0xc3000000=cat': expected BASE+COUNT=COMMAND or "
+		  "BASE-LAST=COMMAND, in hex (e.g. 0xc3000000+0x10=./handler)" },
+		{ "0xc3000000+0x10=", "--smccc-handler '0xc3000000+0x10=': no command after '='" },
+		{ "0xc3000000+0=cat", "--smccc-handler '0xc3000000+0=cat': the range is empty (COUNT is 0)" },
+		{ "0xc3000001-0xc3000000=cat", "--smccc-handler '0xc3000001-0xc3000000=cat': LAST 0xc3000000 is "
+		  "below BASE 0xc3000001" },
+		{ "0xfffffff8+0x10=cat", "--smccc-handler '0xfffffff8+0x10=cat': 0xfffffff8+0x10 runs past 0xffffffff" },
+		{ "0x1c3000000+1=cat", "--smccc-handler '0x1c3000000+1=cat': function IDs are 32 bits" },
+		{ "0xc0000000+0x10=cat", "--smccc-handler '0xc0000000+0x10=cat': 0xc0000000-0xc000000f reaches into "
+		  "the Arm Architecture service (0x80000000-0x8000ffff, 0xc0000000-0xc000ffff), which KVM answers "
+		  "itself" },
+	};
+	struct parsed p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		PARSE(&p, "-k", "K", "--smccc-handler", bad[i].arg);
+		assert_fails_with(&p, NULL);
+		assert_string_equal(p.err, bad[i].err);
+	}
+	PARSE(&p, "-k", "K", "--smccc-handler", "0xc3000000+0x10=a", "--smccc-handler", "0xc3000008-0xc3000100=b");
+	assert_fails_with(&p, NULL);
+	assert_string_equal(p.err, "--smccc-handler '0xc3000008-0xc3000100=b': 0xc3000008-0xc3000100 overlaps the "
+			    "earlier handler's 0xc3000000-0xc300000f");
+}
+
+static void test_smccc_handler_limit(void **state)
+{
+	const char *words[2 + 2 * (HANDLER_MAX + 1) + 1] = { "-k", "K" };
+	char arg[HANDLER_MAX + 1][32];
+	struct parsed p;
+
+	(void)state;
+	for (unsigned int i = 0; i <= HANDLER_MAX; i++) {
+		snprintf(arg[i], sizeof(arg[i]), "0x%x+1=h", 0xc3000000U + i);
+		words[2 + 2 * i] = "--smccc-handler";
+		words[3 + 2 * i] = arg[i];
+	}
+	words[2 + 2 * HANDLER_MAX] = NULL;
+	assert_int_equal(parse_words(&p, words), 0);
+	assert_int_equal(p.cfg.nr_smccc_handlers, HANDLER_MAX);
+	words[2 + 2 * HANDLER_MAX] = "--smccc-handler";
+	assert_int_equal(parse_words(&p, words), -1);
+	assert_string_equal(p.err, "--smccc-handler: at most 16 handlers");
 }
 
 static void test_max_cpus_rejected(void **state)
@@ -975,6 +1057,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_defaults_reset_between_calls),
+		cmocka_unit_test(test_smccc_handlers),
+		cmocka_unit_test(test_smccc_handler_rejected),
+		cmocka_unit_test(test_smccc_handler_limit),
 		cmocka_unit_test(test_missing_kernel),
 		cmocka_unit_test(test_help_alone),
 		cmocka_unit_test(test_options_with_values_all_forms),
