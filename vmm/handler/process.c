@@ -18,6 +18,16 @@
 
 extern char **environ;
 
+/* poll() by the system call the sandbox lists on every architecture
+ * (arm64 has no poll; x86-64's C library would make one). ms < 0: no
+ * timeout. */
+static int poll_ms(struct pollfd *fds, nfds_t n, long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+	return ppoll(fds, n, ms < 0 ? NULL : &ts, NULL);
+}
+
 /* How much of what a handler wrote an error message quotes. */
 #define QUOTE_MAX 40
 
@@ -154,7 +164,7 @@ static int wait_fd(int fd, short events, const atomic_bool *stop)
 
 		if (stop && atomic_load(stop))
 			return -EINTR;
-		r = poll(&pfd, 1, stop ? HANDLER_POLL_MS : -1);
+		r = poll_ms(&pfd, 1, stop ? HANDLER_POLL_MS : -1);
 		if (r > 0)
 			return 0;
 		if (r < 0 && errno != EINTR)
@@ -316,7 +326,7 @@ bool handler_proc_hung_up(const struct handler_proc *p)
 
 	if (p->out_fd < 0)
 		return true;
-	return poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLERR));
+	return poll_ms(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLERR));
 }
 
 void handler_proc_describe_end(const struct handler_proc *p, unsigned int wait_ms, const char *alive_text,
@@ -331,7 +341,7 @@ void handler_proc_describe_end(const struct handler_proc *p, unsigned int wait_m
 		r = p->pid > 0 ? waitid(P_PID, (id_t)p->pid, &si, WEXITED | WNOHANG | WNOWAIT) : -1;
 		if (r < 0 || si.si_pid == p->pid || waited >= wait_ms)
 			break;
-		poll(NULL, 0, 10);
+		poll_ms(NULL, 0, 10);
 	}
 	if (r < 0 || si.si_pid != p->pid)
 		snprintf(buf, len, "%s", r < 0 ? "ended" : alive_text);
@@ -367,7 +377,7 @@ static void drain_until_closed(struct handler_proc *procs, unsigned int nr, unsi
 				fds[n] = (struct pollfd){ .fd = procs[i].out_fd, .events = POLLIN };
 				idx[n++] = i;
 			}
-		if (!n || left <= 0 || (poll(fds, n, (int)left) < 0 && errno != EINTR))
+		if (!n || left <= 0 || (poll_ms(fds, n, (long)left) < 0 && errno != EINTR))
 			return;
 		for (unsigned int j = 0; j < n; j++) {
 			char scratch[512];
