@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "exit_status.h"
@@ -202,6 +203,21 @@ static int add_rule(scmp_filter_ctx ctx, int nr, const struct sandbox_allow *a,
 			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
 					       SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)t->write_fds[i]));
 		return ret;
+	case SANDBOX_READ_FD:
+		for (unsigned int i = 0; i < t->nr_read_fds && !ret; i++)
+			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					       SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)t->read_fds[i]));
+		return ret;
+	case SANDBOX_KILL_GROUP:
+		/* pid_t is 32 bits: compare the low half of the register only. */
+		for (unsigned int i = 0; i < t->nr_kill_groups && !ret; i++)
+			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2,
+					       SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffULL,
+						       (scmp_datum_t)(uint32_t)-t->kill_groups[i]),
+					       SCMP_A1(SCMP_CMP_EQ, SIGKILL));
+		return ret;
+	case SANDBOX_PEEK_CHILD:
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A3(SCMP_CMP_MASKED_EQ, WNOWAIT, WNOWAIT));
 	case SANDBOX_OWN_PID:
 		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
 	case SANDBOX_NO_EXEC:

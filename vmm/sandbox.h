@@ -14,6 +14,7 @@
 #define HVMM_SANDBOX_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "console.h"
 
@@ -35,6 +36,9 @@ enum sandbox_cond {
 	SANDBOX_ENOSYS,        /* not allowed, but fails with ENOSYS instead of ending hvmm */
 	SANDBOX_NO_NEW_PRIVS,  /* prctl (arg 0) PR_SET_NO_NEW_PRIVS only */
 	SANDBOX_SET_FILTER,    /* seccomp (arg 0) SECCOMP_SET_MODE_FILTER only */
+	SANDBOX_READ_FD,       /* fd (arg 0) one of the thread's read_fds */
+	SANDBOX_KILL_GROUP,    /* SIGKILL (arg 1) to minus one of the thread's kill_groups (arg 0) */
+	SANDBOX_PEEK_CHILD,    /* waitid options (arg 3) with WNOWAIT: look at a child, never reap it */
 };
 
 struct sandbox_allow {
@@ -59,7 +63,12 @@ const struct sandbox_policy *sandbox_policy(enum sandbox_role role);
  * one), or NULL: the call is forbidden. */
 const struct sandbox_allow *sandbox_policy_entry(const struct sandbox_policy *p, const char *syscall);
 
-#define SANDBOX_MAX_WRITE_FDS 4
+/* A vCPU thread writes stdout, stderr, the stop eventfd and the input of
+ * each --smccc-handler (at most 16), and reads their output; the main
+ * thread kills their process groups at exit. */
+#define SANDBOX_MAX_WRITE_FDS 20
+#define SANDBOX_MAX_READ_FDS  16
+#define SANDBOX_MAX_KILL_GROUPS 16
 
 /* One thread's sandbox; it must live as long as the thread. */
 struct sandbox_thread {
@@ -67,6 +76,10 @@ struct sandbox_thread {
 	char label[24];                         /* "vCPU 3": names the thread in the report */
 	int write_fds[SANDBOX_MAX_WRITE_FDS];   /* SANDBOX_WRITE_FD */
 	unsigned int nr_write_fds;
+	int read_fds[SANDBOX_MAX_READ_FDS];     /* SANDBOX_READ_FD */
+	unsigned int nr_read_fds;
+	pid_t kill_groups[SANDBOX_MAX_KILL_GROUPS];   /* SANDBOX_KILL_GROUP: process group ids */
+	unsigned int nr_kill_groups;
 	const struct console *console;          /* restored before a forbidden call ends hvmm */
 };
 

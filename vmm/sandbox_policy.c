@@ -35,6 +35,9 @@ static const struct sandbox_allow vcpu_allow[] = {
 	{ "madvise", SANDBOX_ANY },
 	{ "brk", SANDBOX_ANY },
 	{ "getrandom", SANDBOX_ANY },
+	{ "read", SANDBOX_READ_FD },
+	{ "ppoll", SANDBOX_ANY },
+	{ "waitid", SANDBOX_PEEK_CHILD },
 	{ "exit", SANDBOX_ANY },
 	{ "exit_group", SANDBOX_ANY },
 };
@@ -74,6 +77,8 @@ static const struct sandbox_allow main_allow[] = {
 	{ "prctl", SANDBOX_NO_NEW_PRIVS },
 	{ "seccomp", SANDBOX_SET_FILTER },
 	{ "unlinkat", SANDBOX_ANY },
+	{ "kill", SANDBOX_KILL_GROUP },
+	{ "waitid", SANDBOX_ANY },
 };
 
 /* Besides the vCPU list's: creating a VM at each boot. */

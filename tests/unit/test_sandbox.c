@@ -20,6 +20,8 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <poll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -58,6 +60,10 @@ static void probe_thread(void)
 }
 
 
+/* What the next run_sandboxed's child adds to its thread's sandbox (the
+ * --smccc-handler descriptors and process groups); NULL: nothing. */
+static void (*child_setup)(struct sandbox_thread *t);
+
 /* Fork; the child enters role's sandbox as "label", runs probe, and exits 0
  * if the probe returned. */
 static struct outcome run_sandboxed(enum sandbox_role role, const char *label, probe_fn probe)
@@ -84,6 +90,8 @@ static struct outcome run_sandboxed(enum sandbox_role role, const char *label, p
 		t.write_fds[0] = STDOUT_FILENO;
 		t.write_fds[1] = STDERR_FILENO;
 		t.nr_write_fds = 2;
+		if (child_setup)
+			child_setup(&t);
 		/* hvmm has started its control thread when the main thread enters
 		 * its sandbox: the C library's once-only thread set-up is done. */
 		if (role == SANDBOX_MAIN)
@@ -215,6 +223,88 @@ static void probe_socket(void)
 	(void)syscall(SYS_socket, 1, 1, 0);
 }
 
+/* What a thread gets for --smccc-handler: a handler's output to read, its
+ * input to write, its process group to kill. None of these descriptors is
+ * open and no process has that pid (above Linux's PID_MAX_LIMIT): each
+ * call the filter lets through fails harmlessly (EBADF, ESRCH). */
+#define HANDLER_OUT_FD  40
+#define HANDLER_IN_FD   42
+#define HANDLER_GROUP   4999999
+#define OTHER_GROUP     4999998
+
+static void handler_setup(struct sandbox_thread *t)
+{
+	t->read_fds[t->nr_read_fds++] = HANDLER_OUT_FD;
+	t->write_fds[t->nr_write_fds++] = HANDLER_IN_FD;
+	t->kill_groups[t->nr_kill_groups++] = HANDLER_GROUP;
+}
+
+static void probe_read_handler_output(void)
+{
+	char c;
+
+	if (read(HANDLER_OUT_FD, &c, 1) != -1 || errno != EBADF)
+		_exit(3);
+}
+
+static void probe_read_other_fd(void)
+{
+	char c;
+
+	(void)!read(HANDLER_OUT_FD + 1, &c, 1);
+}
+
+static void probe_write_handler_input(void)
+{
+	if (write(HANDLER_IN_FD, "x", 1) != -1 || errno != EBADF)
+		_exit(3);
+}
+
+static void probe_ppoll(void)
+{
+	struct timespec ts = { 0, 1000 };
+
+	if (ppoll(NULL, 0, &ts, NULL) != 0)
+		_exit(3);
+}
+
+static void probe_waitid_peek(void)
+{
+	siginfo_t si;
+
+	if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) != -1 || errno != ECHILD)
+		_exit(3);
+}
+
+static void probe_waitid_reap(void)
+{
+	siginfo_t si;
+
+	if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG) != -1 || errno != ECHILD)
+		_exit(3);
+}
+
+static void probe_kill_handler_group(void)
+{
+	if (kill(-HANDLER_GROUP, SIGKILL) != -1 || errno != ESRCH)
+		_exit(3);
+}
+
+static void probe_term_handler_group(void)
+{
+	(void)kill(-HANDLER_GROUP, SIGTERM);
+}
+
+static void probe_kill_other_group(void)
+{
+	(void)kill(-OTHER_GROUP, SIGKILL);
+}
+
+static void probe_kill_handler_pid(void)
+{
+	(void)kill(HANDLER_GROUP, SIGKILL);
+}
+
 /* ---- cases ---- */
 
 static void test_vcpu_cannot_open_a_file(void **state)
@@ -273,6 +363,59 @@ static void test_vcpu_writes_only_its_fds(void **state)
 	expect_survived(&o);
 	o = run_sandboxed(SANDBOX_VCPU, "vCPU 0", probe_write_other_fd);
 	expect_forbidden(&o, "vCPU 0", "write");
+}
+
+/* A vCPU thread reads only the handlers' output, writes their input, waits
+ * for them, and may look at how one ended but never reap it. */
+static void test_vcpu_talks_to_handlers(void **state)
+{
+	struct outcome o;
+
+	(void)state;
+	child_setup = handler_setup;
+	o = run_sandboxed(SANDBOX_VCPU, "vCPU 0", probe_read_handler_output);
+	expect_survived(&o);
+	o = run_sandboxed(SANDBOX_VCPU, "vCPU 0", probe_write_handler_input);
+	expect_survived(&o);
+	o = run_sandboxed(SANDBOX_VCPU, "vCPU 0", probe_ppoll);
+	expect_survived(&o);
+	o = run_sandboxed(SANDBOX_VCPU, "vCPU 0", probe_waitid_peek);
+	expect_survived(&o);
+	o = run_sandboxed(SANDBOX_VCPU, "vCPU 0", probe_read_other_fd);
+	expect_forbidden(&o, "vCPU 0", "read");
+	o = run_sandboxed(SANDBOX_VCPU, "vCPU 0", probe_waitid_reap);
+	expect_forbidden(&o, "vCPU 0", "waitid");
+	o = run_sandboxed(SANDBOX_VCPU, "vCPU 0", probe_kill_handler_group);
+	expect_forbidden(&o, "vCPU 0", "kill");
+	/* Without handlers there is nothing to read. */
+	child_setup = NULL;
+	o = run_sandboxed(SANDBOX_VCPU, "vCPU 0", probe_read_handler_output);
+	expect_forbidden(&o, "vCPU 0", "read");
+}
+
+/* The main thread kills a handler's process group, with SIGKILL only, and
+ * nothing else; it reaps. */
+static void test_main_kills_only_handler_groups(void **state)
+{
+	struct outcome o;
+
+	(void)state;
+	child_setup = handler_setup;
+	o = run_sandboxed(SANDBOX_MAIN, "main", probe_kill_handler_group);
+	expect_survived(&o);
+	o = run_sandboxed(SANDBOX_MAIN, "main", probe_waitid_reap);
+	expect_survived(&o);
+	o = run_sandboxed(SANDBOX_MAIN, "main", probe_term_handler_group);
+	expect_forbidden(&o, "main", "kill");
+	o = run_sandboxed(SANDBOX_MAIN, "main", probe_kill_other_group);
+	expect_forbidden(&o, "main", "kill");
+	o = run_sandboxed(SANDBOX_MAIN, "main", probe_kill_handler_pid);
+	expect_forbidden(&o, "main", "kill");
+	child_setup = NULL;
+	o = run_sandboxed(SANDBOX_MAIN, "main", probe_kill_handler_group);
+	expect_forbidden(&o, "main", "kill");
+	o = run_sandboxed(SANDBOX_CONTROL, "control", probe_waitid_peek);
+	expect_forbidden(&o, "control", "waitid");
 }
 
 static void test_ioctls_only_from_the_list(void **state)
@@ -424,6 +567,8 @@ int main(void)
 		cmocka_unit_test(test_control_cannot_open_or_make_sockets),
 		cmocka_unit_test(test_main_cannot_open_a_file),
 		cmocka_unit_test(test_vcpu_writes_only_its_fds),
+		cmocka_unit_test(test_vcpu_talks_to_handlers),
+		cmocka_unit_test(test_main_kills_only_handler_groups),
 		cmocka_unit_test(test_ioctls_only_from_the_list),
 		cmocka_unit_test(test_no_executable_mappings),
 		cmocka_unit_test(test_signals_stay_inside_hvmm),
