@@ -9,9 +9,10 @@ enum hvmm_exit_status {
 	HVMM_EXIT_USAGE     = 2,   /* the command line was wrong */
 	HVMM_EXIT_RESET     = 3,   /* the guest asked for a reset (PSCI SYSTEM_RESET) */
 	HVMM_EXIT_HOST_STOP = 4,   /* stopped from the host: Ctrl-A x or a signal */
+	HVMM_EXIT_HANDLER   = 5,   /* an --smccc-handler program failed (docs/smccc-handlers.md) */
 	/* 0..255: the status the guest gave hvmm's EXIT call (docs/hvmm-service.md);
 	 * it may be any of the above, so scripts relying on it pick one that
-	 * neither hvmm nor a shell or timeout(1) uses (5..123). */
+	 * neither hvmm nor a shell or timeout(1) uses (6..123). */
 	HVMM_EXIT_GUEST_MAX = 255,
 };
 

@@ -30,6 +30,7 @@ enum vm_exit {
 	VM_EXIT_HOST_STOP,    /* Ctrl-A x, or a signal to hvmm */
 	VM_EXIT_GUEST_STATUS, /* the guest's HVMM_EXIT; guest_status says with what */
 	VM_EXIT_ERROR,        /* a failure; exit_msg says what */
+	VM_EXIT_HANDLER,      /* an --smccc-handler failed; exit_msg says which and how */
 };
 
 /* What every boot takes from outside, opened once by vmm_run before the

@@ -18,6 +18,7 @@ static int exit_status_for(enum vm_exit e, unsigned int guest_status)
 	case VM_EXIT_POWEROFF:  return HVMM_EXIT_POWEROFF;
 	case VM_EXIT_RESET:     return HVMM_EXIT_RESET;
 	case VM_EXIT_HOST_STOP: return HVMM_EXIT_HOST_STOP;
+	case VM_EXIT_HANDLER:   return HVMM_EXIT_HANDLER;
 	case VM_EXIT_GUEST_STATUS: return (int)guest_status;
 	case VM_EXIT_NONE:
 	case VM_EXIT_ERROR:     break;
