@@ -43,6 +43,9 @@ uint64_t smccc_call6(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3,
 /* regs[0..17] are loaded into x0..x17, the call is made, and x0..x17 are
  * stored back into regs: shows which registers the call wrote. */
 void smccc_call_regs(uint64_t regs[18]);
+/* The same through the conduit given, whatever the device tree says (the
+ * --smccc-handler guest calls through both). */
+void smccc_call_regs_via(uint64_t regs[18], uint64_t conduit);
 
 /*
  * Each call site in assembly has a label right after its HVC and one right

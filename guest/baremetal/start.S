@@ -149,14 +149,19 @@ smccc_call6:
 	smccc_insn smccc_call, x16
 	ret
 
-/* void smccc_call_regs(uint64_t regs[18]): x0-x17 carry the pattern, so
- * x20 (saved here) says which conduit to call through. */
+/* void smccc_call_regs(uint64_t regs[18]): through the conduit in use;
+ * void smccc_call_regs_via(uint64_t regs[18], uint64_t conduit): through
+ * the one given. x0-x17 carry the pattern, so x20 (saved here) says which
+ * conduit to call through. */
 	.global smccc_call_regs
+	.global smccc_call_regs_via
 smccc_call_regs:
+	smccc_conduit_load x1
+smccc_call_regs_via:
 	stp	x19, x20, [sp, #-32]!
 	str	x30, [sp, #16]
 	mov	x19, x0
-	smccc_conduit_load x20
+	mov	x20, x1
 	ldp	x0, x1, [x19, #0]
 	ldp	x2, x3, [x19, #16]
 	ldp	x4, x5, [x19, #32]
