@@ -200,8 +200,9 @@ UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c vmm/handl
 # run as real /bin/sh -c commands.
 UNIT_SRCS_test_handler  := vmm/handler/spec.c vmm/handler/proto.c vmm/log.c firmware/smccc_call.c
 UNIT_SRCS_test_handler_process := vmm/handler/process.c vmm/handler/handlers.c $(UNIT_SRCS_test_handler)
-# The firmware service that hands those calls to the VMM.
+# The firmware service that hands those calls to the VMM, alone and in the registry.
 UNIT_SRCS_test_user_service := firmware/user_service.c firmware/smccc_call.c
+UNIT_SRCS_test_user_registry := $(UNIT_SRCS_test_psci)
 # The control socket without the VMM's ops (vmm/control/ops.c), which need a VM.
 UNIT_SRCS_test_control  := $(filter-out vmm/control/ops.c,$(sort $(wildcard vmm/control/*.c))) vmm/log.c
 UNIT_SRCS_test_control_server := $(UNIT_SRCS_test_control) tests/unit/client_capture.c

@@ -16,6 +16,7 @@
 #include "sdei.h"
 #include "smccc_call.h"
 #include "smccc_service.h"
+#include "user_service.h"
 
 /* PSCI and SDEI each own blocks of 0x20 function IDs. */
 #define SMCCC_RANGE_SIZE 0x20U
@@ -56,6 +57,9 @@ struct fw_config {
 	 * resend their levels. On the caller's vCPU thread; may be NULL. */
 	void (*lines_released)(void *opaque);
 	void *opaque;
+	/* --smccc-handler: ranges answered by user programs through the
+	 * VMM (firmware/user_service.h); nr 0: none. */
+	struct fw_user_handlers user;
 };
 
 /* One range claimed from KVM: the service behind it and where its call

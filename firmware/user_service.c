@@ -2,6 +2,7 @@
 /* SMCCC calls answered by user programs (see user_service.h). */
 #include <errno.h>
 
+#include "smccc.h"
 #include "user_service.h"
 
 unsigned int fw_user_ranges(const struct fw_user_handlers *h, struct smccc_range *out)
@@ -45,3 +46,23 @@ enum smccc_action fw_user_call(const struct fw_user_handlers *h, struct smccc_ca
 	}
 	return ret ? SMCCC_FAILED : SMCCC_CONTINUE;
 }
+
+/* ---- the registry's descriptor ---- */
+
+static unsigned int user_service_ranges(const struct fw_config *cfg, struct smccc_range *out)
+{
+	return fw_user_ranges(&cfg->user, out);
+}
+
+/* fw->cfg is the firmware's copy of the configuration: user.ranges points
+ * at the VMM's table, which outlives the firmware. */
+static enum smccc_action user_service_call(struct firmware *fw, struct smccc_call *c)
+{
+	return fw_user_call(&fw->cfg.user, c);
+}
+
+const struct smccc_service user_service = {
+	.name = "--smccc-handler",
+	.ranges = user_service_ranges,
+	.call = user_service_call,
+};
