@@ -511,7 +511,9 @@ static int vcpu_enter_sandbox(struct vcpu *vcpu)
 	sb->write_fds[0] = STDOUT_FILENO;
 	sb->write_fds[1] = STDERR_FILENO;
 	sb->write_fds[2] = vcpu->vm->stop_fd;
-	sb->nr_write_fds = 3;
+	/* And the --smccc-handler programs' input and output. */
+	sb->nr_write_fds = 3 + handler_set_write_fds(vcpu->vm->in->handlers, sb->write_fds + 3);
+	sb->nr_read_fds = handler_set_read_fds(vcpu->vm->in->handlers, sb->read_fds);
 	sb->console = vcpu->vm->in->console;
 	if (sandbox_enter(sb, err, sizeof(err))) {
 		vm_fail(vcpu->vm, vcpu, "%s", err);

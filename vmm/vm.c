@@ -560,13 +560,15 @@ static void vm_serve_console(struct vm *vm, struct console *con, int sig_fd)
 
 	while (!atomic_load(&vm->stopping)) {
 		bool room = backlog.len + 1 < sizeof(backlog.buf);
-		struct pollfd pfd[3] = {
+		struct pollfd pfd[3 + HANDLER_MAX] = {
 			{ .fd = vm->stop_fd, .events = POLLIN },
 			{ .fd = sig_fd, .events = POLLIN },
 			{ .fd = stdin_open && room ? con->in_fd : -1, .events = POLLIN },
 		};
+		/* And the --smccc-handler programs hanging up (exiting). */
+		unsigned int nh = handler_set_pollfds(vm->in->handlers, pfd + 3);
 		/* With bytes waiting for the UART, look again soon. */
-		int n = poll(pfd, 3, backlog.len ? 10 : -1);
+		int n = poll(pfd, 3 + nh, backlog.len ? 10 : -1);
 
 		if (n < 0 && errno != EINTR)
 			break;
@@ -581,6 +583,8 @@ static void vm_serve_console(struct vm *vm, struct console *con, int sig_fd)
 		}
 		if (n > 0 && (pfd[2].revents & (POLLIN | POLLHUP | POLLERR)))
 			stdin_open = console_read(vm, con, &backlog);
+		if (n > 0 && nh)
+			vm_check_handlers(vm);
 	}
 }
 

@@ -16,6 +16,7 @@
 #include "gic.h"
 #include "guest_mem.h"
 #include "file.h"
+#include "handler/handlers.h"
 #include "loader.h"
 #include "log.h"
 #include "psci_node.h"
@@ -47,6 +48,7 @@ struct vm_inputs {
 	 * boot's firmware set-up (counts NULL until then) and kept for the
 	 * later ones. */
 	struct smccc_claims *claims;
+	struct handler_set *handlers;  /* the --smccc-handler programs (nr 0: none) */
 };
 
 struct vm {
@@ -136,6 +138,12 @@ void vm_request_stop(struct vm *vm, enum vm_exit why);
 void vm_request_guest_exit(struct vm *vm, unsigned int status);
 __attribute__((format(printf, 3, 4)))
 void vm_fail(struct vm *vm, const struct vcpu *vcpu, const char *fmt, ...);
+/* An --smccc-handler failed (vmm/vm_fw.c): stop with VM_EXIT_HANDLER and
+ * reason, unless the VM is already stopping for another. */
+void vm_fail_handler(struct vm *vm, const char *reason);
+/* The main thread's poll() woke on a handler's output: if one hung up
+ * (exited) while the guest ran, stop with VM_EXIT_HANDLER. */
+void vm_check_handlers(struct vm *vm);
 
 
 #endif

@@ -5,6 +5,7 @@
  * callbacks through which the services reach hvmm's devices.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -106,6 +107,36 @@ static void vm_guest_exit(void *opaque, unsigned int vcpu, unsigned int status)
 	vm_request_guest_exit(vm, status);
 }
 
+/* fw_user_handlers.ask, on a vCPU thread: handler h answers c; the VM
+ * stopping ends the wait. */
+static int vm_user_ask(void *opaque, unsigned int h, struct smccc_call *c)
+{
+	struct vm *vm = opaque;
+	char err[256];
+	int ret = handler_set_ask(vm->in->handlers, h, c, &vm->stopping, err, sizeof(err));
+
+	if (ret && ret != -EINTR)
+		vm_fail_handler(vm, err);
+	return ret;
+}
+
+void vm_fail_handler(struct vm *vm, const char *reason)
+{
+	pthread_mutex_lock(&vm->stop_lock);
+	if (!atomic_load(&vm->stopping))
+		snprintf(vm->exit_msg, sizeof(vm->exit_msg), "%s", reason);
+	pthread_mutex_unlock(&vm->stop_lock);
+	vm_request_stop(vm, VM_EXIT_HANDLER);
+}
+
+void vm_check_handlers(struct vm *vm)
+{
+	char err[256];
+
+	if (handler_set_check_hangup(vm->in->handlers, err, sizeof(err)))
+		vm_fail_handler(vm, err);
+}
+
 /* The first boot builds the table of claimed ranges (later boots have the
  * same configuration and keep its counts); every boot claims them. */
 static int vm_claim_ranges(struct vm *vm, const struct fw_config *fc)
@@ -171,6 +202,7 @@ int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled)
 		.lines_released = vm_lines_released,
 		.opaque = vm,
 		.hvmm = { .debug_write = vm_debug_write, .exit = vm_guest_exit, .opaque = vm },
+		.user = { vm->in->handlers->range, vm->in->handlers->nr, vm_user_ask, vm },
 	};
 	uint64_t *mpidrs;
 	int ret;

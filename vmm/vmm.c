@@ -163,6 +163,30 @@ static void vmm_close_inputs(struct vmm *vmm)
 		close(in->dump_dtb_fd);
 	file_input_close(&in->kernel);
 	file_input_close(&in->initrd);
+	/* After every vCPU thread, the only other users of the handlers. */
+	handler_set_stop(&vmm->handlers);
+}
+
+/* Every thread's sandbox has room for every handler's descriptors. */
+_Static_assert(SANDBOX_MAX_WRITE_FDS >= 3 + HANDLER_MAX && SANDBOX_MAX_READ_FDS >= HANDLER_MAX &&
+	       SANDBOX_MAX_KILL_GROUPS >= HANDLER_MAX, "the sandbox lists are too short for HANDLER_MAX");
+
+/* The --smccc-handler programs, started while this is hvmm's only thread
+ * and before any filter: they are not hvmm's to confine. They serve every
+ * boot; at exit the main thread kills what is left of them. */
+static int vmm_start_handlers(struct vmm *vmm, enum vm_exit *why)
+{
+	char err[256];
+
+	vmm->inputs.handlers = &vmm->handlers;
+	if (handler_set_start(&vmm->handlers, vmm->cfg->smccc_handlers, vmm->cfg->nr_smccc_handlers,
+			      err, sizeof(err))) {
+		log_err(&vmm->log, "%s", err);
+		*why = VM_EXIT_HANDLER;
+		return -1;
+	}
+	vmm->main_sandbox.nr_kill_groups = handler_set_pids(&vmm->handlers, vmm->main_sandbox.kill_groups);
+	return 0;
 }
 
 /* From here on the main thread may only do what a reboot needs; the vCPU
@@ -200,7 +224,7 @@ static enum vm_exit vmm_boot(struct vmm *vmm)
 	}
 	why = vm_run(vm, &vmm->console, vmm->sig_fd);
 	vmm->guest_status = vm->guest_status;
-	if (why == VM_EXIT_ERROR)
+	if (why == VM_EXIT_ERROR || why == VM_EXIT_HANDLER)
 		log_err(&vmm->log, "%s", vm->exit_msg[0] ? vm->exit_msg : "the VM failed");
 	vmm_release_vm(vmm);
 	vm_destroy(vm);
@@ -236,7 +260,7 @@ int vmm_run(const struct vm_config *cfg)
 		log_err(&vmm.log, "cannot install signal handlers: %s", strerror(-ret));
 		goto out;
 	}
-	if (vmm_setup_signals(&vmm) || vmm_open_inputs(&vmm))
+	if (vmm_setup_signals(&vmm) || vmm_open_inputs(&vmm) || vmm_start_handlers(&vmm, &why))
 		goto out;
 	/* A VM boots without its control socket rather than not at all, unless
 	 * the name is a live VM's: two VMs must not answer to one name. */

@@ -538,6 +538,8 @@ static void test_sandbox_lists(void **state)
 	assert_int_equal(handler_set_write_fds(&s, wr), 2);
 	assert_int_equal(handler_set_pids(&s, pid), 2);
 	for (unsigned int i = 0; i < 2; i++) {
+		assert_int_equal(s.range[i].base, spec[i].base);
+		assert_int_equal(s.range[i].count, spec[i].count);
 		assert_int_equal(rd[i], s.proc[i].out_fd);
 		assert_int_equal(wr[i], s.proc[i].in_fd);
 		assert_int_equal(pid[i], s.proc[i].pid);

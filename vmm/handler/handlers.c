@@ -38,6 +38,7 @@ int handler_set_start(struct handler_set *s, const struct handler_spec *specs, u
 			return reason_set(ret, err, errlen, "%s: %s", name, why);
 		}
 		s->spec[i] = specs[i];
+		s->range[i] = (struct fw_user_range){ specs[i].base, specs[i].count };
 		s->nr = i + 1;
 	}
 	return 0;

@@ -14,12 +14,14 @@
 #include <sys/types.h>
 
 #include "firmware/smccc_call.h"
+#include "firmware/user_service.h"
 #include "process.h"
 #include "spec.h"
 
 struct handler_set {
 	unsigned int nr;
 	struct handler_spec spec[HANDLER_MAX];
+	struct fw_user_range range[HANDLER_MAX];   /* spec's ranges, for fw_user_handlers */
 	struct handler_proc proc[HANDLER_MAX];
 };
 
