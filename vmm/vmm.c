@@ -36,8 +36,12 @@ bool vmm_format_calls(const struct vmm *vmm, const char *prefix,
 	char text[128];
 
 	while (smccc_next_called(&vmm->claims, &pos, &fid, &count)) {
+		const struct smccc_claim *claim = smccc_claim_of(&vmm->claims, fid);
 		const char *name = smccc_function_name(&vmm->claims, fid);
 
+		/* A range without names (an --smccc-handler's) goes by its service's. */
+		if (!name && claim && !claim->range.names)
+			name = claim->service->name;
 		snprintf(text, sizeof(text), "%s%-28s 0x%08x %llu\n", prefix, name ? name : "(unassigned)",
 			 fid, (unsigned long long)count);
 		line(opaque, text);

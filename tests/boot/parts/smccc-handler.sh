@@ -97,13 +97,16 @@ for smh_how in stop term; do
 done
 
 # ---- a handler that outlives its input: killed 500 ms after hvmm is done ----
-hvmm_run smh_stubborn run -k "$SMH_GUEST" -c 1 -m 64 \
+hvmm_run smh_stubborn run -k "$SMH_GUEST" -c 1 -m 64 --stats \
 	--smccc-handler "0xc3000000+0x10=sh $SMH_PROG; while :; do sleep 1; done # smh-stubbor[n]" \
 	--smccc-handler "0x83000000+0x10=sh $SMH_PROG"
 expect smh_stubborn "smccc handler: one that ignores its closed input: the guest passes (exit 0)" \
 	rc_and smh_stubborn 0 has_out smh_stubborn "^bm: PASSED$"
 expect smh_stubborn "smccc handler: one that ignores its closed input is killed with its process group" \
 	smh_none_left "smh-stubbor[n]"
+# One vCPU, one boot: 0xc3000001 is called once through HVC and once through SMC.
+expect smh_stubborn "smccc handler: --stats counts the handlers' calls under --smccc-handler" \
+	grep -Eq "^hvmm: stats: --smccc-handler +0xc3000001 2$" "$out/smh_stubborn.err"
 
 # ---- ranges hvmm refuses, and one it gives with --no-sdei ----
 expect_bad_input smh_psci "--smccc-handler over PSCI's IDs" 1 \
