@@ -107,14 +107,31 @@ static void vm_guest_exit(void *opaque, unsigned int vcpu, unsigned int status)
 	vm_request_guest_exit(vm, status);
 }
 
+/* A vCPU thread waiting for a handler runs no guest code: for hvmm pause
+ * it counts as parked, so that a handler taking its time does not hold a
+ * pause up (the thread parks for real before it enters the guest again). */
+static void vm_count_parked(struct vm *vm, bool parked)
+{
+	pthread_mutex_lock(&vm->pause_lock);
+	if (parked)
+		vm->nr_parked++;
+	else
+		vm->nr_parked--;
+	pthread_cond_broadcast(&vm->pause_cond);
+	pthread_mutex_unlock(&vm->pause_lock);
+}
+
 /* fw_user_handlers.ask, on a vCPU thread: handler h answers c; the VM
  * stopping ends the wait. */
 static int vm_user_ask(void *opaque, unsigned int h, struct smccc_call *c)
 {
 	struct vm *vm = opaque;
 	char err[256];
-	int ret = handler_set_ask(vm->in->handlers, h, c, &vm->stopping, err, sizeof(err));
+	int ret;
 
+	vm_count_parked(vm, true);
+	ret = handler_set_ask(vm->in->handlers, h, c, &vm->stopping, err, sizeof(err));
+	vm_count_parked(vm, false);
 	if (ret && ret != -EINTR)
 		vm_fail_handler(vm, err);
 	return ret;

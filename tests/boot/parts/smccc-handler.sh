@@ -79,6 +79,10 @@ for smh_how in stop term; do
 	bg_expect "bm-smccc: boot" 60 "smccc handler: silent ($smh_how): the guest starts and calls"
 	sleep 1
 	if [ "$smh_how" = stop ]; then
+		# A vCPU waiting for an answer runs no guest code: it does not hold a pause up.
+		ctl smh_pause pause --name "smh-silent-$smh_how"
+		bg_require "smccc handler: silent: hvmm pause is answered at once" "$(rc_of smh_pause)" \
+			"$out/smh_pause.out" "$out/smh_pause.err"
 		smh_t0=$(date +%s)
 		ctl smh_stop stop --name "smh-silent-$smh_how"
 		bg_require "smccc handler: silent: hvmm stop is answered" "$(rc_of smh_stop)" "$out/smh_stop.err"
