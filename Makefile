@@ -274,6 +274,7 @@ FUZZ_SRCS_fuzz_firmware := $(UNIT_SRCS_test_psci) tests/fuzz/invariant.c
 FUZZ_SRCS_fuzz_control  := vmm/control/proto.c vmm/log.c tests/fuzz/invariant.c
 FUZZ_SRCS_fuzz_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c tests/fuzz/invariant.c
 FUZZ_SRCS_fuzz_loader   := vmm/loader.c vmm/guest_mem.c
+FUZZ_SRCS_fuzz_handler_answer := vmm/handler/proto.c vmm/log.c firmware/smccc_call.c tests/fuzz/invariant.c
 FUZZ_LIBS_fuzz_loader   := -lelf
 FUZZ_TARGETS := $(sort $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(B)/fuzz/%)

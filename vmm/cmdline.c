@@ -16,6 +16,7 @@ enum opt_id {
 	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_NETWORK, OPT_DUMP_DTB, OPT_STATS,
 	OPT_IN_KERNEL_PSCI, OPT_HELP, OPT_MAX_CPUS, OPT_REBOOT, OPT_SUSPEND_FORMAT, OPT_IDLE_STATES, OPT_NO_SDEI, OPT_SDEI_EVENT,
 	OPT_NO_SANDBOX, OPT_PSCI_CONDUIT, OPT_NO_TRNG, OPT_SMCCC_HANDLER,
+	OPT_SMCCC_HANDLER_TIMEOUT, OPT_SMCCC_HANDLER_FAIL,
 };
 
 struct opt {
@@ -49,6 +50,8 @@ static const struct opt run_opts[] = {
 	{ OPT_NO_TRNG,  0,  "no-trng", false, "      leave SMCCC TRNG to KVM" },
 	{ OPT_SDEI_EVENT, 0, "sdei-event", true, "NUM,shared|private,normal|critical  one more SDEI event" },
 	{ OPT_SMCCC_HANDLER, 0, "smccc-handler", true, "RANGE=CMD  SMCCC calls in RANGE (hex BASE+COUNT or BASE-LAST) go to sh -c CMD" },
+	{ OPT_SMCCC_HANDLER_TIMEOUT, 0, "smccc-handler-timeout", true, "MS  a handler's time to answer (default 1000; 0: no limit)" },
+	{ OPT_SMCCC_HANDLER_FAIL, 0, "smccc-handler-fail", true, "notsupported|stop  what a failed handler's range gets (default notsupported)" },
 	{ OPT_NO_SANDBOX, 0, "no-sandbox", false, "   no seccomp filters (for debugging hvmm)" },
 	{ OPT_HELP,    'h', "help",   false, "      this text" },
 };
@@ -93,6 +96,22 @@ static int parse_cpus(const char *s, unsigned int *cpus)
 	if (errno || *end || v == 0 || v > CMDLINE_MAX_CPUS)
 		return -1;
 	*cpus = (unsigned int)v;
+	return 0;
+}
+
+/* A whole number from 0 to max, digits only. */
+static int parse_uint(const char *s, unsigned int max, unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return -1;
+	*out = (unsigned int)v;
 	return 0;
 }
 
@@ -152,6 +171,19 @@ static int apply_firmware(const struct opt *o, const char *val, struct vm_config
 		break;
 	case OPT_SMCCC_HANDLER:
 		return handler_spec_add(cfg->smccc_handlers, &cfg->nr_smccc_handlers, val, err, errlen);
+	case OPT_SMCCC_HANDLER_TIMEOUT:
+		if (parse_uint(val, CMDLINE_MAX_HANDLER_TIMEOUT_MS, &cfg->smccc_handler_timeout_ms))
+			return reason_set(-1, err, errlen, "--smccc-handler-timeout '%s': expected milliseconds from 0 "
+					  "(no limit) to %u", val, CMDLINE_MAX_HANDLER_TIMEOUT_MS);
+		break;
+	case OPT_SMCCC_HANDLER_FAIL:
+		if (!strcmp(val, "stop"))
+			cfg->smccc_handler_fail_stop = true;
+		else if (!strcmp(val, "notsupported"))
+			cfg->smccc_handler_fail_stop = false;
+		else
+			return reason_set(-1, err, errlen, "--smccc-handler-fail '%s': expected notsupported or stop", val);
+		break;
 	case OPT_SUSPEND_FORMAT:
 		if (!strcmp(val, "original"))
 			cfg->suspend_format_original = true;
@@ -193,6 +225,7 @@ static int apply(const struct opt *o, const char *val, struct vm_config *cfg, ch
 		break;
 	case OPT_REBOOT: case OPT_IDLE_STATES: case OPT_NO_SDEI: case OPT_NO_TRNG: case OPT_SDEI_EVENT:
 	case OPT_SUSPEND_FORMAT: case OPT_PSCI_CONDUIT: case OPT_IN_KERNEL_PSCI: case OPT_SMCCC_HANDLER:
+	case OPT_SMCCC_HANDLER_TIMEOUT: case OPT_SMCCC_HANDLER_FAIL:
 		return apply_firmware(o, val, cfg, err, errlen);
 	case OPT_NO_SANDBOX: cfg->no_sandbox = true; break;
 	case OPT_DUMP_DTB: cfg->dump_dtb = val; break;
@@ -309,6 +342,7 @@ int cmdline_parse_run(int argc, char *const argv[], struct vm_config *cfg, char 
 	cfg->mem_mib = CMDLINE_DEFAULT_MEM_MIB;
 	cfg->loglevel = LOG_WARNING;
 	cfg->psci_conduit = SMCCC_CONDUIT_HVC;
+	cfg->smccc_handler_timeout_ms = CMDLINE_DEFAULT_HANDLER_TIMEOUT_MS;
 	for (int i = 0; i < argc; i++) {
 		const char *w = argv[i];
 		int ret;

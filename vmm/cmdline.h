@@ -14,6 +14,8 @@
 #include "log.h"
 
 #define CMDLINE_DEFAULT_MEM_MIB 256ULL
+#define CMDLINE_DEFAULT_HANDLER_TIMEOUT_MS 1000U
+#define CMDLINE_MAX_HANDLER_TIMEOUT_MS 3600000U
 #define CMDLINE_MAX_MEM_MIB     (1ULL << 20)   /* 1 TiB: beyond any IPA we ask for */
 
 /* Which PSCI idle states the device tree offers the guest's cpuidle. */
@@ -46,6 +48,8 @@ struct vm_config {
 	unsigned int nr_sdei_events;
 	struct handler_spec smccc_handlers[HANDLER_MAX];   /* --smccc-handler, in order */
 	unsigned int nr_smccc_handlers;
+	unsigned int smccc_handler_timeout_ms;   /* 0: no limit */
+	bool smccc_handler_fail_stop;            /* a failed handler stops hvmm (status 1) */
 	uint64_t mem_mib;
 	enum log_level loglevel;
 	bool nodefaults;

@@ -141,8 +141,12 @@ void vm_fail(struct vm *vm, const struct vcpu *vcpu, const char *fmt, ...);
 /* An --smccc-handler failed (vmm/vm_fw.c): stop with VM_EXIT_HANDLER and
  * reason, unless the VM is already stopping for another. */
 void vm_fail_handler(struct vm *vm, const char *reason);
+/* An --smccc-handler failed, reason says how (vmm/vm_fw.c): one warning
+ * line (its calls get NOT_SUPPORTED from now on), or with
+ * --smccc-handler-fail stop, vm_fail_handler. */
+void vm_handler_failed(struct vm *vm, const char *reason);
 /* The main thread's poll() woke on a handler's output: if one hung up
- * (exited) while the guest ran, stop with VM_EXIT_HANDLER. */
+ * (exited) while the guest ran, vm_handler_failed. */
 void vm_check_handlers(struct vm *vm);
 
 

@@ -132,9 +132,21 @@ static int vm_user_ask(void *opaque, unsigned int h, struct smccc_call *c)
 	vm_count_parked(vm, true);
 	ret = handler_set_ask(vm->in->handlers, h, c, &vm->stopping, err, sizeof(err));
 	vm_count_parked(vm, false);
-	if (ret && ret != -EINTR)
-		vm_fail_handler(vm, err);
-	return ret;
+	if (ret != -EPIPE)
+		return ret;
+	/* The handler failed: its range is answered NOT_SUPPORTED from now on
+	 * (c says so already), or, with --smccc-handler-fail stop, hvmm stops. */
+	vm_handler_failed(vm, err);
+	return 0;
+}
+
+void vm_handler_failed(struct vm *vm, const char *reason)
+{
+	if (vm->cfg->smccc_handler_fail_stop) {
+		vm_fail_handler(vm, reason);
+		return;
+	}
+	log_warn(&vm->log, "%s; its calls get NOT_SUPPORTED from now on", reason);
 }
 
 void vm_fail_handler(struct vm *vm, const char *reason)
@@ -151,7 +163,7 @@ void vm_check_handlers(struct vm *vm)
 	char err[256];
 
 	if (handler_set_check_hangup(vm->in->handlers, err, sizeof(err)))
-		vm_fail_handler(vm, err);
+		vm_handler_failed(vm, err);
 }
 
 /* The first boot builds the table of claimed ranges (later boots have the

@@ -189,6 +189,7 @@ static int vmm_start_handlers(struct vmm *vmm, enum vm_exit *why)
 		*why = VM_EXIT_HANDLER;
 		return -1;
 	}
+	handler_set_timeout(&vmm->handlers, vmm->cfg->smccc_handler_timeout_ms);
 	vmm->main_sandbox.nr_kill_groups = handler_set_pids(&vmm->handlers, vmm->main_sandbox.kill_groups);
 	return 0;
 }

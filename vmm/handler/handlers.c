@@ -44,6 +44,20 @@ int handler_set_start(struct handler_set *s, const struct handler_spec *specs, u
 	return 0;
 }
 
+void handler_set_timeout(struct handler_set *s, unsigned int ms)
+{
+	for (unsigned int i = 0; i < s->nr; i++)
+		s->proc[i].timeout_ms = ms;
+}
+
+/* Handler i failed with reason err: it answers nothing more. The first to
+ * tell gets -EPIPE (err kept), later ones 0. */
+static int handler_failed(struct handler_set *s, unsigned int i, const char *err)
+{
+	handler_proc_fail(&s->proc[i], err);
+	return atomic_exchange(&s->reported[i], true) ? 0 : -EPIPE;
+}
+
 void handler_set_stop(struct handler_set *s)
 {
 	handler_proc_stop_all(s->proc, s->nr, HANDLER_STOP_GRACE_MS);
@@ -77,14 +91,17 @@ int handler_set_ask(struct handler_set *s, unsigned int i, struct smccc_call *c,
 		return reason_set(-EINVAL, err, errlen, "no --smccc-handler number %u", i + 1);
 	ret = make_request(c, &req, err, errlen);
 	if (ret)
-		return ret;
+		return -EIO;
+	smccc_reply_not_supported(c);   /* unless an answer comes */
 	n = handler_format_request(&req, out, sizeof(out));
 	if (n < 0)
 		return reason_set(-EINVAL, err, errlen, "a request line too long");
 	ret = handler_proc_exchange(&s->proc[i], out, (size_t)n, line, sizeof(line), &line_len, stop,
 				    why, sizeof(why));
-	if (ret == -EINTR)
+	if (ret == -EINTR) {
+		c->nr_ret = 0;   /* the VM stops: nothing goes back */
 		return ret;
+	}
 	if (!ret && !handler_parse_answer(line, line_len, &ans, why, sizeof(why))) {
 		if (ans.unsupported)
 			smccc_reply_not_supported(c);
@@ -94,17 +111,22 @@ int handler_set_ask(struct handler_set *s, unsigned int i, struct smccc_call *c,
 	}
 	handler_name(&s->spec[i], name, sizeof(name));
 	if (!ret)
-		return reason_set(-EPROTO, err, errlen, "%s: bad answer '%.*s' (%s) to vCPU %u's %s call 0x%08x",
-				  name, (int)(line_len < ANSWER_QUOTE ? line_len : ANSWER_QUOTE), line, why,
-				  c->vcpu, smccc_conduit_name(c->conduit), c->fid);
-	return reason_set(ret, err, errlen, "%s %s (vCPU %u's %s call 0x%08x was waiting)", name, why, c->vcpu,
-			  smccc_conduit_name(c->conduit), c->fid);
+		reason_set(-EPROTO, err, errlen, "%s: bad answer '%.*s' (%s) to vCPU %u's %s call 0x%08x",
+			   name, (int)(line_len < ANSWER_QUOTE ? line_len : ANSWER_QUOTE), line, why,
+			   c->vcpu, smccc_conduit_name(c->conduit), c->fid);
+	else
+		reason_set(ret, err, errlen, "%s %s (vCPU %u's %s call 0x%08x was waiting)", name, why, c->vcpu,
+			   smccc_conduit_name(c->conduit), c->fid);
+	ret = handler_failed(s, i, err);
+	if (!ret && errlen)
+		err[0] = '\0';
+	return ret;
 }
 
 unsigned int handler_set_pollfds(const struct handler_set *s, struct pollfd *fds)
 {
 	for (unsigned int i = 0; i < s->nr; i++)
-		fds[i] = (struct pollfd){ .fd = s->proc[i].out_fd, .events = 0 };
+		fds[i] = (struct pollfd){ .fd = atomic_load(&s->reported[i]) ? -1 : s->proc[i].out_fd, .events = 0 };
 	return s->nr;
 }
 
@@ -113,11 +135,13 @@ int handler_set_check_hangup(struct handler_set *s, char *err, size_t errlen)
 	for (unsigned int i = 0; i < s->nr; i++) {
 		char how[96], name[96];
 
-		if (!handler_proc_hung_up(&s->proc[i]))
+		if (atomic_load(&s->reported[i]) || !handler_proc_hung_up(&s->proc[i]))
 			continue;
 		handler_proc_describe_end(&s->proc[i], HANDLER_END_WAIT_MS, "closed its output", how, sizeof(how));
 		handler_name(&s->spec[i], name, sizeof(name));
-		return reason_set(-EPIPE, err, errlen, "%s %s while the guest ran", name, how);
+		reason_set(-EPIPE, err, errlen, "%s %s while the guest ran", name, how);
+		if (handler_failed(s, i, err))
+			return -EPIPE;
 	}
 	return 0;
 }

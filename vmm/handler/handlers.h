@@ -23,6 +23,7 @@ struct handler_set {
 	struct handler_spec spec[HANDLER_MAX];
 	struct fw_user_range range[HANDLER_MAX];   /* spec's ranges, for fw_user_handlers */
 	struct handler_proc proc[HANDLER_MAX];
+	atomic_bool reported[HANDLER_MAX];         /* its failure has been told once */
 };
 
 /* Start specs[0..nr) (nr <= HANDLER_MAX), in order; the commands must
@@ -30,6 +31,9 @@ struct handler_set {
  * handler (those already started are stopped again). */
 int handler_set_start(struct handler_set *s, const struct handler_spec *specs, unsigned int nr,
 		      char *err, size_t errlen);
+
+/* Every handler's time to answer a call (0: no limit); before any call. */
+void handler_set_timeout(struct handler_set *s, unsigned int ms);
 
 /* Stop them all (handler_proc_stop_all); no other thread may use the set. */
 void handler_set_stop(struct handler_set *s);
@@ -39,10 +43,12 @@ void handler_set_stop(struct handler_set *s);
  * pass their low halves), sends the request, waits for the answer and puts
  * it in c (smccc_reply_regs, or smccc_reply_not_supported). From any
  * vCPU thread; calls to one handler take turns. 0; -EINTR: *stop was
- * raised while waiting (nothing is put in c); another -errno: reading a
- * register failed, or the handler failed (it ended, closed a pipe, or
- * answered something malformed), with a one-line reason in err that names
- * the handler, what it said and the call.
+ * raised while waiting (nothing is put in c); -EIO: reading a register
+ * failed. A handler that fails (it ends, closes a pipe, answers something
+ * malformed or not in time) is of no more use: this call and every later
+ * one get NOT_SUPPORTED in c, and the first caller to see the failure gets
+ * -EPIPE with a one-line reason in err naming the handler, what it did and
+ * the call (the others get 0).
  */
 int handler_set_ask(struct handler_set *s, unsigned int i, struct smccc_call *c, const atomic_bool *stop,
 		    char *err, size_t errlen);
@@ -53,8 +59,9 @@ int handler_set_ask(struct handler_set *s, unsigned int i, struct smccc_call *c,
 unsigned int handler_set_pollfds(const struct handler_set *s, struct pollfd *fds);
 
 /* After such a poll(): -EPIPE with a one-line reason in err if a handler
- * has closed its output (it exited, most likely: that ends the VM even
- * though no call is waiting), else 0. */
+ * has closed its output (it exited, most likely) and its failure was not
+ * told yet (it is now: the handler is of no more use, as in
+ * handler_set_ask), else 0. A failed handler's pollfd is left out (fd -1). */
 int handler_set_check_hangup(struct handler_set *s, char *err, size_t errlen);
 
 /* For the sandbox: the descriptors vCPU threads read (the handlers'

@@ -155,16 +155,28 @@ int handler_proc_start(struct handler_proc *p, const char *command, char *err, s
 
 /* ---- one exchange ---- */
 
-/* Wait until fd is ready for events, the process hung up, or *stop. */
-static int wait_fd(int fd, short events, const atomic_bool *stop)
+static long long now_ms(void);
+
+/* Wait until fd is ready for events, the process hung up, *stop, or the
+ * deadline (0: none) passed: -ETIMEDOUT. */
+static int wait_fd(int fd, short events, const atomic_bool *stop, long long deadline)
 {
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = events };
+		long ms = stop ? HANDLER_POLL_MS : -1;
 		int r;
 
 		if (stop && atomic_load(stop))
 			return -EINTR;
-		r = poll_ms(&pfd, 1, stop ? HANDLER_POLL_MS : -1);
+		if (deadline) {
+			long long left = deadline - now_ms();
+
+			if (left <= 0)
+				return -ETIMEDOUT;
+			if (ms < 0 || left < ms)
+				ms = (long)left;
+		}
+		r = poll_ms(&pfd, 1, ms);
 		if (r > 0)
 			return 0;
 		if (r < 0 && errno != EINTR)
@@ -241,7 +253,9 @@ static int read_line(struct handler_proc *p, char *line, size_t *line_len, const
 			continue;
 		if (errno != EAGAIN)
 			return proc_fail(p, err, errlen, "cannot be read from: %s", strerror(errno));
-		ret = wait_fd(p->out_fd, POLLIN, stop);
+		ret = wait_fd(p->out_fd, POLLIN, stop, p->deadline_ms);
+		if (ret == -ETIMEDOUT)
+			return proc_fail(p, err, errlen, "did not answer within %u ms", p->timeout_ms);
 		if (ret)
 			return ret == -EINTR ? ret : proc_fail(p, err, errlen, "cannot be waited for: %s", strerror(-ret));
 	}
@@ -265,7 +279,9 @@ static int write_all(struct handler_proc *p, const char *s, size_t n, const atom
 			return proc_ended(p, "closed its input", err, errlen);
 		if (w == 0 || errno != EAGAIN)
 			return proc_fail(p, err, errlen, "cannot be written to: %s", w ? strerror(errno) : "no progress");
-		ret = wait_fd(p->in_fd, POLLOUT, stop);
+		ret = wait_fd(p->in_fd, POLLOUT, stop, p->deadline_ms);
+		if (ret == -ETIMEDOUT)
+			return proc_fail(p, err, errlen, "did not take a request within %u ms", p->timeout_ms);
 		if (ret)
 			return ret == -EINTR ? ret : proc_fail(p, err, errlen, "cannot be waited for: %s", strerror(-ret));
 	}
@@ -281,6 +297,7 @@ static int exchange_locked(struct handler_proc *p, const char *req, size_t req_l
 		return reason_set(-EPIPE, err, errlen, "%s", p->why);
 	if (stop && atomic_load(stop))
 		return -EINTR;
+	p->deadline_ms = p->timeout_ms ? now_ms() + p->timeout_ms : 0;
 	/* Answers to callers that stopped waiting come first: drop them. */
 	while (p->owed) {
 		ret = read_line(p, line, line_len, stop, err, errlen);
@@ -316,6 +333,16 @@ int handler_proc_exchange(struct handler_proc *p, const char *req, size_t req_le
 	ret = exchange_locked(p, req, req_len, line, line_len, stop, err, errlen);
 	pthread_mutex_unlock(&p->lock);
 	return ret;
+}
+
+void handler_proc_fail(struct handler_proc *p, const char *why)
+{
+	char ignored[8];
+
+	pthread_mutex_lock(&p->lock);
+	if (!p->failed)
+		proc_fail(p, ignored, sizeof(ignored), "%s", why);
+	pthread_mutex_unlock(&p->lock);
 }
 
 /* ---- its end ---- */

@@ -38,7 +38,9 @@ struct handler_proc {
 	int in_fd;                      /* its standard input, our end (non-blocking); -1: closed */
 	int out_fd;                     /* its standard output, our end (non-blocking); -1: closed */
 
+	unsigned int timeout_ms;        /* an answer's time limit; 0: none (set before use) */
 	pthread_mutex_t lock;           /* one request at a time; guards what follows */
+	long long deadline_ms;          /* of the exchange under way (CLOCK_MONOTONIC); 0: none */
 	unsigned int owed;              /* answers to requests whose callers stopped waiting */
 	bool failed;                    /* it broke the protocol or went away ... */
 	char why[192];                  /* ... and this is how, for every later caller */
@@ -58,11 +60,16 @@ int handler_proc_start(struct handler_proc *p, const char *command, char *err, s
  * dropped first. stop: the caller's flag (NULL: wait as long as it takes).
  * 0; -EINTR: *stop was raised (the answer, if the request went out, is
  * owed and dropped by the next exchange); -EPIPE: the process ended,
- * closed its output or its input, or wrote something that is not one line
- * per request, with how in err (every later exchange fails the same way).
+ * closed its output or its input, wrote something that is not one line
+ * per request, or did not answer within p->timeout_ms, with how in err
+ * (every later exchange fails the same way).
  */
 int handler_proc_exchange(struct handler_proc *p, const char *req, size_t req_len, char *line,
 			  size_t line_size, size_t *line_len, const atomic_bool *stop, char *err, size_t errlen);
+
+/* Mark the process as of no more use, with why for every later exchange
+ * (an answer the caller could not parse). */
+void handler_proc_fail(struct handler_proc *p, const char *why);
 
 /* Whether the process has closed its output (it exited, most likely):
  * a poll() that returns at once, for a thread watching it (the pipe is

@@ -1,8 +1,9 @@
 # --smccc-handler (docs/smccc-handlers.md): the bare-metal guest
 # guest/baremetal/smccc_handler.c against two busybox sh `while read` loops,
 # through HVC and SMC, from two vCPUs at once, across an in-place reboot;
-# handlers that fail (status 5 and one line naming the handler), also one
-# that exits while no call waits; one that never answers while hvmm is
+# handlers that fail (with --smccc-handler-fail stop: status 1 and one line
+# naming the handler; by default one line and NOT_SUPPORTED, the VM running
+# on), also one that exits while no call waits; one that never answers while hvmm is
 # stopped; one that ignores its closed input at exit; ranges that are
 # refused, and SDEI's, free with --no-sdei. After each run no handler is
 # left.
@@ -53,10 +54,10 @@ expect smh "smccc handlers: every TAP check of both boots ran (2 plans)" \
 expect smh "smccc handlers: nothing on stderr" sh -c "[ ! -s '$out/smh.err' ]"
 expect smh "smccc handlers: no handler process is left" smh_none_left "^sh .*smh-mar[k]"
 
-# ---- handlers that fail: status 5, one line ----
+# ---- handlers that fail, with --smccc-handler-fail stop: status 1, one line ----
 smh_fails() {
-	expect_bad_input "$1" "smccc handler: $2" 5 "$3" run -k "$SMH_GUEST" -c 1 -m 64 \
-		--smccc-handler "0xc3000000+0x10=$4"
+	expect_bad_input "$1" "smccc handler: $2" 1 "$3" run -k "$SMH_GUEST" -c 1 -m 64 \
+		--smccc-handler-fail stop --smccc-handler "0xc3000000+0x10=$4"
 }
 smh_fails smh_exit "one that exits" "--smccc-handler 0xc3000000-0xc300000f ('exit 3') exited with status 3" "exit 3"
 smh_fails smh_garbage "one that answers garbage" \
@@ -71,14 +72,38 @@ smh_fails smh_nocmd "one whose command does not exist" \
 	"('no-such-handler-here 2>/dev/null') exited with status 127" "no-such-handler-here 2>/dev/null"
 expect smh_closed "smccc handler: the handler that closed its output is gone after hvmm" smh_none_left "^sleep 1[0]"
 # The console guest waits in WFI and never calls: hvmm notices the exit itself.
-expect_bad_input smh_watch "smccc handler: one that exits while no call waits" 5 \
+expect_bad_input smh_watch "smccc handler: one that exits while no call waits" 1 \
 	"--smccc-handler 0xc6000000-0xc6000000 ('exit 7') exited with status 7 while the guest ran" \
-	run -k "$BM/console.elf" -c 1 -m 64 -p bm.do=wait --smccc-handler "0xc6000000+1=exit 7"
+	run -k "$BM/console.elf" -c 1 -m 64 -p bm.do=wait --smccc-handler-fail stop --smccc-handler "0xc6000000+1=exit 7"
+
+# ---- the default: a failed handler's calls get NOT_SUPPORTED, the VM runs on ----
+# smh_runs_on NAME DESC PATTERN ARGS...: the guest gets to its SYSTEM_OFF
+# (status 0, its checks of the handler's answers failing: NOT_SUPPORTED
+# instead), and hvmm says what happened in exactly one line.
+smh_runs_on() {
+	smh_name=$1 smh_desc=$2 smh_pat=$3
+	shift 3
+	hvmm_run "$smh_name" run -k "$SMH_GUEST" -c 1 -m 64 "$@"
+	expect "$smh_name" "smccc handler, default policy: $smh_desc: the VM runs on to SYSTEM_OFF (status 0)" \
+		rc_and "$smh_name" 0 has_out "$smh_name" "bm: "
+	expect "$smh_name" "smccc handler, default policy: $smh_desc: one line says so, once" \
+		sh -c "[ \$(wc -l <'$out/$smh_name.err') = 1 ] && grep -qF -- \"$smh_pat\" '$out/$smh_name.err' &&
+			grep -qF 'its calls get NOT_SUPPORTED from now on' '$out/$smh_name.err'"
+	expect "$smh_name" "smccc handler, default policy: $smh_desc: the guest's calls got NOT_SUPPORTED" \
+		grep -q '^not ok' "$out/$smh_name.out"
+}
+smh_runs_on smh_def_garbage "garbage" "bad answer 'hello world'" \
+	--smccc-handler "0xc3000000+0x10=read l; echo hello world; cat"
+smh_runs_on smh_def_exit "one that exits" "('exit 3') exited with status 3" \
+	--smccc-handler "0xc3000000+0x10=exit 3"
+smh_runs_on smh_def_timeout "one that does not answer within --smccc-handler-timeout 300" \
+	"did not answer within 300 ms" --smccc-handler-timeout 300 \
+	--smccc-handler "0xc3000000+0x10=while read l; do :; done"
 
 # ---- a handler that never answers: hvmm stop and SIGTERM still stop hvmm ----
 for smh_how in stop term; do
 	bg_start "smh_silent_$smh_how" run -k "$SMH_GUEST" -c 1 -m 64 --name "smh-silent-$smh_how" \
-		--smccc-handler "0xc3000000+0x10=while read l; do :; done # smh-silen[t]"
+		--smccc-handler-timeout 0 --smccc-handler "0xc3000000+0x10=while read l; do :; done # smh-silen[t]"
 	bg_expect "bm-smccc: boot" 60 "smccc handler: silent ($smh_how): the guest starts and calls"
 	sleep 1
 	if [ "$smh_how" = stop ]; then
