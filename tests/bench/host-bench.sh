@@ -42,10 +42,12 @@ for run in $(seq 1 "$RUNS"); do
 done
 
 # The bare-metal conformance guest times a forwarded call (PSCI_VERSION), one
-# KVM answers itself (SMCCC_VERSION), an MMIO read served by hvmm's UART and
-# CPU_ON latency, all in guest counter ticks, in one run.
+# KVM answers itself (SMCCC_VERSION), an MMIO read served by hvmm's UART,
+# a call answered by the C example handler (the key-value store's COUNT)
+# and CPU_ON latency, all in guest counter ticks, in one run.
 if [ "${CALLS:-0}" = 1 ]; then
-	"$H" run -k /guest/bm/psci_conformance.elf -c 2 -m 64 </dev/null 2>&1 | tr -d '\r' |
+	"$H" run -k /guest/bm/psci_conformance.elf -c 2 -m 64 -p bm.bench=handler \
+		--smccc-handler 0xc3000000+0x10='/bench/kv-handler 0xc3000000' </dev/null 2>&1 | tr -d '\r' |
 		grep -E '^bench: |^bm: '
 	# The SDEI round trip, beside a forwarded call measured in the same run
 	# (renamed so it is not mistaken for the PSCI guest's).

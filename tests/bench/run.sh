@@ -13,7 +13,7 @@ guest/linux/mkinitramfs.sh --init guest/emuhost/init "$busybox" "$B/emuhost-benc
 	"$B/guest/psci_conformance.elf=/guest/bm/psci_conformance.elf" \
 	"$B/guest/sdei_conformance.elf=/guest/bm/sdei_conformance.elf" \
 	tests/boot/sdei-answer.sh=/bench/sdei-answer.sh \
-	tests/bench/host-bench.sh=/bench/host-bench.sh
+	tests/bench/host-bench.sh=/bench/host-bench.sh "$B/examples/kv-handler=/bench/kv-handler"
 
 # bench_in_host LOG CPU-MODEL ENV...: one boot of the emulated host.
 bench_in_host() {
@@ -39,12 +39,13 @@ rss=$(values "$B/bench.log" rss_kib | median)
 psci=$(values "$B/bench.log" psci_version_ticks)
 smccc=$(values "$B/bench.log" smccc_version_ticks)
 mmio=$(values "$B/bench.log" mmio_read_ticks)
+handler=$(values "$B/bench.log" user_handler_ticks)
 cpu_on=$(values "$B/bench.log" cpu_on_latency_ticks)
 freq=$(values "$B/bench.log" cntfrq | head -n1)
 sdei_in=$(values "$B/bench.log" sdei_signal_to_handler_ticks)
 sdei_out=$(values "$B/bench.log" sdei_handler_to_resume_ticks)
 sdei_psci=$(values "$B/bench.log" sdei_run_psci_version_ticks)
-for v in boot_cs plain_cs rss psci smccc mmio cpu_on freq sdei_in sdei_out sdei_psci; do need "$v" "${!v}"; done
+for v in boot_cs plain_cs rss psci smccc mmio handler cpu_on freq sdei_in sdei_out sdei_psci; do need "$v" "${!v}"; done
 sdei_total=$((sdei_in + sdei_out))
 
 verdict() { if [ "$1" -eq 1 ]; then echo met; else echo MISSED; fi; }
@@ -61,6 +62,8 @@ row "hvmm resident memory, guest RAM excluded" "$rss KiB" "< 1024 KiB" "$(verdic
 row "forwarded call round trip (PSCI_VERSION, served by hvmm)" "$psci ticks ($(us "$psci"))" \
 	"<= 1.2 x MMIO read" "$(verdict $((psci * 10 <= mmio * 12)))"
 row "guest MMIO read served by hvmm's UART" "$mmio ticks ($(us "$mmio"))" "(reference)" "-"
+row "call answered by a C --smccc-handler (examples, kv COUNT)" "$handler ticks ($(us "$handler"))" \
+	"(vs forwarded call: $(awk -v h="$handler" -v p="$psci" 'BEGIN { printf "%.1fx", h / p }'))" "-"
 row "in-kernel call round trip (SMCCC_VERSION, KVM)" "$smccc ticks ($(us "$smccc"))" "(reference)" "-"
 row "CPU_ON latency: request to the target's first instruction" "$cpu_on ticks ($(us "$cpu_on"))" \
 	"(reported)" "-"
