@@ -304,6 +304,58 @@ static void check_all_vcpus(void)
 	}
 }
 
+/*
+ * bm.kv: the range is answered by the example key-value store of
+ * examples/smccc-handlers/ (PUT 0, GET 1, COUNT 2) instead: a PUT through
+ * HVC, read back through SMC, a missing key, the count, and a function the
+ * store does not have.
+ */
+static void clear_regs(uint64_t r[18])
+{
+	for (unsigned int i = 0; i < 18; i++)
+		r[i] = 0;
+}
+
+static int check_kv_store(void)
+{
+	const uint64_t key = 0x8000000000000011ULL, val = 0xfedcba9876543210ULL;
+	uint64_t r[18];
+
+	for (enum conduit c = CONDUIT_HVC; c <= CONDUIT_SMC; c++) {
+		const char *how = c == CONDUIT_SMC ? " (SMC)" : " (HVC)";
+
+		clear_regs(r);
+		r[0] = USER64_BASE + 0;
+		r[1] = key + c;
+		r[2] = val + c;
+		call(c, r);
+		nb_start("kv store: PUT answers 0");
+		nb_str(how);
+		expect((int64_t)r[0], 0, nb());
+	}
+	clear_regs(r);
+	r[0] = USER64_BASE + 1;
+	r[1] = key + CONDUIT_HVC;
+	call(CONDUIT_SMC, r);
+	expect((int64_t)r[0], 0, "kv store: GET through SMC of the key PUT through HVC answers 0");
+	tap_check(r[1] == val + CONDUIT_HVC, "kv store: ... and the value PUT");
+	clear_regs(r);
+	r[0] = USER64_BASE + 1;
+	r[1] = 0x1234;
+	call(CONDUIT_HVC, r);
+	expect((int64_t)r[0], -2, "kv store: GET of a missing key answers -2");
+	clear_regs(r);
+	r[0] = USER64_BASE + 2;
+	call(CONDUIT_HVC, r);
+	expect((int64_t)r[0], 0, "kv store: COUNT answers 0");
+	expect((int64_t)r[1], 2, "kv store: ... and 2 keys");
+	clear_regs(r);
+	r[0] = USER64_BASE + 7;
+	call(CONDUIT_SMC, r);
+	expect((int64_t)r[0], -1, "kv store: a function it does not have is NOT_SUPPORTED");
+	return tap_done();
+}
+
 int main(uint64_t dtb)
 {
 	char word[8];
@@ -318,6 +370,8 @@ int main(uint64_t dtb)
 	uart_put_dec(boot_count);
 	uart_putc('\n');
 	bm_boot_cpu_init();
+	if (fdt_bootarg(dtb, "bm.kv", word, sizeof(word)) >= 0)
+		return check_kv_store();
 	nr_cpus = smp_count_cpus();
 	for (enum conduit c = CONDUIT_HVC; c <= CONDUIT_SMC; c++) {
 		check_echo(c, USER64_BASE);

@@ -52,3 +52,21 @@ expect ex_kv_py "kv.py under python3: the answers to PUT, GET, COUNT, an unknown
 	ex_exact ex_kv_py "$ex_want"
 ex_run ex_kv_c /examples/kv-handler 0xc3000000
 expect ex_kv_c "kv-handler (kv.c, static arm64): the same answers" ex_exact ex_kv_c "$ex_want"
+
+# Both stores behind hvmm: the bare-metal guest's bm.kv checks PUT through
+# HVC, GET through SMC, a missing key, COUNT and an unknown function; the
+# handler answers them all (a bad answer would be a warning on stderr).
+for ex_h in "python3 /examples/kv.py" "/examples/kv-handler"; do
+	ex_n=ex_guest_${ex_h##*/}
+	ex_n=${ex_n%.py}
+	hvmm_run "$ex_n" run -k "$BM/smccc_handler.elf" -c 1 -m 64 -p bm.kv --stats \
+		--smccc-handler "0xc3000000+0x10=$ex_h 0xc3000000"
+	expect "$ex_n" "$ex_h as --smccc-handler: the guest's PUT/GET/COUNT checks pass through HVC and SMC, exit 0" \
+		rc_and "$ex_n" 0 sh -c "grep -q 'bm: PASSED' '$out/$ex_n.out' && ! grep -q '^not ok' '$out/$ex_n.out'"
+	expect "$ex_n" "$ex_h as --smccc-handler: --stats counts its 6 calls, and nothing else is on stderr" \
+		sh -c "grep -Eq 'stats: --smccc-handler +0xc3000000 2$' '$out/$ex_n.err' &&
+			grep -Eq 'stats: --smccc-handler +0xc3000001 2$' '$out/$ex_n.err' &&
+			grep -Eq 'stats: --smccc-handler +0xc3000002 1$' '$out/$ex_n.err' &&
+			grep -Eq 'stats: --smccc-handler +0xc3000007 1$' '$out/$ex_n.err' &&
+			! grep -v 'stats: ' '$out/$ex_n.err' | grep -q ."
+done
