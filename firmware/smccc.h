@@ -21,11 +21,6 @@
 /* PSCI and SDEI each own blocks of 0x20 function IDs. */
 #define SMCCC_RANGE_SIZE 0x20U
 
-/* Ranges KVM answers itself and never lets userspace claim (the Arm
- * Architecture service, SMC32 and SMC64). */
-#define SMCCC_ARCH_BASE32 0x80000000U
-#define SMCCC_ARCH_BASE64 0xC0000000U
-#define SMCCC_ARCH_COUNT  0x10000U
 
 /* A source of entropy for TRNG: fill buf with len random bytes; 0 or -errno. */
 struct fw_entropy {

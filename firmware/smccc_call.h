@@ -21,6 +21,12 @@
 #define SMCCC_OWNER_MASK    0x3fU
 #define SMCCC_VERSION_FID   0x80000000U   /* answered by KVM itself */
 
+/* Ranges KVM answers itself and never lets userspace claim (the Arm
+ * Architecture service, SMC32 and SMC64). */
+#define SMCCC_ARCH_BASE32 0x80000000U
+#define SMCCC_ARCH_BASE64 0xC0000000U
+#define SMCCC_ARCH_COUNT  0x10000U
+
 /* The value every SMCCC implementation returns for an unknown function. */
 #define SMCCC_RET_NOT_SUPPORTED (-1LL)
 

@@ -84,21 +84,6 @@ int cmdline_parse_mib(const char *s, uint64_t *mib)
 	return 0;
 }
 
-static int parse_cpus(const char *s, unsigned int *cpus)
-{
-	unsigned long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v == 0 || v > CMDLINE_MAX_CPUS)
-		return -1;
-	*cpus = (unsigned int)v;
-	return 0;
-}
-
 /* A whole number from 0 to max, digits only. */
 static int parse_uint(const char *s, unsigned int max, unsigned int *out)
 {
@@ -112,6 +97,16 @@ static int parse_uint(const char *s, unsigned int max, unsigned int *out)
 	if (errno || *end || v > max)
 		return -1;
 	*out = (unsigned int)v;
+	return 0;
+}
+
+static int parse_cpus(const char *s, unsigned int *cpus)
+{
+	unsigned int v;
+
+	if (parse_uint(s, CMDLINE_MAX_CPUS, &v) || v == 0)
+		return -1;
+	*cpus = v;
 	return 0;
 }
 

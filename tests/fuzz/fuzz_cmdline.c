@@ -106,9 +106,9 @@ static void check_range(const struct handler_spec *h, const char *what)
 	uint64_t end = (uint64_t)h->base + h->count;
 
 	CHECK(h->count >= 1 && end <= 0x100000000ULL, "%s: 0x%x+0x%x", what, h->base, h->count);
-	CHECK(end <= HANDLER_ARCH_BASE32 || h->base >= HANDLER_ARCH_BASE32 + HANDLER_ARCH_COUNT,
+	CHECK(end <= SMCCC_ARCH_BASE32 || h->base >= SMCCC_ARCH_BASE32 + SMCCC_ARCH_COUNT,
 	      "%s: 0x%x+0x%x in the Arm service", what, h->base, h->count);
-	CHECK(end <= HANDLER_ARCH_BASE64 || h->base >= HANDLER_ARCH_BASE64 + HANDLER_ARCH_COUNT,
+	CHECK(end <= SMCCC_ARCH_BASE64 || h->base >= SMCCC_ARCH_BASE64 + SMCCC_ARCH_COUNT,
 	      "%s: 0x%x+0x%x in the Arm service", what, h->base, h->count);
 	CHECK(h->command && h->command[0], "%s: no command", what);
 }

@@ -52,8 +52,8 @@ bool handler_spec_overlap(const struct handler_spec *a, const struct handler_spe
 
 static bool in_arch_service(const struct handler_spec *s)
 {
-	const struct handler_spec arch32 = { HANDLER_ARCH_BASE32, HANDLER_ARCH_COUNT, NULL };
-	const struct handler_spec arch64 = { HANDLER_ARCH_BASE64, HANDLER_ARCH_COUNT, NULL };
+	const struct handler_spec arch32 = { SMCCC_ARCH_BASE32, SMCCC_ARCH_COUNT, NULL };
+	const struct handler_spec arch64 = { SMCCC_ARCH_BASE64, SMCCC_ARCH_COUNT, NULL };
 
 	return handler_spec_overlap(s, &arch32) || handler_spec_overlap(s, &arch64);
 }

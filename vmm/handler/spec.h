@@ -11,13 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "firmware/smccc_call.h"
+
 /* At most this many --smccc-handler options (one claimed range each). */
 #define HANDLER_MAX 16
-
-/* KVM answers the Arm Architecture service itself and lets no one claim it. */
-#define HANDLER_ARCH_BASE32 0x80000000U
-#define HANDLER_ARCH_BASE64 0xC0000000U
-#define HANDLER_ARCH_COUNT  0x10000U
 
 struct handler_spec {
 	uint32_t base;          /* first function ID */
