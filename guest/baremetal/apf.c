@@ -297,6 +297,8 @@ int main(uint64_t dtb)
 	version = apf_call(APF_VERSION_FID, 0, 0, 0);
 	tap_check(version == APF_VERSION_1_0 || version == PSCI_NOT_SUPPORTED,
 		  "APF_VERSION answers 1.0, or NOT_SUPPORTED without the service");
+	if (!region_fits(dtb, nr_cpus))
+		return 1;
 	if (fdt_bootarg(dtb, "bm.mode", NULL, 0) >= 0) {
 		if (arg_word(dtb, "bm.mode", "workload", "hostile") && !bad_arg) {
 			apf_hostile(dtb, nr_cpus);
@@ -312,8 +314,6 @@ int main(uint64_t dtb)
 	uart_putc('\n');
 	if (expect_mode)
 		tap_check(apf_cfg.async == (expect_mode == 1), "the mode is the one bm.apf_expect names");
-	if (!region_fits(dtb, nr_cpus))
-		return 1;
 	if (!run_all(nr_cpus))
 		return tap_done() | 1;
 	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)

@@ -145,8 +145,15 @@ void apf_ready_handler(uint64_t ev, struct apf_cpu *c, uint64_t pc, uint64_t pst
 		for (i = 0; i < n; i++)
 			wake_token(c, tok[i]);
 	} while (n == APF_TAKE_MAX);
-	if (c->check_twice && apf_take(1, tok) != 0)
-		c->twice_bad++;
+	if (c->check_twice) {
+		/* Taken again: only tokens that landed meanwhile may come; one
+		 * already taken would find no task waiting (unmatched). */
+		n = apf_take(1, tok);
+		if (n < 0 || n > (int64_t)APF_TAKE_MAX)
+			c->twice_bad++;
+		for (i = 0; n > 0 && i < n; i++)
+			wake_token(c, tok[i]);
+	}
 	/* The scheduler may be between its last look and WFI: a timer that
 	 * fires at once ends that WFI. */
 	if (c->idle) {

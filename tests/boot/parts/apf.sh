@@ -110,3 +110,16 @@ apf_window_ok() {
 }
 expect apf_window "apf bench line: a 300 ms window prints mode=async, work and elapsed_us, and passes" apf_window_ok
 apf_log apf_window | grep bench
+
+# ---- hostile rows (guest/baremetal/apf_hostile.c) ----
+# 20 ms a page: an outstanding page cannot land in the few calls between
+# the not-present handler and CPU_OFF or SYSTEM_RESET.
+hvmm_run apf_hostile run -k "$APF_GUEST" -c 2 -m 64 --lazy-mem "$APF_IMG,latency=20000" -p "bm.mode=hostile"
+apf_hostile_ok() {
+	apf_passed apf_hostile && [ "$(grep -c '^1\.\.[1-9]' "$out/apf_hostile.out")" = 2 ] &&
+		has_out apf_hostile '^apf-hostile: boot 1 done, resetting with a fault outstanding$' &&
+		has_out apf_hostile '^apf-hostile: boot 2$' && ! grep -q '# SKIP' "$out/apf_hostile.out"
+}
+expect apf_hostile "apf hostile: bad arguments, undeliverable events, twice, DISABLE with a token out, racing ENABLE/DISABLE, CPU_OFF and a reset with faults outstanding: every row passes in both boots" \
+	apf_hostile_ok
+grep -E '^(not ok|ok) ' "$out/apf_hostile.out" | sed 's/^/# apf_hostile: /'
