@@ -158,8 +158,7 @@ $(B)/guest/%-lowlink.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/barem
 guests: $(GUEST_INITRAMFS) $(BM_ELFS)
 
 # Tools the boot tests run inside the emulated host.
-TEST_TOOLS := $(B)/tools/ctlraw $(B)/tools/ptyrun $(B)/tools/smccc_exit $(B)/tools/fdtprop \
-	$(B)/tools/apf_image
+TEST_TOOLS := $(B)/tools/ctlraw $(B)/tools/ptyrun $(B)/tools/smccc_exit $(B)/tools/fdtprop
 $(B)/tools/%: tests/tools/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC_TARGET) $(TARGET_CFLAGS) -static $< -o $@

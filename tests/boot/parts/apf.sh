@@ -74,7 +74,9 @@ if ! "$H" run --help 2>&1 | grep -q -- '--lazy-mem'; then
 	result "apf: the --lazy-mem rows # SKIP this hvmm has no --lazy-mem yet" 0
 	return 0
 fi
-/tools/apf_image "$APF_IMG" 17 >"$out/apf_image.out" 2>&1
+# The lazy-mem part's image: the word at guest physical address A is
+# A ^ 0x5a5a5a5a5a5a5a5a, which the guest checks (bm.apf_src=pattern).
+/tools/lazyimg "$APF_IMG" 17 >"$out/apf_image.out" 2>&1
 result "apf: the patterned image is written (17 MiB)" $? "$out/apf_image.out"
 
 hvmm_run apf_async run -k "$APF_GUEST" -c 2 -m 64 --stats \
