@@ -9,7 +9,8 @@
 
 APF_GUEST="$BM/apf.elf"
 APF_IMG="$out/apf-pattern.img"
-# 2 vCPUs x 4 tasks x 32 pages, 16 MiB into RAM: the image covers 17 MiB.
+# 2 vCPUs x 4 tasks x 32 pages (64 in the window row), 16 MiB into RAM:
+# the image covers 20 MiB.
 APF_TASKS=4 APF_PAGES=32 APF_WORK=16
 APF_ALL_PAGES=$((2 * APF_TASKS * APF_PAGES))
 
@@ -76,8 +77,8 @@ if ! "$H" run --help 2>&1 | grep -q -- '--lazy-mem'; then
 fi
 # The lazy-mem part's image: the word at guest physical address A is
 # A ^ 0x5a5a5a5a5a5a5a5a, which the guest checks (bm.apf_src=pattern).
-/tools/lazyimg "$APF_IMG" 17 >"$out/apf_image.out" 2>&1
-result "apf: the patterned image is written (17 MiB)" $? "$out/apf_image.out"
+/tools/lazyimg "$APF_IMG" 20 >"$out/apf_image.out" 2>&1
+result "apf: the patterned image is written (20 MiB)" $? "$out/apf_image.out"
 
 hvmm_run apf_async run -k "$APF_GUEST" -c 2 -m 64 --stats \
 	--lazy-mem "$APF_IMG,latency=1000" -p "bm.apf_expect=async"
