@@ -18,7 +18,7 @@ DEPS_STAMP := $(CACHE_DIR)/deps.stamp
 
 # ---- hvmm ----------------------------------------------------------------
 
-HVMM_SRCS := $(sort $(wildcard vmm/*.c vmm/control/*.c vmm/handler/*.c devices/*.c firmware/*.c))
+HVMM_SRCS := $(sort $(wildcard vmm/*.c vmm/control/*.c vmm/handler/*.c vmm/lazy/*.c devices/*.c firmware/*.c))
 HVMM_OBJS := $(HVMM_SRCS:%.c=$(B)/target/%.o) $(B)/target/gen/syscall_names.o
 HVMM      := $(B)/hvmm
 
@@ -54,6 +54,7 @@ $(HVMM): $(HVMM_OBJS)
 # in the emulated arm64 host. tests/native-client.sh checks it.
 NATIVE_CLIENT      := $(B)/native/hvmm
 NATIVE_CLIENT_SRCS := vmm/main.c vmm/stdio_fds.c vmm/native/cmd_run_unsupported.c vmm/cmdline.c vmm/log.c \
+	vmm/lazy/config.c \
 	vmm/handler/spec.c \
 	$(filter-out vmm/control/ops.c vmm/control/server.c,$(sort $(wildcard vmm/control/*.c)))
 NATIVE_CLIENT_OBJS := $(NATIVE_CLIENT_SRCS:%.c=$(B)/native/obj/%.o)
@@ -195,7 +196,9 @@ UNIT_SRCS_test_services := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_uart     := devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_bus      := devices/bus.c
 UNIT_SRCS_test_loader   := vmm/loader.c vmm/guest_mem.c
-UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c
+UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c vmm/lazy/config.c
+# --lazy-mem: the option, the page table and the fetch schedule (fake clock).
+UNIT_SRCS_test_lazy     := vmm/lazy/config.c vmm/lazy/schedule.c vmm/lazy/tracker.c vmm/log.c
 # --smccc-handler: the option's parser and the line protocol; the processes,
 # run as real /bin/sh -c commands.
 UNIT_SRCS_test_handler  := vmm/handler/spec.c vmm/handler/proto.c vmm/log.c firmware/smccc_call.c

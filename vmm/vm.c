@@ -241,6 +241,9 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct vm_inputs
 
 void vm_destroy(struct vm *vm)
 {
+	/* Before the RAM goes: the fetcher must be done with it. */
+	if (vm->lazy_attached)
+		lazy_mem_detach(vm->in->lazy);
 	if (vm->vcpus) {
 		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 			vcpu_destroy(&vm->vcpus[i]);
@@ -352,6 +355,24 @@ static int vm_boot_vcpu_setup(struct vm *vm)
 	return ret ? -1 : 0;
 }
 
+/* --lazy-mem: everything load wrote stays; the rest of RAM is marked
+ * not present, to come from the source. hvmm writes no guest RAM after
+ * this (lazy_mem_make_present is for any later need). */
+static int vm_attach_lazy_mem(struct vm *vm)
+{
+	char err[256];
+
+	if (!vm->in->lazy)
+		return 0;
+	if (lazy_mem_attach(vm->in->lazy, vm->mem.host, vm->mem.base, vm->mem.size, vm->nr_vcpus,
+			    &vm->lazy_hooks, err, sizeof(err))) {
+		log_err(&vm->log, "%s", err);
+		return -1;
+	}
+	vm->lazy_attached = true;
+	return 0;
+}
+
 int vm_load(struct vm *vm)
 {
 	struct file_buf kernel = { 0 }, initrd = { 0 };
@@ -384,7 +405,7 @@ int vm_load(struct vm *vm)
 		log_err(&vm->log, "cannot copy the kernel or initrd into guest RAM");
 		goto out;
 	}
-	if (vm_write_dtb(vm) || vm_boot_vcpu_setup(vm))
+	if (vm_write_dtb(vm) || vm_boot_vcpu_setup(vm) || vm_attach_lazy_mem(vm))
 		goto out;
 	ret = 0;
 out:
