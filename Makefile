@@ -130,7 +130,7 @@ BM_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-stack-protector -ms
 BM_COMMON := guest/baremetal/start.S guest/baremetal/lib.c guest/baremetal/smp.c \
 	guest/baremetal/gic.c guest/baremetal/timer.c guest/baremetal/fdt.c \
 	guest/baremetal/sdei.c guest/baremetal/sdei_entry.S guest/baremetal/tap_name.c guest/baremetal/bench.c
-BM_GUESTS := hello psci_conformance sdei_conformance hostile idle console services smccc_handler
+BM_GUESTS := hello psci_conformance sdei_conformance hostile idle console services smccc_handler lazy_mem
 BM_ELFS := $(BM_GUESTS:%=$(B)/guest/%.elf)
 
 BM_HEADERS := guest/baremetal/lib.h guest/baremetal/smccc_asm.h
@@ -152,7 +152,7 @@ $(B)/guest/%-lowlink.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/barem
 guests: $(GUEST_INITRAMFS) $(BM_ELFS)
 
 # Tools the boot tests run inside the emulated host.
-TEST_TOOLS := $(B)/tools/ctlraw $(B)/tools/ptyrun $(B)/tools/smccc_exit $(B)/tools/fdtprop
+TEST_TOOLS := $(B)/tools/ctlraw $(B)/tools/ptyrun $(B)/tools/smccc_exit $(B)/tools/fdtprop $(B)/tools/lazyimg
 $(B)/tools/%: tests/tools/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC_TARGET) $(TARGET_CFLAGS) -static $< -o $@
