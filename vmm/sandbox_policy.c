@@ -98,6 +98,7 @@ static const unsigned long main_ioctls[] = {
 	KVM_HAS_DEVICE_ATTR,
 	UFFDIO_REGISTER,
 	HVMM_UFFDIO_POISON,
+	KVM_SET_SIGNAL_MASK,
 };
 
 /* ---- the control-socket thread ---- */
