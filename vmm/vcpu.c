@@ -340,7 +340,7 @@ void vcpu_request_system_wake(struct vcpu *vcpu)
 	vcpu_kick(vcpu);
 }
 
-static uint64_t vcpu_wake_seq(struct vcpu *vcpu)
+uint64_t vcpu_wake_seq(struct vcpu *vcpu)
 {
 	uint64_t seq;
 
@@ -525,50 +525,17 @@ static int vcpu_enter_sandbox(struct vcpu *vcpu)
 	return 0;
 }
 
-/* --lazy-mem: does the vCPU's thread have something else to do than wait
- * for its page (stop, pause, a request, any kick since seq)? */
-struct vcpu_lazy_wait {
-	struct vcpu *vcpu;
-	uint64_t seq;
-};
-
-static bool vcpu_lazy_interrupted(void *arg)
-{
-	const struct vcpu_lazy_wait *w = arg;
-	struct vm *vm = w->vcpu->vm;
-
-	return atomic_load(&vm->stopping) || atomic_load(&vm->paused) || vcpu_wake_seq(w->vcpu) != w->seq;
-}
-
-/* KVM_RUN returned EINTR: a kick, or a touched lazy page (vmm/lazy/fault.c). */
-static int vcpu_lazy_fault(struct vcpu *vcpu, uint64_t seq)
-{
-	struct vcpu_lazy_wait w = { vcpu, seq };
-	char err[256];
-
-	if (!lazy_vcpu_fault(vcpu->vm->in->lazy, vcpu->id, vcpu_lazy_interrupted, &w, err, sizeof(err)))
-		return 0;
-	vm_fail(vcpu->vm, vcpu, "%s", err);
-	return -1;
-}
-
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
 	sigset_t kick;
-	int ret;
 
 	sigemptyset(&kick);
 	sigaddset(&kick, VCPU_KICK_SIGNAL);
 	sigaddset(&kick, SIGSYS);   /* the kernel kills silently for a blocked one */
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
-	ret = vm->in->lazy ? lazy_vcpu_prepare(vm->in->lazy, vcpu->fd) : 0;
-	if (ret) {
-		vm_fail(vm, vcpu, "--lazy-mem: cannot set the signal mask of KVM_RUN: %s", strerror(-ret));
-		return NULL;
-	}
-	if (vcpu_enter_sandbox(vcpu))
+	if ((vm->in->lazy && vcpu_lazy_prepare(vcpu)) || vcpu_enter_sandbox(vcpu))
 		return NULL;
 
 	while (!atomic_load(&vm->stopping)) {

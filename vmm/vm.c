@@ -355,24 +355,6 @@ static int vm_boot_vcpu_setup(struct vm *vm)
 	return ret ? -1 : 0;
 }
 
-/* --lazy-mem: everything load wrote stays; the rest of RAM is marked
- * not present, to come from the source. hvmm writes no guest RAM after
- * this (lazy_mem_make_present is for any later need). */
-static int vm_attach_lazy_mem(struct vm *vm)
-{
-	char err[256];
-
-	if (!vm->in->lazy)
-		return 0;
-	if (lazy_mem_attach(vm->in->lazy, vm->mem.host, vm->mem.base, vm->mem.size, vm->nr_vcpus,
-			    &vm->lazy_hooks, err, sizeof(err))) {
-		log_err(&vm->log, "%s", err);
-		return -1;
-	}
-	vm->lazy_attached = true;
-	return 0;
-}
-
 int vm_load(struct vm *vm)
 {
 	struct file_buf kernel = { 0 }, initrd = { 0 };

@@ -120,6 +120,9 @@ void vm_destroy(struct vm *vm);
 
 /* Load kernel, initrd and device tree, and point the boot vCPU at the kernel. */
 int vm_load(struct vm *vm);
+/* vm_load's last step with --lazy-mem (vmm/lazy/vcpu_glue.c): everything
+ * load wrote stays, the rest of RAM is marked not present. 0 or -1 (logged). */
+int vm_attach_lazy_mem(struct vm *vm);
 
 struct console;
 
