@@ -125,6 +125,37 @@ static void test_tracker_transitions(void **state)
 	lazy_tracker_free(&t);
 }
 
+/* Only SIGBUS for pages hvmm marked is taken as a lazy page; anything
+ * else is a real memory error. */
+static void test_sigbus_classified(void **state)
+{
+	struct lazy_tracker t;
+	uint64_t page;
+
+	(void)state;
+	assert_int_equal(lazy_tracker_init(&t, 4), 0);
+	assert_int_equal(lazy_tracker_loaded(&t, 0), 0);
+	assert_int_equal(lazy_tracker_set(&t, 2, LAZY_PAGE_FETCHING), 0);
+	assert_int_equal(lazy_tracker_set(&t, 3, LAZY_PAGE_FETCHING), 0);
+	assert_int_equal(lazy_tracker_set(&t, 3, LAZY_PAGE_FETCHED), 0);
+	/* Marked, and already on its way (a second vCPU, or the same again). */
+	assert_int_equal(lazy_tracker_classify(&t, PAGE, true, true, 1 * PAGE + 8, false, 0, &page), LAZY_SIGBUS_MARKED);
+	assert_int_equal(page, 1);
+	assert_int_equal(lazy_tracker_classify(&t, PAGE, true, true, 2 * PAGE, false, 0, &page), LAZY_SIGBUS_MARKED);
+	assert_int_equal(page, 2);
+	/* Fetched since the touch: once; the same page again is not hvmm's. */
+	assert_int_equal(lazy_tracker_classify(&t, PAGE, true, true, 3 * PAGE, false, 0, &page), LAZY_SIGBUS_STALE);
+	assert_int_equal(lazy_tracker_classify(&t, PAGE, true, true, 3 * PAGE, true, 2, &page), LAZY_SIGBUS_STALE);
+	assert_int_equal(lazy_tracker_classify(&t, PAGE, true, true, 3 * PAGE + 100, true, 3, &page),
+			 LAZY_SIGBUS_MEMORY_ERROR);
+	/* A page load wrote, another si_code, outside RAM, past the table. */
+	assert_int_equal(lazy_tracker_classify(&t, PAGE, true, true, 0, false, 0, &page), LAZY_SIGBUS_MEMORY_ERROR);
+	assert_int_equal(lazy_tracker_classify(&t, PAGE, false, true, 1 * PAGE, false, 0, &page), LAZY_SIGBUS_MEMORY_ERROR);
+	assert_int_equal(lazy_tracker_classify(&t, PAGE, true, false, 1 * PAGE, false, 0, &page), LAZY_SIGBUS_MEMORY_ERROR);
+	assert_int_equal(lazy_tracker_classify(&t, PAGE, true, true, 4 * PAGE, false, 0, &page), LAZY_SIGBUS_MEMORY_ERROR);
+	lazy_tracker_free(&t);
+}
+
 static void test_link_no_limits(void **state)
 {
 	struct lazy_link l;
@@ -223,6 +254,7 @@ int main(void)
 		cmocka_unit_test(test_config_sources),
 		cmocka_unit_test(test_config_bad),
 		cmocka_unit_test(test_tracker_transitions),
+		cmocka_unit_test(test_sigbus_classified),
 		cmocka_unit_test(test_link_no_limits),
 		cmocka_unit_test(test_link_latency_pipelined),
 		cmocka_unit_test(test_link_bandwidth_serialised),

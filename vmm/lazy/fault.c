@@ -38,25 +38,30 @@ int lazy_vcpu_prepare(struct lazy_mem *lm, int vcpu_fd)
 	return ioctl(vcpu_fd, KVM_SET_SIGNAL_MASK, &arg) ? -errno : 0;
 }
 
-/* Under the lock: the SIGBUS at addr is for a page of hvmm's. Its page
- * number, or -1 (err set: a real memory error). */
-static int64_t marked_page(struct lazy_mem *lm, unsigned int vcpu, const siginfo_t *si, char *err, size_t errlen)
+/* Under the lock: what the SIGBUS si is (lazy_tracker_classify), its
+ * page in *page; err set for a real memory error. */
+static enum lazy_sigbus classify(struct lazy_mem *lm, unsigned int vcpu, const siginfo_t *si, uint64_t *page,
+				 char *err, size_t errlen)
 {
 	uint8_t *addr = si->si_addr;
-	uint64_t size = lm->tracker.nr_pages * lm->page_size, page;
-	enum lazy_page_state s;
+	bool in_ram = lm->attached && vcpu < lm->nr_vcpus && addr >= lm->host &&
+		      addr < lm->host + lm->tracker.nr_pages * lm->page_size;
+	enum lazy_sigbus what = lazy_tracker_classify(&lm->tracker, lm->page_size, si->si_code == BUS_MCEERR_AR, in_ram,
+						      in_ram ? (uint64_t)(addr - lm->host) : 0,
+						      in_ram && lm->vcpus[vcpu].stale,
+						      in_ram ? lm->vcpus[vcpu].stale_page : 0, page);
 
-	if (!lm->attached || si->si_code != BUS_MCEERR_AR || addr < lm->host || addr >= lm->host + size)
-		return reason_set(-1, err, errlen, "hardware memory error (SIGBUS code %d) at host address %p, "
-				  "outside the pages hvmm marked; stopping the VM", si->si_code, si->si_addr);
-	page = (uint64_t)(addr - lm->host) / lm->page_size;
-	s = lazy_tracker_get(&lm->tracker, page);
-	if (s == LAZY_PAGE_LOADED || (s == LAZY_PAGE_FETCHED && lm->vcpus[vcpu].stale &&
-				      lm->vcpus[vcpu].stale_page == page))
-		return reason_set(-1, err, errlen, "hardware memory error at guest physical address 0x%llx "
-				  "(a %s page, not marked by hvmm); stopping the VM",
-				  (unsigned long long)(lm->base + page * lm->page_size), lazy_page_state_name(s));
-	return (int64_t)page;
+	if (what != LAZY_SIGBUS_MEMORY_ERROR)
+		return what;
+	if (!in_ram)
+		reason_set(-1, err, errlen, "hardware memory error (SIGBUS code %d) at host address %p, outside "
+			   "guest RAM; stopping the VM", si->si_code, si->si_addr);
+	else
+		reason_set(-1, err, errlen, "hardware memory error (SIGBUS code %d) at guest physical address 0x%llx "
+			   "(a %s page, not one hvmm marked); stopping the VM", si->si_code,
+			   (unsigned long long)(lm->base + *page * lm->page_size),
+			   lazy_page_state_name(lazy_tracker_get(&lm->tracker, *page)));
+	return what;
 }
 
 /* Under the lock: queue a MARKED page. 0 or -1 (err). */
@@ -98,7 +103,8 @@ int lazy_vcpu_fault(struct lazy_mem *lm, unsigned int vcpu, bool (*interrupted)(
 	struct lazy_hooks hooks;
 	sigset_t bus;
 	siginfo_t si;
-	int64_t page;
+	enum lazy_sigbus what;
+	uint64_t page;
 	int ret = 0;
 
 	sigemptyset(&bus);
@@ -106,28 +112,27 @@ int lazy_vcpu_fault(struct lazy_mem *lm, unsigned int vcpu, bool (*interrupted)(
 	if (sigtimedwait(&bus, &si, &now) < 0)
 		return 0;   /* no SIGBUS: a kick ended KVM_RUN */
 	pthread_mutex_lock(&lm->lock);
-	page = vcpu < lm->nr_vcpus ? marked_page(lm, vcpu, &si, err, errlen)
-				   : reason_set(-1, err, errlen, "lazy-mem: vCPU %u is not known", vcpu);
-	if (page >= 0 && lazy_tracker_get(&lm->tracker, (uint64_t)page) == LAZY_PAGE_FETCHED) {
+	what = classify(lm, vcpu, &si, &page, err, errlen);
+	if (what == LAZY_SIGBUS_STALE) {
 		/* It landed between the touch and now: run again, once. */
 		lm->vcpus[vcpu].stale = true;
-		lm->vcpus[vcpu].stale_page = (uint64_t)page;
+		lm->vcpus[vcpu].stale_page = page;
 		pthread_mutex_unlock(&lm->lock);
 		return 0;
 	}
-	if (page >= 0) {
+	if (what == LAZY_SIGBUS_MARKED) {
 		lm->vcpus[vcpu].stale = false;
 		if (lm->fetch_error)
-			ret = wait_page(lm, vcpu, (uint64_t)page, interrupted, arg, err, errlen);
+			ret = wait_page(lm, vcpu, page, interrupted, arg, err, errlen);
 		else
-			ret = request_page(lm, vcpu, (uint64_t)page, err, errlen);
+			ret = request_page(lm, vcpu, page, err, errlen);
 	}
 	hooks = lm->hooks;
 	pthread_mutex_unlock(&lm->lock);
-	if (page < 0 || ret)
+	if (what == LAZY_SIGBUS_MEMORY_ERROR || ret)
 		return -1;
 	if (hooks.fault) {
-		ret = hooks.fault(hooks.opaque, vcpu, lm->base + (uint64_t)page * lm->page_size);
+		ret = hooks.fault(hooks.opaque, vcpu, lm->base + page * lm->page_size);
 		if (ret < 0)
 			return reason_set(-1, err, errlen, "lazy-mem: the asynchronous fault hook failed: %s", strerror(-ret));
 		if (ret == 1) {
@@ -138,7 +143,7 @@ int lazy_vcpu_fault(struct lazy_mem *lm, unsigned int vcpu, bool (*interrupted)(
 		}
 	}
 	pthread_mutex_lock(&lm->lock);
-	ret = wait_page(lm, vcpu, (uint64_t)page, interrupted, arg, err, errlen);
+	ret = wait_page(lm, vcpu, page, interrupted, arg, err, errlen);
 	pthread_mutex_unlock(&lm->lock);
 	return ret;
 }

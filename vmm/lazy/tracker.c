@@ -63,3 +63,23 @@ const char *lazy_page_state_name(enum lazy_page_state s)
 
 	return s < LAZY_PAGE_STATE_COUNT ? names[s] : "?";
 }
+
+enum lazy_sigbus lazy_tracker_classify(const struct lazy_tracker *t, uint64_t page_size, bool mceerr_ar,
+				       bool in_ram, uint64_t offset, bool stale, uint64_t stale_page,
+				       uint64_t *page)
+{
+	uint64_t p = offset / page_size;
+
+	*page = p;
+	if (!mceerr_ar || !in_ram || p >= t->nr_pages)
+		return LAZY_SIGBUS_MEMORY_ERROR;
+	switch (lazy_tracker_get(t, p)) {
+	case LAZY_PAGE_MARKED:
+	case LAZY_PAGE_FETCHING:
+		return LAZY_SIGBUS_MARKED;
+	case LAZY_PAGE_FETCHED:
+		return stale && stale_page == p ? LAZY_SIGBUS_MEMORY_ERROR : LAZY_SIGBUS_STALE;
+	default:
+		return LAZY_SIGBUS_MEMORY_ERROR;
+	}
+}

@@ -47,4 +47,22 @@ int lazy_tracker_loaded(struct lazy_tracker *t, uint64_t page);
 
 const char *lazy_page_state_name(enum lazy_page_state s);
 
+/* What a vCPU thread's SIGBUS is. */
+enum lazy_sigbus {
+	LAZY_SIGBUS_MARKED,        /* a page hvmm marked (or already fetching): fetch it */
+	LAZY_SIGBUS_STALE,         /* fetched between the touch and now: run again */
+	LAZY_SIGBUS_MEMORY_ERROR,  /* anything else: a real memory error */
+};
+
+/*
+ * Classify a SIGBUS: mceerr_ar (si_code BUS_MCEERR_AR), in_ram and offset
+ * (si_addr - the RAM's host address, when in_ram), and the page this vCPU
+ * last found stale (stale false: none). *page: the page, when in RAM.
+ * A fetched page is stale only once in a row: if it faults again, its
+ * marker is gone and the signal is not hvmm's.
+ */
+enum lazy_sigbus lazy_tracker_classify(const struct lazy_tracker *t, uint64_t page_size, bool mceerr_ar,
+				       bool in_ram, uint64_t offset, bool stale, uint64_t stale_page,
+				       uint64_t *page);
+
 #endif
