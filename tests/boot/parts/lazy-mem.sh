@@ -39,6 +39,19 @@ lz_slow() {
 		-p "bm.region=8 bm.len=8 bm.image=0"
 	bg_expect "bm: lazy-mem guest" 60 "slow lazy-mem ($2): the guest starts and touches a page that takes 30 s"
 	sleep 1
+	if [ "$2" = stop ]; then
+		# hvmm pause waits until every vCPU has parked: the one waiting for
+		# its page too.
+		lz_t0=$(date +%s)
+		ctl "$1_pause" pause --name "$1"
+		lz_t=$(($(date +%s) - lz_t0))
+		ctl "$1_stat" stat --name "$1"
+		rc_is "$1_pause" 0 && [ "$lz_t" -le 10 ] && grep -q '^state: paused' "$out/$1_stat.out"
+		result "slow lazy-mem: hvmm pause during the fetch parks the waiting vCPU in ${lz_t} s (<= 10)" $? \
+			"$out/$1_pause.err" "$out/$1_stat.out"
+		ctl "$1_resume" resume --name "$1"
+		expect "$1_resume" "slow lazy-mem: hvmm resume exits 0" rc_is "$1_resume" 0
+	fi
 	lz_t0=$(date +%s)
 	case $2 in
 	stop) ctl "$1_ctl" stop --name "$1" ;;
@@ -105,3 +118,4 @@ hvmm_run lazy_l4 run -k "$K" -i "$I" -c 4 -m 256 --stats --lazy-mem "$LZ_IMG" -p
 expect lazy_l4 "lazy-mem image (no latency), 4 vCPUs: Linux sees 4 CPUs and fills its memory" \
 	sh -c "grep -q 'hvmm-test: cpus=4\$' $out/lazy_l4.out && grep -q 'lazy memory: 8 MiB written, copied and compared' $out/lazy_l4.out"
 expect lazy_l4 "lazy-mem image, 4 vCPUs: poweroff exits 0 with the stats line" rc_and lazy_l4 0 lz_stats lazy_l4
+grep -h '^hvmm: stats: lazy-mem' "$out"/lazy_*.err 2>/dev/null | sed 's/^/#   /'
