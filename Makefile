@@ -199,6 +199,9 @@ UNIT_SRCS_test_loader   := vmm/loader.c vmm/guest_mem.c
 UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c vmm/lazy/config.c
 # --lazy-mem: the option, the page table and the fetch schedule (fake clock).
 UNIT_SRCS_test_lazy     := vmm/lazy/config.c vmm/lazy/schedule.c vmm/lazy/tracker.c vmm/log.c
+# The same on this machine's real userfaultfd, with the fetcher thread (no KVM).
+UNIT_SRCS_test_lazy_uffd := $(filter-out vmm/lazy/vcpu_glue.c,$(sort $(wildcard vmm/lazy/*.c))) vmm/log.c \
+	vmm/sandbox.c vmm/sandbox_policy.c vmm/console.c $(B)/native/gen/syscall_names.c
 # --smccc-handler: the option's parser and the line protocol; the processes,
 # run as real /bin/sh -c commands.
 UNIT_SRCS_test_handler  := vmm/handler/spec.c vmm/handler/proto.c vmm/log.c firmware/smccc_call.c
