@@ -15,6 +15,7 @@
  *   bm.apf_offset=N        the task regions start N MiB into RAM (default 16)
  *   bm.apf_src=pattern|zero  what the source holds (default pattern)
  *   bm.apf_expect=async|sync  fail unless that mode is the one used
+ *   bm.apf_latency_us=N    the host's page latency, echoed in the bench line
  *   bm.mode=hostile        the hostile rows instead (apf_hostile.c)
  */
 #include "apf.h"
@@ -188,6 +189,8 @@ static void check_totals(const struct apf_totals *s, unsigned int nr_cpus)
 	uart_putc('\n');
 	uart_puts("apf-bench: mode=");
 	uart_puts(mode);
+	if (apf_cfg.latency_us)
+		print_kv("latency_us", apf_cfg.latency_us);
 	print_kv("cpus", nr_cpus);
 	print_kv("tasks", apf_cfg.tasks);
 	print_kv("work", s->work);
@@ -257,6 +260,7 @@ static void read_config(uint64_t dtb, uint64_t *want_async, uint64_t *expect_mod
 	ms = arg_num(dtb, "bm.apf_ms", 0, 0, 3600000);
 	off = arg_num(dtb, "bm.apf_offset", 16, 4, 1 << 16);
 	apf_cfg.zero_source = arg_word(dtb, "bm.apf_src", "pattern", "zero");
+	apf_cfg.latency_us = arg_num(dtb, "bm.apf_latency_us", 0, 1, 100000000);
 	apf_cfg.deadline = ms ? ms_to_ticks(ms) : 0;
 	apf_cfg.region = MEMMAP_RAM_BASE + (off << 20);
 	apf_cfg.stall_ticks = ms_to_ticks(STALL_MS);

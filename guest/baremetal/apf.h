@@ -108,6 +108,7 @@ struct apf_config {
 	uint64_t deadline;              /* CNTVCT to stop at (0: all pages) */
 	uint64_t zero_source;           /* the source is zero, not the pattern */
 	uint64_t stall_ticks;           /* idle this long without progress: give up */
+	uint64_t latency_us;            /* only echoed in the bench line (0: not given) */
 };
 
 extern struct apf_config apf_cfg;

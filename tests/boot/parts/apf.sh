@@ -113,9 +113,9 @@ expect apf_zero "apf async from --lazy-mem zero: every word is zero, tasks block
 
 # A fixed window of guest time, as make bench runs it: the one line it reads.
 hvmm_run apf_window run -k "$APF_GUEST" -c 2 -m 64 --lazy-mem "$APF_IMG,latency=1000" \
-	-p "bm.apf_ms=300 bm.apf_pages=64"
+	-p "bm.apf_ms=300 bm.apf_pages=64 bm.apf_latency_us=1000"
 apf_window_ok() {
-	grep -Eq '^apf-bench: mode=async cpus=2 tasks=4 work=[1-9][0-9]* pages=[1-9][0-9]* exhausted=[0-9]+ elapsed_us=[1-9][0-9]*$' \
+	grep -Eq '^apf-bench: mode=async latency_us=1000 cpus=2 tasks=4 work=[1-9][0-9]* pages=[1-9][0-9]* exhausted=[0-9]+ elapsed_us=[1-9][0-9]*$' \
 		"$out/apf_window.out" && apf_passed apf_window
 }
 expect apf_window "apf bench line: a 300 ms window prints mode=async, work and elapsed_us, and passes" apf_window_ok
