@@ -109,6 +109,7 @@ struct apf_totals {
 	uint64_t pages, work, bad, np, ready, unmatched, not_task, take_bad, take_err;
 	uint64_t order_bad, stalled, setup_bad, ready_events, elapsed_ticks;
 	uint64_t exhausted;             /* tasks that read all their pages */
+	uint64_t wait_ticks;            /* not-present to ready, all tasks */
 };
 
 static void report_task(unsigned int cpu, const struct apf_task *t)
@@ -147,6 +148,7 @@ static void report_cpu(unsigned int cpu, const struct apf_cpu *c, struct apf_tot
 		s->np += t->np;
 		s->ready += t->ready;
 		s->exhausted += t->pages_done == t->pages;
+		s->wait_ticks += t->wait_ticks;
 	}
 	uart_puts("apf:");
 	print_kv("cpu", cpu);
@@ -185,6 +187,8 @@ static void check_totals(const struct apf_totals *s, unsigned int nr_cpus)
 	print_kv("bad", s->bad);
 	print_kv("np", s->np);
 	print_kv("ready", s->ready);
+	/* How long a blocked task waited for its page, as the guest saw it. */
+	print_kv("wait_us_avg", s->ready ? s->wait_ticks / s->ready / (timer_freq() / 1000000) : 0);
 	print_kv("elapsed_us", us);
 	uart_putc('\n');
 	uart_puts("apf-bench: mode=");

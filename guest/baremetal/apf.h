@@ -67,6 +67,8 @@ struct apf_task {
 	uint64_t pages_done, work, bad, np, ready;
 	uint64_t bad_addr, bad_val;     /* the first wrong word */
 	uint64_t hash;                  /* the compute's result, kept */
+	uint64_t t_blocked;             /* CNTVCT at its last not-present */
+	uint64_t wait_ticks;            /* from not-present to ready, summed */
 	struct apf_cpu *cpu;
 };
 

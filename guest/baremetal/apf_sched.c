@@ -105,6 +105,7 @@ uint64_t apf_np_handler(uint64_t ev, struct apf_cpu *c, uint64_t pc, uint64_t ps
 	if (c->disable_in_np)
 		disable_in_handler(c);
 	t->token = tok[0];
+	t->t_blocked = timer_now();
 	t->np++;
 	t->state = APF_T_WAITING;
 	return NP_BLOCK;
@@ -119,6 +120,7 @@ static void wake_token(struct apf_cpu *c, uint64_t tok)
 		struct apf_task *t = &c->task[i];
 
 		if (t->state == APF_T_WAITING && t->token == tok) {
+			t->wait_ticks += timer_now() - t->t_blocked;
 			t->ready++;
 			t->state = APF_T_RUNNABLE;
 			return;
