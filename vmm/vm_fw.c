@@ -26,20 +26,60 @@ static const struct sdei_event_config sdei_default_events[] = {
 
 #define NR_SDEI_DEFAULT_EVENTS (sizeof(sdei_default_events) / sizeof(sdei_default_events[0]))
 
+/* With lazy memory: the events the async-pf service suggests (docs/async-pf.md). */
+static const struct sdei_event_config sdei_apf_events[] = {
+	{ APF_EVENT_NOT_PRESENT, SDEI_EVENT_PRIVATE, SDEI_PRIORITY_NORMAL },
+	{ APF_EVENT_READY, SDEI_EVENT_PRIVATE, SDEI_PRIORITY_NORMAL },
+};
+
+#define NR_SDEI_APF_EVENTS (sizeof(sdei_apf_events) / sizeof(sdei_apf_events[0]))
+
 /* The lines hvmm drives and a guest may bind to SDEI events: the UART's. */
 static const uint32_t sdei_bindable_intids[] = { 32 + MEMMAP_UART_SPI };
+
+/*
+ * Whether the VM's memory is lazily populated. --lazy-mem (vmm/lazy/) sets
+ * it; until that option exists no VM has lazy memory, and the async-pf
+ * service is not served.
+ */
+bool vm_lazy_mem_enabled(const struct vm *vm)
+{
+	(void)vm;
+	return false;
+}
+
+static bool sdei_event_given(const struct vm_config *cfg, uint32_t num)
+{
+	for (unsigned int i = 0; i < cfg->nr_sdei_events; i++)
+		if (cfg->sdei_events[i].num == num)
+			return true;
+	return false;
+}
 
 static int vm_sdei_config(struct vm *vm, const uint64_t *mpidrs, struct sdei_config *out,
 			  struct sdei_event_config **events)
 {
 	unsigned int n = NR_SDEI_DEFAULT_EVENTS + vm->cfg->nr_sdei_events;
 
-	*events = calloc(n, sizeof(**events));
+	*events = calloc(n + NR_SDEI_APF_EVENTS, sizeof(**events));
 	if (!*events)
 		return -ENOMEM;
 	memcpy(*events, sdei_default_events, sizeof(sdei_default_events));
 	memcpy(*events + NR_SDEI_DEFAULT_EVENTS, vm->cfg->sdei_events,
 	       vm->cfg->nr_sdei_events * sizeof(**events));
+	/* An --sdei-event of the same number is the user's and stays so. */
+	for (unsigned int i = 0; vm_lazy_mem_enabled(vm) && i < NR_SDEI_APF_EVENTS; i++)
+		if (!sdei_event_given(vm->cfg, sdei_apf_events[i].num))
+			(*events)[n++] = sdei_apf_events[i];
+	if (n > SDEI_MAX_EVENTS - 1 && !vm->cfg->no_sdei) {
+		log_err(&vm->log, "no room for the async-pf SDEI events %u and %u: hvmm has at most %d "
+			"platform events, so give at most %d with --sdei-event", APF_EVENT_NOT_PRESENT,
+			APF_EVENT_READY, SDEI_MAX_EVENTS - 1, SDEI_MAX_EVENTS - 1 - (int)NR_SDEI_DEFAULT_EVENTS -
+			(int)NR_SDEI_APF_EVENTS);
+		free(*events);
+		*events = NULL;
+		return -ENOSPC;
+	}
 	*out = (struct sdei_config){
 		.nr_cpus = vm->nr_vcpus,
 		.mpidrs = mpidrs,
@@ -244,6 +284,7 @@ int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled)
 	psci.mpidrs = mpidrs;
 	if (!vm->cfg->no_trng)
 		fc.trng.fill = vm_trng_fill;
+	fc.apf = vm_lazy_mem_enabled(vm);
 	ret = vm_start_firmware(vm, &fc, mpidrs);
 	free(mpidrs);
 	if (ret)
