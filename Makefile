@@ -217,6 +217,9 @@ UNIT_SRCS_test_file     := vmm/file.c
 UNIT_SRCS_test_firmware_threads := $(UNIT_SRCS_test_psci)
 UNIT_CFLAGS_test_firmware_threads := -O1 -g $(CFLAGS_COMMON) -fsanitize=thread,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+# The async-pf service raced by vCPU threads and the fetcher, under TSan too.
+UNIT_SRCS_test_apf_threads := $(UNIT_SRCS_test_psci)
+UNIT_CFLAGS_test_apf_threads := $(UNIT_CFLAGS_test_firmware_threads)
 UNIT_SRCS_test_sandbox  := vmm/sandbox.c vmm/sandbox_policy.c vmm/console.c $(B)/native/gen/syscall_names.c
 # Without AddressSanitizer: its allocator would hide the C library's malloc,
 # whose arenas the sandbox has to account for.
