@@ -275,6 +275,7 @@ FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_CFLAGS        ?= -O1 -g $(CFLAGS_COMMON) -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SRCS_fuzz_firmware := $(UNIT_SRCS_test_psci) tests/fuzz/invariant.c
+FUZZ_SRCS_fuzz_apf      := $(UNIT_SRCS_test_psci) tests/fuzz/invariant.c
 FUZZ_SRCS_fuzz_control  := vmm/control/proto.c vmm/log.c tests/fuzz/invariant.c
 FUZZ_SRCS_fuzz_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c tests/fuzz/invariant.c
 FUZZ_SRCS_fuzz_loader   := vmm/loader.c vmm/guest_mem.c

@@ -193,19 +193,36 @@ int apf_token_take(struct apf *a, unsigned int vcpu, uint64_t *token, bool *read
 	return apf_token_move(a, vcpu, i, APF_TOK_TAKE);
 }
 
+/* The slots of vcpu's tokens waiting for page gpa, oldest token first (a
+ * landing queues them in that order). How many. */
+static unsigned int apf_tokens_of_page(const struct apf_vcpu *v, uint64_t gpa, uint8_t *out)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < APF_MAX_TOKENS && n < v->nr_missing; i++) {
+		unsigned int j;
+
+		if (!apf_missing(v->slot[i].state) || v->slot[i].gpa != gpa)
+			continue;
+		for (j = n++; j > 0 && v->slot[out[j - 1]].token > v->slot[i].token; j--)
+			out[j] = out[j - 1];
+		out[j] = (uint8_t)i;
+	}
+	return n;
+}
+
 int apf_tokens_land(struct apf *a, uint64_t gpa, uint64_t *raise)
 {
+	uint8_t match[APF_MAX_TOKENS];
+
 	for (unsigned int c = 0; c < a->nr_cpus && a->nr_missing; c++) {
 		struct apf_vcpu *v = &a->vcpu[c];
+		unsigned int n = v->nr_missing ? apf_tokens_of_page(v, gpa, match) : 0;
 
-		for (unsigned int i = 0; i < APF_MAX_TOKENS && v->nr_missing; i++) {
-			struct apf_token *t = &v->slot[i];
-			bool queued = t->state == APF_TOKEN_WAITING;
-			int err;
+		for (unsigned int k = 0; k < n; k++) {
+			bool queued = v->slot[match[k]].state == APF_TOKEN_WAITING;
+			int err = apf_token_move(a, c, match[k], APF_TOK_LAND);
 
-			if (!apf_missing(t->state) || t->gpa != gpa)
-				continue;
-			err = apf_token_move(a, c, i, APF_TOK_LAND);
 			if (err)
 				return err;
 			if (queued)

@@ -483,6 +483,23 @@ static void test_page_wanted_twice(void **state)
 	expect_ready(f, 1, pair, 2);
 }
 
+/* Tokens of one page come ready oldest first, wherever they are kept. */
+static void test_one_landing_oldest_first(void **state)
+{
+	struct fake *f = *state;
+	uint64_t t1, t2, t3, pair[2];
+
+	guest_setup(f, 0, 0);
+	t1 = async_fault(f, 0, PAGE(0));
+	t2 = async_fault(f, 0, PAGE(1));
+	land(f, PAGE(0));
+	expect_ready(f, 0, &t1, 1);
+	t3 = async_fault(f, 0, PAGE(1));                          /* reuses t1's place */
+	land(f, PAGE(1));
+	pair[0] = t2, pair[1] = t3;
+	expect_ready(f, 0, pair, 2);
+}
+
 static void test_limit_of_64(void **state)
 {
 	struct fake *f = *state;
@@ -757,6 +774,7 @@ int main(void)
 		T(test_conditions_forcing_sync),
 		T(test_several_outstanding_fifo),
 		T(test_page_wanted_twice),
+		T(test_one_landing_oldest_first),
 		T(test_limit_of_64),
 		T(test_take_more_than_16),
 		T(test_tokens_never_reused),
