@@ -35,7 +35,8 @@ struct firmware;
 #define APF_EVENT_NOT_PRESENT    3000U
 #define APF_EVENT_READY          3001U
 
-/* What one vCPU's faults and tokens came to; kept across guest resets. */
+/* What one vCPU's faults and tokens came to: kept by firmware_reset, gone
+ * with firmware_destroy (a VMM that makes a new firmware per boot adds them up). */
 struct apf_vcpu_counts {
 	uint64_t async_faults;    /* faults made asynchronous (not-present raised) */
 	uint64_t sync_faults;     /* faults left synchronous */
