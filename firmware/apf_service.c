@@ -337,12 +337,17 @@ void firmware_apf_page_ready(struct firmware *fw, uint64_t gpa)
 	uint64_t raise[SDEI_MAX_CPUS / 64] = { 0 };
 	uint32_t event[SDEI_MAX_CPUS];
 
+	bool any = false;
+
 	if (!a)
 		return;
 	pthread_mutex_lock(&a->lock);
+	/* Most landings concern no token: one look at a count. */
 	if (a->nr_missing)
 		(void)apf_tokens_land(a, gpa & ~APF_PAGE_MASK, raise);   /* a failed move moves nothing */
-	for (unsigned int c = 0; c < a->nr_cpus; c++) {
+	for (unsigned int w = 0; w < SDEI_MAX_CPUS / 64; w++)
+		any |= raise[w] != 0;
+	for (unsigned int c = 0; any && c < a->nr_cpus; c++) {
 		if (raise[c / 64] & (1ULL << (c % 64))) {
 			event[c] = a->vcpu[c].ready_event;
 			a->vcpu[c].counts.ready_raised++;
@@ -351,7 +356,7 @@ void firmware_apf_page_ready(struct firmware *fw, uint64_t gpa)
 	pthread_mutex_unlock(&a->lock);
 	/* The vCPU may have gone off meanwhile: a ready event with no token
 	 * (TAKE(1) answers 0), which the protocol allows. */
-	for (unsigned int c = 0; c < a->nr_cpus; c++)
+	for (unsigned int c = 0; any && c < a->nr_cpus; c++)
 		if (raise[c / 64] & (1ULL << (c % 64)))
 			(void)sdei_signal(fw->sdei, event[c], (int)c);
 }
