@@ -15,6 +15,7 @@
 
 #define HVMM_EXIT        0x82000000U
 #define HVMM_DEBUG_WRITE 0xC2000001U
+#define APF_VERSION      0xC2000010U
 #define HVMM_CALL_COUNT  0x8200FF00U
 #define HVMM_CALL_UID    0x8200FF01U
 #define HVMM_REVISION    0x8200FF03U
@@ -139,6 +140,9 @@ static void check_vendor_functions(void)
 	       "HVMM_EXIT with status 256 is INVALID_PARAMETERS (and does not exit)");
 	expect((int64_t)smccc_call(0xC2000000U, 0, 0, 0), PSCI_NOT_SUPPORTED,
 	       "0xC2000000 (no SMC64 HVMM_EXIT) is NOT_SUPPORTED");
+	/* docs/async-pf.md: without lazy memory there is no such service. */
+	expect((int64_t)smccc_call(APF_VERSION, 0, 0, 0), PSCI_NOT_SUPPORTED,
+	       "APF_VERSION (0xC2000010) without lazy memory is NOT_SUPPORTED");
 }
 
 static void check_vendor(const struct early *e)

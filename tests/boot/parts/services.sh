@@ -48,6 +48,8 @@ sv_stat sv TRNG_VERSION 0x84000050 1 && sv_stat sv TRNG_GET_UUID 0x84000052 1 &&
 	sv_stat sv TRNG_RND32 0x84000053 '[1-9][0-9]*'
 result "services guest: --stats names the TRNG calls hvmm served (VERSION, GET_UUID, 7 FEATURES, RND64, RND32)" $? \
 	"$out/sv.err"
+expect sv "services guest: without lazy memory the async-pf range is not claimed (APF_VERSION: KVM's NOT_SUPPORTED, no APF_ call in --stats)" \
+	sh -c "grep -q '^ok .*APF_VERSION' $out/sv.out && ! grep -q 'stats: APF_' $out/sv.err"
 
 # ---- --no-trng: KVM's TRNG, and an exit status of the guest's choice ----
 hvmm_run sv_kvm run -k "$SV" -c 1 -m 64 --stats --no-trng -p "bm.trng=kvm bm.exit=42"
