@@ -193,6 +193,8 @@ UNIT_SRCS_test_sdei     := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_registry := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_services := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_apf      := $(UNIT_SRCS_test_psci)
+# The SDEI platform events a VM gets, the async-pf ones among them.
+UNIT_SRCS_test_sdei_events := vmm/sdei_events.c
 UNIT_SRCS_test_uart     := devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_bus      := devices/bus.c
 UNIT_SRCS_test_loader   := vmm/loader.c vmm/guest_mem.c

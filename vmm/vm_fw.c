@@ -13,26 +13,9 @@
 
 #include "fw_host.h"
 #include "memmap.h"
+#include "sdei_events.h"
 #include "smccc_filter.h"
 #include "vm.h"
-
-/* hvmm's default SDEI events (docs/sdei.md), then the --sdei-event ones. */
-static const struct sdei_event_config sdei_default_events[] = {
-	{ SDEI_EVENT_PRIVATE_NORMAL, SDEI_EVENT_PRIVATE, SDEI_PRIORITY_NORMAL },
-	{ SDEI_EVENT_PRIVATE_CRITICAL, SDEI_EVENT_PRIVATE, SDEI_PRIORITY_CRITICAL },
-	{ SDEI_EVENT_SHARED_NORMAL, SDEI_EVENT_SHARED, SDEI_PRIORITY_NORMAL },
-	{ SDEI_EVENT_SHARED_CRITICAL, SDEI_EVENT_SHARED, SDEI_PRIORITY_CRITICAL },
-};
-
-#define NR_SDEI_DEFAULT_EVENTS (sizeof(sdei_default_events) / sizeof(sdei_default_events[0]))
-
-/* With lazy memory: the events the async-pf service suggests (docs/async-pf.md). */
-static const struct sdei_event_config sdei_apf_events[] = {
-	{ APF_EVENT_NOT_PRESENT, SDEI_EVENT_PRIVATE, SDEI_PRIORITY_NORMAL },
-	{ APF_EVENT_READY, SDEI_EVENT_PRIVATE, SDEI_PRIORITY_NORMAL },
-};
-
-#define NR_SDEI_APF_EVENTS (sizeof(sdei_apf_events) / sizeof(sdei_apf_events[0]))
 
 /* The lines hvmm drives and a guest may bind to SDEI events: the UART's. */
 static const uint32_t sdei_bindable_intids[] = { 32 + MEMMAP_UART_SPI };
@@ -48,34 +31,18 @@ bool vm_lazy_mem_enabled(const struct vm *vm)
 	return false;
 }
 
-static bool sdei_event_given(const struct vm_config *cfg, uint32_t num)
-{
-	for (unsigned int i = 0; i < cfg->nr_sdei_events; i++)
-		if (cfg->sdei_events[i].num == num)
-			return true;
-	return false;
-}
-
 static int vm_sdei_config(struct vm *vm, const uint64_t *mpidrs, struct sdei_config *out,
 			  struct sdei_event_config **events)
 {
-	unsigned int n = NR_SDEI_DEFAULT_EVENTS + vm->cfg->nr_sdei_events;
+	char err[200];
+	int n;
 
-	*events = calloc(n + NR_SDEI_APF_EVENTS, sizeof(**events));
+	*events = calloc(VM_MAX_SDEI_EVENTS, sizeof(**events));
 	if (!*events)
 		return -ENOMEM;
-	memcpy(*events, sdei_default_events, sizeof(sdei_default_events));
-	memcpy(*events + NR_SDEI_DEFAULT_EVENTS, vm->cfg->sdei_events,
-	       vm->cfg->nr_sdei_events * sizeof(**events));
-	/* An --sdei-event of the same number is the user's and stays so. */
-	for (unsigned int i = 0; vm_lazy_mem_enabled(vm) && i < NR_SDEI_APF_EVENTS; i++)
-		if (!sdei_event_given(vm->cfg, sdei_apf_events[i].num))
-			(*events)[n++] = sdei_apf_events[i];
-	if (n > SDEI_MAX_EVENTS - 1 && !vm->cfg->no_sdei) {
-		log_err(&vm->log, "no room for the async-pf SDEI events %u and %u: hvmm has at most %d "
-			"platform events, so give at most %d with --sdei-event", APF_EVENT_NOT_PRESENT,
-			APF_EVENT_READY, SDEI_MAX_EVENTS - 1, SDEI_MAX_EVENTS - 1 - (int)NR_SDEI_DEFAULT_EVENTS -
-			(int)NR_SDEI_APF_EVENTS);
+	n = vm_sdei_events(vm->cfg, vm_lazy_mem_enabled(vm), *events, err, sizeof(err));
+	if (n < 0) {
+		log_err(&vm->log, "SDEI: %s", err);
 		free(*events);
 		*events = NULL;
 		return -ENOSPC;
@@ -84,7 +51,7 @@ static int vm_sdei_config(struct vm *vm, const uint64_t *mpidrs, struct sdei_con
 		.nr_cpus = vm->nr_vcpus,
 		.mpidrs = mpidrs,
 		.events = *events,
-		.nr_events = n,
+		.nr_events = (unsigned int)n,
 		.bindable_intids = sdei_bindable_intids,
 		.nr_bindable = sizeof(sdei_bindable_intids) / sizeof(sdei_bindable_intids[0]),
 	};
