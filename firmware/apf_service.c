@@ -255,9 +255,15 @@ const struct smccc_service apf_service = {
 
 /* ---- the VMM's side ---- */
 
-/* What the fault may become, decided by the vCPU's own state: the events
- * it named, or false for synchronous. */
-static bool apf_fault_allowed(struct apf *a, unsigned int vcpu, struct apf_vcpu *snap)
+/* What ENABLE chose, as a fault reads it. */
+struct apf_choice {
+	uint32_t not_present_event, ready_event;
+	bool el1_async;
+};
+
+/* Whether the vCPU's own state lets the fault be asynchronous; what it
+ * chose at ENABLE in *snap. */
+static bool apf_fault_allowed(struct apf *a, unsigned int vcpu, struct apf_choice *snap)
 {
 	struct apf_vcpu *v = &a->vcpu[vcpu];
 	bool ok;
@@ -275,7 +281,7 @@ static bool apf_fault_allowed(struct apf *a, unsigned int vcpu, struct apf_vcpu 
 
 /* Both events registered and enabled on the PE, the PE unmasked, no
  * handler running there, not-present not already pending. */
-static bool apf_sdei_allows(struct firmware *fw, unsigned int vcpu, const struct apf_vcpu *snap)
+static bool apf_sdei_allows(struct firmware *fw, unsigned int vcpu, const struct apf_choice *snap)
 {
 	struct sdei_pe_event np, ready;
 
@@ -286,7 +292,7 @@ static bool apf_sdei_allows(struct firmware *fw, unsigned int vcpu, const struct
 	       np.pe_on && !np.pe_in_handler && !np.pending;
 }
 
-static int apf_fault_el_allows(struct firmware *fw, unsigned int vcpu, const struct apf_vcpu *snap,
+static int apf_fault_el_allows(struct firmware *fw, unsigned int vcpu, const struct apf_choice *snap,
 			       bool *ok)
 {
 	uint64_t pstate;
@@ -303,7 +309,7 @@ static int apf_fault_el_allows(struct firmware *fw, unsigned int vcpu, const str
 int firmware_apf_fault(struct firmware *fw, unsigned int vcpu, uint64_t gpa)
 {
 	struct apf *a = apf_of(fw);
-	struct apf_vcpu snap;
+	struct apf_choice snap;
 	uint64_t token;
 	bool ok;
 	int err;
