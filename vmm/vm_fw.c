@@ -20,15 +20,31 @@
 /* The lines hvmm drives and a guest may bind to SDEI events: the UART's. */
 static const uint32_t sdei_bindable_intids[] = { 32 + MEMMAP_UART_SPI };
 
-/*
- * Whether the VM's memory is lazily populated. --lazy-mem (vmm/lazy/) sets
- * it; until that option exists no VM has lazy memory, and the async-pf
- * service is not served.
- */
+/* With --lazy-mem (vmm/lazy/) the async-pf service is served. */
 bool vm_lazy_mem_enabled(const struct vm *vm)
 {
-	(void)vm;
-	return false;
+	return vm->in->lazy != NULL;
+}
+
+/* lazy_hooks.fault: the protocol decides. A page that landed while it did
+ * (the fetcher's landed hook came before the token existed) is told now:
+ * telling twice does nothing. */
+static int vm_apf_fault(void *opaque, unsigned int vcpu, uint64_t gpa)
+{
+	struct vm *vm = opaque;
+	int ret = firmware_apf_fault(&vm->fw, vcpu, gpa);
+
+	if (ret == 1 && lazy_mem_page_present(vm->in->lazy, gpa))
+		firmware_apf_page_ready(&vm->fw, gpa);
+	return ret;
+}
+
+/* lazy_hooks.landed, on the fetcher thread. */
+static void vm_apf_landed(void *opaque, uint64_t gpa)
+{
+	struct vm *vm = opaque;
+
+	firmware_apf_page_ready(&vm->fw, gpa);
 }
 
 static int vm_sdei_config(struct vm *vm, const uint64_t *mpidrs, struct sdei_config *out,
@@ -257,6 +273,8 @@ int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled)
 	if (ret)
 		return -1;
 	vm->fw_ready = true;
+	if (firmware_apf_active(&vm->fw))
+		vm->lazy_hooks = (struct lazy_hooks){ vm_apf_fault, vm_apf_landed, vm };
 	/* Hot-add state carried over from before a guest reset. */
 	for (unsigned int i = 1; cpu_enabled && i < vm->nr_vcpus; i++) {
 		if (!cpu_enabled[i] && psci_cpu_set_enabled(&vm->fw.psci, i, false)) {
