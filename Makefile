@@ -200,6 +200,9 @@ UNIT_SRCS_test_psci     := $(sort $(wildcard firmware/*.c)) \
 UNIT_SRCS_test_sdei     := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_registry := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_services := $(UNIT_SRCS_test_psci)
+UNIT_SRCS_test_apf      := $(UNIT_SRCS_test_psci)
+# The SDEI platform events a VM gets, the async-pf ones among them.
+UNIT_SRCS_test_sdei_events := vmm/sdei_events.c
 UNIT_SRCS_test_uart     := devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_bus      := devices/bus.c
 UNIT_SRCS_test_loader   := vmm/loader.c vmm/guest_mem.c
@@ -229,6 +232,9 @@ UNIT_SRCS_test_file     := vmm/file.c
 UNIT_SRCS_test_firmware_threads := $(UNIT_SRCS_test_psci)
 UNIT_CFLAGS_test_firmware_threads := -O1 -g $(CFLAGS_COMMON) -fsanitize=thread,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+# The async-pf service raced by vCPU threads and the fetcher, under TSan too.
+UNIT_SRCS_test_apf_threads := $(UNIT_SRCS_test_psci)
+UNIT_CFLAGS_test_apf_threads := $(UNIT_CFLAGS_test_firmware_threads)
 UNIT_SRCS_test_sandbox  := vmm/sandbox.c vmm/sandbox_policy.c vmm/console.c $(B)/native/gen/syscall_names.c
 # Without AddressSanitizer: its allocator would hide the C library's malloc,
 # whose arenas the sandbox has to account for.
@@ -284,6 +290,7 @@ FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_CFLAGS        ?= -O1 -g $(CFLAGS_COMMON) -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SRCS_fuzz_firmware := $(UNIT_SRCS_test_psci) tests/fuzz/invariant.c
+FUZZ_SRCS_fuzz_apf      := $(UNIT_SRCS_test_psci) tests/fuzz/invariant.c
 FUZZ_SRCS_fuzz_control  := vmm/control/proto.c vmm/log.c tests/fuzz/invariant.c
 FUZZ_SRCS_fuzz_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c vmm/lazy/config.c tests/fuzz/invariant.c
 FUZZ_SRCS_fuzz_loader   := vmm/loader.c vmm/guest_mem.c

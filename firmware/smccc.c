@@ -127,10 +127,10 @@ int firmware_vcpu_prepare(struct firmware *fw, unsigned int vcpu, bool exit_unfi
 	int ret;
 
 	ret = psci_vcpu_prepare(&fw->psci, vcpu, &powered_on);
+	if (ret > 0 && powered_on)
+		firmware_vcpu_power(fw, vcpu, true);
 	if (ret <= 0 || !fw->sdei)
 		return ret;
-	if (powered_on)
-		sdei_vcpu_powered_on(fw->sdei, vcpu);
 
 	if (psci_cpu_state(&fw->psci, vcpu) == PSCI_CPU_STATE_SUSPENDED &&
 	    sdei_vcpu_has_deliverable(fw->sdei, vcpu)) {
@@ -142,6 +142,13 @@ int firmware_vcpu_prepare(struct firmware *fw, unsigned int vcpu, bool exit_unfi
 		return 1;
 	ret = sdei_vcpu_deliver(fw->sdei, vcpu);
 	return ret < 0 ? ret : 1;
+}
+
+void firmware_vcpu_power(struct firmware *fw, unsigned int vcpu, bool on)
+{
+	for (unsigned int i = 0; i < smccc_nr_services; i++)
+		if (fw->live[i] && smccc_services[i]->vcpu_power)
+			smccc_services[i]->vcpu_power(fw, vcpu, on);
 }
 
 int firmware_vcpu_wakeup(struct firmware *fw, unsigned int vcpu)

@@ -113,6 +113,8 @@ struct vm {
  * ranges of the registered services from KVM and start them. 0 or -1
  * (logged). cpu_enabled: hot-add state carried over a guest reset. */
 int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled);
+/* Whether the VM's guest memory is lazily populated (--lazy-mem). */
+bool vm_lazy_mem_enabled(const struct vm *vm);
 
 int vm_create(struct vm *vm, const struct vm_config *cfg, const struct vm_inputs *in,
 	      const bool *cpu_enabled, unsigned int boot_count);

@@ -225,6 +225,17 @@ int lazy_mem_make_present(struct lazy_mem *lm, uint64_t gpa, uint64_t len)
 	return ret;
 }
 
+bool lazy_mem_page_present(struct lazy_mem *lm, uint64_t gpa)
+{
+	enum lazy_page_state st = LAZY_PAGE_MARKED;
+
+	pthread_mutex_lock(&lm->lock);
+	if (lm->attached && gpa >= lm->base && gpa - lm->base < lm->tracker.nr_pages * lm->page_size)
+		st = lazy_tracker_get(&lm->tracker, (gpa - lm->base) / lm->page_size);
+	pthread_mutex_unlock(&lm->lock);
+	return st == LAZY_PAGE_LOADED || st == LAZY_PAGE_FETCHED;
+}
+
 void lazy_mem_stats(struct lazy_mem *lm, unsigned int vcpu, struct lazy_vcpu_stats *out)
 {
 	pthread_mutex_lock(&lm->lock);

@@ -129,6 +129,10 @@ void lazy_mem_kick(struct lazy_mem *lm);
  */
 int lazy_mem_make_present(struct lazy_mem *lm, uint64_t gpa, uint64_t len);
 
+/* Whether the page of gpa is present (loaded or fetched) in the boot
+ * attached now. Any thread. */
+bool lazy_mem_page_present(struct lazy_mem *lm, uint64_t gpa);
+
 /* The vCPU thread, once before its sandbox: SIGBUS blocked in the thread
  * and open only inside KVM_RUN. 0 or -errno. */
 int lazy_vcpu_prepare(struct lazy_mem *lm, int vcpu_fd);
