@@ -136,18 +136,9 @@ int lazy_vcpu_fault(struct lazy_mem *lm, unsigned int vcpu, bool (*interrupted)(
 		if (ret < 0)
 			return reason_set(-1, err, errlen, "lazy-mem: the asynchronous fault hook failed: %s", strerror(-ret));
 		if (ret == 1) {
-			bool landed;
-
-			/* The page was requested before the hook made its token:
-			 * if it landed in between, the fetcher told nobody about
-			 * this token, and nobody ever would. Tell again (a landing
-			 * told twice wakes nothing the second time). */
 			pthread_mutex_lock(&lm->lock);
 			lm->vcpus[vcpu].stats.async++;
-			landed = lazy_tracker_get(&lm->tracker, page) == LAZY_PAGE_FETCHED;
 			pthread_mutex_unlock(&lm->lock);
-			if (landed && hooks.landed)
-				hooks.landed(hooks.opaque, lm->base + page * lm->page_size);
 			return 0;
 		}
 	}
