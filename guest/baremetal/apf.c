@@ -110,6 +110,7 @@ struct apf_totals {
 	uint64_t order_bad, stalled, setup_bad, ready_events, elapsed_ticks;
 	uint64_t exhausted;             /* tasks that read all their pages */
 	uint64_t wait_ticks;            /* not-present to ready, all tasks */
+	uint64_t takes;
 };
 
 static void report_task(unsigned int cpu, const struct apf_task *t)
@@ -167,6 +168,7 @@ static void report_cpu(unsigned int cpu, const struct apf_cpu *c, struct apf_tot
 	s->order_bad += c->token_order_bad;
 	s->stalled += c->stalled;
 	s->ready_events += c->ready_events;
+	s->takes += c->takes;
 	if (c->async && (c->setup_ret || c->enable_ret || c->disable_ret))
 		s->setup_bad++;
 	if (c->t_end - c->t_start > s->elapsed_ticks)
@@ -188,6 +190,7 @@ static void check_totals(const struct apf_totals *s, unsigned int nr_cpus)
 	print_kv("np", s->np);
 	print_kv("ready", s->ready);
 	/* How long a blocked task waited for its page, as the guest saw it. */
+	print_kv("takes", s->takes);
 	print_kv("wait_us_avg", s->ready ? s->wait_ticks / s->ready / (timer_freq() / 1000000) : 0);
 	print_kv("elapsed_us", us);
 	uart_putc('\n');

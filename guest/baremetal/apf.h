@@ -81,6 +81,7 @@ struct apf_cpu {
 	uint64_t async;                 /* APF enabled for this run */
 	uint64_t idle;                  /* in the idle wait: kick the timer */
 	uint64_t np_events, ready_events, ready_tokens;
+	uint64_t takes;                 /* APF_TAKE calls the handlers made */
 	uint64_t unmatched;             /* ready tokens no task waited on */
 	uint64_t np_not_task;           /* not-present outside a task */
 	uint64_t np_take_bad;           /* TAKE(0) in the handler gave no token */

@@ -81,8 +81,9 @@ uint64_t apf_np_handler(uint64_t ev, struct apf_cpu *c, uint64_t pc, uint64_t ps
 	(void)ev;
 	(void)pc;
 	c->np_events++;
+	c->takes++;
 	n = apf_take(0, tok);
-	if (c->check_twice && apf_take(0, again) != 0)
+	if (c->check_twice && (c->takes++, apf_take(0, again) != 0))
 		c->twice_bad++;
 	if (n != 1) {
 		/* No token: resuming retries the access. */
@@ -139,6 +140,7 @@ void apf_ready_handler(uint64_t ev, struct apf_cpu *c, uint64_t pc, uint64_t pst
 	(void)pstate;
 	c->ready_events++;
 	do {
+		c->takes++;
 		n = apf_take(1, tok);
 		if (n < 0 || n > (int64_t)APF_TAKE_MAX) {
 			c->take_err++;
@@ -150,6 +152,7 @@ void apf_ready_handler(uint64_t ev, struct apf_cpu *c, uint64_t pc, uint64_t pst
 	if (c->check_twice) {
 		/* Taken again: only tokens that landed meanwhile may come; one
 		 * already taken would find no task waiting (unmatched). */
+		c->takes++;
 		n = apf_take(1, tok);
 		if (n < 0 || n > (int64_t)APF_TAKE_MAX)
 			c->twice_bad++;

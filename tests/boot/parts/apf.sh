@@ -42,10 +42,15 @@ apf_stat_async() {
 	sed -n 's/.*lazy-mem: [0-9][0-9]* pages populated, [0-9][0-9]* ms vCPU time blocked, \([0-9][0-9]*\) asynchronous.*/\1/p' \
 		"$out/$1.err" | head -n 1
 }
-# apf_stats_agree NAME: --stats counted exactly the guest's not-present.
+# apf_stat_call NAME FUNCTION: how often --stats counted FUNCTION.
+apf_stat_call() { sed -n "s/^hvmm: stats: $2  *0x[0-9a-f]* \([0-9][0-9]*\)\$/\1/p" "$out/$1.err" | head -n 1; }
+# apf_stats_agree NAME: --stats counted exactly the guest's not-present
+# (as asynchronous faults and as COMPLETE_AND_RESUME calls) and its TAKEs.
 apf_stats_agree() {
 	sa_np=$(apf_val "$1" np)
-	[ -n "$sa_np" ] && [ "$(apf_stat_async "$1")" = "$sa_np" ]
+	[ -n "$sa_np" ] && [ "$(apf_stat_async "$1")" = "$sa_np" ] &&
+		[ "$(apf_stat_call "$1" SDEI_EVENT_COMPLETE_AND_RESUME)" = "$sa_np" ] &&
+		[ "$(apf_stat_call "$1" APF_TAKE)" = "$(apf_val "$1" takes)" ]
 }
 apf_bad_words() {
 	grep -q '^not ok .*every word every task read' "$out/$1.out" && has_out "$1" '^bm: FAILED' &&
@@ -102,7 +107,7 @@ expect apf_async "apf async (--lazy-mem IMAGE,latency=1000, 2 vCPUs): the protoc
 	apf_passed apf_async
 expect apf_async "apf async: every word right, every page read, all the work done; tasks blocked on not-present ($(apf_val apf_async np)) and each was woken by ready" \
 	apf_async_right apf_async
-expect apf_async "apf async: hvmm's --stats counts as many asynchronous faults as the guest took ($(apf_stat_async apf_async))" \
+expect apf_async "apf async: hvmm's --stats counts as many asynchronous faults ($(apf_stat_async apf_async)) and COMPLETE_AND_RESUME calls as the guest took not-present, and as many APF_TAKE calls as it made" \
 	apf_stats_agree apf_async
 apf_log apf_async
 
