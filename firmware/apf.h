@@ -8,6 +8,7 @@
 #define HVMM_APF_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct firmware;
@@ -66,5 +67,10 @@ bool firmware_apf_active(const struct firmware *fw);
 /* vcpu's counts for --stats and hvmm stat; -EINVAL: no such vCPU, or no
  * service (*out zeroed). Any thread. */
 int firmware_apf_counts(const struct firmware *fw, unsigned int vcpu, struct apf_vcpu_counts *out);
+/* sum += c, field by field (a VMM adding up its vCPUs and its boots). */
+void apf_counts_add(struct apf_vcpu_counts *sum, const struct apf_vcpu_counts *c);
+/* "N asynchronous, N synchronous faults; N not-present and N ready tokens
+ * taken, N ready events raised", for --stats and hvmm stat. */
+void apf_counts_format(char *buf, size_t len, const struct apf_vcpu_counts *c);
 
 #endif

@@ -13,6 +13,7 @@
  * through guest memory, which may itself be lazy.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "apf_internal.h"
@@ -383,4 +384,22 @@ int firmware_apf_counts(const struct firmware *fw, unsigned int vcpu, struct apf
 	*out = a->vcpu[vcpu].counts;
 	pthread_mutex_unlock(&a->lock);
 	return 0;
+}
+
+void apf_counts_add(struct apf_vcpu_counts *sum, const struct apf_vcpu_counts *c)
+{
+	sum->async_faults += c->async_faults;
+	sum->sync_faults += c->sync_faults;
+	sum->not_present += c->not_present;
+	sum->ready += c->ready;
+	sum->ready_raised += c->ready_raised;
+}
+
+void apf_counts_format(char *buf, size_t len, const struct apf_vcpu_counts *c)
+{
+	snprintf(buf, len, "%llu asynchronous, %llu synchronous faults; %llu not-present and %llu ready tokens taken, "
+		 "%llu ready events raised",
+		 (unsigned long long)c->async_faults, (unsigned long long)c->sync_faults,
+		 (unsigned long long)c->not_present, (unsigned long long)c->ready,
+		 (unsigned long long)c->ready_raised);
 }

@@ -64,6 +64,12 @@ static void vmm_print_stats(struct vmm *vmm)
 		lazy_mem_totals(vmm->inputs.lazy, &t);
 		lazy_format_stats(text, sizeof(text), t.populated, t.blocked_ns, t.async);
 		fprintf(stderr, "hvmm: stats: lazy-mem: %s\n", text);
+		if (vmm->cfg->no_sdei)
+			fprintf(stderr, "hvmm: stats: async-pf: off (no SDEI)\n");
+		else {
+			apf_counts_format(text, sizeof(text), &vmm->apf_past);
+			fprintf(stderr, "hvmm: stats: async-pf: %s\n", text);
+		}
 	}
 	if (vmm->cfg->in_kernel_psci) {
 		fprintf(stderr, "hvmm: stats: PSCI was served by KVM (--in-kernel-psci); no calls reached hvmm\n");
@@ -241,6 +247,17 @@ static int vmm_enter_sandbox(struct vmm *vmm)
 	return 0;
 }
 
+/* The firmware goes with its boot: --stats adds up every boot's counts. */
+static void vmm_keep_apf_counts(struct vmm *vmm, const struct vm *vm)
+{
+	for (unsigned int i = 0; firmware_apf_active(&vm->fw) && i < vm->nr_vcpus; i++) {
+		struct apf_vcpu_counts c;
+
+		if (firmware_apf_counts(&vm->fw, i, &c) == 0)
+			apf_counts_add(&vmm->apf_past, &c);
+	}
+}
+
 /* One boot of the guest, from a clean machine. */
 static enum vm_exit vmm_boot(struct vmm *vmm)
 {
@@ -262,6 +279,7 @@ static enum vm_exit vmm_boot(struct vmm *vmm)
 	if (why == VM_EXIT_ERROR || why == VM_EXIT_HANDLER)
 		log_err(&vmm->log, "%s", vm->exit_msg[0] ? vm->exit_msg : "the VM failed");
 	vmm_release_vm(vmm);
+	vmm_keep_apf_counts(vmm, vm);
 	vm_destroy(vm);
 	free(vm);
 	return why;

@@ -41,6 +41,7 @@ struct vmm {
 	unsigned int boots;
 	bool stop_requested;         /* hvmm stop: also ends a boot still being set up */
 	struct smccc_claims claims;  /* the ranges claimed, with call counts over every boot */
+	struct apf_vcpu_counts apf_past;   /* async-pf counts of the boots that ended */
 };
 
 /* Run a VM as cfg says, restarting it on guest resets unless --reboot=exit.

@@ -156,6 +156,14 @@ static void stat_lazy(struct vmm *vmm, char *reply, size_t len, size_t *n)
 		lazy_format_stats(text, sizeof(text), st.populated, st.blocked_ns, st.async);
 		put(reply, len, n, "lazy-mem vcpu %u: %s\n", i, text);
 	}
+	for (unsigned int i = 0; firmware_apf_active(&vmm->vm->fw) && i < vmm->vm->nr_vcpus; i++) {
+		struct apf_vcpu_counts c;
+
+		if (firmware_apf_counts(&vmm->vm->fw, i, &c))
+			continue;
+		apf_counts_format(text, sizeof(text), &c);
+		put(reply, len, n, "async-pf vcpu %u: %s\n", i, text);
+	}
 }
 
 static const char *sdei_status_text(int status, char *buf, size_t len)

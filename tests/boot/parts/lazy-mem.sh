@@ -7,7 +7,8 @@
 
 LZ_IMG=/tmp/lazy-10m.img
 /tools/lazyimg "$LZ_IMG" 10
-lz_stats() { grep -Eq "^hvmm: stats: lazy-mem: [1-9][0-9]* pages populated, [0-9]+ ms vCPU time blocked, 0 asynchronous$" "$out/$1.err"; }
+lz_stats() { grep -Eq "^hvmm: stats: lazy-mem: [1-9][0-9]* pages populated, [0-9]+ ms vCPU time blocked, 0 asynchronous$" "$out/$1.err" &&
+	grep -Eq "^hvmm: stats: async-pf: 0 asynchronous, [0-9]+ synchronous faults; 0 not-present and 0 ready tokens taken, 0 ready events raised$" "$out/$1.err"; }
 
 # ---- bare metal: every word against the source ----
 # Region 8-16 MiB of RAM; the image covers 0-10 MiB; the guest writes
@@ -107,8 +108,8 @@ sb_threads=$(sandboxed_threads "$(hvmm_pid lazy_l2 || echo none)")
 [ "$sb_threads" = "5 5" ]
 result "lazy-mem: main, control, fetcher and 2 vCPU threads all filtered (threads, filtered: $sb_threads)" $?
 ctl lazy_stat stat --name lazy_l2
-expect lazy_stat "hvmm stat: a lazy-mem line per vCPU, vCPU 0 populated pages (exit 0)" \
-	rc_and lazy_stat 0 sh -c "grep -Eq '^lazy-mem vcpu 0: [1-9][0-9]* pages populated, [0-9]+ ms vCPU time blocked, 0 asynchronous\$' $out/lazy_stat.out && grep -Eq '^lazy-mem vcpu 1: [0-9]+ pages populated' $out/lazy_stat.out && grep -Eq '^lazy-mem: [1-9]' $out/lazy_stat.out"
+expect lazy_stat "hvmm stat: a lazy-mem and an async-pf line per vCPU, vCPU 0 populated pages (exit 0)" \
+	rc_and lazy_stat 0 sh -c "grep -Eq '^lazy-mem vcpu 0: [1-9][0-9]* pages populated, [0-9]+ ms vCPU time blocked, 0 asynchronous\$' $out/lazy_stat.out && grep -Eq '^lazy-mem vcpu 1: [0-9]+ pages populated' $out/lazy_stat.out && grep -Eq '^lazy-mem: [1-9]' $out/lazy_stat.out && grep -Eq '^async-pf vcpu 1: 0 asynchronous, [0-9]+ synchronous faults; 0 not-present' $out/lazy_stat.out"
 bg_send go
 bg_finish
 expect lazy_l2 "lazy-mem image, 2 vCPUs: the test passes, poweroff exits 0 with the stats line" \
