@@ -190,6 +190,7 @@ static void check_totals(const struct apf_totals *s, unsigned int nr_cpus)
 	print_kv("np", s->np);
 	print_kv("ready", s->ready);
 	/* How long a blocked task waited for its page, as the guest saw it. */
+	print_kv("ready_events", s->ready_events);
 	print_kv("takes", s->takes);
 	print_kv("wait_us_avg", s->ready ? s->wait_ticks / s->ready / (timer_freq() / 1000000) : 0);
 	print_kv("elapsed_us", us);
