@@ -37,6 +37,7 @@ static const struct sandbox_allow vcpu_allow[] = {
 	{ "brk", SANDBOX_ANY },
 	{ "getrandom", SANDBOX_ANY },
 	{ "read", SANDBOX_READ_FD },
+	{ "pread64", SANDBOX_READ_FD },
 	{ "ppoll", SANDBOX_ANY },
 	{ "waitid", SANDBOX_PEEK_CHILD },
 	{ "rt_sigtimedwait", SANDBOX_ANY },
@@ -52,6 +53,7 @@ static const unsigned long vcpu_ioctls[] = {
 	HVMM_KVM_ARM_VCPU_INIT,
 	KVM_IRQ_LINE,
 	TCSETS,
+	UFFDIO_COPY,
 };
 
 /* ---- the main thread ---- */

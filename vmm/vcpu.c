@@ -517,6 +517,9 @@ static int vcpu_enter_sandbox(struct vcpu *vcpu)
 	/* And the --smccc-handler programs' input and output. */
 	sb->nr_write_fds = 3 + handler_set_write_fds(vcpu->vm->in->handlers, sb->write_fds + 3);
 	sb->nr_read_fds = handler_set_read_fds(vcpu->vm->in->handlers, sb->read_fds);
+	/* --lazy-mem with nothing to emulate: the thread copies its pages in. */
+	if (vcpu->vm->in->lazy && vcpu->vm->in->lazy->src_fd >= 0)
+		sb->read_fds[sb->nr_read_fds++] = vcpu->vm->in->lazy->src_fd;
 	sb->console = vcpu->vm->in->console;
 	if (sandbox_enter(sb, err, sizeof(err))) {
 		vm_fail(vcpu->vm, vcpu, "%s", err);

@@ -13,6 +13,7 @@
 
 #include "vmm/kvm_compat.h"
 #include "vmm/lazy/lazy.h"
+#include "vmm/lazy/uffd.h"
 
 #define KERNEL_SIGSET_BYTES 8   /* the kernel's sigset_t on arm64 (64 signals) */
 
@@ -79,6 +80,48 @@ static int request_page(struct lazy_mem *lm, unsigned int vcpu, uint64_t page, c
 	return 0;
 }
 
+/*
+ * Under the lock, which it drops while copying: with no latency and no
+ * bandwidth to emulate, the faulting vCPU's thread copies its page in
+ * itself, sparing two thread switches (the handoff to the fetcher and
+ * back). Another vCPU touching the page meanwhile sees it FETCHING and
+ * waits for it as for the fetcher's. 0 or -1 (err).
+ */
+static int populate_here(struct lazy_mem *lm, unsigned int vcpu, uint64_t page, char *err, size_t errlen)
+{
+	struct lazy_vcpu *v = &lm->vcpus[vcpu];
+	uint64_t gpa = lm->base + page * lm->page_size;
+	struct lazy_hooks hooks = lm->hooks;
+	int ret;
+
+	if (lazy_tracker_set(&lm->tracker, page, LAZY_PAGE_FETCHING))
+		return reason_set(-1, err, errlen, "lazy-mem: page %llu cannot be fetched (a bug in hvmm)",
+				  (unsigned long long)page);
+	pthread_mutex_unlock(&lm->lock);
+	ret = lazy_read_source(lm, page, v->page_buf);
+	if (!ret)
+		ret = lazy_uffd_copy(lm->uffd, lm->host + page * lm->page_size, v->page_buf, lm->page_size);
+	pthread_mutex_lock(&lm->lock);
+	if (!ret && lazy_tracker_set(&lm->tracker, page, LAZY_PAGE_FETCHED))
+		ret = -EINVAL;
+	if (ret) {
+		lm->fetch_error = ret;   /* the vCPUs waiting for the page report it too */
+		lm->fetch_error_page = gpa;
+	} else {
+		v->stats.populated++;
+	}
+	pthread_cond_broadcast(&lm->landed);
+	if (ret)
+		return reason_set(-1, err, errlen, "lazy-mem: fetching guest page 0x%llx from the source failed: %s",
+				  (unsigned long long)gpa, strerror(-ret));
+	if (hooks.landed) {   /* a fault of another vCPU may have made a token for it meanwhile */
+		pthread_mutex_unlock(&lm->lock);
+		hooks.landed(hooks.opaque, gpa);
+		pthread_mutex_lock(&lm->lock);
+	}
+	return 0;
+}
+
 /* Under the lock: wait until page is present, the fetch failed, or the
  * thread is wanted elsewhere. 0 or -1 (err). */
 static int wait_page(struct lazy_mem *lm, unsigned int vcpu, uint64_t page, bool (*interrupted)(void *arg),
@@ -119,6 +162,13 @@ int lazy_vcpu_fault(struct lazy_mem *lm, unsigned int vcpu, bool (*interrupted)(
 		lm->vcpus[vcpu].stale_page = page;
 		pthread_mutex_unlock(&lm->lock);
 		return 0;
+	}
+	if (what == LAZY_SIGBUS_MARKED && !lm->fetch_error && lazy_link_instant(&lm->link) &&
+	    lazy_tracker_get(&lm->tracker, page) == LAZY_PAGE_MARKED) {
+		lm->vcpus[vcpu].stale = false;
+		ret = populate_here(lm, vcpu, page, err, errlen);
+		pthread_mutex_unlock(&lm->lock);
+		return ret;
 	}
 	if (what == LAZY_SIGBUS_MARKED) {
 		lm->vcpus[vcpu].stale = false;

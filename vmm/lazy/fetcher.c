@@ -16,7 +16,7 @@
 
 /* One page's bytes from the source into buf: past the image's end (and a
  * file that shrank since start-up) reads as zeros. 0 or -errno. */
-static int read_source(struct lazy_mem *lm, uint64_t page, uint8_t *buf)
+int lazy_read_source(const struct lazy_mem *lm, uint64_t page, uint8_t *buf)
 {
 	uint64_t off = page * lm->page_size, done = 0, want;
 
@@ -55,7 +55,7 @@ static void land(struct lazy_mem *lm, const struct lazy_request *r)
 
 	lm->copying = true;
 	pthread_mutex_unlock(&lm->lock);
-	ret = read_source(lm, r->page, lm->page_buf);
+	ret = lazy_read_source(lm, r->page, lm->page_buf);
 	if (!ret)
 		ret = lazy_uffd_copy(lm->uffd, dst, lm->page_buf, lm->page_size);
 	pthread_mutex_lock(&lm->lock);

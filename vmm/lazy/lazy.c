@@ -114,6 +114,8 @@ void lazy_mem_close(struct lazy_mem *lm)
 	if (lm->src_fd >= 0)
 		close(lm->src_fd);
 	lm->uffd = lm->src_fd = -1;
+	for (unsigned int i = 0; lm->vcpus && i < lm->nr_vcpus; i++)
+		free(lm->vcpus[i].page_buf);
 	free(lm->vcpus);
 	free(lm->page_buf);
 	lm->vcpus = NULL;
@@ -134,9 +136,12 @@ int lazy_mem_attach(struct lazy_mem *lm, uint8_t *host, uint64_t base, uint64_t 
 		lm->vcpus = calloc(nr_vcpus, sizeof(*lm->vcpus));
 		lm->nr_vcpus = lm->vcpus ? nr_vcpus : 0;
 	}
-	for (unsigned int i = 0; i < lm->nr_vcpus; i++)
+	for (unsigned int i = 0; i < lm->nr_vcpus; i++) {
 		lm->vcpus[i].stale = false;
-	if (!lm->vcpus || lazy_tracker_init(&lm->tracker, nr) || lazy_queue_init(&lm->queue, nr)) {
+		if (!lm->vcpus[i].page_buf && !(lm->vcpus[i].page_buf = malloc(lm->page_size)))
+			nr_vcpus = 0;
+	}
+	if (!lm->vcpus || !nr_vcpus || lazy_tracker_init(&lm->tracker, nr) || lazy_queue_init(&lm->queue, nr)) {
 		reason_set(-1, err, errlen, "--lazy-mem: out of memory for the page table of %llu pages",
 			   (unsigned long long)nr);
 		goto out;

@@ -54,6 +54,7 @@ struct lazy_vcpu {
 	struct lazy_vcpu_stats stats;
 	bool stale;
 	uint64_t stale_page;
+	uint8_t *page_buf;      /* a page from the source, when it fetches itself */
 };
 
 struct lazy_totals {
@@ -98,6 +99,9 @@ struct lazy_mem {
 	struct sandbox_thread fetcher_sandbox;
 	uint8_t *page_buf;      /* the fetcher's: one page from the source */
 };
+
+/* One page of the source into buf (zeros past its end). 0 or -errno. */
+int lazy_read_source(const struct lazy_mem *lm, uint64_t page, uint8_t *buf);
 
 /* Before any sandbox: the source (checked against ram_size), the
  * userfaultfd. 0, or -1 with a one-line reason in err. */

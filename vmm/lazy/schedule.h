@@ -22,6 +22,12 @@ struct lazy_link {
 /* bandwidth_mibps 0: unlimited. */
 void lazy_link_init(struct lazy_link *l, uint64_t latency_us, uint64_t bandwidth_mibps, uint64_t page_size);
 
+/* No latency and no bandwidth limit: a page lands the moment it is asked for. */
+static inline bool lazy_link_instant(const struct lazy_link *l)
+{
+	return !l->latency_ns && !l->page_ns;
+}
+
 /* A page asked for at now: when it has landed (and the link is busy until then). */
 uint64_t lazy_link_due(struct lazy_link *l, uint64_t now);
 
