@@ -621,11 +621,24 @@ static sdei_handler sdei_handler_of(uint32_t fid)
 	return sdei_handlers[fn - SDEI_FN_FIRST];
 }
 
-/* SDEI is SMC64 only, so it exists only for callers in AArch64 state. */
+/*
+ * SDEI is SMC64 only, so it exists only for callers in AArch64 state. A PE
+ * running a handler is known to be: hvmm entered the handler in AArch64,
+ * and the width of EL1, where every SMC and HVC comes from, is fixed when
+ * the vCPU is made. So the handler's own calls (COMPLETE, CONTEXT...) need
+ * no register read for it. The PE's frames are only changed by its own
+ * thread, which this is.
+ */
 static int sdei_caller_is_aarch32(const struct sdei_req *req, bool *aarch32)
 {
 	uint64_t pstate;
-	int err = sdei_reg_read(req->s, req->vcpu, FW_REG_PSTATE, &pstate);
+	int err;
+
+	if (req->s->pe[req->vcpu].depth > 0) {
+		*aarch32 = false;
+		return 0;
+	}
+	err = sdei_reg_read(req->s, req->vcpu, FW_REG_PSTATE, &pstate);
 
 	if (!err)
 		*aarch32 = pstate & FW_PSTATE_nRW;

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "psci.h"
+#include "reg_cache.h"
 #include "sdei.h"
 #include "smccc_call.h"
 #include "smccc_service.h"
@@ -100,7 +101,8 @@ bool smccc_next_called(const struct smccc_claims *cl, size_t *pos, uint32_t *fid
 #define FIRMWARE_MAX_SERVICES 8
 
 struct firmware {
-	struct fw_host host;
+	struct fw_host host;            /* the VMM's, through regs */
+	struct reg_cache regs;          /* what each vCPU's exit has shown so far */
 	struct fw_config cfg;           /* psci and sdei cleared after init */
 	struct smccc_claims *claims;
 	bool own_claims;                /* built by firmware_init, freed with fw */
