@@ -65,8 +65,9 @@ static enum smccc_action psci_service_call(struct firmware *fw, struct smccc_cal
 	uint32_t fn = c->fid & (SMCCC_RANGE_SIZE - 1);
 
 	if (fw->sdei && (fn == PSCI_FN_CPU_OFF || fn == PSCI_FN_CPU_FREEZE) &&
-	    psci_cpu_state(&fw->psci, c->vcpu) == PSCI_CPU_STATE_OFF)
-		sdei_vcpu_powered_off(fw->sdei, c->vcpu);
+	    psci_cpu_state(&fw->psci, c->vcpu) == PSCI_CPU_STATE_OFF &&
+	    sdei_vcpu_powered_off(fw->sdei, c->vcpu))
+		return SMCCC_FAILED;
 	return out;
 }
 

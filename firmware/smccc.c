@@ -148,8 +148,11 @@ static int firmware_vcpu_prepare_run(struct firmware *fw, unsigned int vcpu, boo
 	ret = psci_vcpu_prepare(&fw->psci, vcpu, &powered_on);
 	if (ret <= 0 || !fw->sdei)
 		return ret;
-	if (powered_on)
-		sdei_vcpu_powered_on(fw->sdei, vcpu);
+	if (powered_on) {
+		ret = sdei_vcpu_powered_on(fw->sdei, vcpu);
+		if (ret)
+			return ret;
+	}
 
 	if (psci_cpu_state(&fw->psci, vcpu) == PSCI_CPU_STATE_SUSPENDED &&
 	    sdei_vcpu_has_deliverable(fw->sdei, vcpu)) {
