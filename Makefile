@@ -191,6 +191,7 @@ UNIT_SRCS_test_psci     := $(sort $(wildcard firmware/*.c)) \
 	tests/unit/fake_host.c
 UNIT_SRCS_test_sdei     := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_sdei_floor := $(UNIT_SRCS_test_psci)
+UNIT_SRCS_test_fw_states := firmware/sdei_state.c firmware/psci_state.c
 UNIT_SRCS_test_registry := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_services := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_uart     := devices/uart_16550.c devices/bus.c
