@@ -15,6 +15,7 @@
 int main(uint64_t dtb);
 
 #define BENCH_CALLS        1000
+#define BENCH_LAZY_PAGES   256
 #define BENCH_CPU_ON       128
 #define RACE_ROUNDS        8
 #define PENDING_ROUNDS     60
@@ -39,6 +40,9 @@ static bool ram_known;
 /* bm.bench=handler: an --smccc-handler answers 0xc3000000+ (make bench gives
  * it the example key-value store), and its round trip is measured too. */
 static bool bench_handler;
+/* bm.bench=lazy: hvmm runs with --lazy-mem, and the first touch of a page
+ * of RAM the guest has not used yet is timed (make bench). */
+static bool bench_lazy;
 static uint64_t ram_base, ram_end;
 
 /* ---- output helpers -------------------------------------------------------- */
@@ -265,6 +269,13 @@ static void discover_cpus(void)
 	       PSCI_INVALID_PARAMETERS, "AFFINITY_INFO of an MPIDR naming no vCPU is INVALID_PARAMETERS");
 }
 
+static bool word_is(const char *word, const char *want)
+{
+	while (*want && *word == *want)
+		word++, want++;
+	return *want == 0 && *word == 0;
+}
+
 /* ---- benchmarks ---------------------------------------------------------------- */
 
 static void bench_call(const char *name, uint32_t fid)
@@ -296,6 +307,29 @@ static void bench_mmio(void)
 	bench("mmio_read_ticks", median(samples, BENCH_CALLS));
 }
 
+/* One load from each of BENCH_LAZY_PAGES pages in the middle of RAM, far
+ * from the image at its start and the device tree at its end: with every
+ * page lazy, each load waits for hvmm to populate its page. */
+static void bench_lazy_pages(void)
+{
+	uint64_t first = ram_base + ((ram_end - ram_base) / 2 & ~(uint64_t)0xfff);
+	unsigned int i;
+
+	if (!ram_known || ram_end - first < (uint64_t)BENCH_LAZY_PAGES * 4096) {
+		diag("bench: lazy_page_ticks skipped: no RAM size from the device tree");
+		return;
+	}
+	for (i = 0; i < BENCH_LAZY_PAGES; i++) {
+		const volatile uint64_t *word = (const volatile uint64_t *)(uintptr_t)(first + (uint64_t)i * 4096);
+		uint64_t t0 = timer_now();
+
+		(void)*word;
+		samples[i] = timer_now() - t0;
+	}
+	bench_mean("lazy_page_ticks", mean(samples, BENCH_LAZY_PAGES));
+	bench("lazy_page_ticks", median(samples, BENCH_LAZY_PAGES));
+}
+
 static void run_call_benchmarks(void)
 {
 	bench("cntfrq", timer_freq());
@@ -304,6 +338,8 @@ static void run_call_benchmarks(void)
 	bench_mmio();
 	if (bench_handler)   /* the key-value store's COUNT: no state changes */
 		bench_call("user_handler_ticks", 0xC3000002U);
+	if (bench_lazy)
+		bench_lazy_pages();
 }
 
 /* CPU_ON request to the target's first instruction (its CNTVCT read). */
@@ -1363,12 +1399,10 @@ int main(uint64_t dtb)
 	{
 		char word[16];
 
-		const char *want = "handler";
-		int n = fdt_bootarg(dtb, "bm.bench", word, sizeof(word)), i = 0;
+		int n = fdt_bootarg(dtb, "bm.bench", word, sizeof(word));
 
-		while (n == 7 && i < n && word[i] == want[i])
-			i++;
-		bench_handler = n == 7 && i == 7;
+		bench_handler = n == 7 && word_is(word, "handler");
+		bench_lazy = n == 4 && word_is(word, "lazy");
 	}
 
 	bm_run_sections(sections, sizeof(sections) / sizeof(sections[0]), t_begin);
