@@ -219,6 +219,7 @@ UNIT_SRCS_test_firmware_threads := $(UNIT_SRCS_test_psci)
 UNIT_CFLAGS_test_firmware_threads := -O1 -g $(CFLAGS_COMMON) -fsanitize=thread,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
 UNIT_SRCS_test_sandbox  := vmm/sandbox.c vmm/sandbox_policy.c vmm/console.c $(B)/native/gen/syscall_names.c
+UNIT_SRCS_test_sandbox_order := $(UNIT_SRCS_test_sandbox)
 # Without AddressSanitizer: its allocator would hide the C library's malloc,
 # whose arenas the sandbox has to account for.
 UNIT_SRCS_test_sandbox_stdio := $(UNIT_SRCS_test_sandbox) vmm/stdio_fds.c

@@ -261,7 +261,8 @@ static int add_rule(scmp_filter_ctx ctx, int nr, const struct sandbox_allow *a,
 	return -EINVAL;
 }
 
-int sandbox_enter(const struct sandbox_thread *t, char *err, size_t errlen)
+/* t's filter, built; NULL with a one-line reason in err. */
+static scmp_filter_ctx sandbox_build(const struct sandbox_thread *t, char *err, size_t errlen)
 {
 	const struct sandbox_policy *p = sandbox_policy(t->role);
 	scmp_filter_ctx ctx;
@@ -269,21 +270,27 @@ int sandbox_enter(const struct sandbox_thread *t, char *err, size_t errlen)
 
 	if (!p) {
 		snprintf(err, errlen, "sandbox: no policy for the %s thread", t->label);
-		return -1;
+		return NULL;
 	}
 	/* A forbidden call traps to the handler, in every ABI the kernel knows. */
 	ctx = seccomp_init(SCMP_ACT_TRAP);
 	if (!ctx) {
 		snprintf(err, errlen, "sandbox: cannot build the %s thread's filter", t->label);
-		return -1;
+		return NULL;
 	}
 	ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP);
 	/* Find the system call by a binary search on its number rather than
 	 * down a list (libseccomp 2.5, as Debian has it). */
 	if (!ret)
 		ret = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	for (const struct sandbox_policy *q = p; q && !ret; q = q->includes) {
-		for (size_t i = 0; i < q->nr_allow && !ret; i++) {
+	if (ret) {
+		snprintf(err, errlen, "sandbox: cannot set up the %s thread's filter: %s", t->label,
+			 strerror(-ret));
+		seccomp_release(ctx);
+		return NULL;
+	}
+	for (const struct sandbox_policy *q = p; q; q = q->includes) {
+		for (size_t i = 0; i < q->nr_allow; i++) {
 			const struct sandbox_allow *a = &q->allow[i];
 			int nr;
 
@@ -294,20 +301,29 @@ int sandbox_enter(const struct sandbox_thread *t, char *err, size_t errlen)
 				snprintf(err, errlen, "sandbox: the %s list names '%s', which this architecture lacks",
 					 q->name, a->syscall);
 				seccomp_release(ctx);
-				return -1;
+				return NULL;
 			}
 			ret = add_rule(ctx, nr, a, p, t);
 			if (ret) {
 				snprintf(err, errlen, "sandbox: cannot allow %s for the %s thread: %s",
 					 a->syscall, t->label, strerror(-ret));
 				seccomp_release(ctx);
-				return -1;
+				return NULL;
 			}
 		}
 	}
+	return ctx;
+}
+
+int sandbox_enter(const struct sandbox_thread *t, char *err, size_t errlen)
+{
+	scmp_filter_ctx ctx = sandbox_build(t, err, errlen);
+	int ret;
+
+	if (!ctx)
+		return -1;
 	sandbox_self = t;
-	if (!ret)
-		ret = seccomp_load(ctx);
+	ret = seccomp_load(ctx);
 	seccomp_release(ctx);
 	/* Building the filter took heap the thread will not use again: give
 	 * it back, so that each thread's sandbox costs no resident memory. */
@@ -315,6 +331,22 @@ int sandbox_enter(const struct sandbox_thread *t, char *err, size_t errlen)
 	if (ret) {
 		sandbox_self = NULL;
 		snprintf(err, errlen, "sandbox: cannot load the %s thread's filter: %s", t->label, strerror(-ret));
+		return -1;
+	}
+	return 0;
+}
+
+int sandbox_export_bpf(const struct sandbox_thread *t, int fd, char *err, size_t errlen)
+{
+	scmp_filter_ctx ctx = sandbox_build(t, err, errlen);
+	int ret;
+
+	if (!ctx)
+		return -1;
+	ret = seccomp_export_bpf(ctx, fd);
+	seccomp_release(ctx);
+	if (ret) {
+		snprintf(err, errlen, "sandbox: cannot export the %s thread's filter: %s", t->label, strerror(-ret));
 		return -1;
 	}
 	return 0;
