@@ -130,7 +130,10 @@ void firmware_destroy(struct firmware *fw);
 void firmware_reset(struct firmware *fw);
 
 /* Serve the call the guest made on vcpu (function ID fid, from w0) through
- * conduit; c is filled in, for the caller's log. */
+ * conduit; c is filled in, for the caller's log. A new exit: from here to
+ * the end of the next firmware_vcpu_prepare the firmware trusts what it
+ * read and wrote of the vCPU's registers (reg_cache.h), so the VMM must
+ * not change them itself in between. */
 enum smccc_action firmware_call(struct firmware *fw, unsigned int vcpu, uint32_t fid,
 				enum smccc_conduit conduit, struct smccc_call *c);
 
