@@ -12,11 +12,11 @@
  * other arguments are compared in all their 64 bits: a value with stray
  * upper bits names nothing (INVALID_PARAMETERS).
  *
- * Per event (per PE for private events): registered, enabled, running,
- * pending. REGISTER needs unregistered and not running; ENABLE, DISABLE
- * need registered; UNREGISTER of a running event answers PENDING and
- * finishes at completion; every other transition is DENIED. These follow
- * the SDEI state table (DEN0054, section 6.1) as Arm's TF-A applies it.
+ * Per event (per PE for private events): a state, changed only through
+ * the table in sdei_state.c (REGISTER needs unregistered and not running;
+ * ENABLE, DISABLE need registered; UNREGISTER of a running event answers
+ * PENDING and finishes at completion; anything else is DENIED), and
+ * whether an instance is pending.
  */
 #include "sdei_internal.h"
 
