@@ -18,7 +18,7 @@ DEPS_STAMP := $(CACHE_DIR)/deps.stamp
 
 # ---- hvmm ----------------------------------------------------------------
 
-HVMM_SRCS := $(sort $(wildcard vmm/*.c vmm/control/*.c vmm/handler/*.c devices/*.c firmware/*.c))
+HVMM_SRCS := $(sort $(wildcard vmm/*.c vmm/control/*.c vmm/handler/*.c vmm/lazy/*.c devices/*.c firmware/*.c))
 HVMM_OBJS := $(HVMM_SRCS:%.c=$(B)/target/%.o) $(B)/target/gen/syscall_names.o
 HVMM      := $(B)/hvmm
 
@@ -54,6 +54,7 @@ $(HVMM): $(HVMM_OBJS)
 # in the emulated arm64 host. tests/native-client.sh checks it.
 NATIVE_CLIENT      := $(B)/native/hvmm
 NATIVE_CLIENT_SRCS := vmm/main.c vmm/stdio_fds.c vmm/native/cmd_run_unsupported.c vmm/cmdline.c vmm/log.c \
+	vmm/lazy/config.c \
 	vmm/handler/spec.c \
 	$(filter-out vmm/control/ops.c vmm/control/server.c,$(sort $(wildcard vmm/control/*.c)))
 NATIVE_CLIENT_OBJS := $(NATIVE_CLIENT_SRCS:%.c=$(B)/native/obj/%.o)
@@ -129,7 +130,7 @@ BM_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-stack-protector -ms
 BM_COMMON := guest/baremetal/start.S guest/baremetal/lib.c guest/baremetal/smp.c \
 	guest/baremetal/gic.c guest/baremetal/timer.c guest/baremetal/fdt.c \
 	guest/baremetal/sdei.c guest/baremetal/sdei_entry.S guest/baremetal/tap_name.c guest/baremetal/bench.c
-BM_GUESTS := hello psci_conformance sdei_conformance hostile idle console services smccc_handler
+BM_GUESTS := hello psci_conformance sdei_conformance hostile idle console services smccc_handler lazy_mem
 BM_ELFS := $(BM_GUESTS:%=$(B)/guest/%.elf)
 
 BM_HEADERS := guest/baremetal/lib.h guest/baremetal/smccc_asm.h
@@ -151,7 +152,7 @@ $(B)/guest/%-lowlink.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/barem
 guests: $(GUEST_INITRAMFS) $(BM_ELFS)
 
 # Tools the boot tests run inside the emulated host.
-TEST_TOOLS := $(B)/tools/ctlraw $(B)/tools/ptyrun $(B)/tools/smccc_exit $(B)/tools/fdtprop
+TEST_TOOLS := $(B)/tools/ctlraw $(B)/tools/ptyrun $(B)/tools/smccc_exit $(B)/tools/fdtprop $(B)/tools/lazyimg
 $(B)/tools/%: tests/tools/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC_TARGET) $(TARGET_CFLAGS) -static $< -o $@
@@ -194,10 +195,18 @@ UNIT_SRCS_test_sdei_floor := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_fw_states := firmware/sdei_state.c firmware/psci_state.c
 UNIT_SRCS_test_registry := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_services := $(UNIT_SRCS_test_psci)
+UNIT_SRCS_test_apf      := $(UNIT_SRCS_test_psci)
+# The SDEI platform events a VM gets, the async-pf ones among them.
+UNIT_SRCS_test_sdei_events := vmm/sdei_events.c
 UNIT_SRCS_test_uart     := devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_bus      := devices/bus.c
 UNIT_SRCS_test_loader   := vmm/loader.c vmm/guest_mem.c
-UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c
+UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c vmm/lazy/config.c
+# --lazy-mem: the option, the page table and the fetch schedule (fake clock).
+UNIT_SRCS_test_lazy     := vmm/lazy/config.c vmm/lazy/schedule.c vmm/lazy/tracker.c vmm/log.c
+# The same on this machine's real userfaultfd, with the fetcher thread (no KVM).
+UNIT_SRCS_test_lazy_uffd := $(filter-out vmm/lazy/vcpu_glue.c,$(sort $(wildcard vmm/lazy/*.c))) vmm/log.c \
+	vmm/sandbox.c vmm/sandbox_policy.c vmm/console.c $(B)/native/gen/syscall_names.c
 # --smccc-handler: the option's parser and the line protocol; the processes,
 # run as real /bin/sh -c commands.
 UNIT_SRCS_test_handler  := vmm/handler/spec.c vmm/handler/proto.c vmm/log.c firmware/smccc_call.c
@@ -218,6 +227,9 @@ UNIT_SRCS_test_file     := vmm/file.c
 UNIT_SRCS_test_firmware_threads := $(UNIT_SRCS_test_psci)
 UNIT_CFLAGS_test_firmware_threads := -O1 -g $(CFLAGS_COMMON) -fsanitize=thread,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+# The async-pf service raced by vCPU threads and the fetcher, under TSan too.
+UNIT_SRCS_test_apf_threads := $(UNIT_SRCS_test_psci)
+UNIT_CFLAGS_test_apf_threads := $(UNIT_CFLAGS_test_firmware_threads)
 UNIT_SRCS_test_sandbox  := vmm/sandbox.c vmm/sandbox_policy.c vmm/console.c $(B)/native/gen/syscall_names.c
 UNIT_SRCS_test_sandbox_order := $(UNIT_SRCS_test_sandbox)
 # Without AddressSanitizer: its allocator would hide the C library's malloc,
@@ -274,8 +286,9 @@ FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_CFLAGS        ?= -O1 -g $(CFLAGS_COMMON) -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SRCS_fuzz_firmware := $(UNIT_SRCS_test_psci) tests/fuzz/invariant.c
+FUZZ_SRCS_fuzz_apf      := $(UNIT_SRCS_test_psci) tests/fuzz/invariant.c
 FUZZ_SRCS_fuzz_control  := vmm/control/proto.c vmm/log.c tests/fuzz/invariant.c
-FUZZ_SRCS_fuzz_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c tests/fuzz/invariant.c
+FUZZ_SRCS_fuzz_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c vmm/lazy/config.c tests/fuzz/invariant.c
 FUZZ_SRCS_fuzz_loader   := vmm/loader.c vmm/guest_mem.c
 FUZZ_SRCS_fuzz_handler_answer := vmm/handler/proto.c vmm/log.c firmware/smccc_call.c tests/fuzz/invariant.c
 FUZZ_LIBS_fuzz_loader   := -lelf

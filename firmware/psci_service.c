@@ -57,16 +57,17 @@ static void psci_service_destroy(struct firmware *fw)
 	psci_destroy(&fw->psci);
 }
 
-/* A PE that turned itself off (CPU_OFF, CPU_FREEZE) takes no more SDEI
- * events until CPU_ON; one whose CPU_OFF failed is still on. */
+/* A PE that turned itself off (CPU_OFF, CPU_FREEZE) is told to the other
+ * services (SDEI delivers nothing to it until CPU_ON); one whose CPU_OFF
+ * failed is still on. */
 static enum smccc_action psci_service_call(struct firmware *fw, struct smccc_call *c)
 {
 	enum smccc_action out = psci_call(&fw->psci, c);
 	uint32_t fn = c->fid & (SMCCC_RANGE_SIZE - 1);
 
-	if (fw->sdei && (fn == PSCI_FN_CPU_OFF || fn == PSCI_FN_CPU_FREEZE) &&
+	if ((fn == PSCI_FN_CPU_OFF || fn == PSCI_FN_CPU_FREEZE) &&
 	    psci_cpu_state(&fw->psci, c->vcpu) == PSCI_CPU_STATE_OFF &&
-	    sdei_vcpu_powered_off(fw->sdei, c->vcpu))
+	    firmware_vcpu_power(fw, c->vcpu, false))
 		return SMCCC_FAILED;
 	return out;
 }

@@ -11,7 +11,8 @@
 #include "smccc.h"
 
 /* The registered services, in the order they are set up (SDEI follows
- * PSCI's power states, so it comes after PSCI). One line per service.
+ * PSCI's power states, so it comes after PSCI; async-pf raises SDEI
+ * events, so it comes after SDEI). One line per service.
  * The --smccc-handler ranges come last: a user range over one of hvmm's
  * own is refused naming hvmm's. */
 #define SMCCC_REGISTRY(SERVICE) \
@@ -19,6 +20,7 @@
 	SERVICE(sdei_service) \
 	SERVICE(trng_service) \
 	SERVICE(hvmm_service) \
+	SERVICE(apf_service) \
 	SERVICE(user_service)
 
 #define DECLARE_SERVICE(s) extern const struct smccc_service s;

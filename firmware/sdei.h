@@ -166,4 +166,23 @@ int sdei_event_status(struct sdei *s, uint32_t num, unsigned int vcpu);
 /* Whether PE vcpu is masked. */
 bool sdei_vcpu_masked(struct sdei *s, unsigned int vcpu);
 
+/* One look at event num as PE vcpu sees it, and at that PE (for services
+ * that raise events, like async-pf). 0, -ENOENT (no such event; *out
+ * zeroed), -EINVAL (no such vCPU). Any thread. */
+struct sdei_pe_event {
+	bool exists;
+	bool platform;              /* neither event 0 nor an INTERRUPT_BIND one */
+	enum sdei_event_type type;
+	enum sdei_priority priority;
+	bool registered, enabled, pending;   /* on this PE */
+	bool pe_on, pe_masked;
+	bool pe_in_handler;         /* a handler (of any event) runs on the PE */
+};
+int sdei_pe_event_view(struct sdei *s, unsigned int vcpu, uint64_t num, struct sdei_pe_event *out);
+
+/* Raise private event num on vcpu from vcpu's own thread, which delivers
+ * it before it enters the guest again (so it is not kicked). 0, -ENOENT,
+ * -EINVAL (not a private event, no such vCPU). */
+int sdei_raise_own(struct sdei *s, uint32_t num, unsigned int vcpu);
+
 #endif

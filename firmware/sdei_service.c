@@ -83,6 +83,13 @@ static void sdei_service_destroy(struct firmware *fw)
 	fw->sdei = NULL;
 }
 
+static int sdei_service_power(struct firmware *fw, unsigned int vcpu, bool on)
+{
+	if (!fw->sdei)
+		return 0;
+	return on ? sdei_vcpu_powered_on(fw->sdei, vcpu) : sdei_vcpu_powered_off(fw->sdei, vcpu);
+}
+
 /* A released binding (or every binding, at SHARED_RESET) hands its line
  * back to the interrupt controller, whose level must then be resent. */
 static enum smccc_action sdei_service_call(struct firmware *fw, struct smccc_call *c)
@@ -106,5 +113,6 @@ const struct smccc_service sdei_service = {
 	.init = sdei_service_init,
 	.reset = sdei_service_reset,
 	.destroy = sdei_service_destroy,
+	.vcpu_power = sdei_service_power,
 	.call = sdei_service_call,
 };

@@ -146,13 +146,14 @@ static int firmware_vcpu_prepare_run(struct firmware *fw, unsigned int vcpu, boo
 	int ret;
 
 	ret = psci_vcpu_prepare(&fw->psci, vcpu, &powered_on);
+	if (ret > 0 && powered_on) {
+		int err = firmware_vcpu_power(fw, vcpu, true);
+
+		if (err)
+			return err;
+	}
 	if (ret <= 0 || !fw->sdei)
 		return ret;
-	if (powered_on) {
-		ret = sdei_vcpu_powered_on(fw->sdei, vcpu);
-		if (ret)
-			return ret;
-	}
 
 	if (psci_cpu_state(&fw->psci, vcpu) == PSCI_CPU_STATE_SUSPENDED &&
 	    sdei_vcpu_has_deliverable(fw->sdei, vcpu)) {
@@ -173,6 +174,21 @@ int firmware_vcpu_prepare(struct firmware *fw, unsigned int vcpu, bool exit_unfi
 
 	reg_cache_forget(&fw->regs, vcpu);
 	return ret;
+}
+
+/* Every hook runs; the first error is returned. */
+int firmware_vcpu_power(struct firmware *fw, unsigned int vcpu, bool on)
+{
+	int err = 0;
+
+	for (unsigned int i = 0; i < smccc_nr_services; i++) {
+		if (fw->live[i] && smccc_services[i]->vcpu_power) {
+			int e = smccc_services[i]->vcpu_power(fw, vcpu, on);
+
+			err = err ? err : e;
+		}
+	}
+	return err;
 }
 
 int firmware_vcpu_wakeup(struct firmware *fw, unsigned int vcpu)

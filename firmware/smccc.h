@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "apf.h"
 #include "psci.h"
 #include "reg_cache.h"
 #include "sdei.h"
@@ -56,6 +57,9 @@ struct fw_config {
 	/* --smccc-handler: ranges answered by user programs through the
 	 * VMM (firmware/user_service.h); nr 0: none. */
 	struct fw_user_handlers user;
+	/* The VM's memory is lazy (--lazy-mem): the async-pf service
+	 * (firmware/apf.h) is served when SDEI is on too. */
+	bool apf;
 };
 
 /* One range claimed from KVM: the service behind it and where its call
@@ -151,6 +155,11 @@ enum smccc_action firmware_call(struct firmware *fw, unsigned int vcpu, uint32_t
  * KVM_RUN finishes the exit, and a kick makes that one return at once).
  */
 int firmware_vcpu_prepare(struct firmware *fw, unsigned int vcpu, bool exit_unfinished);
+
+/* PE vcpu went off (on: false) or was powered on by CPU_ON (on: true):
+ * every service's vcpu_power hook, in the registry's order. On vcpu's
+ * own thread. 0, or the first hook's error (an internal error). */
+int firmware_vcpu_power(struct firmware *fw, unsigned int vcpu, bool on);
 
 /* On vcpu's own thread: KVM reported a wake-up, or the VMM ends a system
  * suspend (see psci_vcpu_wakeup). 0 or -errno. */

@@ -46,6 +46,12 @@ struct smccc_service {
 	void (*reset)(struct firmware *fw);
 	void (*destroy)(struct firmware *fw);
 
+	/* PE vcpu was powered off (CPU_OFF, CPU_FREEZE; on its own thread) or
+	 * on by CPU_ON (on its own thread, before it first runs); in the
+	 * registry's order. 0, or a negative errno for an internal error
+	 * (the VM then stops). May be NULL. */
+	int (*vcpu_power)(struct firmware *fw, unsigned int vcpu, bool on);
+
 	/* Serve c (its function ID is in one of this service's ranges). The
 	 * reply goes in c (smccc_reply...); the dispatcher writes it back. */
 	enum smccc_action (*call)(struct firmware *fw, struct smccc_call *c);

@@ -16,7 +16,7 @@ enum opt_id {
 	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_NETWORK, OPT_DUMP_DTB, OPT_STATS,
 	OPT_IN_KERNEL_PSCI, OPT_HELP, OPT_MAX_CPUS, OPT_REBOOT, OPT_SUSPEND_FORMAT, OPT_IDLE_STATES, OPT_NO_SDEI, OPT_SDEI_EVENT,
 	OPT_NO_SANDBOX, OPT_PSCI_CONDUIT, OPT_NO_TRNG, OPT_SMCCC_HANDLER,
-	OPT_SMCCC_HANDLER_TIMEOUT, OPT_SMCCC_HANDLER_FAIL,
+	OPT_SMCCC_HANDLER_TIMEOUT, OPT_SMCCC_HANDLER_FAIL, OPT_LAZY_MEM,
 };
 
 struct opt {
@@ -34,6 +34,7 @@ static const struct opt run_opts[] = {
 	{ OPT_CPUS,    'c', "cpus",   true,  "N     number of vCPUs (default: host CPUs)" },
 	{ OPT_MAX_CPUS, 0,  "max-cpus", true, "M    create M vCPUs, those past --cpus disabled (hot-add)" },
 	{ OPT_MEM,     'm', "mem",    true,  "MiB   guest RAM (default 256; M and G suffixes)" },
+	{ OPT_LAZY_MEM, 0,  "lazy-mem", true, "SOURCE[,latency=USEC][,bandwidth=MIBPS]  RAM fetched on first touch from zero or an image file" },
 	{ OPT_NAME,     0,  "name",   true,  "NAME  name of the VM" },
 	{ OPT_CONSOLE,  0,  "console", true, "serial  console device (only serial)" },
 	{ OPT_NODEFAULTS, 0, "nodefaults", false, "      pass -p to the kernel untouched" },
@@ -234,6 +235,10 @@ static int apply(const struct opt *o, const char *val, struct vm_config *cfg, ch
 			return reason_set(-1, err, errlen, "--mem '%s': expected MiB from 1 to %llu (or with an M or G suffix)",
 				    val, CMDLINE_MAX_MEM_MIB);
 		break;
+	case OPT_LAZY_MEM:
+		if (cfg->lazy_mem.enabled)
+			return reason_set(-1, err, errlen, "--lazy-mem is given twice");
+		return lazy_config_parse(val, &cfg->lazy_mem, err, errlen);
 	case OPT_CONSOLE:
 		if (strcmp(val, "serial"))
 			return reason_set(-1, err, errlen, "--console '%s': hvmm has only the serial console", val);

@@ -12,6 +12,7 @@
 #include "firmware/smccc_call.h"
 #include "handler/spec.h"
 #include "log.h"
+#include "lazy/config.h"
 
 #define CMDLINE_DEFAULT_MEM_MIB 256ULL
 #define CMDLINE_DEFAULT_HANDLER_TIMEOUT_MS 1000U
@@ -51,6 +52,7 @@ struct vm_config {
 	unsigned int smccc_handler_timeout_ms;   /* 0: no limit */
 	bool smccc_handler_fail_stop;            /* a failed handler stops hvmm (status 1) */
 	uint64_t mem_mib;
+	struct lazy_config lazy_mem;   /* --lazy-mem; .enabled false: RAM is all there */
 	enum log_level loglevel;
 	bool nodefaults;
 	bool stats;

@@ -22,6 +22,7 @@ enum sandbox_role {
 	SANDBOX_MAIN,        /* boots and reboots the VM, serves the console */
 	SANDBOX_VCPU,        /* runs one vCPU: KVM_RUN and its exits */
 	SANDBOX_CONTROL,     /* serves the control socket */
+	SANDBOX_FETCHER,     /* --lazy-mem: copies guest pages in from the source */
 	SANDBOX_ROLE_COUNT,
 };
 

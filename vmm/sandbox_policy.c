@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 
 #include "kvm_compat.h"
+#include "lazy/uffd.h"
 #include "sandbox.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -38,6 +39,7 @@ static const struct sandbox_allow vcpu_allow[] = {
 	{ "read", SANDBOX_READ_FD },
 	{ "ppoll", SANDBOX_ANY },
 	{ "waitid", SANDBOX_PEEK_CHILD },
+	{ "rt_sigtimedwait", SANDBOX_ANY },
 	{ "exit", SANDBOX_ANY },
 	{ "exit_group", SANDBOX_ANY },
 };
@@ -79,6 +81,7 @@ static const struct sandbox_allow main_allow[] = {
 	{ "unlinkat", SANDBOX_ANY },
 	{ "kill", SANDBOX_KILL_GROUP },
 	{ "waitid", SANDBOX_ANY },
+	{ "mincore", SANDBOX_ANY },
 };
 
 /* Besides the vCPU list's: creating a VM at each boot. */
@@ -93,6 +96,9 @@ static const unsigned long main_ioctls[] = {
 	KVM_CREATE_DEVICE,
 	KVM_SET_DEVICE_ATTR,
 	KVM_HAS_DEVICE_ATTR,
+	UFFDIO_REGISTER,
+	HVMM_UFFDIO_POISON,
+	KVM_SET_SIGNAL_MASK,
 };
 
 /* ---- the control-socket thread ---- */
@@ -130,12 +136,42 @@ static const unsigned long control_ioctls[] = {
 	TCSETS,
 };
 
+/* ---- the --lazy-mem fetcher thread ---- */
+
+static const struct sandbox_allow fetcher_allow[] = {
+	{ "ioctl", SANDBOX_IOCTL },
+	{ "pread64", SANDBOX_ANY },
+	{ "futex", SANDBOX_ANY },
+	{ "clock_gettime", SANDBOX_ANY },
+	{ "getpid", SANDBOX_ANY },
+	{ "gettid", SANDBOX_ANY },
+	{ "tgkill", SANDBOX_OWN_PID },
+	{ "rt_sigprocmask", SANDBOX_ANY },
+	{ "write", SANDBOX_WRITE_FD },
+	{ "writev", SANDBOX_WRITE_FD },
+	{ "mmap", SANDBOX_NO_EXEC },
+	{ "mprotect", SANDBOX_NO_EXEC },
+	{ "munmap", SANDBOX_ANY },
+	{ "madvise", SANDBOX_ANY },
+	{ "brk", SANDBOX_ANY },
+	{ "getrandom", SANDBOX_ANY },
+	{ "exit", SANDBOX_ANY },
+	{ "exit_group", SANDBOX_ANY },
+};
+
+static const unsigned long fetcher_ioctls[] = {
+	UFFDIO_COPY,
+	TCSETS,
+};
+
 static const struct sandbox_policy policies[SANDBOX_ROLE_COUNT] = {
 	[SANDBOX_VCPU] = { "vCPU threads", NULL, vcpu_allow, COUNT(vcpu_allow), vcpu_ioctls, COUNT(vcpu_ioctls) },
 	[SANDBOX_MAIN] = { "main thread", &policies[SANDBOX_VCPU], main_allow, COUNT(main_allow),
 			   main_ioctls, COUNT(main_ioctls) },
 	[SANDBOX_CONTROL] = { "control thread", NULL, control_allow, COUNT(control_allow),
 			      control_ioctls, COUNT(control_ioctls) },
+	[SANDBOX_FETCHER] = { "fetcher thread", NULL, fetcher_allow, COUNT(fetcher_allow),
+			      fetcher_ioctls, COUNT(fetcher_ioctls) },
 };
 
 const struct sandbox_policy *sandbox_policy(enum sandbox_role role)

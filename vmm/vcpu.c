@@ -178,6 +178,9 @@ void vcpu_kick(struct vcpu *vcpu)
 	__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	if (vcpu->thread_started)
 		pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
+	/* A vCPU waiting for a lazy page waits on the lazy-memory lock. */
+	if (vcpu->vm->in->lazy)
+		lazy_mem_kick(vcpu->vm->in->lazy);
 }
 
 static int vcpu_format_regs(struct vcpu *vcpu, char *buf, size_t len)
@@ -337,7 +340,7 @@ void vcpu_request_system_wake(struct vcpu *vcpu)
 	vcpu_kick(vcpu);
 }
 
-static uint64_t vcpu_wake_seq(struct vcpu *vcpu)
+uint64_t vcpu_wake_seq(struct vcpu *vcpu)
 {
 	uint64_t seq;
 
@@ -532,7 +535,7 @@ static void *vcpu_thread(void *arg)
 	sigaddset(&kick, VCPU_KICK_SIGNAL);
 	sigaddset(&kick, SIGSYS);   /* the kernel kills silently for a blocked one */
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
-	if (vcpu_enter_sandbox(vcpu))
+	if ((vm->in->lazy && vcpu_lazy_prepare(vcpu)) || vcpu_enter_sandbox(vcpu))
 		return NULL;
 
 	while (!atomic_load(&vm->stopping)) {
@@ -559,6 +562,8 @@ static void *vcpu_thread(void *arg)
 			/* Any return from KVM_RUN has finished the previous exit. */
 			vcpu->mmio_pending = false;
 			__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+			if (err == EINTR && vm->in->lazy && vcpu_lazy_fault(vcpu, seq))
+				break;
 			if (err == EINTR || err == EAGAIN)
 				continue;
 			vm_fail(vm, vcpu, "KVM_RUN failed: %s", strerror(err));

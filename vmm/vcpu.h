@@ -74,6 +74,16 @@ int vcpu_service_requests(struct vcpu *vcpu);
 /* From another thread: the vCPU leaves SYSTEM_SUSPEND. */
 void vcpu_request_system_wake(struct vcpu *vcpu);
 
+/* Moves on at every vcpu_kick: a thread that read it before waiting knows
+ * whether it was kicked since. */
+uint64_t vcpu_wake_seq(struct vcpu *vcpu);
+
+/* --lazy-mem on the vCPU's own thread (vmm/lazy/vcpu_glue.c): before the
+ * sandbox, SIGBUS for KVM_RUN only; after KVM_RUN's EINTR, a touched lazy
+ * page (seq: vcpu_wake_seq before KVM_RUN). 0, or -1 with the VM failed. */
+int vcpu_lazy_prepare(struct vcpu *vcpu);
+int vcpu_lazy_fault(struct vcpu *vcpu, uint64_t seq);
+
 /* The signal used for kicks; its handler does nothing. */
 int vcpu_kick_signal_install(void);
 

@@ -241,6 +241,9 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct vm_inputs
 
 void vm_destroy(struct vm *vm)
 {
+	/* Before the RAM goes: the fetcher must be done with it. */
+	if (vm->lazy_attached)
+		lazy_mem_detach(vm->in->lazy);
 	if (vm->vcpus) {
 		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 			vcpu_destroy(&vm->vcpus[i]);
@@ -384,7 +387,7 @@ int vm_load(struct vm *vm)
 		log_err(&vm->log, "cannot copy the kernel or initrd into guest RAM");
 		goto out;
 	}
-	if (vm_write_dtb(vm) || vm_boot_vcpu_setup(vm))
+	if (vm_write_dtb(vm) || vm_boot_vcpu_setup(vm) || vm_attach_lazy_mem(vm))
 		goto out;
 	ret = 0;
 out:

@@ -17,6 +17,7 @@
 #include "guest_mem.h"
 #include "file.h"
 #include "handler/handlers.h"
+#include "lazy/lazy.h"
 #include "loader.h"
 #include "log.h"
 #include "psci_node.h"
@@ -49,6 +50,7 @@ struct vm_inputs {
 	 * later ones. */
 	struct smccc_claims *claims;
 	struct handler_set *handlers;  /* the --smccc-handler programs (nr 0: none) */
+	struct lazy_mem *lazy;         /* --lazy-mem; NULL: RAM is all there from the start */
 };
 
 struct vm {
@@ -61,6 +63,11 @@ struct vm {
 	size_t run_size;
 	unsigned int ipa_bits;
 	struct guest_mem mem;
+	/* --lazy-mem: RAM attached to in->lazy (vm_load to vm_destroy), and
+	 * what the asynchronous protocol plugs in (set up with the firmware,
+	 * before vm_load; all NULL: synchronous). */
+	bool lazy_attached;
+	struct lazy_hooks lazy_hooks;
 
 	unsigned int nr_vcpus;       /* created (--max-cpus) */
 	unsigned int nr_enabled;     /* enabled at the first boot (--cpus) */
@@ -106,6 +113,8 @@ struct vm {
  * ranges of the registered services from KVM and start them. 0 or -1
  * (logged). cpu_enabled: hot-add state carried over a guest reset. */
 int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled);
+/* Whether the VM's guest memory is lazily populated (--lazy-mem). */
+bool vm_lazy_mem_enabled(const struct vm *vm);
 
 int vm_create(struct vm *vm, const struct vm_config *cfg, const struct vm_inputs *in,
 	      const bool *cpu_enabled, unsigned int boot_count);
@@ -113,6 +122,9 @@ void vm_destroy(struct vm *vm);
 
 /* Load kernel, initrd and device tree, and point the boot vCPU at the kernel. */
 int vm_load(struct vm *vm);
+/* vm_load's last step with --lazy-mem (vmm/lazy/vcpu_glue.c): everything
+ * load wrote stays, the rest of RAM is marked not present. 0 or -1 (logged). */
+int vm_attach_lazy_mem(struct vm *vm);
 
 struct console;
 

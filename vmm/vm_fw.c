@@ -13,38 +13,61 @@
 
 #include "fw_host.h"
 #include "memmap.h"
+#include "sdei_events.h"
 #include "smccc_filter.h"
 #include "vm.h"
-
-/* hvmm's default SDEI events (docs/sdei.md), then the --sdei-event ones. */
-static const struct sdei_event_config sdei_default_events[] = {
-	{ SDEI_EVENT_PRIVATE_NORMAL, SDEI_EVENT_PRIVATE, SDEI_PRIORITY_NORMAL },
-	{ SDEI_EVENT_PRIVATE_CRITICAL, SDEI_EVENT_PRIVATE, SDEI_PRIORITY_CRITICAL },
-	{ SDEI_EVENT_SHARED_NORMAL, SDEI_EVENT_SHARED, SDEI_PRIORITY_NORMAL },
-	{ SDEI_EVENT_SHARED_CRITICAL, SDEI_EVENT_SHARED, SDEI_PRIORITY_CRITICAL },
-};
-
-#define NR_SDEI_DEFAULT_EVENTS (sizeof(sdei_default_events) / sizeof(sdei_default_events[0]))
 
 /* The lines hvmm drives and a guest may bind to SDEI events: the UART's. */
 static const uint32_t sdei_bindable_intids[] = { 32 + MEMMAP_UART_SPI };
 
+/* With --lazy-mem (vmm/lazy/) the async-pf service is served. */
+bool vm_lazy_mem_enabled(const struct vm *vm)
+{
+	return vm->in->lazy != NULL;
+}
+
+/* lazy_hooks.fault: the protocol decides. A page that landed while it did
+ * (the fetcher's landed hook came before the token existed) is told now:
+ * telling twice does nothing. */
+static int vm_apf_fault(void *opaque, unsigned int vcpu, uint64_t gpa)
+{
+	struct vm *vm = opaque;
+	int ret = firmware_apf_fault(&vm->fw, vcpu, gpa);
+
+	if (ret == 1 && lazy_mem_page_present(vm->in->lazy, gpa))
+		firmware_apf_page_ready(&vm->fw, gpa);
+	return ret;
+}
+
+/* lazy_hooks.landed, on the fetcher thread. */
+static void vm_apf_landed(void *opaque, uint64_t gpa)
+{
+	struct vm *vm = opaque;
+
+	firmware_apf_page_ready(&vm->fw, gpa);
+}
+
 static int vm_sdei_config(struct vm *vm, const uint64_t *mpidrs, struct sdei_config *out,
 			  struct sdei_event_config **events)
 {
-	unsigned int n = NR_SDEI_DEFAULT_EVENTS + vm->cfg->nr_sdei_events;
+	char err[200];
+	int n;
 
-	*events = calloc(n, sizeof(**events));
+	*events = calloc(VM_MAX_SDEI_EVENTS, sizeof(**events));
 	if (!*events)
 		return -ENOMEM;
-	memcpy(*events, sdei_default_events, sizeof(sdei_default_events));
-	memcpy(*events + NR_SDEI_DEFAULT_EVENTS, vm->cfg->sdei_events,
-	       vm->cfg->nr_sdei_events * sizeof(**events));
+	n = vm_sdei_events(vm->cfg, vm_lazy_mem_enabled(vm), *events, err, sizeof(err));
+	if (n < 0) {
+		log_err(&vm->log, "SDEI: %s", err);
+		free(*events);
+		*events = NULL;
+		return -ENOSPC;
+	}
 	*out = (struct sdei_config){
 		.nr_cpus = vm->nr_vcpus,
 		.mpidrs = mpidrs,
 		.events = *events,
-		.nr_events = n,
+		.nr_events = (unsigned int)n,
 		.bindable_intids = sdei_bindable_intids,
 		.nr_bindable = sizeof(sdei_bindable_intids) / sizeof(sdei_bindable_intids[0]),
 	};
@@ -244,11 +267,14 @@ int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled)
 	psci.mpidrs = mpidrs;
 	if (!vm->cfg->no_trng)
 		fc.trng.fill = vm_trng_fill;
+	fc.apf = vm_lazy_mem_enabled(vm);
 	ret = vm_start_firmware(vm, &fc, mpidrs);
 	free(mpidrs);
 	if (ret)
 		return -1;
 	vm->fw_ready = true;
+	if (firmware_apf_active(&vm->fw))
+		vm->lazy_hooks = (struct lazy_hooks){ vm_apf_fault, vm_apf_landed, vm };
 	/* Hot-add state carried over from before a guest reset. */
 	for (unsigned int i = 1; cpu_enabled && i < vm->nr_vcpus; i++) {
 		if (!cpu_enabled[i] && psci_cpu_set_enabled(&vm->fw.psci, i, false)) {

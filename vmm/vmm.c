@@ -57,12 +57,48 @@ static void stats_line(void *opaque, const char *text)
 
 static void vmm_print_stats(struct vmm *vmm)
 {
+	if (vmm->inputs.lazy) {
+		struct lazy_totals t;
+		char text[160];
+
+		lazy_mem_totals(vmm->inputs.lazy, &t);
+		lazy_format_stats(text, sizeof(text), t.populated, t.blocked_ns, t.async);
+		fprintf(stderr, "hvmm: stats: lazy-mem: %s\n", text);
+		if (vmm->cfg->no_sdei)
+			fprintf(stderr, "hvmm: stats: async-pf: off (no SDEI)\n");
+		else {
+			apf_counts_format(text, sizeof(text), &vmm->apf_past);
+			fprintf(stderr, "hvmm: stats: async-pf: %s\n", text);
+		}
+	}
 	if (vmm->cfg->in_kernel_psci) {
 		fprintf(stderr, "hvmm: stats: PSCI was served by KVM (--in-kernel-psci); no calls reached hvmm\n");
 		return;
 	}
 	if (!vmm_format_calls(vmm, "hvmm: stats: ", stats_line, stderr))
 		fprintf(stderr, "hvmm: stats: the guest made no SMCCC calls to hvmm\n");
+}
+
+/* --lazy-mem: the source and the userfaultfd, opened before the sandbox
+ * like every input, and the fetcher thread, which enters its own. */
+static int vmm_start_lazy_mem(struct vmm *vmm)
+{
+	const struct vm_config *cfg = vmm->cfg;
+	char err[256];
+
+	if (!cfg->lazy_mem.enabled)
+		return 0;
+	if (lazy_mem_open(&vmm->lazy, &cfg->lazy_mem, cfg->mem_mib << 20, cfg->loglevel, err, sizeof(err))) {
+		lazy_mem_close(&vmm->lazy);
+		log_err(&vmm->log, "%s", err);
+		return -1;
+	}
+	vmm->inputs.lazy = &vmm->lazy;
+	if (lazy_mem_start(&vmm->lazy, vmm->inputs.sandbox, &vmm->console, err, sizeof(err))) {
+		log_err(&vmm->log, "%s", err);
+		return -1;
+	}
+	return 0;
 }
 
 /* Termination signals are read from a signalfd by the main thread; blocking
@@ -211,6 +247,17 @@ static int vmm_enter_sandbox(struct vmm *vmm)
 	return 0;
 }
 
+/* The firmware goes with its boot: --stats adds up every boot's counts. */
+static void vmm_keep_apf_counts(struct vmm *vmm, const struct vm *vm)
+{
+	for (unsigned int i = 0; firmware_apf_active(&vm->fw) && i < vm->nr_vcpus; i++) {
+		struct apf_vcpu_counts c;
+
+		if (firmware_apf_counts(&vm->fw, i, &c) == 0)
+			apf_counts_add(&vmm->apf_past, &c);
+	}
+}
+
 /* One boot of the guest, from a clean machine. */
 static enum vm_exit vmm_boot(struct vmm *vmm)
 {
@@ -232,6 +279,7 @@ static enum vm_exit vmm_boot(struct vmm *vmm)
 	if (why == VM_EXIT_ERROR || why == VM_EXIT_HANDLER)
 		log_err(&vmm->log, "%s", vm->exit_msg[0] ? vm->exit_msg : "the VM failed");
 	vmm_release_vm(vmm);
+	vmm_keep_apf_counts(vmm, vm);
 	vm_destroy(vm);
 	free(vm);
 	return why;
@@ -265,7 +313,8 @@ int vmm_run(const struct vm_config *cfg)
 		log_err(&vmm.log, "cannot install signal handlers: %s", strerror(-ret));
 		goto out;
 	}
-	if (vmm_setup_signals(&vmm) || vmm_open_inputs(&vmm) || vmm_start_handlers(&vmm, &why))
+	if (vmm_setup_signals(&vmm) || vmm_open_inputs(&vmm) || vmm_start_handlers(&vmm, &why) ||
+	    vmm_start_lazy_mem(&vmm))
 		goto out;
 	/* A VM boots without its control socket rather than not at all, unless
 	 * the name is a live VM's: two VMs must not answer to one name. */
@@ -301,6 +350,8 @@ int vmm_run(const struct vm_config *cfg)
 out:
 	sandbox_forget();   /* main_sandbox lives in this frame */
 	vmm_close_inputs(&vmm);
+	if (vmm.inputs.lazy)
+		lazy_mem_close(vmm.inputs.lazy);
 	if (vmm.sig_fd >= 0)
 		close(vmm.sig_fd);
 	free(vmm.cpu_enabled);

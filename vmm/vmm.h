@@ -32,6 +32,7 @@ struct vmm {
 	struct control_server control;
 	unsigned int guest_status;   /* the last boot's, for VM_EXIT_GUEST_STATUS (main thread) */
 	struct handler_set handlers;  /* --smccc-handler: for every boot */
+	struct lazy_mem lazy;        /* --lazy-mem (inputs.lazy points here): for every boot */
 
 	pthread_mutex_t lock;        /* guards everything below */
 	struct vm *vm;               /* the current boot; NULL between boots */
@@ -40,6 +41,7 @@ struct vmm {
 	unsigned int boots;
 	bool stop_requested;         /* hvmm stop: also ends a boot still being set up */
 	struct smccc_claims claims;  /* the ranges claimed, with call counts over every boot */
+	struct apf_vcpu_counts apf_past;   /* async-pf counts of the boots that ended */
 };
 
 /* Run a VM as cfg says, restarting it on guest resets unless --reboot=exit.

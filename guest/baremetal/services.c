@@ -15,6 +15,13 @@
 
 #define HVMM_EXIT        0x82000000U
 #define HVMM_DEBUG_WRITE 0xC2000001U
+#define APF_VERSION      0xC2000010U
+#define APF_ENABLE       0xC2000011U
+#define APF_DISABLE      0xC2000012U
+#define APF_TAKE         0xC2000013U
+#define APF_NOT_PRESENT  3000U
+#define APF_READY        3001U
+#define APF_FAR_PAGE     (32ULL << 20)   /* from the start of RAM: no load writes there */
 #define HVMM_CALL_COUNT  0x8200FF00U
 #define HVMM_CALL_UID    0x8200FF01U
 #define HVMM_REVISION    0x8200FF03U
@@ -139,6 +146,50 @@ static void check_vendor_functions(void)
 	       "HVMM_EXIT with status 256 is INVALID_PARAMETERS (and does not exit)");
 	expect((int64_t)smccc_call(0xC2000000U, 0, 0, 0), PSCI_NOT_SUPPORTED,
 	       "0xC2000000 (no SMC64 HVMM_EXIT) is NOT_SUPPORTED");
+}
+
+static int64_t apf(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	return (int64_t)smccc_call(fid, a1, a2, a3);
+}
+
+/*
+ * docs/async-pf.md, what needs no scheduler: the answers to bad and good
+ * calls, and that with its events unregistered every fault is synchronous
+ * (a touch of a page never loaded completes, and reads the source's zero).
+ */
+static void check_async_pf(bool lazy, uint64_t dtb)
+{
+	uint64_t ram = 0, size = 0;
+	volatile uint64_t *far;
+
+	if (fdt_memory(dtb, &ram, &size) || size <= APF_FAR_PAGE)
+		ram = size = 0;
+	far = (volatile uint64_t *)(ram + APF_FAR_PAGE);
+	if (!lazy) {
+		expect(apf(APF_VERSION, 0, 0, 0), PSCI_NOT_SUPPORTED,
+		       "APF_VERSION (0xC2000010) without lazy memory is NOT_SUPPORTED");
+		return;
+	}
+	expect(apf(APF_VERSION, 0, 0, 0), 0x10000, "APF_VERSION with lazy memory is 1.0 (0x10000)");
+	expect(apf(APF_ENABLE, APF_NOT_PRESENT, APF_NOT_PRESENT, 0), PSCI_INVALID_PARAMETERS,
+	       "APF_ENABLE naming one event twice is INVALID_PARAMETERS");
+	expect(apf(APF_ENABLE, APF_NOT_PRESENT, APF_READY, 2), PSCI_INVALID_PARAMETERS,
+	       "APF_ENABLE with flag bit 1 is INVALID_PARAMETERS");
+	expect(apf(APF_ENABLE, 2000, APF_READY, 0), PSCI_INVALID_PARAMETERS,
+	       "APF_ENABLE naming a shared event (2000) is INVALID_PARAMETERS");
+	expect(apf(APF_ENABLE, APF_NOT_PRESENT, 1001, 0), PSCI_INVALID_PARAMETERS,
+	       "APF_ENABLE naming a critical event (1001) is INVALID_PARAMETERS");
+	expect(apf(APF_DISABLE, 0, 0, 0), PSCI_DENIED, "APF_DISABLE before APF_ENABLE is DENIED");
+	expect(apf(APF_TAKE, 2, 0, 0), PSCI_INVALID_PARAMETERS, "APF_TAKE(2) is INVALID_PARAMETERS");
+	expect(apf(APF_TAKE, 0, 0, 0), 0, "APF_TAKE(0) with nothing delivered is 0");
+	expect(apf(APF_ENABLE, APF_NOT_PRESENT, APF_READY, 1), 0,
+	       "APF_ENABLE(3000, 3001, EL1) with both events unregistered is SUCCESS");
+	expect(apf(APF_ENABLE, APF_NOT_PRESENT, APF_READY, 0), PSCI_DENIED, "APF_ENABLE again is DENIED");
+	tap_check(size && *far == 0, "with the events unregistered a lazy page's fault is synchronous (it reads 0)");
+	expect(apf(APF_TAKE, 1, 0, 0), 0, "APF_TAKE(1): no ready token");
+	expect(apf(APF_DISABLE, 0, 0, 0), 0, "APF_DISABLE with no token outstanding is SUCCESS");
+	expect(apf(APF_DISABLE, 0, 0, 0), PSCI_DENIED, "APF_DISABLE again is DENIED");
 }
 
 static void check_vendor(const struct early *e)
@@ -286,6 +337,7 @@ int main(uint64_t dtb)
 	check_vendor(&e);
 	check_trng_basics(kvm);
 	check_trng_rnd(kvm);
+	check_async_pf(bootarg_num(dtb, "bm.apf", 0) == 1, dtb);
 	if (tap_done())
 		return 1;
 	uart_puts("bm: PASSED\nbm-services: HVMM_EXIT with status ");

@@ -49,6 +49,11 @@ if [ "${CALLS:-0}" = 1 ]; then
 	"$H" run -k /guest/bm/psci_conformance.elf -c 2 -m 64 -p bm.bench=handler \
 		--smccc-handler 0xc3000000+0x10='/bench/kv-handler 0xc3000000' </dev/null 2>&1 | tr -d '\r' |
 		grep -E '^bench: |^bm: '
+	# A lazy page served synchronously (every page of RAM lazy, from zero, no
+	# latency), beside an MMIO read of the same run (renamed).
+	"$H" run -k /guest/bm/psci_conformance.elf -c 2 -m 64 --name lazybench -p bm.bench=lazy \
+		--lazy-mem zero </dev/null 2>&1 | tr -d '\r' | grep -E '^bench: (lazy_page_ticks|mmio_read_ticks) ' |
+		sed 's/^bench: mmio_read_ticks/bench: lazy_run_mmio_read_ticks/'
 	# The SDEI round trip, beside a forwarded call measured in the same run
 	# (renamed so it is not mistaken for the PSCI guest's).
 	"$H" run -k /guest/bm/sdei_conformance.elf -c 2 -m 64 --name sdeibench </dev/null >/tmp/sdei.out 2>&1 &

@@ -6,8 +6,11 @@
 #include <errno.h>
 #include <stddef.h>
 
-#include "firmware/sdei_internal.h"	/* only for the lock the fake checks is free */
+#include "firmware/apf_internal.h"	/* only for the locks the fake checks are free */
+#include "firmware/sdei_internal.h"
 #include "tests/unit/fake_host.h"
+
+extern const struct smccc_service apf_service;
 
 static void fake_violation(struct fake_host *h, const char *op, const char *rule,
 			   unsigned int vcpu)
@@ -34,6 +37,9 @@ static void fake_check_unlocked(struct fake_host *h, const char *op, unsigned in
 	fake_check_lock_free(h, &h->fw->psci.lock, op, "under the PSCI lock", vcpu);
 	if (h->fw->sdei)
 		fake_check_lock_free(h, &h->fw->sdei->lock, op, "under the SDEI lock", vcpu);
+	if (firmware_state(h->fw, &apf_service))
+		fake_check_lock_free(h, &((struct apf *)firmware_state(h->fw, &apf_service))->lock, op,
+				     "under the async-pf lock", vcpu);
 }
 
 /* The vCPU, if the calling thread is allowed to operate on it. */

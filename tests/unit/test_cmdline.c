@@ -807,6 +807,30 @@ static int psci_conduit_field(const struct vm_config *cfg)
 	return (int)cfg->psci_conduit;
 }
 
+static void test_lazy_mem(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "-k", "Image");
+	assert_ok(&p);
+	assert_false(p.cfg.lazy_mem.enabled);
+	PARSE(&p, "-k", "Image", "--lazy-mem", "zero,latency=100");
+	assert_ok(&p);
+	assert_true(p.cfg.lazy_mem.enabled && p.cfg.lazy_mem.zero);
+	assert_int_equal(p.cfg.lazy_mem.latency_us, 100);
+	PARSE(&p, "-k", "Image", "--lazy-mem=/img,bandwidth=20");
+	assert_ok(&p);
+	assert_string_equal(p.cfg.lazy_mem.source, "/img");
+	assert_int_equal(p.cfg.lazy_mem.bandwidth_mibps, 20);
+	PARSE(&p, "-k", "Image", "--lazy-mem", "zero", "--lazy-mem", "/img");
+	assert_fails_with(&p, "--lazy-mem is given twice");
+	PARSE(&p, "-k", "Image", "--lazy-mem", "zero,latency=x");
+	assert_fails_with(&p, "latency is microseconds");
+	PARSE(&p, "-k", "Image", "--lazy-mem");
+	assert_fails_with(&p, "needs a value");
+}
+
 static void test_reboot(void **state)
 {
 	static const struct choice good[] = { { "reset", 0 }, { "exit", 1 } };
@@ -1080,6 +1104,7 @@ int main(void)
 		cmocka_unit_test(test_max_cpus_below_cpus),
 		cmocka_unit_test(test_max_cpus_rejected),
 		cmocka_unit_test(test_contradictory_options),
+		cmocka_unit_test(test_lazy_mem),
 		cmocka_unit_test(test_reboot),
 		cmocka_unit_test(test_psci_suspend_format),
 		cmocka_unit_test(test_idle_states),

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <linux/userfaultfd.h>
 
 #include "vmm/exit_status.h"
 #include "vmm/kvm_compat.h"
@@ -180,6 +181,17 @@ static void probe_kvm_run_ioctl(void)
 		_exit(3);
 }
 
+/* The fetcher's own work: a page copied in, read from the source. */
+static void probe_fetcher_work(void)
+{
+	char b;
+
+	if (ioctl(-1, UFFDIO_COPY, NULL) != -1 || errno != EBADF)
+		_exit(3);
+	if (pread(-1, &b, 1, 0) != -1 || errno != EBADF)
+		_exit(3);
+}
+
 static void probe_tiocsti_ioctl(void)
 {
 	char c = 'x';
@@ -327,6 +339,7 @@ static void test_no_thread_can_start_a_process(void **state)
 {
 	static const struct { enum sandbox_role role; const char *label; } roles[] = {
 		{ SANDBOX_VCPU, "vCPU 2" }, { SANDBOX_MAIN, "main" }, { SANDBOX_CONTROL, "control" },
+		{ SANDBOX_FETCHER, "fetcher" },
 	};
 
 	(void)state;
@@ -335,6 +348,23 @@ static void test_no_thread_can_start_a_process(void **state)
 
 		expect_forbidden(&o, roles[i].label, "clone");
 	}
+}
+
+/* The --lazy-mem fetcher copies pages in and reads its source; it opens
+ * nothing, runs no vCPU, and starts nothing. */
+static void test_fetcher_sandbox(void **state)
+{
+	struct outcome o;
+
+	(void)state;
+	o = run_sandboxed(SANDBOX_FETCHER, "fetcher", probe_fetcher_work);
+	expect_survived(&o);
+	o = run_sandboxed(SANDBOX_FETCHER, "fetcher", probe_open);
+	expect_forbidden(&o, "fetcher", "openat");
+	o = run_sandboxed(SANDBOX_FETCHER, "fetcher", probe_kvm_run_ioctl);
+	expect_forbidden(&o, "fetcher", "ioctl");
+	o = run_sandboxed(SANDBOX_FETCHER, "fetcher", probe_exec);
+	expect_forbidden(&o, "fetcher", "execve");
 }
 
 static void test_control_cannot_open_or_make_sockets(void **state)
@@ -562,6 +592,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vcpu_cannot_open_a_file),
+		cmocka_unit_test(test_fetcher_sandbox),
 		cmocka_unit_test(test_vcpu_cannot_start_a_program),
 		cmocka_unit_test(test_no_thread_can_start_a_process),
 		cmocka_unit_test(test_control_cannot_open_or_make_sockets),

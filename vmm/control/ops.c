@@ -134,6 +134,38 @@ static void stat_vcpus(struct vmm *vmm, char *reply, size_t len, size_t *n)
 	}
 }
 
+/* --lazy-mem: what each vCPU's touches fetched, how long it waited, and
+ * how many of its faults the asynchronous protocol took. */
+static void stat_lazy(struct vmm *vmm, char *reply, size_t len, size_t *n)
+{
+	struct lazy_mem *lm = vmm->inputs.lazy;
+	struct lazy_totals t;
+	char text[160];
+
+	if (!lm) {
+		put(reply, len, n, "lazy-mem: off\n");
+		return;
+	}
+	lazy_mem_totals(lm, &t);
+	lazy_format_stats(text, sizeof(text), t.populated, t.blocked_ns, t.async);
+	put(reply, len, n, "lazy-mem: %s\n", text);
+	for (unsigned int i = 0; i < vmm->vm->nr_vcpus; i++) {
+		struct lazy_vcpu_stats st;
+
+		lazy_mem_stats(lm, i, &st);
+		lazy_format_stats(text, sizeof(text), st.populated, st.blocked_ns, st.async);
+		put(reply, len, n, "lazy-mem vcpu %u: %s\n", i, text);
+	}
+	for (unsigned int i = 0; firmware_apf_active(&vmm->vm->fw) && i < vmm->vm->nr_vcpus; i++) {
+		struct apf_vcpu_counts c;
+
+		if (firmware_apf_counts(&vmm->vm->fw, i, &c))
+			continue;
+		apf_counts_format(text, sizeof(text), &c);
+		put(reply, len, n, "async-pf vcpu %u: %s\n", i, text);
+	}
+}
+
 static const char *sdei_status_text(int status, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s%s%s", status & 1 ? "registered" : "unregistered",
@@ -185,6 +217,7 @@ static int do_stat(struct vmm *vmm, char *reply, size_t len)
 	put(reply, len, &n, "name: %s\nstate: %s\nboots: %u\nvcpus: %u\n", vmm->name, vm_state_name(vm),
 	    vmm->boots, vm->nr_vcpus);
 	stat_vcpus(vmm, reply, len, &n);
+	stat_lazy(vmm, reply, len, &n);
 	stat_sdei(vmm, reply, len, &n);
 	put(reply, len, &n, "calls:%s\n", vm->fw_ready ? "" : " none (PSCI is served by KVM)");
 	if (vm->fw_ready) {

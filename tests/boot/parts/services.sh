@@ -4,7 +4,8 @@
 # DEBUG_WRITE and ends hvmm with HVMM_EXIT's status; with --no-trng KVM
 # answers TRNG and hvmm counts none of it. A stock Linux guest seeds itself
 # from hvmm's TRNG and still finds KVM's PTP clock (KVM's vendor hypervisor
-# calls, which hvmm does not claim). Sourced by tests/boot/host-tests.sh.
+# calls, which hvmm does not claim). With --lazy-mem the guest checks the
+# async-pf service's answers. Sourced by tests/boot/host-tests.sh.
 
 SV="$BM/services.elf"
 
@@ -48,6 +49,18 @@ sv_stat sv TRNG_VERSION 0x84000050 1 && sv_stat sv TRNG_GET_UUID 0x84000052 1 &&
 	sv_stat sv TRNG_RND32 0x84000053 '[1-9][0-9]*'
 result "services guest: --stats names the TRNG calls hvmm served (VERSION, GET_UUID, 7 FEATURES, RND64, RND32)" $? \
 	"$out/sv.err"
+expect sv "services guest: without lazy memory the async-pf range is not claimed (APF_VERSION: KVM's NOT_SUPPORTED, no APF_ call in --stats)" \
+	sh -c "grep -q '^ok .*APF_VERSION' $out/sv.out && ! grep -q 'stats: APF_' $out/sv.err"
+
+# ---- --lazy-mem: the async-pf service (docs/async-pf.md) answers ----
+hvmm_run sv_apf run -k "$SV" -c 1 -m 64 --stats --lazy-mem zero -p "bm.apf=1"
+expect sv_apf "--lazy-mem: the services guest's async-pf checks pass: VERSION 1.0, bad ENABLE/TAKE parameters, DENIED twice, a synchronous fault with the events unregistered (rc $(rc_of sv_apf))" \
+	rc_and sv_apf 7 sv_passed sv_apf
+sv_stat sv_apf APF_VERSION 0xc2000010 1 && sv_stat sv_apf APF_ENABLE 0xc2000011 6 &&
+	sv_stat sv_apf APF_DISABLE 0xc2000012 3 && sv_stat sv_apf APF_TAKE 0xc2000013 3 &&
+	grep -Eq '^hvmm: stats: lazy-mem: [1-9][0-9]* pages populated, [0-9]+ ms vCPU time blocked, 0 asynchronous$' "$out/sv_apf.err"
+result "--lazy-mem: --stats names the async-pf calls (1 VERSION, 6 ENABLE, 3 DISABLE, 3 TAKE) and 0 asynchronous faults" $? \
+	"$out/sv_apf.err"
 
 # ---- --no-trng: KVM's TRNG, and an exit status of the guest's choice ----
 hvmm_run sv_kvm run -k "$SV" -c 1 -m 64 --stats --no-trng -p "bm.trng=kvm bm.exit=42"
