@@ -318,6 +318,8 @@ int firmware_apf_fault(struct firmware *fw, unsigned int vcpu, uint64_t gpa)
 
 	if (!a || vcpu >= a->nr_cpus)
 		return a ? -EINVAL : 0;
+	/* A new exit: the guest ran since the firmware last saw a register. */
+	reg_cache_forget(&fw->regs, vcpu);
 	if (!apf_fault_allowed(a, vcpu, &snap))
 		return 0;
 	err = apf_fault_el_allows(fw, vcpu, &snap, &ok);
