@@ -130,7 +130,7 @@ BM_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-stack-protector -ms
 BM_COMMON := guest/baremetal/start.S guest/baremetal/lib.c guest/baremetal/smp.c \
 	guest/baremetal/gic.c guest/baremetal/timer.c guest/baremetal/fdt.c \
 	guest/baremetal/sdei.c guest/baremetal/sdei_entry.S guest/baremetal/tap_name.c guest/baremetal/bench.c
-BM_GUESTS := hello psci_conformance sdei_conformance hostile idle console services smccc_handler lazy_mem
+BM_GUESTS := hello psci_conformance sdei_conformance hostile idle console services smccc_handler lazy_mem apf
 BM_ELFS := $(BM_GUESTS:%=$(B)/guest/%.elf)
 
 BM_HEADERS := guest/baremetal/lib.h guest/baremetal/smccc_asm.h
@@ -138,6 +138,13 @@ BM_HEADERS := guest/baremetal/lib.h guest/baremetal/smccc_asm.h
 $(B)/guest/%.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/baremetal.ld $(BM_HEADERS) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC_TARGET) $(BM_CFLAGS) -T guest/baremetal/baremetal.ld $(BM_COMMON) $< -o $@
+
+# The asynchronous page-fault guest has its scheduler in files of its own.
+BM_APF_SRCS := guest/baremetal/apf_sched.c guest/baremetal/apf_entry.S guest/baremetal/apf_hostile.c
+$(B)/guest/apf.elf: guest/baremetal/apf.c $(BM_APF_SRCS) guest/baremetal/apf.h $(BM_COMMON) \
+		guest/baremetal/baremetal.ld $(BM_HEADERS) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC_TARGET) $(BM_CFLAGS) -T guest/baremetal/baremetal.ld $(BM_COMMON) $(BM_APF_SRCS) $< -o $@
 
 # The same guest as a headerless binary (loaded at RAM + 0x80000), and linked
 # below RAM (a bad-input case: a segment outside RAM).

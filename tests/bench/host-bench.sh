@@ -54,6 +54,19 @@ if [ "${CALLS:-0}" = 1 ]; then
 	"$H" run -k /guest/bm/psci_conformance.elf -c 2 -m 64 --name lazybench -p bm.bench=lazy \
 		--lazy-mem zero </dev/null 2>&1 | tr -d '\r' | grep -E '^bench: (lazy_page_ticks|mmio_read_ticks) ' |
 		sed 's/^bench: mmio_read_ticks/bench: lazy_run_mmio_read_ticks/'
+	# The reference workload of docs/apf-guest.md (2 vCPUs, 4 tasks each,
+	# 2 s of guest time) with the asynchronous protocol and without, at three
+	# page latencies: "bench: apf_work_MODE_LATENCY N".
+	/bench/lazyimg /tmp/apf.img 48 >/dev/null
+	for lat in 100 1000 10000; do
+		for mode in on off; do
+			"$H" run -k /guest/bm/apf.elf -c 2 -m 128 --name apfbench --lazy-mem "/tmp/apf.img,latency=$lat" \
+				-p "bm.apf=$mode bm.apf_ms=2000 bm.apf_pages=512 bm.apf_work=64 bm.apf_latency_us=$lat" \
+				</dev/null 2>&1 | tr -d '\r' | grep -E '^apf-bench: ' |
+				sed -n "s/^apf-bench: .* work=\([0-9]*\) .*exhausted=0 .*/bench: apf_work_${mode}_$lat \1/p"
+		done
+	done
+	rm -f /tmp/apf.img
 	# The SDEI round trip, beside a forwarded call measured in the same run
 	# (renamed so it is not mistaken for the PSCI guest's).
 	"$H" run -k /guest/bm/sdei_conformance.elf -c 2 -m 64 --name sdeibench </dev/null >/tmp/sdei.out 2>&1 &

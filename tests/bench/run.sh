@@ -12,6 +12,7 @@ guest/linux/mkinitramfs.sh --init guest/emuhost/init "$busybox" "$B/emuhost-benc
 	"$B/hvmm=/hvmm" "$kernel=/guest/Image" "$B/guest-initramfs.cpio=/guest/initramfs.cpio" \
 	"$B/guest/psci_conformance.elf=/guest/bm/psci_conformance.elf" \
 	"$B/guest/sdei_conformance.elf=/guest/bm/sdei_conformance.elf" \
+	"$B/guest/apf.elf=/guest/bm/apf.elf" "$B/tools/lazyimg=/bench/lazyimg" \
 	tests/boot/sdei-answer.sh=/bench/sdei-answer.sh \
 	tests/bench/host-bench.sh=/bench/host-bench.sh "$B/examples/kv-handler=/bench/kv-handler"
 
@@ -76,3 +77,18 @@ row "SDEI: signal to resumption" "$sdei_total ticks" "<= 4 x forwarded call ($sd
 	"$(verdict $((sdei_total <= 4 * sdei_psci)))"
 row "lazy page served synchronously (--lazy-mem zero): first load" "$lazy ticks ($(us "$lazy"))" \
 	"<= 4.5 x MMIO read ($lazy_mmio)" "$(verdict $((lazy * 10 <= lazy_mmio * 45)))"
+# The reference workload: work done in the same guest time, asynchronous
+# protocol on against off, at each page latency.
+for lat in 100 1000 10000; do
+	on=$(values "$B/bench.log" "apf_work_on_$lat")
+	off=$(values "$B/bench.log" "apf_work_off_$lat")
+	need "apf_work_on_$lat" "$on"
+	need "apf_work_off_$lat" "$off"
+	label="async page faults, reference workload, latency $lat us"
+	ratio=$(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.2fx", b ? a / b : 0 }')
+	if [ "$lat" = 1000 ]; then
+		row "$label" "$on vs $off work ($ratio)" ">= 1.4x synchronous" "$(verdict $((on * 10 >= off * 14)))"
+	else
+		row "$label" "$on vs $off work ($ratio)" "(reported)" "-"
+	fi
+done
