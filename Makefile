@@ -198,6 +198,8 @@ ptyrun-test: $(NATIVE_TOOLS)
 UNIT_SRCS_test_psci     := $(sort $(wildcard firmware/*.c)) \
 	tests/unit/fake_host.c
 UNIT_SRCS_test_sdei     := $(UNIT_SRCS_test_psci)
+UNIT_SRCS_test_sdei_floor := $(UNIT_SRCS_test_psci)
+UNIT_SRCS_test_fw_states := firmware/sdei_state.c firmware/psci_state.c
 UNIT_SRCS_test_registry := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_services := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_apf      := $(UNIT_SRCS_test_psci)
@@ -236,6 +238,7 @@ UNIT_CFLAGS_test_firmware_threads := -O1 -g $(CFLAGS_COMMON) -fsanitize=thread,u
 UNIT_SRCS_test_apf_threads := $(UNIT_SRCS_test_psci)
 UNIT_CFLAGS_test_apf_threads := $(UNIT_CFLAGS_test_firmware_threads)
 UNIT_SRCS_test_sandbox  := vmm/sandbox.c vmm/sandbox_policy.c vmm/console.c $(B)/native/gen/syscall_names.c
+UNIT_SRCS_test_sandbox_order := $(UNIT_SRCS_test_sandbox)
 # Without AddressSanitizer: its allocator would hide the C library's malloc,
 # whose arenas the sandbox has to account for.
 UNIT_SRCS_test_sandbox_stdio := $(UNIT_SRCS_test_sandbox) vmm/stdio_fds.c

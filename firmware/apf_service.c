@@ -102,16 +102,17 @@ static void apf_destroy(struct firmware *fw)
 
 /* Off (CPU_OFF, CPU_FREEZE) or on again (CPU_ON): disabled, tokens
  * forgotten; their pages still land, and nobody is told. */
-static void apf_vcpu_power(struct firmware *fw, unsigned int vcpu, bool on)
+static int apf_vcpu_power(struct firmware *fw, unsigned int vcpu, bool on)
 {
 	struct apf *a = apf_of(fw);
 
 	(void)on;
 	if (!a || vcpu >= a->nr_cpus)
-		return;
+		return 0;
 	pthread_mutex_lock(&a->lock);
 	(void)apf_vcpu_forget(a, vcpu);   /* FORGET is allowed in every state */
 	pthread_mutex_unlock(&a->lock);
+	return 0;
 }
 
 /* ---- the calls ---- */
@@ -317,6 +318,8 @@ int firmware_apf_fault(struct firmware *fw, unsigned int vcpu, uint64_t gpa)
 
 	if (!a || vcpu >= a->nr_cpus)
 		return a ? -EINVAL : 0;
+	/* A new exit: the guest ran since the firmware last saw a register. */
+	reg_cache_forget(&fw->regs, vcpu);
 	if (!apf_fault_allowed(a, vcpu, &snap))
 		return 0;
 	err = apf_fault_el_allows(fw, vcpu, &snap, &ok);

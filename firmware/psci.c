@@ -225,14 +225,15 @@ static enum smccc_action psci_features(const struct psci_req *req)
 enum smccc_action psci_cpu_off(const struct psci_req *req)
 {
 	struct psci *p = req->p;
+	bool bug;
 
 	if (psci_set_mp_state(p, req->vcpu, FW_MP_STOPPED))
 		return SMCCC_FAILED;
 
 	psci_lock(p);
-	p->cpu[req->vcpu].state = PSCI_CPU_STATE_OFF;
+	bug = psci_power_do(&p->cpu[req->vcpu], PSCI_DO_OFF) == PSCI_TRANSITION_BUG;
 	psci_unlock(p);
-	return SMCCC_CONTINUE;
+	return bug ? SMCCC_FAILED : SMCCC_CONTINUE;
 }
 
 /*
@@ -258,25 +259,11 @@ static int64_t psci_post_cpu_on(struct psci *p, unsigned int target,
 	int64_t ret;
 
 	psci_lock(p);
-	switch (cpu->state) {
-	case PSCI_CPU_STATE_ON:
-	case PSCI_CPU_STATE_SUSPENDED:
-		ret = PSCI_RET_ALREADY_ON;
-		break;
-	case PSCI_CPU_STATE_ON_PENDING:
-		ret = PSCI_RET_ON_PENDING;
-		break;
-	case PSCI_CPU_STATE_DISABLED:
-		ret = PSCI_RET_DENIED;
-		break;
-	case PSCI_CPU_STATE_OFF:
-	default:
+	ret = psci_power_do(cpu, PSCI_DO_CPU_ON);
+	if (ret == PSCI_RET_SUCCESS) {
 		cpu->entry = e->pc;
 		cpu->context_id = e->context_id;
 		cpu->big_endian = e->big_endian;
-		cpu->state = PSCI_CPU_STATE_ON_PENDING;
-		ret = PSCI_RET_SUCCESS;
-		break;
 	}
 	psci_unlock(p);
 	return ret;
@@ -526,6 +513,7 @@ int psci_warm_boot(struct psci *p, unsigned int vcpu,
 int psci_vcpu_prepare(struct psci *p, unsigned int vcpu, bool *powered_on)
 {
 	struct psci_cpu boot;
+	bool bug;
 	int err;
 
 	if (powered_on)
@@ -556,8 +544,10 @@ int psci_vcpu_prepare(struct psci *p, unsigned int vcpu, bool *powered_on)
 		return psci_errno(err);
 
 	psci_lock(p);
-	p->cpu[vcpu].state = PSCI_CPU_STATE_ON;
+	bug = psci_power_do(&p->cpu[vcpu], PSCI_DO_BOOT) == PSCI_TRANSITION_BUG;
 	psci_unlock(p);
+	if (bug)
+		return -EPROTO;
 	if (powered_on)
 		*powered_on = true;
 	return 1;
@@ -610,23 +600,7 @@ int psci_cpu_set_enabled(struct psci *p, unsigned int vcpu, bool enabled)
 
 	cpu = &p->cpu[vcpu];
 	psci_lock(p);
-	switch (cpu->state) {
-	case PSCI_CPU_STATE_DISABLED:
-		if (enabled)
-			cpu->state = PSCI_CPU_STATE_OFF;
-		else
-			ret = -EALREADY;
-		break;
-	case PSCI_CPU_STATE_OFF:
-		if (enabled)
-			ret = -EALREADY;
-		else
-			cpu->state = PSCI_CPU_STATE_DISABLED;
-		break;
-	default:
-		ret = enabled ? -EALREADY : -EBUSY;
-		break;
-	}
+	ret = (int)psci_power_do(cpu, enabled ? PSCI_DO_ENABLE : PSCI_DO_DISABLE);
 	psci_unlock(p);
 	return ret;
 }
@@ -697,13 +671,10 @@ void psci_reset(struct psci *p)
 	psci_lock(p);
 	for (i = 0; i < p->nr_cpus; i++) {
 		cpu = &p->cpu[i];
-		*cpu = (struct psci_cpu){
-			.mpidr = cpu->mpidr,
-			.state = cpu->state == PSCI_CPU_STATE_DISABLED ?
-				 PSCI_CPU_STATE_DISABLED : PSCI_CPU_STATE_OFF,
-		};
+		psci_power_do(cpu, PSCI_DO_RESET);   /* allowed in every state */
+		*cpu = (struct psci_cpu){ .mpidr = cpu->mpidr, .state = cpu->state };
 	}
-	p->cpu[p->boot_cpu].state = PSCI_CPU_STATE_ON;
+	psci_power_do(&p->cpu[p->boot_cpu], PSCI_DO_COLD_BOOT);
 	p->suspend_mode = PSCI_MODE_PLATFORM_COORDINATED;
 	psci_unlock(p);
 }

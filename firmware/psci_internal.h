@@ -7,6 +7,7 @@
 #define HVMM_PSCI_INTERNAL_H
 
 #include <errno.h>
+#include <stdint.h>
 
 #include "psci.h"
 
@@ -24,6 +25,45 @@ struct psci_entry {
 	uint64_t context_id;   /* its x0 */
 	bool big_endian;       /* the caller ran with SCTLR_EL1.EE set */
 };
+
+/* A vCPU's power state as the table in psci_state.c knows it: the
+ * public state with the kind of suspend folded in. */
+enum psci_power {
+	PSCI_POWER_OFF,
+	PSCI_POWER_ON_PENDING,
+	PSCI_POWER_ON,
+	PSCI_POWER_STANDBY,            /* CPU_SUSPEND (or DEFAULT) to standby */
+	PSCI_POWER_POWERDOWN,          /* CPU_SUSPEND to power-down */
+	PSCI_POWER_SYSTEM_SUSPENDED,   /* SYSTEM_SUSPEND */
+	PSCI_POWER_DISABLED,           /* hot-add: present, not enabled */
+	PSCI_POWER_COUNT
+};
+
+/* What changes it (the table's columns, in this order). */
+enum psci_action {
+	PSCI_DO_CPU_ON,          /* another vCPU's CPU_ON posts a start */
+	PSCI_DO_BOOT,            /* the vCPU's thread completes that start */
+	PSCI_DO_OFF,             /* CPU_OFF, CPU_FREEZE */
+	PSCI_DO_STANDBY,
+	PSCI_DO_POWERDOWN,
+	PSCI_DO_SYSTEM_SUSPEND,
+	PSCI_DO_WAKE,            /* a suspend ends */
+	PSCI_DO_ENABLE,          /* hot-add */
+	PSCI_DO_DISABLE,
+	PSCI_DO_RESET,           /* guest reset: off, unless disabled */
+	PSCI_DO_COLD_BOOT,       /* guest reset: the boot vCPU runs */
+	PSCI_DO_COUNT
+};
+
+/* psci_power_do's answer to an action that cannot happen in that state. */
+#define PSCI_TRANSITION_BUG INT64_MIN
+
+/* Under p->lock: apply the table's transition for a to cpu. 0 when done;
+ * a refusal leaves the state and returns the table's answer (a PSCI
+ * result for CPU_ON, -EALREADY/-EBUSY for hot-add), or PSCI_TRANSITION_BUG
+ * for an action that cannot happen in this state. */
+int64_t psci_power_do(struct psci_cpu *cpu, enum psci_action a);
+enum psci_power psci_power_of(const struct psci_cpu *cpu);
 
 static inline void psci_lock(struct psci *p)
 {

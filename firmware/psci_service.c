@@ -66,8 +66,9 @@ static enum smccc_action psci_service_call(struct firmware *fw, struct smccc_cal
 	uint32_t fn = c->fid & (SMCCC_RANGE_SIZE - 1);
 
 	if ((fn == PSCI_FN_CPU_OFF || fn == PSCI_FN_CPU_FREEZE) &&
-	    psci_cpu_state(&fw->psci, c->vcpu) == PSCI_CPU_STATE_OFF)
-		firmware_vcpu_power(fw, c->vcpu, false);
+	    psci_cpu_state(&fw->psci, c->vcpu) == PSCI_CPU_STATE_OFF &&
+	    firmware_vcpu_power(fw, c->vcpu, false))
+		return SMCCC_FAILED;
 	return out;
 }
 

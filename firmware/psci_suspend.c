@@ -65,24 +65,34 @@ uint32_t psci_suspend_features(const struct psci *p)
 	return flags;
 }
 
-/* Publish that vcpu is suspended, once KVM has been told. */
-static void psci_mark_suspended(struct psci *p, unsigned int vcpu,
-				enum psci_suspend_kind kind,
-				const struct psci_entry *e)
+/* Publish that vcpu is suspended, once KVM has been told. It made the
+ * call, so it is on: SMCCC_FAILED if the state table says otherwise. */
+static enum smccc_action psci_mark_suspended(struct psci *p, unsigned int vcpu,
+					     enum psci_suspend_kind kind,
+					     const struct psci_entry *e,
+					     enum smccc_action done)
 {
+	static const enum psci_action to[] = {
+		[PSCI_SUSPENDED_STANDBY] = PSCI_DO_STANDBY,
+		[PSCI_SUSPENDED_POWERDOWN] = PSCI_DO_POWERDOWN,
+		[PSCI_SUSPENDED_SYSTEM] = PSCI_DO_SYSTEM_SUSPEND,
+	};
 	struct psci_cpu *cpu = &p->cpu[vcpu];
 	uint64_t now = psci_now(p);
+	bool bug;
 
 	psci_lock(p);
-	cpu->state = PSCI_CPU_STATE_SUSPENDED;
-	cpu->suspend_kind = kind;
-	cpu->suspend_start_us = now;
-	if (e) {
-		cpu->entry = e->pc;
-		cpu->context_id = e->context_id;
-		cpu->big_endian = e->big_endian;
+	bug = psci_power_do(cpu, to[kind]) == PSCI_TRANSITION_BUG;
+	if (!bug) {
+		cpu->suspend_start_us = now;
+		if (e) {
+			cpu->entry = e->pc;
+			cpu->context_id = e->context_id;
+			cpu->big_endian = e->big_endian;
+		}
 	}
 	psci_unlock(p);
+	return bug ? SMCCC_FAILED : done;
 }
 
 /*
@@ -98,8 +108,8 @@ static enum smccc_action psci_standby(const struct psci_req *req)
 		return SMCCC_FAILED;
 	if (psci_set_mp_state(req->p, req->vcpu, FW_MP_SUSPENDED))
 		return SMCCC_FAILED;
-	psci_mark_suspended(req->p, req->vcpu, PSCI_SUSPENDED_STANDBY, NULL);
-	return SMCCC_CONTINUE;
+	return psci_mark_suspended(req->p, req->vcpu, PSCI_SUSPENDED_STANDBY, NULL,
+				   SMCCC_CONTINUE);
 }
 
 /*
@@ -119,8 +129,8 @@ static enum smccc_action psci_powerdown(const struct psci_req *req,
 		return psci_reply(req, PSCI_RET_INVALID_ADDRESS);
 	if (psci_set_mp_state(req->p, req->vcpu, FW_MP_SUSPENDED))
 		return SMCCC_FAILED;
-	psci_mark_suspended(req->p, req->vcpu, PSCI_SUSPENDED_POWERDOWN, &e);
-	return SMCCC_CONTINUE;
+	return psci_mark_suspended(req->p, req->vcpu, PSCI_SUSPENDED_POWERDOWN, &e,
+				   SMCCC_CONTINUE);
 }
 
 /*
@@ -188,8 +198,8 @@ enum smccc_action psci_system_suspend(const struct psci_req *req)
 		return psci_reply(req, PSCI_RET_INVALID_ADDRESS);
 	if (psci_set_mp_state(p, req->vcpu, FW_MP_STOPPED))
 		return SMCCC_FAILED;
-	psci_mark_suspended(p, req->vcpu, PSCI_SUSPENDED_SYSTEM, &e);
-	return SMCCC_SYSTEM_SUSPEND;
+	return psci_mark_suspended(p, req->vcpu, PSCI_SUSPENDED_SYSTEM, &e,
+				   SMCCC_SYSTEM_SUSPEND);
 }
 
 static bool psci_others_suspended_locked(struct psci *p, unsigned int caller)
@@ -236,15 +246,17 @@ enum smccc_action psci_set_suspend_mode(const struct psci_req *req)
 }
 
 /* Publish that vcpu runs again, once every register it resumes with is set. */
-static void psci_mark_resumed(struct psci *p, unsigned int vcpu)
+static int psci_mark_resumed(struct psci *p, unsigned int vcpu)
 {
 	struct psci_cpu *cpu = &p->cpu[vcpu];
 	uint64_t now = psci_now(p);
+	int64_t ret;
 
 	psci_lock(p);
 	psci_stat_account(cpu, now);
-	cpu->state = PSCI_CPU_STATE_ON;
+	ret = psci_power_do(cpu, PSCI_DO_WAKE);
 	psci_unlock(p);
+	return ret == PSCI_TRANSITION_BUG ? -EPROTO : 0;
 }
 
 /*
@@ -289,6 +301,5 @@ int psci_vcpu_wakeup(struct psci *p, unsigned int vcpu)
 	if (err)
 		return psci_errno(err);
 
-	psci_mark_resumed(p, vcpu);
-	return 0;
+	return psci_mark_resumed(p, vcpu);
 }

@@ -12,11 +12,11 @@
  * other arguments are compared in all their 64 bits: a value with stray
  * upper bits names nothing (INVALID_PARAMETERS).
  *
- * Per event (per PE for private events): registered, enabled, running,
- * pending. REGISTER needs unregistered and not running; ENABLE, DISABLE
- * need registered; UNREGISTER of a running event answers PENDING and
- * finishes at completion; every other transition is DENIED. These follow
- * the SDEI state table (DEN0054, section 6.1) as Arm's TF-A applies it.
+ * Per event (per PE for private events): a state, changed only through
+ * the table in sdei_state.c (REGISTER needs unregistered and not running;
+ * ENABLE, DISABLE need registered; UNREGISTER of a running event answers
+ * PENDING and finishes at completion; anything else is DENIED), and
+ * whether an instance is pending.
  */
 #include "sdei_internal.h"
 
@@ -38,10 +38,6 @@ enum sdei_info {
 	SDEI_INFO_ROUTING    = 3,
 	SDEI_INFO_AFFINITY   = 4,
 };
-
-#define SDEI_STATUS_REGISTERED  (1U << 0)
-#define SDEI_STATUS_ENABLED     (1U << 1)
-#define SDEI_STATUS_RUNNING     (1U << 2)
 
 typedef enum smccc_action (*sdei_handler)(const struct sdei_req *req);
 
@@ -156,10 +152,8 @@ static int64_t sdei_register_locked(struct sdei *s, unsigned int vcpu,
 	}
 
 	st = sdei_state_of(ev, vcpu);
-	if (st->registered || st->running)
+	if (sdei_state_do(st, SDEI_DO_REGISTER) != SDEI_RET_SUCCESS)
 		return SDEI_RET_DENIED;
-	st->registered = true;
-	st->enabled = false;
 	st->entry = r->entry;
 	st->arg = r->arg;
 	if (ev->type == SDEI_EVENT_SHARED) {
@@ -210,13 +204,9 @@ static enum smccc_action sdei_event_set_enabled(const struct sdei_req *req,
 		ret = SDEI_RET_INVALID_PARAMETERS;
 	} else {
 		st = sdei_state_of(&s->ev[e], req->vcpu);
-		if (!st->registered) {
-			ret = SDEI_RET_DENIED;
-		} else {
-			st->enabled = enabled;
-			if (enabled && s->ev[e].type == SDEI_EVENT_SHARED)
-				sdei_kicks_add_takers(s, (unsigned int)e, req->vcpu, &kicks);
-		}
+		ret = sdei_state_do(st, enabled ? SDEI_DO_ENABLE : SDEI_DO_DISABLE);
+		if (ret == SDEI_RET_SUCCESS && enabled && s->ev[e].type == SDEI_EVENT_SHARED)
+			sdei_kicks_add_takers(s, (unsigned int)e, req->vcpu, &kicks);
 	}
 	sdei_unlock(s);
 	sdei_kicks_send(s, &kicks);
@@ -240,11 +230,7 @@ static enum smccc_action sdei_event_disable(const struct sdei_req *req)
  */
 static int64_t sdei_unregister_locked(struct sdei_state *st)
 {
-	if (!st->registered)
-		return st->running ? SDEI_RET_PENDING : SDEI_RET_DENIED;
-	st->registered = false;
-	st->enabled = false;
-	return st->running ? SDEI_RET_PENDING : SDEI_RET_SUCCESS;
+	return sdei_state_do(st, SDEI_DO_UNREGISTER);
 }
 
 /* The calls that only look up event x1 and act on it for the caller's PE
@@ -290,9 +276,7 @@ static int64_t sdei_status_bits(struct sdei_event *ev, unsigned int vcpu, uint64
 	const struct sdei_state *st = sdei_state_of(ev, vcpu);
 
 	(void)unused;
-	return (st->registered ? SDEI_STATUS_REGISTERED : 0) |
-	       (st->enabled ? SDEI_STATUS_ENABLED : 0) |
-	       (st->running ? SDEI_STATUS_RUNNING : 0);
+	return sdei_status_of(st);
 }
 
 static enum smccc_action sdei_event_status_call(const struct sdei_req *req)
@@ -321,7 +305,7 @@ static int64_t sdei_info_locked(struct sdei_event *ev, unsigned int vcpu,
 	case SDEI_INFO_AFFINITY:
 		if (ev->type != SDEI_EVENT_SHARED)
 			return SDEI_RET_INVALID_PARAMETERS;
-		if (!st->registered)
+		if (!sdei_st_registered(st))
 			return SDEI_RET_DENIED;
 		if (info == SDEI_INFO_ROUTING)
 			return st->routing;
@@ -367,7 +351,7 @@ static int64_t sdei_routing_set_locked(struct sdei *s, uint64_t num,
 	}
 
 	st = &s->ev[e].st[0];
-	if (!st->registered || st->enabled || st->running)
+	if (sdei_state_do(st, SDEI_DO_ROUTE) != SDEI_RET_SUCCESS)
 		return SDEI_RET_DENIED;
 	st->routing = (enum sdei_routing)mode;
 	st->affinity = target < 0 ? 0 : affinity;
@@ -486,7 +470,7 @@ static int64_t sdei_release_locked(struct sdei *s, uint64_t num)
 	if (e < 0 || !s->ev[e].dynamic)
 		return SDEI_RET_INVALID_PARAMETERS;
 	st = &s->ev[e].st[0];
-	if (st->registered || st->running)
+	if (sdei_state_do(st, SDEI_DO_RELEASE) != SDEI_RET_SUCCESS)
 		return SDEI_RET_DENIED;
 	sdei_slot_release(s, (unsigned int)e);
 	return SDEI_RET_SUCCESS;
@@ -537,9 +521,8 @@ static enum smccc_action sdei_event_signal(const struct sdei_req *req)
 static bool sdei_reset_state_locked(struct sdei_state *st)
 {
 	st->pending = false;
-	if (st->registered || st->running)
-		sdei_unregister_locked(st);
-	return st->running;
+	sdei_state_do(st, SDEI_DO_RESET);
+	return sdei_st_running(st);
 }
 
 /*
@@ -621,11 +604,24 @@ static sdei_handler sdei_handler_of(uint32_t fid)
 	return sdei_handlers[fn - SDEI_FN_FIRST];
 }
 
-/* SDEI is SMC64 only, so it exists only for callers in AArch64 state. */
+/*
+ * SDEI is SMC64 only, so it exists only for callers in AArch64 state. A PE
+ * running a handler is known to be: hvmm entered the handler in AArch64,
+ * and the width of EL1, where every SMC and HVC comes from, is fixed when
+ * the vCPU is made. So the handler's own calls (COMPLETE, CONTEXT...) need
+ * no register read for it. The PE's frames are only changed by its own
+ * thread, which this is.
+ */
 static int sdei_caller_is_aarch32(const struct sdei_req *req, bool *aarch32)
 {
 	uint64_t pstate;
-	int err = sdei_reg_read(req->s, req->vcpu, FW_REG_PSTATE, &pstate);
+	int err;
+
+	if (req->s->pe[req->vcpu].depth > 0) {
+		*aarch32 = false;
+		return 0;
+	}
+	err = sdei_reg_read(req->s, req->vcpu, FW_REG_PSTATE, &pstate);
 
 	if (!err)
 		*aarch32 = pstate & FW_PSTATE_nRW;

@@ -131,14 +131,15 @@ bool sdei_vcpu_has_deliverable(struct sdei *s, unsigned int vcpu);
 
 /* The PE was powered on by CPU_ON: its private registrations and pending
  * private events go, and it starts masked. On vcpu's own thread (or before
- * it runs). */
-void sdei_vcpu_powered_on(struct sdei *s, unsigned int vcpu);
+ * it runs). 0; -EINVAL (no such PE); -EPROTO if an event's state did not
+ * allow it (an internal error: the rest is done all the same). */
+int sdei_vcpu_powered_on(struct sdei *s, unsigned int vcpu);
 
 /* The PE went off (CPU_OFF): pending events stay pending (nothing is
  * delivered to it until it is on again); handlers it was running are
  * abandoned, so their events stop running (a pending unregister finishes,
  * a shared event may go to another PE). On vcpu's own thread. */
-void sdei_vcpu_powered_off(struct sdei *s, unsigned int vcpu);
+int sdei_vcpu_powered_off(struct sdei *s, unsigned int vcpu);   /* as powered_on */
 
 /*
  * Host injection (hvmm sdei signal): raise event num (event 0, a platform

@@ -48,7 +48,7 @@ bool sdei_can_take_locked(struct sdei *s, unsigned int vcpu, unsigned int e)
 	if (!pe->on || pe->masked || !sdei_event_exists(ev))
 		return false;
 	st = sdei_state_of(ev, vcpu);
-	if (!st->pending || !st->registered || !st->enabled || st->running)
+	if (!st->pending || st->state != SDEI_ST_ENABLED)
 		return false;
 	if (ev->type == SDEI_EVENT_SHARED && st->routing == SDEI_ROUTING_PE &&
 	    st->target != vcpu)
@@ -113,17 +113,20 @@ void sdei_kicks_send(struct sdei *s, const struct sdei_kicks *k)
 /*
  * The handler of event e stopped running on PE vcpu (completed, or the PE
  * went off). An unregister pending is thereby finished. A pending instance
- * of a shared event may now go to another PE. Called locked.
+ * of a shared event may now go to another PE. Called locked. -EPROTO if
+ * the event was not running (hvmm's bookkeeping is wrong).
  */
-static void sdei_stop_running_locked(struct sdei *s, unsigned int vcpu,
-				     unsigned int e, struct sdei_kicks *k)
+static int sdei_stop_running_locked(struct sdei *s, unsigned int vcpu,
+				    unsigned int e, struct sdei_kicks *k)
 {
 	struct sdei_state *st = sdei_state_of(&s->ev[e], vcpu);
 
-	st->running = false;
+	if (sdei_state_do(st, SDEI_DO_HANDLER_END) == SDEI_TRANSITION_BUG)
+		return -EPROTO;
 	st->running_on = SDEI_NO_CPU;
 	if (s->ev[e].type == SDEI_EVENT_SHARED)
 		sdei_kicks_add_takers(s, e, vcpu, k);
+	return 0;
 }
 
 /* ---- entering a handler ---- */
@@ -197,8 +200,11 @@ int sdei_vcpu_deliver(struct sdei *s, unsigned int vcpu)
 		return 0;
 	}
 	st = sdei_state_of(&s->ev[e], vcpu);
+	if (sdei_state_do(st, SDEI_DO_DISPATCH) == SDEI_TRANSITION_BUG) {
+		sdei_unlock(s);
+		return -EPROTO;
+	}
 	st->pending = false;
-	st->running = true;
 	st->running_on = vcpu;
 	entry = st->entry;
 	arg = st->arg;
@@ -215,7 +221,8 @@ int sdei_vcpu_deliver(struct sdei *s, unsigned int vcpu)
 	if (err) {
 		pe->depth--;
 		st->pending = true;
-		sdei_stop_running_locked(s, vcpu, (unsigned int)e, &kicks);
+		if (sdei_stop_running_locked(s, vcpu, (unsigned int)e, &kicks))
+			err = -EPROTO;
 	} else {
 		pe->frame[depth] = f;
 		s->ev[e].delivered++;
@@ -343,10 +350,10 @@ static enum smccc_action sdei_complete(const struct sdei_req *req, bool resume)
 
 	sdei_lock(s);
 	pe->depth--;
-	sdei_stop_running_locked(s, req->vcpu, f.event, &kicks);
+	err = sdei_stop_running_locked(s, req->vcpu, f.event, &kicks);
 	sdei_unlock(s);
 	sdei_kicks_send(s, &kicks);
-	return SMCCC_CONTINUE;
+	return err ? SMCCC_FAILED : SMCCC_CONTINUE;
 }
 
 enum smccc_action sdei_event_complete(const struct sdei_req *req)
@@ -367,50 +374,58 @@ enum smccc_action sdei_event_complete_and_resume(const struct sdei_req *req)
  * finishes a pending unregister and lets a pending shared instance go
  * elsewhere. Called locked.
  */
-static void sdei_abandon_handlers_locked(struct sdei *s, unsigned int vcpu,
-					 struct sdei_kicks *k)
+static int sdei_abandon_handlers_locked(struct sdei *s, unsigned int vcpu,
+					struct sdei_kicks *k)
 {
 	struct sdei_pe *pe = &s->pe[vcpu];
+	int err = 0;
 
 	while (pe->depth > 0) {
 		pe->depth--;
-		sdei_stop_running_locked(s, vcpu, pe->frame[pe->depth].event, k);
+		if (sdei_stop_running_locked(s, vcpu, pe->frame[pe->depth].event, k))
+			err = -EPROTO;
 	}
+	return err;
 }
 
-void sdei_vcpu_powered_on(struct sdei *s, unsigned int vcpu)
+int sdei_vcpu_powered_on(struct sdei *s, unsigned int vcpu)
 {
 	struct sdei_kicks kicks = { { 0 } };
 	unsigned int e;
+	int err;
 
 	if (!s || vcpu >= s->nr_cpus)
-		return;
+		return -EINVAL;
 	sdei_lock(s);
-	sdei_abandon_handlers_locked(s, vcpu, &kicks);
+	err = sdei_abandon_handlers_locked(s, vcpu, &kicks);
 	for (e = 0; e < s->nr_events; e++) {
-		if (s->ev[e].type == SDEI_EVENT_PRIVATE)
-			s->ev[e].st[vcpu] = (struct sdei_state){
-				.running_on = SDEI_NO_CPU,
-			};
+		if (s->ev[e].type != SDEI_EVENT_PRIVATE)
+			continue;
+		if (sdei_state_do(&s->ev[e].st[vcpu], SDEI_DO_PE_ON) == SDEI_TRANSITION_BUG)
+			err = -EPROTO;
+		sdei_state_clear(&s->ev[e].st[vcpu]);
 	}
 	s->pe[vcpu].on = true;
 	s->pe[vcpu].masked = true;
 	sdei_unlock(s);
 	sdei_kicks_send(s, &kicks);
+	return err;
 }
 
 /* Pending events stay pending: nothing is delivered to a PE that is off. */
-void sdei_vcpu_powered_off(struct sdei *s, unsigned int vcpu)
+int sdei_vcpu_powered_off(struct sdei *s, unsigned int vcpu)
 {
 	struct sdei_kicks kicks = { { 0 } };
+	int err;
 
 	if (!s || vcpu >= s->nr_cpus)
-		return;
+		return -EINVAL;
 	sdei_lock(s);
 	s->pe[vcpu].on = false;
-	sdei_abandon_handlers_locked(s, vcpu, &kicks);
+	err = sdei_abandon_handlers_locked(s, vcpu, &kicks);
 	sdei_unlock(s);
 	sdei_kicks_send(s, &kicks);
+	return err;
 }
 
 /* ---- host injection and interrupt lines ---- */
@@ -516,8 +531,7 @@ int sdei_event_status(struct sdei *s, uint32_t num, unsigned int vcpu)
 		ret = -EINVAL;
 	} else {
 		st = sdei_state_of(&s->ev[e], vcpu);
-		ret = (st->registered ? 1 : 0) | (st->enabled ? 2 : 0) |
-		      (st->running ? 4 : 0);
+		ret = (int)sdei_status_of(st);
 	}
 	sdei_unlock(s);
 	return ret;

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 
 #include "sdei.h"
 
@@ -20,16 +21,41 @@
 #define SDEI_FIRST_SPI    32U       /* INTERRUPT_BIND takes SPIs only */
 #define SDEI_LAST_SPI     1019U
 
+/* Where one event's registration stands (sdei_state.c holds the table). */
+enum sdei_ev_state {
+	SDEI_ST_UNREGISTERED,
+	SDEI_ST_DISABLED,            /* registered, disabled */
+	SDEI_ST_ENABLED,             /* registered, enabled */
+	SDEI_ST_RUNNING_DISABLED,    /* registered, disabled, its handler runs */
+	SDEI_ST_RUNNING_ENABLED,     /* registered, enabled, its handler runs */
+	SDEI_ST_UNREGISTER_PENDING,  /* unregistered while its handler runs */
+	SDEI_ST_COUNT
+};
+
+/* What changes it: the guest's calls, then what hvmm does. */
+enum sdei_action {
+	SDEI_DO_REGISTER,
+	SDEI_DO_ENABLE,
+	SDEI_DO_DISABLE,
+	SDEI_DO_UNREGISTER,
+	SDEI_DO_ROUTE,           /* EVENT_ROUTING_SET: the state stays */
+	SDEI_DO_RELEASE,         /* INTERRUPT_RELEASE: the state stays */
+	SDEI_DO_RESET,           /* PRIVATE_RESET, SHARED_RESET */
+	SDEI_DO_DISPATCH,        /* its handler is entered */
+	SDEI_DO_HANDLER_END,     /* completed, or abandoned: its PE went off or restarted */
+	SDEI_DO_PE_ON,           /* CPU_ON: the PE's private events start afresh */
+	SDEI_DO_COUNT
+};
+
+/* sdei_state_do's answer to an action that cannot happen in that state. */
+#define SDEI_TRANSITION_BUG INT64_MIN
+
 /*
  * One event's state: one per PE for a private event, one in all for a
- * shared one. A handler that runs after its event was unregistered
- * (running && !registered) is an unregister pending: it completes when the
- * handler does.
+ * shared one. Only sdei_state_do changes state.
  */
 struct sdei_state {
-	bool registered;
-	bool enabled;
-	bool running;
+	enum sdei_ev_state state;
 	bool pending;              /* raised, not delivered yet: one instance */
 	uint64_t entry;            /* handler (a guest virtual address) */
 	uint64_t arg;
@@ -38,6 +64,40 @@ struct sdei_state {
 	unsigned int target;       /* RM_PE: that PE */
 	unsigned int running_on;   /* the PE running the handler */
 };
+
+#define SDEI_STATUS_REGISTERED  (1U << 0)
+#define SDEI_STATUS_ENABLED     (1U << 1)
+#define SDEI_STATUS_RUNNING     (1U << 2)
+
+/* The table's transition for action a: the state changes (or stays) and
+ * the SDEI result is returned (SUCCESS, PENDING), or it is refused and
+ * DENIED (a guest call) or SDEI_TRANSITION_BUG (hvmm's own action). */
+int64_t sdei_state_do(struct sdei_state *st, enum sdei_action a);
+const char *sdei_state_name(enum sdei_ev_state s);
+
+static inline bool sdei_st_registered(const struct sdei_state *st)
+{
+	return st->state != SDEI_ST_UNREGISTERED && st->state != SDEI_ST_UNREGISTER_PENDING;
+}
+
+static inline bool sdei_st_enabled(const struct sdei_state *st)
+{
+	return st->state == SDEI_ST_ENABLED || st->state == SDEI_ST_RUNNING_ENABLED;
+}
+
+static inline bool sdei_st_running(const struct sdei_state *st)
+{
+	return st->state == SDEI_ST_RUNNING_DISABLED || st->state == SDEI_ST_RUNNING_ENABLED ||
+	       st->state == SDEI_ST_UNREGISTER_PENDING;
+}
+
+/* EVENT_STATUS bits. */
+static inline unsigned int sdei_status_of(const struct sdei_state *st)
+{
+	return (sdei_st_registered(st) ? SDEI_STATUS_REGISTERED : 0) |
+	       (sdei_st_enabled(st) ? SDEI_STATUS_ENABLED : 0) |
+	       (sdei_st_running(st) ? SDEI_STATUS_RUNNING : 0);
+}
 
 struct sdei_event {
 	uint32_t num;

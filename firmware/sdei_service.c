@@ -83,14 +83,11 @@ static void sdei_service_destroy(struct firmware *fw)
 	fw->sdei = NULL;
 }
 
-static void sdei_service_power(struct firmware *fw, unsigned int vcpu, bool on)
+static int sdei_service_power(struct firmware *fw, unsigned int vcpu, bool on)
 {
 	if (!fw->sdei)
-		return;
-	if (on)
-		sdei_vcpu_powered_on(fw->sdei, vcpu);
-	else
-		sdei_vcpu_powered_off(fw->sdei, vcpu);
+		return 0;
+	return on ? sdei_vcpu_powered_on(fw->sdei, vcpu) : sdei_vcpu_powered_off(fw->sdei, vcpu);
 }
 
 /* A released binding (or every binding, at SHARED_RESET) hands its line

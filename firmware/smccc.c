@@ -27,6 +27,16 @@ void *firmware_state(const struct firmware *fw, const struct smccc_service *svc)
 	return NULL;
 }
 
+/* The vCPUs whose registers are cached: every one PSCI or SDEI knows. */
+static unsigned int firmware_nr_vcpus(const struct fw_config *cfg)
+{
+	unsigned int n = cfg->psci ? cfg->psci->nr_cpus : 0;
+
+	if (cfg->sdei && cfg->sdei->nr_cpus > n)
+		n = cfg->sdei->nr_cpus;
+	return n;
+}
+
 int firmware_init(struct firmware *fw, const struct fw_host *host, const struct fw_config *cfg,
 		  struct smccc_claims *claims)
 {
@@ -34,13 +44,18 @@ int firmware_init(struct firmware *fw, const struct fw_host *host, const struct 
 
 	if (!fw || !host || !cfg)
 		return -EINVAL;
-	*fw = (struct firmware){ .host = *host, .cfg = *cfg, .claims = claims };
+	*fw = (struct firmware){ .cfg = *cfg, .claims = claims };
+	err = reg_cache_init(&fw->regs, host, firmware_nr_vcpus(cfg), &fw->host);
+	if (err)
+		return err;
 	if (!claims) {
 		char why[160];
 
 		fw->claims = calloc(1, sizeof(*fw->claims));
-		if (!fw->claims)
+		if (!fw->claims) {
+			reg_cache_destroy(&fw->regs);
 			return -ENOMEM;
+		}
 		fw->own_claims = true;
 		err = smccc_claims_build(fw->claims, cfg, why, sizeof(why));
 		if (err) {
@@ -64,6 +79,7 @@ int firmware_init(struct firmware *fw, const struct fw_host *host, const struct 
 /* In the registry's order: a service may look at one set up before it. */
 void firmware_reset(struct firmware *fw)
 {
+	reg_cache_forget_all(&fw->regs);
 	for (unsigned int i = 0; i < smccc_nr_services; i++)
 		if (fw->live[i] && smccc_services[i]->reset)
 			smccc_services[i]->reset(fw);
@@ -84,6 +100,7 @@ void firmware_destroy(struct firmware *fw)
 		fw->claims = NULL;
 		fw->own_claims = false;
 	}
+	reg_cache_destroy(&fw->regs);
 }
 
 /*
@@ -97,6 +114,8 @@ enum smccc_action firmware_call(struct firmware *fw, unsigned int vcpu, uint32_t
 	const struct smccc_claim *claim = smccc_claim_of(fw->claims, fid);
 	enum smccc_action out;
 
+	/* A new exit: the guest ran since anything was learnt. */
+	reg_cache_forget(&fw->regs, vcpu);
 	smccc_call_init(c, &fw->host, vcpu, fid, conduit);
 	if (!claim || !fw->live[claim->service_index]) {
 		atomic_fetch_add_explicit(&fw->claims->unclaimed, 1, memory_order_relaxed);
@@ -121,14 +140,18 @@ enum smccc_action firmware_call(struct firmware *fw, unsigned int vcpu, uint32_t
  * handler interrupts the standby call's return (x0 = SUCCESS) or the
  * power-down entry point.
  */
-int firmware_vcpu_prepare(struct firmware *fw, unsigned int vcpu, bool exit_unfinished)
+static int firmware_vcpu_prepare_run(struct firmware *fw, unsigned int vcpu, bool exit_unfinished)
 {
 	bool powered_on;
 	int ret;
 
 	ret = psci_vcpu_prepare(&fw->psci, vcpu, &powered_on);
-	if (ret > 0 && powered_on)
-		firmware_vcpu_power(fw, vcpu, true);
+	if (ret > 0 && powered_on) {
+		int err = firmware_vcpu_power(fw, vcpu, true);
+
+		if (err)
+			return err;
+	}
 	if (ret <= 0 || !fw->sdei)
 		return ret;
 
@@ -144,15 +167,33 @@ int firmware_vcpu_prepare(struct firmware *fw, unsigned int vcpu, bool exit_unfi
 	return ret < 0 ? ret : 1;
 }
 
-void firmware_vcpu_power(struct firmware *fw, unsigned int vcpu, bool on)
+/* The guest runs next (or KVM finishes an exit): what was known goes. */
+int firmware_vcpu_prepare(struct firmware *fw, unsigned int vcpu, bool exit_unfinished)
 {
-	for (unsigned int i = 0; i < smccc_nr_services; i++)
-		if (fw->live[i] && smccc_services[i]->vcpu_power)
-			smccc_services[i]->vcpu_power(fw, vcpu, on);
+	int ret = firmware_vcpu_prepare_run(fw, vcpu, exit_unfinished);
+
+	reg_cache_forget(&fw->regs, vcpu);
+	return ret;
+}
+
+/* Every hook runs; the first error is returned. */
+int firmware_vcpu_power(struct firmware *fw, unsigned int vcpu, bool on)
+{
+	int err = 0;
+
+	for (unsigned int i = 0; i < smccc_nr_services; i++) {
+		if (fw->live[i] && smccc_services[i]->vcpu_power) {
+			int e = smccc_services[i]->vcpu_power(fw, vcpu, on);
+
+			err = err ? err : e;
+		}
+	}
+	return err;
 }
 
 int firmware_vcpu_wakeup(struct firmware *fw, unsigned int vcpu)
 {
+	reg_cache_forget(&fw->regs, vcpu);
 	return psci_vcpu_wakeup(&fw->psci, vcpu);
 }
 

@@ -14,6 +14,7 @@
 
 #include "apf.h"
 #include "psci.h"
+#include "reg_cache.h"
 #include "sdei.h"
 #include "smccc_call.h"
 #include "smccc_service.h"
@@ -104,7 +105,8 @@ bool smccc_next_called(const struct smccc_claims *cl, size_t *pos, uint32_t *fid
 #define FIRMWARE_MAX_SERVICES 8
 
 struct firmware {
-	struct fw_host host;
+	struct fw_host host;            /* the VMM's, through regs */
+	struct reg_cache regs;          /* what each vCPU's exit has shown so far */
 	struct fw_config cfg;           /* psci and sdei cleared after init */
 	struct smccc_claims *claims;
 	bool own_claims;                /* built by firmware_init, freed with fw */
@@ -132,7 +134,10 @@ void firmware_destroy(struct firmware *fw);
 void firmware_reset(struct firmware *fw);
 
 /* Serve the call the guest made on vcpu (function ID fid, from w0) through
- * conduit; c is filled in, for the caller's log. */
+ * conduit; c is filled in, for the caller's log. A new exit: from here to
+ * the end of the next firmware_vcpu_prepare the firmware trusts what it
+ * read and wrote of the vCPU's registers (reg_cache.h), so the VMM must
+ * not change them itself in between. */
 enum smccc_action firmware_call(struct firmware *fw, unsigned int vcpu, uint32_t fid,
 				enum smccc_conduit conduit, struct smccc_call *c);
 
@@ -153,8 +158,8 @@ int firmware_vcpu_prepare(struct firmware *fw, unsigned int vcpu, bool exit_unfi
 
 /* PE vcpu went off (on: false) or was powered on by CPU_ON (on: true):
  * every service's vcpu_power hook, in the registry's order. On vcpu's
- * own thread. */
-void firmware_vcpu_power(struct firmware *fw, unsigned int vcpu, bool on);
+ * own thread. 0, or the first hook's error (an internal error). */
+int firmware_vcpu_power(struct firmware *fw, unsigned int vcpu, bool on);
 
 /* On vcpu's own thread: KVM reported a wake-up, or the VMM ends a system
  * suspend (see psci_vcpu_wakeup). 0 or -errno. */

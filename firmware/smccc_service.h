@@ -48,8 +48,9 @@ struct smccc_service {
 
 	/* PE vcpu was powered off (CPU_OFF, CPU_FREEZE; on its own thread) or
 	 * on by CPU_ON (on its own thread, before it first runs); in the
-	 * registry's order. May be NULL. */
-	void (*vcpu_power)(struct firmware *fw, unsigned int vcpu, bool on);
+	 * registry's order. 0, or a negative errno for an internal error
+	 * (the VM then stops). May be NULL. */
+	int (*vcpu_power)(struct firmware *fw, unsigned int vcpu, bool on);
 
 	/* Serve c (its function ID is in one of this service's ranges). The
 	 * reply goes in c (smccc_reply...); the dispatcher writes it back. */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "exit_status.h"
+#include "kvm_compat.h"
 #include "sandbox.h"
 
 /* Built from the uAPI headers (vmm/syscall-names.sh). */
@@ -180,6 +181,31 @@ int sandbox_probe(int what)
 
 /* ---- building a thread's filter ---- */
 
+/* What a vCPU thread calls for every exit and every register. */
+static const unsigned long hot_ioctls[] = { KVM_RUN, KVM_GET_ONE_REG, KVM_SET_ONE_REG };
+
+static bool ioctl_is_hot(unsigned long req)
+{
+	for (size_t i = 0; i < sizeof(hot_ioctls) / sizeof(hot_ioctls[0]); i++)
+		if (hot_ioctls[i] == req)
+			return true;
+	return false;
+}
+
+/*
+ * libseccomp orders the equality tests on one argument by value, largest
+ * first, which would test KVM_RUN (0xae80) after nearly every other
+ * request. Tests with a mask come before those, and a mask of every bit
+ * is the same test: the hot requests are asked that way, so they are
+ * checked first.
+ */
+static int allow_ioctl(scmp_filter_ctx ctx, int nr, unsigned long req)
+{
+	if (ioctl_is_hot(req))
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A1(SCMP_CMP_MASKED_EQ, ~0ULL, req));
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A1(SCMP_CMP_EQ, req));
+}
+
 static int add_rule(scmp_filter_ctx ctx, int nr, const struct sandbox_allow *a,
 		    const struct sandbox_policy *p, const struct sandbox_thread *t)
 {
@@ -190,13 +216,13 @@ static int add_rule(scmp_filter_ctx ctx, int nr, const struct sandbox_allow *a,
 		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 	case SANDBOX_IOCTL:
 		/* ioctl is what a vCPU thread calls most (KVM_RUN, the register
-		 * ioctls): put it first in the filter, and the included (vCPU)
-		 * list, which starts with those, before the including one. */
+		 * ioctls): a hint to put it early (the binary tree below has the
+		 * last word), and the included (vCPU) list's requests too. */
 		ret = seccomp_syscall_priority(ctx, nr, 255);
 		if (!ret && p->includes)
 			ret = add_rule(ctx, nr, a, p->includes, t);
 		for (size_t i = 0; i < p->nr_ioctls && !ret; i++)
-			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A1(SCMP_CMP_EQ, p->ioctls[i]));
+			ret = allow_ioctl(ctx, nr, p->ioctls[i]);
 		return ret;
 	case SANDBOX_WRITE_FD:
 		for (unsigned int i = 0; i < t->nr_write_fds && !ret; i++)
@@ -235,7 +261,8 @@ static int add_rule(scmp_filter_ctx ctx, int nr, const struct sandbox_allow *a,
 	return -EINVAL;
 }
 
-int sandbox_enter(const struct sandbox_thread *t, char *err, size_t errlen)
+/* t's filter, built; NULL with a one-line reason in err. */
+static scmp_filter_ctx sandbox_build(const struct sandbox_thread *t, char *err, size_t errlen)
 {
 	const struct sandbox_policy *p = sandbox_policy(t->role);
 	scmp_filter_ctx ctx;
@@ -243,17 +270,27 @@ int sandbox_enter(const struct sandbox_thread *t, char *err, size_t errlen)
 
 	if (!p) {
 		snprintf(err, errlen, "sandbox: no policy for the %s thread", t->label);
-		return -1;
+		return NULL;
 	}
 	/* A forbidden call traps to the handler, in every ABI the kernel knows. */
 	ctx = seccomp_init(SCMP_ACT_TRAP);
 	if (!ctx) {
 		snprintf(err, errlen, "sandbox: cannot build the %s thread's filter", t->label);
-		return -1;
+		return NULL;
 	}
 	ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP);
-	for (const struct sandbox_policy *q = p; q && !ret; q = q->includes) {
-		for (size_t i = 0; i < q->nr_allow && !ret; i++) {
+	/* Find the system call by a binary search on its number rather than
+	 * down a list (libseccomp 2.5, as Debian has it). */
+	if (!ret)
+		ret = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (ret) {
+		snprintf(err, errlen, "sandbox: cannot set up the %s thread's filter: %s", t->label,
+			 strerror(-ret));
+		seccomp_release(ctx);
+		return NULL;
+	}
+	for (const struct sandbox_policy *q = p; q; q = q->includes) {
+		for (size_t i = 0; i < q->nr_allow; i++) {
 			const struct sandbox_allow *a = &q->allow[i];
 			int nr;
 
@@ -264,20 +301,29 @@ int sandbox_enter(const struct sandbox_thread *t, char *err, size_t errlen)
 				snprintf(err, errlen, "sandbox: the %s list names '%s', which this architecture lacks",
 					 q->name, a->syscall);
 				seccomp_release(ctx);
-				return -1;
+				return NULL;
 			}
 			ret = add_rule(ctx, nr, a, p, t);
 			if (ret) {
 				snprintf(err, errlen, "sandbox: cannot allow %s for the %s thread: %s",
 					 a->syscall, t->label, strerror(-ret));
 				seccomp_release(ctx);
-				return -1;
+				return NULL;
 			}
 		}
 	}
+	return ctx;
+}
+
+int sandbox_enter(const struct sandbox_thread *t, char *err, size_t errlen)
+{
+	scmp_filter_ctx ctx = sandbox_build(t, err, errlen);
+	int ret;
+
+	if (!ctx)
+		return -1;
 	sandbox_self = t;
-	if (!ret)
-		ret = seccomp_load(ctx);
+	ret = seccomp_load(ctx);
 	seccomp_release(ctx);
 	/* Building the filter took heap the thread will not use again: give
 	 * it back, so that each thread's sandbox costs no resident memory. */
@@ -285,6 +331,22 @@ int sandbox_enter(const struct sandbox_thread *t, char *err, size_t errlen)
 	if (ret) {
 		sandbox_self = NULL;
 		snprintf(err, errlen, "sandbox: cannot load the %s thread's filter: %s", t->label, strerror(-ret));
+		return -1;
+	}
+	return 0;
+}
+
+int sandbox_export_bpf(const struct sandbox_thread *t, int fd, char *err, size_t errlen)
+{
+	scmp_filter_ctx ctx = sandbox_build(t, err, errlen);
+	int ret;
+
+	if (!ctx)
+		return -1;
+	ret = seccomp_export_bpf(ctx, fd);
+	seccomp_release(ctx);
+	if (ret) {
+		snprintf(err, errlen, "sandbox: cannot export the %s thread's filter: %s", t->label, strerror(-ret));
 		return -1;
 	}
 	return 0;

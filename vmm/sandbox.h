@@ -93,6 +93,10 @@ int sandbox_prepare_process(void);
  * -1 with a one-line reason in err. */
 int sandbox_enter(const struct sandbox_thread *t, char *err, size_t errlen);
 
+/* Build t's filter as sandbox_enter would, and write its BPF program to
+ * fd instead of loading it (for tests). 0, or -1 with a reason in err. */
+int sandbox_export_bpf(const struct sandbox_thread *t, int fd, char *err, size_t errlen);
+
 /* The calling thread's struct sandbox_thread is going away (its filter
  * stays): a later report names the thread "unnamed". */
 void sandbox_forget(void);

@@ -112,6 +112,7 @@ static int fake_reg_write(void *host, unsigned int vcpu, enum fw_reg reg, uint64
 		fake_note_boot_state(h, vcpu);
 	v->written |= 1ULL << reg;
 	v->written_now |= 1ULL << reg;
+	v->writes[reg]++;
 	v->reg[reg] = val;
 	return 0;
 }

@@ -30,6 +30,7 @@ struct fake_vcpu {
 	uint64_t written;		/* registers ever written by the firmware */
 	uint64_t written_now;		/* ... since the caller last cleared it */
 	unsigned int reads[FW_REG_COUNT];
+	unsigned int writes[FW_REG_COUNT];
 	enum fw_mp_state mp_state;
 	unsigned int resets;
 	bool last_reset_kept_timer;

@@ -208,6 +208,14 @@ static void unmask(struct fake *f, unsigned int vcpu)
 	assert_int_equal(sdei(f, vcpu, FID(PE_UNMASK), 0, 0, 0), SDEI_RET_SUCCESS);
 }
 
+/* The guest ran on vcpu (its registers were changed, as only the guest
+ * changes them): the firmware's knowledge of the last exit is stale. In
+ * the VMM every KVM_RUN follows firmware_vcpu_prepare, which forgets it. */
+static void guest_ran(struct fake *f, unsigned int vcpu)
+{
+	reg_cache_forget(&f->fw.regs, vcpu);
+}
+
 /* What the guest is doing when an event comes: distinct x0-x17, PC, PSTATE. */
 static void set_context(struct fake *f, unsigned int vcpu, uint64_t tag)
 {
@@ -217,6 +225,7 @@ static void set_context(struct fake *f, unsigned int vcpu, uint64_t tag)
 		f->host.v[vcpu].reg[r] = (tag << 16) | (vcpu << 8) | r;
 	f->host.v[vcpu].reg[FW_REG_PC] = GUEST_PC + tag * 4;
 	f->host.v[vcpu].reg[FW_REG_PSTATE] = GUEST_PSTATE;
+	guest_ran(f, vcpu);
 }
 
 static int prepare(struct fake *f, unsigned int vcpu)
@@ -717,6 +726,7 @@ static void test_complete_and_resume(void **state)
 	unmask(f, 0);
 	set_context(f, 0, 3);
 	v->reg[FW_REG_PSTATE] = 0x80000000;	/* EL0t, N set */
+	guest_ran(f, 0);
 	assert_int_equal(sdei_signal(f->fw.sdei, EV_PN, 0), 0);
 	expect_delivery(f, 0, EV_PN);
 	for (r = 0; r < 18; r++)
