@@ -785,6 +785,34 @@ static void bench_psci_version(void)
 }
 
 /*
+ * The floor of the SDEI round trip below: its two exits (EVENT_SIGNAL,
+ * EVENT_COMPLETE) and its register ioctls, 46 (docs/sdei.md: 4 for the
+ * call, 16 + 6 for the delivery, 20 for the completion), as two calls of
+ * hvmm's BENCH_REGS that each cost n + 2 register ioctls.
+ */
+#define SDEI_ROUND_TRIP_REG_IOCTLS 46U
+#define HVMM_BENCH_REGS            0xC2000002U
+
+static void bench_sdei_floor(void)
+{
+	const uint64_t n = (SDEI_ROUND_TRIP_REG_IOCTLS - 4U) / 2U;
+	unsigned int i;
+
+	if (smccc_call(HVMM_BENCH_REGS, n, 0, 0) != 0) {
+		uart_puts("# bench: sdei_floor_ticks skipped: no HVMM_BENCH_REGS\n");
+		return;
+	}
+	for (i = 0; i < BENCH_ITERS; i++) {
+		uint64_t t0 = timer_now();
+
+		smccc_call(HVMM_BENCH_REGS, n, 0, 0);
+		smccc_call(HVMM_BENCH_REGS, n, 0, 0);
+		samples[i] = timer_now() - t0;
+	}
+	bench("sdei_floor_ticks", median(samples, BENCH_ITERS));
+}
+
+/*
  * EVENT_SIGNAL to this CPU: from the counter read right before the call to
  * the handler's first instructions, and from the counter read right before
  * EVENT_COMPLETE to the first instruction after the call it interrupted.
@@ -830,6 +858,7 @@ static void run_benchmarks(void)
 	bench("cntfrq", timer_freq());
 	bench_psci_version();
 	bench_sdei();
+	bench_sdei_floor();
 }
 
 /* ---- registers around an event on the boot CPU --------------------------- */

@@ -129,7 +129,7 @@ static void check_vendor_functions(void)
 	char line[HVMM_WRITE_MAX + 1];
 	bool only_x0;
 
-	expect((int64_t)smccc_call(HVMM_CALL_COUNT, 0, 0, 0), 2, "Call Count: 2 functions");
+	expect((int64_t)smccc_call(HVMM_CALL_COUNT, 0, 0, 0), 3, "Call Count: 3 functions");
 	call_regs(HVMM_REVISION, r);
 	smccc_call_regs(r);
 	tap_check(r[0] == 1 && r[1] == 0, "Revision: 1.0 (w0 major, w1 minor)");

@@ -46,9 +46,10 @@ freq=$(values "$B/bench.log" cntfrq | head -n1)
 sdei_in=$(values "$B/bench.log" sdei_signal_to_handler_ticks)
 sdei_out=$(values "$B/bench.log" sdei_handler_to_resume_ticks)
 sdei_psci=$(values "$B/bench.log" sdei_run_psci_version_ticks)
+sdei_floor=$(values "$B/bench.log" sdei_floor_ticks)
 lazy=$(values "$B/bench.log" lazy_page_ticks)
 lazy_mmio=$(values "$B/bench.log" lazy_run_mmio_read_ticks)
-for v in boot_cs plain_cs rss psci smccc mmio handler cpu_on freq sdei_in sdei_out sdei_psci lazy lazy_mmio; do need "$v" "${!v}"; done
+for v in boot_cs plain_cs rss psci smccc mmio handler cpu_on freq sdei_in sdei_out sdei_psci sdei_floor lazy lazy_mmio; do need "$v" "${!v}"; done
 sdei_total=$((sdei_in + sdei_out))
 
 verdict() { if [ "$1" -eq 1 ]; then echo met; else echo MISSED; fi; }
@@ -75,6 +76,8 @@ row "SDEI: handler entry to resumption after EVENT_COMPLETE" "$sdei_out ticks ($
 	"(part of the next row)" "-"
 row "SDEI: signal to resumption" "$sdei_total ticks" "<= 4 x forwarded call ($sdei_psci)" \
 	"$(verdict $((sdei_total <= 4 * sdei_psci)))"
+row "  against its floor: 2 exits + its 46 register ioctls" "$sdei_total vs $sdei_floor ticks ($(awk -v a="$sdei_total" -v b="$sdei_floor" 'BEGIN { printf "%.2fx", a / b }'))" \
+	"<= 1.2 x floor" "$(verdict $((sdei_total * 10 <= sdei_floor * 12)))"
 row "lazy page served synchronously (--lazy-mem zero): first load" "$lazy ticks ($(us "$lazy"))" \
 	"<= 4.5 x MMIO read ($lazy_mmio)" "$(verdict $((lazy * 10 <= lazy_mmio * 45)))"
 # The reference workload: work done in the same guest time, asynchronous

@@ -35,6 +35,7 @@
 
 #define HVMM_EXIT	 0x82000000U
 #define HVMM_DEBUG_WRITE 0xC2000001U
+#define HVMM_BENCH_REGS  0xC2000002U
 #define HVMM_CALL_COUNT	 0x8200FF00U
 #define HVMM_CALL_UID	 0x8200FF01U
 #define HVMM_REVISION	 0x8200FF03U
@@ -396,7 +397,7 @@ static void test_hvmm_discovery(void **state)
 		assert_int_equal(x(f, n), uid[n]);
 	assert_int_equal(x(f, 0) >> 31, 0);
 	call1(f, HVMM_CALL_COUNT, 0);
-	assert_int_equal(x(f, 0), 2);
+	assert_int_equal(x(f, 0), 3);
 	call1(f, HVMM_REVISION, 0);
 	assert_int_equal(x(f, 0), 1);
 	assert_int_equal(x(f, 1), 0);
@@ -491,6 +492,38 @@ static void test_hvmm_exit_bad_status(void **state)
 }
 
 /* The other convention's ID of each function is not implemented. */
+static unsigned int reg_ioctls(const struct fake *f)
+{
+	unsigned int n = 0;
+
+	for (unsigned int r = 0; r < FW_REG_COUNT; r++)
+		n += f->host.v[0].reads[r] + f->host.v[0].writes[r];
+	return n;
+}
+
+/* BENCH_REGS(n) costs exactly n + 2 register accesses (its argument, n
+ * registers, its reply): make bench's SDEI floor counts on it. */
+static void test_hvmm_bench_regs(void **state)
+{
+	struct fake *f = *state;
+	unsigned int before = reg_ioctls(f);
+
+	call1(f, HVMM_BENCH_REGS, 21);
+	assert_int_equal(x(f, 0), 0);
+	assert_int_equal(reg_ioctls(f) - before, 23);
+	for (unsigned int r = 2; r <= 22; r++)
+		assert_int_equal(f->host.v[0].reads[FW_REG_X0 + r], 1);
+	assert_int_equal(f->host.v[0].reads[FW_REG_X0 + 23], 0);
+	before = reg_ioctls(f);
+	call1(f, HVMM_BENCH_REGS, 0);
+	assert_int_equal(reg_ioctls(f) - before, 2);
+	call1(f, HVMM_BENCH_REGS, 29);   /* x2..x30: the most there is */
+	assert_int_equal(x(f, 0), 0);
+	call1(f, HVMM_BENCH_REGS, 30);
+	assert_int_equal(x(f, 0), RET(INVALID_PARAMETERS));
+	assert_string_equal(smccc_function_name(f->fw.claims, HVMM_BENCH_REGS), "HVMM_BENCH_REGS");
+}
+
 static void test_hvmm_unassigned(void **state)
 {
 	struct fake *f = *state;
@@ -566,6 +599,7 @@ int main(void)
 		T(test_hvmm_debug_write_bad_length),
 		T(test_hvmm_exit),
 		T(test_hvmm_exit_bad_status),
+		T(test_hvmm_bench_regs),
 		T(test_hvmm_unassigned),
 		cmocka_unit_test(test_hvmm_off_without_callbacks),
 		T(test_all_claims),
