@@ -119,4 +119,23 @@ hvmm_run lazy_l4 run -k "$K" -i "$I" -c 4 -m 256 --stats --lazy-mem "$LZ_IMG" -p
 expect lazy_l4 "lazy-mem image (no latency), 4 vCPUs: Linux sees 4 CPUs and fills its memory" \
 	sh -c "grep -q 'hvmm-test: cpus=4\$' $out/lazy_l4.out && grep -q 'lazy memory: 8 MiB written, copied and compared' $out/lazy_l4.out"
 expect lazy_l4 "lazy-mem image, 4 vCPUs: poweroff exits 0 with the stats line" rc_and lazy_l4 0 lz_stats lazy_l4
+
+# ---- the other features with every page lazy: the conformance guests ----
+# PSCI: CPU_ON/OFF, CPU_SUSPEND, SYSTEM_SUSPEND and the hot-add of vCPU 3;
+# SDEI: registration, delivery and events raised from the host. Both guests
+# live in the pages hvmm loads; bm.bench=lazy makes the PSCI one touch 256
+# pages of lazy RAM besides.
+bg_start lazy_conf run -k "$BM/psci_conformance.elf" --cpus 3 --max-cpus 4 -m 64 --name lazy_conf --stats \
+	--lazy-mem zero,latency=100 -p bm.bench=lazy
+bg_expect "bm: waiting for cpu 3" 120 "lazy-mem: the PSCI conformance guest asks the host for vCPU 3"
+ctl lazy_conf_enable cpu enable 3 --name lazy_conf
+expect lazy_conf_enable "lazy-mem: hvmm cpu enable 3 exits 0" rc_is lazy_conf_enable 0
+bg_finish
+expect lazy_conf "lazy-mem zero,latency=100: the PSCI conformance guest (suspend, hot-add) passes, exits 0, its 256 lazy pages populated" \
+	rc_and lazy_conf 0 sh -c "grep -q 'bm: PASSED' $out/lazy_conf.out && ! grep -q '^not ok' $out/lazy_conf.out && grep -Eq '^bench: lazy_page_ticks [1-9]' $out/lazy_conf.out && grep -Eq '^hvmm: stats: lazy-mem: (2[5-9][0-9]|[3-9][0-9][0-9]|[0-9]{4,}) pages populated' $out/lazy_conf.err"
+bg_start lazy_sdei run -k "$BM/sdei_conformance.elf" -c 4 -m 64 --name lazy_sdei --stats --lazy-mem zero,latency=100
+lz_answered=$(sh /tools/sdei-answer.sh "$H" "$out/lazy_sdei.raw" lazy_sdei $bg_pid </dev/null 2>"$out/lazy_sdei_answer.err")
+bg_finish
+expect lazy_sdei "lazy-mem zero,latency=100: the SDEI conformance guest passes with its 4 host-raised events ($lz_answered), exits 0" \
+	rc_and lazy_sdei 0 sh -c "grep -q 'bm: PASSED' $out/lazy_sdei.out && ! grep -q '^not ok' $out/lazy_sdei.out && [ '$lz_answered' = 4 ]"
 grep -h '^hvmm: stats: lazy-mem' "$out"/lazy_*.err 2>/dev/null | sed 's/^/#   /'
