@@ -298,7 +298,7 @@ static void check_unknown_ids(void)
 		const struct probe unclaimed[] = {
 			{ 0x84000020U, 0, 0, 0 },        /* SDEI's numbers as SMC32 */
 			{ 0xC4000040U, 0, 0, 0 },        /* right after the SDEI range */
-			{ 0xC2000002U, 0, 0, 0 },        /* SiP, past hvmm's own (0xC2000000+2) */
+			{ 0xC2000003U, 0, 0, 0 },        /* SiP, past hvmm's own (0xC2000000-2) */
 		};
 
 		expect_all(features, NPROBES(features), PSCI_NOT_SUPPORTED,
