@@ -89,36 +89,18 @@ static int request_page(struct lazy_mem *lm, unsigned int vcpu, uint64_t page, c
  */
 static int populate_here(struct lazy_mem *lm, unsigned int vcpu, uint64_t page, char *err, size_t errlen)
 {
-	struct lazy_vcpu *v = &lm->vcpus[vcpu];
-	uint64_t gpa = lm->base + page * lm->page_size;
-	struct lazy_hooks hooks = lm->hooks;
 	int ret;
 
 	if (lazy_tracker_set(&lm->tracker, page, LAZY_PAGE_FETCHING))
 		return reason_set(-1, err, errlen, "lazy-mem: page %llu cannot be fetched (a bug in hvmm)",
 				  (unsigned long long)page);
 	pthread_mutex_unlock(&lm->lock);
-	ret = lazy_read_source(lm, page, v->page_buf);
-	if (!ret)
-		ret = lazy_uffd_copy(lm->uffd, lm->host + page * lm->page_size, v->page_buf, lm->page_size);
+	ret = lazy_copy_page(lm, page, lm->vcpus[vcpu].page_buf);
 	pthread_mutex_lock(&lm->lock);
-	if (!ret && lazy_tracker_set(&lm->tracker, page, LAZY_PAGE_FETCHED))
-		ret = -EINVAL;
-	if (ret) {
-		lm->fetch_error = ret;   /* the vCPUs waiting for the page report it too */
-		lm->fetch_error_page = gpa;
-	} else {
-		v->stats.populated++;
-	}
-	pthread_cond_broadcast(&lm->landed);
+	ret = lazy_page_landed(lm, page, (int)vcpu, ret);
 	if (ret)
 		return reason_set(-1, err, errlen, "lazy-mem: fetching guest page 0x%llx from the source failed: %s",
-				  (unsigned long long)gpa, strerror(-ret));
-	if (hooks.landed) {   /* a fault of another vCPU may have made a token for it meanwhile */
-		pthread_mutex_unlock(&lm->lock);
-		hooks.landed(hooks.opaque, gpa);
-		pthread_mutex_lock(&lm->lock);
-	}
+				  (unsigned long long)(lm->base + page * lm->page_size), strerror(-ret));
 	return 0;
 }
 

@@ -45,37 +45,53 @@ static void wait_until(struct lazy_mem *lm, uint64_t due)
 	pthread_cond_timedwait(&lm->work, &lm->lock, &ts);
 }
 
-/* Under the lock, which it drops while copying: land one request. */
-static void land(struct lazy_mem *lm, const struct lazy_request *r)
+/* Outside the lock: page's bytes from the source, copied over its marker
+ * through buf (one page). 0 or -errno. */
+int lazy_copy_page(const struct lazy_mem *lm, uint64_t page, uint8_t *buf)
 {
-	uint8_t *dst = lm->host + r->page * lm->page_size;
-	uint64_t gpa = lm->base + r->page * lm->page_size;
-	struct lazy_hooks hooks;
-	int ret;
+	int ret = lazy_read_source(lm, page, buf);
 
-	lm->copying = true;
-	pthread_mutex_unlock(&lm->lock);
-	ret = lazy_read_source(lm, r->page, lm->page_buf);
-	if (!ret)
-		ret = lazy_uffd_copy(lm->uffd, dst, lm->page_buf, lm->page_size);
-	pthread_mutex_lock(&lm->lock);
-	if (!ret && lazy_tracker_set(&lm->tracker, r->page, LAZY_PAGE_FETCHED))
+	return ret ? ret : lazy_uffd_copy(lm->uffd, lm->host + page * lm->page_size, buf, lm->page_size);
+}
+
+/* Under the lock, after lazy_copy_page answered ret for page, asked for by
+ * vcpu (-1: hvmm itself): the page is FETCHED and counted, or the boot's
+ * fetch error is set; waiting vCPUs are woken and the landed hook told
+ * (without the lock). Returns ret, or -EINVAL if the page table refused. */
+int lazy_page_landed(struct lazy_mem *lm, uint64_t page, int vcpu, int ret)
+{
+	uint64_t gpa = lm->base + page * lm->page_size;
+	struct lazy_hooks hooks = lm->hooks;
+
+	if (!ret && lazy_tracker_set(&lm->tracker, page, LAZY_PAGE_FETCHED))
 		ret = -EINVAL;
 	if (ret) {
 		lm->fetch_error = ret;   /* the vCPUs waiting for it report it */
 		lm->fetch_error_page = gpa;
-	} else if (r->vcpu >= 0 && (unsigned int)r->vcpu < lm->nr_vcpus) {
-		lm->vcpus[r->vcpu].stats.populated++;
+	} else if (vcpu >= 0 && (unsigned int)vcpu < lm->nr_vcpus) {
+		lm->vcpus[vcpu].stats.populated++;
 	} else {
 		lm->populated_local++;
 	}
 	pthread_cond_broadcast(&lm->landed);
-	hooks = lm->hooks;
 	if (!ret && hooks.landed) {
 		pthread_mutex_unlock(&lm->lock);
 		hooks.landed(hooks.opaque, gpa);
 		pthread_mutex_lock(&lm->lock);
 	}
+	return ret;
+}
+
+/* Under the lock, which it drops while copying: land one request. */
+static void land(struct lazy_mem *lm, const struct lazy_request *r)
+{
+	int ret;
+
+	lm->copying = true;
+	pthread_mutex_unlock(&lm->lock);
+	ret = lazy_copy_page(lm, r->page, lm->page_buf);
+	pthread_mutex_lock(&lm->lock);
+	lazy_page_landed(lm, r->page, r->vcpu, ret);
 	lm->copying = false;
 	pthread_cond_broadcast(&lm->landed);   /* a detach waits for this */
 }

@@ -102,6 +102,10 @@ struct lazy_mem {
 
 /* One page of the source into buf (zeros past its end). 0 or -errno. */
 int lazy_read_source(const struct lazy_mem *lm, uint64_t page, uint8_t *buf);
+/* Fetching one page (fetcher.c), for the fetcher and for a vCPU that
+ * fetches its own: the copy outside the lock, then its landing under it. */
+int lazy_copy_page(const struct lazy_mem *lm, uint64_t page, uint8_t *buf);
+int lazy_page_landed(struct lazy_mem *lm, uint64_t page, int vcpu, int ret);
 
 /* Before any sandbox: the source (checked against ram_size), the
  * userfaultfd. 0, or -1 with a one-line reason in err. */
