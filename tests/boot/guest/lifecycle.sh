@@ -31,6 +31,10 @@ say "mem_sleep $(cat /sys/power/mem_sleep)"
 echo deep >/sys/power/mem_sleep 2>/dev/null
 for n in 1 2; do
 	say "suspending $n"
+	# The serial driver gives its transmitter only ~30 ms to drain
+	# when it suspends; a line still queued then would only come out
+	# after the resume the host waits to send. Let it drain first.
+	sleep 2
 	if echo mem >/sys/power/state; then
 		say "resumed $n online=$(cpus_online)"
 	else
