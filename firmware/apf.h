@@ -21,11 +21,15 @@ struct firmware;
 #define APF_NR_FIDS      4U
 
 #define APF_VERSION_1_0          0x00010000U
+#define APF_VERSION_1_1          0x00010001U   /* 1.0 and ready as an interrupt */
 #define APF_SUCCESS              0
 #define APF_INVALID_PARAMETERS   (-2)
 #define APF_DENIED               (-3)
 
 #define APF_ENABLE_EL1           1ULL   /* ENABLE flag: EL1 faults may be asynchronous */
+#define APF_ENABLE_READY_PPI     2ULL   /* ENABLE flag (1.1): x2 is a PPI's INTID, not an event */
+#define APF_PPI_FIRST            16U
+#define APF_PPI_LAST             31U
 #define APF_TAKE_NOT_PRESENT     0U     /* TAKE x1: the token of this delivery */
 #define APF_TAKE_READY           1U     /* TAKE x1: ready tokens, oldest first */
 #define APF_TAKE_MAX             16U    /* ready tokens per TAKE (x1..x16) */

@@ -67,7 +67,9 @@ struct apf_token {
 struct apf_vcpu {
 	enum apf_vcpu_state state;
 	uint32_t not_present_event;   /* named at ENABLE, kept while DRAINING */
-	uint32_t ready_event;
+	uint32_t ready_event;         /* 0 when ready is a PPI */
+	uint32_t ready_ppi;           /* ENABLE flag bit 1: its INTID, else 0 */
+	bool line;                    /* the level hvmm last gave ready_ppi */
 	bool el1_async;               /* ENABLE flag bit 0 */
 	struct apf_token slot[APF_MAX_TOKENS];
 	unsigned int nr_tokens;       /* slots not FREE: the outstanding tokens */
@@ -81,11 +83,13 @@ struct apf_vcpu {
 /*
  * Per VM. The lock guards everything here: the vCPUs' own threads change
  * their states and take tokens, the fetcher lands pages, hvmm stat reads
- * counts. It is never held across a vCPU operation or an SDEI call.
+ * counts. It is never held across a vCPU operation or an SDEI call; it is
+ * held across ppi_level, so that the line's levels keep the queue's order.
  */
 struct apf {
 	pthread_mutex_t lock;
 	unsigned int nr_cpus;
+	uint32_t ready_ppis;          /* fw_config.apf_ready_ppis */
 	uint64_t next_token;          /* 1 at each boot */
 	unsigned int nr_missing;      /* over every vCPU: page_ready's quick way out */
 	struct apf_vcpu *vcpu;

@@ -9,8 +9,11 @@
  * Every call acts on the calling vCPU. Notifications are SDEI events the
  * guest names at ENABLE: raised from the vCPU's own thread without a kick
  * (it delivers them before it enters the guest again), from the fetcher
- * with sdei_signal. Tokens are handed over in x1..x16 of APF_TAKE, never
- * through guest memory, which may itself be lazy.
+ * with sdei_signal. Since 1.1 "page ready" may be a PPI instead, held high
+ * while the vCPU's ready queue is not empty: KVM interrupts the vCPU with
+ * no exit to hvmm, the cheapest notification there is. Tokens are handed
+ * over in x1..x16 of APF_TAKE, never through guest memory, which may
+ * itself be lazy.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -42,11 +45,28 @@ static struct apf *apf_of(const struct firmware *fw)
 	return firmware_state(fw, &apf_service);
 }
 
+/* Under the lock, after vcpu's ready queue changed: a ready PPI is high
+ * exactly while tokens wait in the queue. A failed ioctl leaves the level
+ * as it was (the next change tries again). */
+static void apf_line_sync_locked(struct firmware *fw, struct apf *a, unsigned int vcpu)
+{
+	struct apf_vcpu *v = &a->vcpu[vcpu];
+	bool want = v->ready_ppi && v->nr_ready;
+
+	if (want == v->line || fw->host.ops->ppi_level(fw->host.host, vcpu, v->ready_ppi, want))
+		return;
+	v->line = want;
+	if (want)
+		v->counts.ready_raised++;
+}
+
 /* ---- life cycle ---- */
 
-static void apf_forget_all_locked(struct apf *a)
+static void apf_forget_all_locked(struct firmware *fw, struct apf *a)
 {
 	for (unsigned int c = 0; c < a->nr_cpus; c++) {
+		if (a->vcpu[c].line)
+			(void)fw->host.ops->ppi_level(fw->host.host, c, a->vcpu[c].ready_ppi, 0);
 		a->vcpu[c] = (struct apf_vcpu){
 			.state = APF_DISABLED, .announced = -1, .counts = a->vcpu[c].counts,
 		};
@@ -65,13 +85,14 @@ static int apf_init(struct firmware *fw, const struct fw_config *cfg)
 	if (!a)
 		return -ENOMEM;
 	a->nr_cpus = fw->psci.nr_cpus;
+	a->ready_ppis = cfg->apf_ready_ppis & ~0xffffU;
 	a->vcpu = calloc(a->nr_cpus, sizeof(*a->vcpu));
 	if (!a->vcpu || pthread_mutex_init(&a->lock, NULL)) {
 		free(a->vcpu);
 		free(a);
 		return -ENOMEM;
 	}
-	apf_forget_all_locked(a);
+	apf_forget_all_locked(fw, a);
 	firmware_set_state(fw, &apf_service, a);
 	return 0;
 }
@@ -84,7 +105,7 @@ static void apf_reset(struct firmware *fw)
 	if (!a)
 		return;
 	pthread_mutex_lock(&a->lock);
-	apf_forget_all_locked(a);
+	apf_forget_all_locked(fw, a);
 	pthread_mutex_unlock(&a->lock);
 }
 
@@ -111,6 +132,7 @@ static int apf_vcpu_power(struct firmware *fw, unsigned int vcpu, bool on)
 		return 0;
 	pthread_mutex_lock(&a->lock);
 	(void)apf_vcpu_forget(a, vcpu);   /* FORGET is allowed in every state */
+	apf_line_sync_locked(fw, a, vcpu);
 	pthread_mutex_unlock(&a->lock);
 	return 0;
 }
@@ -126,16 +148,29 @@ static bool apf_event_usable(struct firmware *fw, unsigned int vcpu, uint64_t nu
 	       ev.type == SDEI_EVENT_PRIVATE && ev.priority == SDEI_PRIORITY_NORMAL;
 }
 
+/* "Page ready" as named at ENABLE: a PPI the platform leaves free (flag
+ * bit 1, where the host can drive one), or an event other than np. */
+static bool apf_ready_usable(struct firmware *fw, struct apf *a, unsigned int vcpu, uint64_t np,
+			     uint64_t ready, uint64_t flags)
+{
+	if (flags & APF_ENABLE_READY_PPI)
+		return ready >= APF_PPI_FIRST && ready <= APF_PPI_LAST && (a->ready_ppis & (1U << ready)) &&
+		       fw->host.ops->ppi_level;
+	return np != ready && apf_event_usable(fw, vcpu, ready);
+}
+
 static enum smccc_action apf_enable(struct firmware *fw, struct apf *a, struct smccc_call *c)
 {
 	uint64_t np, ready, flags;
 	struct apf_vcpu *v;
 	int64_t ret = APF_SUCCESS;
+	bool ppi;
 
 	if (smccc_arg(c, 1, &np) || smccc_arg(c, 2, &ready) || smccc_arg(c, 3, &flags))
 		return SMCCC_FAILED;
-	if ((flags & ~APF_ENABLE_EL1) || np == ready || !apf_event_usable(fw, c->vcpu, np) ||
-	    !apf_event_usable(fw, c->vcpu, ready)) {
+	ppi = flags & APF_ENABLE_READY_PPI;
+	if ((flags & ~(APF_ENABLE_EL1 | APF_ENABLE_READY_PPI)) || !apf_event_usable(fw, c->vcpu, np) ||
+	    !apf_ready_usable(fw, a, c->vcpu, np, ready, flags)) {
 		smccc_reply(c, APF_INVALID_PARAMETERS);
 		return SMCCC_CONTINUE;
 	}
@@ -145,7 +180,8 @@ static enum smccc_action apf_enable(struct firmware *fw, struct apf *a, struct s
 		ret = APF_DENIED;
 	} else {
 		v->not_present_event = (uint32_t)np;
-		v->ready_event = (uint32_t)ready;
+		v->ready_event = ppi ? 0 : (uint32_t)ready;
+		v->ready_ppi = ppi ? (uint32_t)ready : 0;
 		v->el1_async = flags & APF_ENABLE_EL1;
 	}
 	pthread_mutex_unlock(&a->lock);
@@ -168,9 +204,10 @@ static enum smccc_action apf_disable(struct apf *a, struct smccc_call *c)
 }
 
 /* TAKE(0) or TAKE(1) under the lock: how many tokens went to out, or
- * -EPERM; *raise: the ready event (to raise once unlocked), or 0. */
-static int apf_take_locked(struct apf *a, unsigned int vcpu, uint64_t which, uint64_t *out,
-			   uint32_t *raise)
+ * -EPERM; *raise: the ready event (to raise once unlocked), or 0. A ready
+ * PPI follows the queue instead. */
+static int apf_take_locked(struct firmware *fw, struct apf *a, unsigned int vcpu, uint64_t which,
+			   uint64_t *out, uint32_t *raise)
 {
 	struct apf_vcpu *v = &a->vcpu[vcpu];
 	bool ready, more;
@@ -184,6 +221,7 @@ static int apf_take_locked(struct apf *a, unsigned int vcpu, uint64_t which, uin
 		v->counts.not_present++;
 		if (ready)
 			*raise = v->ready_event;
+		apf_line_sync_locked(fw, a, vcpu);
 		return 1;
 	}
 	n = apf_tokens_hand_out(a, vcpu, out, APF_TAKE_MAX, &more);
@@ -192,6 +230,7 @@ static int apf_take_locked(struct apf *a, unsigned int vcpu, uint64_t which, uin
 	v->counts.ready += (unsigned int)n;
 	if (more)
 		*raise = v->ready_event;
+	apf_line_sync_locked(fw, a, vcpu);
 	return n;
 }
 
@@ -209,7 +248,7 @@ static enum smccc_action apf_take(struct firmware *fw, struct apf *a, struct smc
 		return SMCCC_CONTINUE;
 	}
 	pthread_mutex_lock(&a->lock);
-	n = apf_take_locked(a, c->vcpu, which, regs + 1, &raise);
+	n = apf_take_locked(fw, a, c->vcpu, which, regs + 1, &raise);
 	if (raise)
 		a->vcpu[c->vcpu].counts.ready_raised++;
 	pthread_mutex_unlock(&a->lock);
@@ -231,7 +270,7 @@ static enum smccc_action apf_call(struct firmware *fw, struct smccc_call *c)
 	}
 	switch (c->fid) {
 	case APF_FID_VERSION:
-		smccc_reply(c, APF_VERSION_1_0);
+		smccc_reply(c, APF_VERSION_1_1);
 		return SMCCC_CONTINUE;
 	case APF_FID_ENABLE:
 		return apf_enable(fw, a, c);
@@ -259,7 +298,7 @@ const struct smccc_service apf_service = {
 
 /* What ENABLE chose, as a fault reads it. */
 struct apf_choice {
-	uint32_t not_present_event, ready_event;
+	uint32_t not_present_event, ready_event;   /* ready_event 0: a PPI */
 	bool el1_async;
 };
 
@@ -281,14 +320,15 @@ static bool apf_fault_allowed(struct apf *a, unsigned int vcpu, struct apf_choic
 	return ok;
 }
 
-/* Both events registered and enabled on the PE, the PE unmasked, no
- * handler running there, not-present not already pending. */
+/* Both events (or not-present alone, when ready is a PPI) registered and
+ * enabled on the PE, the PE unmasked, no handler running there,
+ * not-present not already pending. */
 static bool apf_sdei_allows(struct firmware *fw, unsigned int vcpu, const struct apf_choice *snap)
 {
-	struct sdei_pe_event np, ready;
+	struct sdei_pe_event np, ready = { .registered = true, .enabled = true };
 
 	if (sdei_pe_event_view(fw->sdei, vcpu, snap->not_present_event, &np) ||
-	    sdei_pe_event_view(fw->sdei, vcpu, snap->ready_event, &ready))
+	    (snap->ready_event && sdei_pe_event_view(fw->sdei, vcpu, snap->ready_event, &ready)))
 		return false;
 	return np.registered && np.enabled && ready.registered && ready.enabled && !np.pe_masked &&
 	       np.pe_on && !np.pe_in_handler && !np.pending;
@@ -358,16 +398,19 @@ void firmware_apf_page_ready(struct firmware *fw, uint64_t gpa)
 	for (unsigned int w = 0; w < SDEI_MAX_CPUS / 64; w++)
 		any |= raise[w] != 0;
 	for (unsigned int c = 0; any && c < a->nr_cpus; c++) {
-		if (raise[c / 64] & (1ULL << (c % 64))) {
-			event[c] = a->vcpu[c].ready_event;
+		if (!(raise[c / 64] & (1ULL << (c % 64))))
+			continue;
+		event[c] = a->vcpu[c].ready_event;
+		if (event[c])
 			a->vcpu[c].counts.ready_raised++;
-		}
+		else
+			apf_line_sync_locked(fw, a, c);
 	}
 	pthread_mutex_unlock(&a->lock);
 	/* The vCPU may have gone off meanwhile: a ready event with no token
 	 * (TAKE(1) answers 0), which the protocol allows. */
 	for (unsigned int c = 0; any && c < a->nr_cpus; c++)
-		if (raise[c / 64] & (1ULL << (c % 64)))
+		if ((raise[c / 64] & (1ULL << (c % 64))) && event[c])
 			(void)sdei_signal(fw->sdei, event[c], (int)c);
 }
 

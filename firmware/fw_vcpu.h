@@ -8,7 +8,7 @@
  * Threading contract: reg_read, reg_write, set_mp_state and reset act on a vCPU
  * and may only be called from that vCPU's own thread (KVM holds a per-vCPU
  * mutex while the vCPU is in KVM_RUN, so ioctls from elsewhere would block).
- * kick, vcpu_by_mpidr and clock_us may be called from any thread.
+ * kick, vcpu_by_mpidr, clock_us and ppi_level may be called from any thread.
  */
 #ifndef HVMM_FW_VCPU_H
 #define HVMM_FW_VCPU_H
@@ -51,6 +51,11 @@ struct fw_vcpu_ops {
 	int (*vcpu_by_mpidr)(void *host, uint64_t mpidr);
 	/* A monotonic clock in microseconds (for PSCI_STAT_RESIDENCY). */
 	uint64_t (*clock_us)(void *host);
+	/* Drive the vCPU's private interrupt intid (a PPI, 16-31) to level
+	 * (0 or 1) at the interrupt controller, which wakes and interrupts
+	 * the vCPU itself: no kick, no exit to the VMM. 0 or -errno; NULL
+	 * where the host has no interrupt controller of its own. */
+	int (*ppi_level)(void *host, unsigned int vcpu, uint32_t intid, int level);
 };
 
 struct fw_host {

@@ -80,6 +80,13 @@ static uint64_t rc_clock_us(void *host)
 	return rc->inner.ops->clock_us(rc->inner.host);
 }
 
+static int rc_ppi_level(void *host, unsigned int vcpu, uint32_t intid, int level)
+{
+	struct reg_cache *rc = host;
+
+	return rc->inner.ops->ppi_level(rc->inner.host, vcpu, intid, level);
+}
+
 /* An operation the inner host lacks stays missing, so that the services'
  * own checks of their host still see it. */
 static const struct fw_vcpu_ops rc_ops_all = {
@@ -90,6 +97,7 @@ static const struct fw_vcpu_ops rc_ops_all = {
 	.kick = rc_kick,
 	.vcpu_by_mpidr = rc_vcpu_by_mpidr,
 	.clock_us = rc_clock_us,
+	.ppi_level = rc_ppi_level,
 };
 
 static struct fw_vcpu_ops rc_ops_for(const struct fw_vcpu_ops *in)
@@ -104,6 +112,7 @@ static struct fw_vcpu_ops rc_ops_for(const struct fw_vcpu_ops *in)
 		.kick = in->kick ? rc_ops_all.kick : NULL,
 		.vcpu_by_mpidr = in->vcpu_by_mpidr ? rc_ops_all.vcpu_by_mpidr : NULL,
 		.clock_us = in->clock_us ? rc_ops_all.clock_us : NULL,
+		.ppi_level = in->ppi_level ? rc_ops_all.ppi_level : NULL,
 	};
 }
 

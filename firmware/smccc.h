@@ -60,6 +60,9 @@ struct fw_config {
 	/* The VM's memory is lazy (--lazy-mem): the async-pf service
 	 * (firmware/apf.h) is served when SDEI is on too. */
 	bool apf;
+	/* The PPIs a guest may name for "page ready" (bit n: INTID n, 16-31):
+	 * those the platform leaves free. 0: ready is an SDEI event only. */
+	uint32_t apf_ready_ppis;
 };
 
 /* One range claimed from KVM: the service behind it and where its call

@@ -54,6 +54,11 @@ static uint64_t host_clock_us(void *host)
 	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
 }
 
+static int host_ppi_level(void *host, unsigned int id, uint32_t intid, int level)
+{
+	return gic_set_ppi_level(&((struct vm *)host)->gic, id, intid, level);
+}
+
 static const struct fw_vcpu_ops kvm_fw_ops = {
 	.reg_read = host_reg_read,
 	.reg_write = host_reg_write,
@@ -62,6 +67,7 @@ static const struct fw_vcpu_ops kvm_fw_ops = {
 	.kick = host_kick,
 	.vcpu_by_mpidr = host_vcpu_by_mpidr,
 	.clock_us = host_clock_us,
+	.ppi_level = host_ppi_level,
 };
 
 void fw_host_init(struct fw_host *h, struct vm *vm)

@@ -94,6 +94,19 @@ void gic_destroy(struct gic *gic)
 	gic->fd = -1;
 }
 
+int gic_set_ppi_level(struct gic *gic, unsigned int vcpu, uint32_t intid, int level)
+{
+	struct kvm_irq_level irq = {
+		.irq = (KVM_ARM_IRQ_TYPE_PPI << KVM_ARM_IRQ_TYPE_SHIFT) |
+		       ((vcpu & KVM_ARM_IRQ_VCPU_MASK) << KVM_ARM_IRQ_VCPU_SHIFT) | intid,
+		.level = (uint32_t)!!level,
+	};
+
+	if (intid < 16 || intid > 31 || vcpu > KVM_ARM_IRQ_VCPU_MASK)
+		return -EINVAL;
+	return ioctl(gic->vm_fd, KVM_IRQ_LINE, &irq) ? -errno : 0;
+}
+
 int gic_set_spi_level(void *opaque, unsigned int spi, int level)
 {
 	struct gic *gic = opaque;

@@ -10,6 +10,10 @@
 
 #define GIC_NR_IRQS 128        /* 32 private + 96 SPIs; a multiple of 32 */
 #define GIC_PHANDLE 1
+#define GIC_PPI_INTIDS 0xffff0000U   /* bit n: INTID n, the PPIs 16-31 */
+/* PPIs kept off the guest's choice besides the timers': the GIC's
+ * maintenance interrupt (25) and the PMU's (23, where kvmtool puts it). */
+#define GIC_RESERVED_PPIS ((1U << 25) | (1U << 23))
 
 enum gic_version { GIC_V2 = 2, GIC_V3 = 3 };
 
@@ -30,6 +34,9 @@ void gic_destroy(struct gic *gic);
 /* Describe gic in the device tree through dev. */
 void gic_node_init(struct vm_device *dev, struct gic *gic);
 
+/* Drive vcpu's private interrupt intid (16-31): KVM interrupts the vCPU
+ * itself. Any thread. 0 or -errno. */
+int gic_set_ppi_level(struct gic *gic, unsigned int vcpu, uint32_t intid, int level);
 /* Drive an SPI; matches struct irq_line's set_level. */
 int gic_set_spi_level(void *gic, unsigned int spi, int level);
 

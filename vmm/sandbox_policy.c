@@ -163,6 +163,7 @@ static const struct sandbox_allow fetcher_allow[] = {
 
 static const unsigned long fetcher_ioctls[] = {
 	UFFDIO_COPY,
+	KVM_IRQ_LINE,
 	TCSETS,
 };
 

@@ -13,10 +13,21 @@
 #define GIC_FDT_PPI        1
 #define IRQ_TYPE_LEVEL_LOW 8
 
+static const uint32_t timer_ppis[] = { TIMER_PPI_SEC_PHYS, TIMER_PPI_PHYS, TIMER_PPI_VIRT, TIMER_PPI_HYP };
+
+uint32_t timer_ppi_intids(void)
+{
+	uint32_t mask = 0;
+
+	for (unsigned int i = 0; i < sizeof(timer_ppis) / sizeof(timer_ppis[0]); i++)
+		mask |= 1U << (16 + timer_ppis[i]);
+	return mask;
+}
+
 static int timer_fdt_emit(struct vm_device *dev, struct fdt_ctx *ctx)
 {
 	const struct gic *gic = dev->priv;
-	static const uint32_t ppis[] = { TIMER_PPI_SEC_PHYS, TIMER_PPI_PHYS, TIMER_PPI_VIRT, TIMER_PPI_HYP };
+	const uint32_t *ppis = timer_ppis;
 	uint32_t flags = IRQ_TYPE_LEVEL_LOW;
 	fdt32_t cells[3 * 4];
 	int node, ret;

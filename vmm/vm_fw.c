@@ -15,6 +15,7 @@
 #include "memmap.h"
 #include "sdei_events.h"
 #include "smccc_filter.h"
+#include "timer.h"
 #include "vm.h"
 
 /* The lines hvmm drives and a guest may bind to SDEI events: the UART's. */
@@ -268,6 +269,7 @@ int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled)
 	if (!vm->cfg->no_trng)
 		fc.trng.fill = vm_trng_fill;
 	fc.apf = vm_lazy_mem_enabled(vm);
+	fc.apf_ready_ppis = GIC_PPI_INTIDS & ~timer_ppi_intids() & ~GIC_RESERVED_PPIS;
 	ret = vm_start_firmware(vm, &fc, mpidrs);
 	free(mpidrs);
 	if (ret)

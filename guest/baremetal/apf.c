@@ -8,6 +8,8 @@
  * or without the service, the same workload runs synchronously.
  *
  *   bm.apf=on|off          use the protocol if hvmm offers it (default on)
+ *   bm.apf_ready=ppi|sdei  "page ready" as a PPI (protocol 1.1, the default
+ *                          where offered) or as an SDEI event
  *   bm.apf_tasks=N         tasks per vCPU, 1-8 (default 4)
  *   bm.apf_pages=N         pages per task (default 32)
  *   bm.apf_work=N          work units per page (default 16)
@@ -255,11 +257,12 @@ static bool run_all(unsigned int nr_cpus)
 	return tap_check(ok, "every vCPU finished its tasks");
 }
 
-static void read_config(uint64_t dtb, uint64_t *want_async, uint64_t *expect_mode)
+static void read_config(uint64_t dtb, uint64_t *want_async, uint64_t *expect_mode, uint64_t *want_sdei)
 {
 	uint64_t off, ms;
 
 	*want_async = !arg_word(dtb, "bm.apf", "on", "off");
+	*want_sdei = arg_word(dtb, "bm.apf_ready", "ppi", "sdei");
 	*expect_mode = fdt_bootarg(dtb, "bm.apf_expect", NULL, 0) < 0 ? 0 :
 		       1 + arg_word(dtb, "bm.apf_expect", "async", "sync");
 	apf_cfg.tasks = arg_num(dtb, "bm.apf_tasks", 4, 1, APF_MAX_TASKS);
@@ -292,9 +295,14 @@ static bool region_fits(uint64_t dtb, unsigned int nr_cpus)
 	return false;
 }
 
+static bool version_known(int64_t v)
+{
+	return v == APF_VERSION_1_0 || v == APF_VERSION_1_1;
+}
+
 int main(uint64_t dtb)
 {
-	uint64_t want_async, expect_mode;
+	uint64_t want_async, expect_mode, want_sdei;
 	unsigned int nr_cpus;
 	int64_t version;
 	struct apf_totals s = { 0 };
@@ -302,13 +310,13 @@ int main(uint64_t dtb)
 	prefault_image();
 	uart_puts("hvmm-baremetal: asynchronous page faults\n");
 	bm_boot_cpu_init();
-	read_config(dtb, &want_async, &expect_mode);
+	read_config(dtb, &want_async, &expect_mode, &want_sdei);
 	if (bad_arg)
 		return 1;
 	nr_cpus = smp_count_cpus();
 	version = apf_call(APF_VERSION_FID, 0, 0, 0);
-	tap_check(version == APF_VERSION_1_0 || version == PSCI_NOT_SUPPORTED,
-		  "APF_VERSION answers 1.0, or NOT_SUPPORTED without the service");
+	tap_check(version == APF_VERSION_1_1 || version == PSCI_NOT_SUPPORTED,
+		  "APF_VERSION answers 1.1, or NOT_SUPPORTED without the service");
 	if (!region_fits(dtb, nr_cpus))
 		return 1;
 	if (fdt_bootarg(dtb, "bm.mode", NULL, 0) >= 0) {
@@ -319,10 +327,13 @@ int main(uint64_t dtb)
 		if (bad_arg)
 			return 1;
 	}
-	apf_cfg.async = want_async && version == APF_VERSION_1_0;
+	apf_cfg.async = want_async && version_known(version);
+	apf_cfg.ready_ppi = apf_cfg.async && !want_sdei && version >= APF_VERSION_1_1 ? APF_READY_PPI : 0;
 	uart_puts("apf: mode=");
 	uart_puts(apf_cfg.async ? "async" : "sync");
-	uart_puts(version == APF_VERSION_1_0 ? " (service 1.0)" : " (no service)");
+	if (apf_cfg.async)
+		uart_puts(apf_cfg.ready_ppi ? " ready=ppi" : " ready=sdei");
+	uart_puts(!version_known(version) ? " (no service)" : version == APF_VERSION_1_1 ? " (service 1.1)" : " (service 1.0)");
 	uart_putc('\n');
 	if (expect_mode)
 		tap_check(apf_cfg.async == (expect_mode == 1), "the mode is the one bm.apf_expect names");

@@ -18,7 +18,11 @@
 #define APF_DISABLE_FID  0xC2000012U
 #define APF_TAKE_FID     0xC2000013U
 #define APF_VERSION_1_0  0x00010000U
+#define APF_VERSION_1_1  0x00010001U   /* 1.0, and ready as a PPI */
 #define APF_FLAG_EL1     1U
+#define APF_FLAG_READY_PPI 2U
+/* The PPI this guest names for "page ready" (1.1): one hvmm leaves free. */
+#define APF_READY_PPI    20U
 #define APF_TAKE_MAX     16U
 #define APF_EV_NOT_PRESENT 3000U
 #define APF_EV_READY       3001U
@@ -30,11 +34,13 @@
 #define APF_TASK_STACK   4096U
 #define APF_KSTACK       8192U
 
-/* PSTATE.M of a task (EL1t) and the PSTATE tasks start with: DAIF masked,
- * nothing is ever taken as an interrupt; SDEI ignores PSTATE. */
+/* PSTATE.M of a task (EL1t) and the PSTATE tasks start with: DAIF masked
+ * when ready is an SDEI event (SDEI ignores PSTATE), IRQs unmasked when it
+ * is a PPI, which then preempts the task. */
 #define APF_PSTATE_EL1T       0x4U
 #define APF_PSTATE_MODE_MASK  0xfU
 #define APF_TASK_SPSR         0x3c4U
+#define APF_TASK_SPSR_IRQ     0x344U
 
 enum apf_task_state {
 	APF_T_RUNNABLE = 1,
@@ -112,6 +118,7 @@ struct apf_config {
 	uint64_t zero_source;           /* the source is zero, not the pattern */
 	uint64_t stall_ticks;           /* idle this long without progress: give up */
 	uint64_t latency_us;            /* only echoed in the bench line (0: not given) */
+	uint64_t ready_ppi;             /* "page ready" is this PPI (1.1), 0: the SDEI event */
 };
 
 extern struct apf_config apf_cfg;
@@ -136,6 +143,9 @@ int64_t apf_take(uint64_t which, uint64_t tok[APF_TAKE_MAX]);
 
 /* apf_entry.S */
 extern const char apf_np_entry[], apf_ready_entry[], apf_switch_entry[];
+/* apf_sched.c: every pending interrupt of this vCPU acknowledged and
+ * handled (the ready PPI: its tokens taken; the timer: stopped). */
+void apf_irq_poll(struct apf_cpu *c);
 extern const char apf_vectors[], apf_off_stub[], apf_reset_stub[];
 void apf_sched_start(struct apf_cpu *c);
 

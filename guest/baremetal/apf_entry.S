@@ -213,6 +213,13 @@ apf_task_trap:
 	bl	apf_task_svc
 	b	apf_sched_loop
 
+/* An interrupt taken from a task (the ready PPI). */
+apf_task_irq_entry:
+	save_task
+	mrs	x0, tpidr_el1
+	bl	apf_task_irq
+	b	apf_sched_loop
+
 /* Hostile rows: where a not-present handler resumes to lose its task. */
 	.balign 8
 	.global apf_off_stub
@@ -232,7 +239,8 @@ apf_reset_stub:
 7:	wfi
 	b	7b
 
-/* Only a task's synchronous exception (EL1t, +0x000) is expected. */
+/* Only a task's synchronous exception (EL1t, +0x000) and, with a ready
+ * PPI, its IRQ (EL1t, +0x080) are expected. */
 	.balign 2048
 	.global apf_vectors
 apf_vectors:
@@ -240,6 +248,8 @@ apf_vectors:
 	.balign	128
 	.if	\n == 0
 	b	apf_task_trap
+	.elseif	\n == 1
+	b	apf_task_irq_entry
 	.else
 	mov	x0, #\n
 	b	apf_unexpected

@@ -53,8 +53,20 @@ static void rows_arguments(void)
 	expect(apf_call(APF_DISABLE_FID, 0, 0, 0), -3, "APF_DISABLE before any ENABLE is DENIED");
 	expect(apf_call(APF_ENABLE_FID, APF_EV_NOT_PRESENT, APF_EV_NOT_PRESENT, 1), -2,
 	       "APF_ENABLE with the same event twice is INVALID_PARAMETERS");
-	expect(apf_call(APF_ENABLE_FID, APF_EV_NOT_PRESENT, APF_EV_READY, 2), -2,
-	       "APF_ENABLE with flag bit 1 is INVALID_PARAMETERS");
+	expect(apf_call(APF_ENABLE_FID, APF_EV_NOT_PRESENT, APF_EV_READY, 4), -2,
+	       "APF_ENABLE with flag bit 2 is INVALID_PARAMETERS");
+	expect(apf_call(APF_ENABLE_FID, APF_EV_NOT_PRESENT, APF_EV_READY, 3), -2,
+	       "APF_ENABLE with a ready PPI naming an event number is INVALID_PARAMETERS");
+	expect(apf_call(APF_ENABLE_FID, APF_EV_NOT_PRESENT, GIC_INTID_VTIMER, 3), -2,
+	       "APF_ENABLE naming the virtual timer's PPI is INVALID_PARAMETERS");
+	expect(apf_call(APF_ENABLE_FID, APF_EV_NOT_PRESENT, 25, 3), -2,
+	       "APF_ENABLE naming the GIC maintenance PPI is INVALID_PARAMETERS");
+	expect(apf_call(APF_ENABLE_FID, APF_EV_NOT_PRESENT, 15, 3), -2,
+	       "APF_ENABLE naming an SGI as the ready PPI is INVALID_PARAMETERS");
+	expect(apf_call(APF_ENABLE_FID, APF_EV_NOT_PRESENT, 32, 3), -2,
+	       "APF_ENABLE naming an SPI as the ready PPI is INVALID_PARAMETERS");
+	expect(apf_call(APF_ENABLE_FID, APF_EV_NOT_PRESENT, APF_READY_PPI | (1ULL << 32), 3), -2,
+	       "APF_ENABLE compares the ready PPI in all 64 bits");
 	expect(apf_call(APF_ENABLE_FID, APF_EV_NOT_PRESENT, APF_EV_READY, 1ULL << 63), -2,
 	       "APF_ENABLE with flag bit 63 is INVALID_PARAMETERS");
 	expect(apf_call(APF_ENABLE_FID, APF_EV_NOT_PRESENT, HOSTILE_EV_NONE, 1), -2,
@@ -264,7 +276,7 @@ void apf_hostile(uint64_t dtb, unsigned int nr_cpus)
 	uint32_t boot = 0;
 	uint64_t old;
 
-	if (apf_call(APF_VERSION_FID, 0, 0, 0) != APF_VERSION_1_0 || nr_cpus < 2) {
+	if (apf_call(APF_VERSION_FID, 0, 0, 0) != APF_VERSION_1_1 || nr_cpus < 2) {
 		tap_skip("the hostile rows", "they need the service (--lazy-mem) and 2 vCPUs");
 		return;
 	}

@@ -5,7 +5,8 @@
  * itself touches its struct apf_cpu; its handlers interrupt its scheduler
  * at any instruction, so the two share state only as single 64-bit words:
  * the ready handler only moves a task from WAITING to RUNNABLE, the
- * scheduler only from RUNNABLE to RUNNING.
+ * scheduler only from RUNNABLE to RUNNING. A ready PPI (protocol 1.1) is
+ * taken only from a task, or polled by the scheduler with IRQs masked.
  */
 #include "apf.h"
 
@@ -34,6 +35,7 @@ uint64_t apf_np_handler(uint64_t ev, struct apf_cpu *c, uint64_t pc, uint64_t ps
 void apf_ready_handler(uint64_t ev, struct apf_cpu *c, uint64_t pc, uint64_t pstate);
 struct apf_task *apf_sched_pick(struct apf_cpu *c);
 void apf_task_svc(struct apf_cpu *c, uint64_t esr);
+void apf_task_irq(struct apf_cpu *c);
 
 int64_t apf_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 {
@@ -130,14 +132,12 @@ static void wake_token(struct apf_cpu *c, uint64_t tok)
 	c->unmatched++;
 }
 
-void apf_ready_handler(uint64_t ev, struct apf_cpu *c, uint64_t pc, uint64_t pstate)
+/* The ready tokens, 16 at a time until fewer come, each waking its task. */
+static void take_ready(struct apf_cpu *c)
 {
 	uint64_t tok[APF_TAKE_MAX];
 	int64_t n, i;
 
-	(void)ev;
-	(void)pc;
-	(void)pstate;
 	c->ready_events++;
 	do {
 		c->takes++;
@@ -149,6 +149,17 @@ void apf_ready_handler(uint64_t ev, struct apf_cpu *c, uint64_t pc, uint64_t pst
 		for (i = 0; i < n; i++)
 			wake_token(c, tok[i]);
 	} while (n == APF_TAKE_MAX);
+}
+
+void apf_ready_handler(uint64_t ev, struct apf_cpu *c, uint64_t pc, uint64_t pstate)
+{
+	uint64_t tok[APF_TAKE_MAX];
+	int64_t n, i;
+
+	(void)ev;
+	(void)pc;
+	(void)pstate;
+	take_ready(c);
 	if (c->check_twice) {
 		/* Taken again: only tokens that landed meanwhile may come; one
 		 * already taken would find no task waiting (unmatched). */
@@ -166,6 +177,31 @@ void apf_ready_handler(uint64_t ev, struct apf_cpu *c, uint64_t pc, uint64_t pst
 		write_sysreg(CNTV_CTL_ENABLE, cntv_ctl_el0);
 		isb();
 	}
+}
+
+/* The ready PPI stays high while tokens wait: TAKE(1) lowers it before
+ * the EOI, so it comes again only for tokens that landed since. */
+void apf_irq_poll(struct apf_cpu *c)
+{
+	uint32_t intid;
+
+	while ((intid = gic_ack()) < 1020) {
+		if (intid == apf_cfg.ready_ppi)
+			take_ready(c);
+		else if (intid == GIC_INTID_VTIMER)
+			timer_stop();
+		gic_eoi(intid);
+	}
+}
+
+/* A task was interrupted (IRQs are unmasked in tasks only with a ready
+ * PPI): it stays runnable, and the scheduler picks again. */
+void apf_task_irq(struct apf_cpu *c)
+{
+	struct apf_task *t = (struct apf_task *)c->cur;
+
+	apf_irq_poll(c);
+	t->state = APF_T_RUNNABLE;
 }
 
 /* ---- the scheduler (EL1h) ------------------------------------------------ */
@@ -199,7 +235,10 @@ static void idle_wait(struct apf_cpu *c)
 	if (!pick_runnable(c, &done))
 		wfi();
 	c->idle = 0;
-	timer_settle();
+	if (apf_cfg.ready_ppi)
+		apf_irq_poll(c);
+	else
+		timer_settle();
 	if (timer_now() - c->last_progress < apf_cfg.stall_ticks)
 		return;
 	c->stalled++;
@@ -212,7 +251,11 @@ struct apf_task *apf_sched_pick(struct apf_cpu *c)
 {
 	for (;;) {
 		uint64_t done;
-		struct apf_task *t = pick_runnable(c, &done);
+		struct apf_task *t;
+
+		if (apf_cfg.ready_ppi)
+			apf_irq_poll(c);
+		t = pick_runnable(c, &done);
 
 		if (t) {
 			t->state = APF_T_RUNNING;
@@ -338,7 +381,7 @@ static void tasks_init(struct apf_cpu *c, uint64_t cpu)
 		t->base = apf_cfg.region + (cpu * apf_cfg.tasks + i) * apf_cfg.pages * APF_PAGE;
 		t->ctx.x[0] = (uint64_t)t;
 		t->ctx.elr = (uint64_t)apf_task_main;
-		t->ctx.spsr = APF_TASK_SPSR;
+		t->ctx.spsr = apf_cfg.ready_ppi ? APF_TASK_SPSR_IRQ : APF_TASK_SPSR;
 		t->ctx.sp = (uint64_t)&c->tstack[i][APF_TASK_STACK];
 		t->state = APF_T_RUNNABLE;
 	}
@@ -358,7 +401,11 @@ uint64_t apf_cpu_run(uint64_t cpu, uint64_t a2, uint64_t a3, uint64_t a4)
 	c->async = apf_cfg.async;
 	if (c->async) {
 		c->setup_ret = apf_events_setup(c);
-		c->enable_ret = apf_call(APF_ENABLE_FID, APF_EV_NOT_PRESENT, APF_EV_READY, APF_FLAG_EL1);
+		if (apf_cfg.ready_ppi && !c->setup_ret)
+			c->setup_ret = gic_ppi_enable((uint32_t)apf_cfg.ready_ppi);
+		c->enable_ret = apf_cfg.ready_ppi
+			? apf_call(APF_ENABLE_FID, APF_EV_NOT_PRESENT, apf_cfg.ready_ppi, APF_FLAG_EL1 | APF_FLAG_READY_PPI)
+			: apf_call(APF_ENABLE_FID, APF_EV_NOT_PRESENT, APF_EV_READY, APF_FLAG_EL1);
 	}
 	c->t_start = timer_now();
 	c->last_progress = c->t_start;

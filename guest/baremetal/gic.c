@@ -82,22 +82,37 @@ static uint64_t gic_my_redist(void)
 	return 0;
 }
 
+/* Group 1, priority 0x80, enabled, in redistributor rd. */
+static void ppi_enable(uint64_t rd, uint32_t intid)
+{
+	volatile uint32_t *prio = reg32(rd, GICR_IPRIORITYR(intid / 4));
+	unsigned int shift = (intid % 4) * 8;
+
+	*reg32(rd, GICR_IGROUPR0) |= 1U << intid;
+	*prio = (*prio & ~(0xffU << shift)) | (GIC_PRIORITY << shift);
+	*reg32(rd, GICR_ISENABLER0) = 1U << intid;
+	dsb();
+}
+
+int gic_ppi_enable(uint32_t intid)
+{
+	uint64_t rd = gic_my_redist();
+
+	if (!rd || intid < 16 || intid > 31)
+		return -1;
+	ppi_enable(rd, intid);
+	return 0;
+}
+
 int gic_cpu_init(void)
 {
 	uint64_t rd = gic_my_redist();
-	volatile uint32_t *prio;
-	unsigned int shift = (GIC_INTID_VTIMER % 4) * 8;
 
 	if (!rd)
 		return -1;
 	*reg32(rd, GICR_WAKER) &= ~GICR_WAKER_PSLEEP;
 	wait_clear(reg32(rd, GICR_WAKER), GICR_WAKER_CASLEEP);
-
-	*reg32(rd, GICR_IGROUPR0) |= 1U << GIC_INTID_VTIMER;
-	prio = reg32(rd, GICR_IPRIORITYR(GIC_INTID_VTIMER / 4));
-	*prio = (*prio & ~(0xffU << shift)) | (GIC_PRIORITY << shift);
-	*reg32(rd, GICR_ISENABLER0) = 1U << GIC_INTID_VTIMER;
-	dsb();
+	ppi_enable(rd, GIC_INTID_VTIMER);
 
 	/* ICC_SRE_EL1.SRE, ICC_PMR_EL1, ICC_IGRPEN1_EL1 */
 	write_sysreg(read_sysreg(s3_0_c12_c12_5) | 1, s3_0_c12_c12_5);

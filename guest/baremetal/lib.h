@@ -245,6 +245,9 @@ void gic_eoi(uint32_t intid);
 void gic_drain(void);
 /* Pending bit of a PPI in this CPU's redistributor. */
 bool gic_ppi_pending(uint32_t intid);
+/* PPI intid (16-31) enabled, group 1, priority 0x80, in this CPU's
+ * redistributor: 0, or -1 (no redistributor, not a PPI). */
+int gic_ppi_enable(uint32_t intid);
 /* An SPI made level-sensitive, group 1 and routed to the boot CPU
  * (affinity 0), enabled or not; its pending bit in the distributor. */
 void gic_spi_enable(uint32_t intid);
