@@ -202,7 +202,8 @@ UNIT_SRCS_test_sdei_floor := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_fw_states := firmware/sdei_state.c firmware/psci_state.c
 UNIT_SRCS_test_registry := $(UNIT_SRCS_test_psci)
 UNIT_SRCS_test_services := $(UNIT_SRCS_test_psci)
-UNIT_SRCS_test_apf      := $(UNIT_SRCS_test_psci)
+UNIT_SRCS_test_apf      := $(UNIT_SRCS_test_psci) tests/unit/apf_fixture.c
+UNIT_SRCS_test_apf_ppi  := $(UNIT_SRCS_test_apf)
 # The SDEI platform events a VM gets, the async-pf ones among them.
 UNIT_SRCS_test_sdei_events := vmm/sdei_events.c
 UNIT_SRCS_test_uart     := devices/uart_16550.c devices/bus.c

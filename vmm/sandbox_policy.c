@@ -3,10 +3,10 @@
  * The allowlist of each thread role. docs/sandbox.md gives the reason for
  * every entry; tests/unit/test_sandbox.c checks that it names them all.
  *
- * vCPU threads are started by the main thread after it entered its own
- * sandbox, and a thread keeps the filters it was born with: the main
- * policy therefore includes the vCPU one, and what makes a vCPU thread's
- * sandbox tighter is its own filter on top.
+ * The vCPU threads are started before the main thread enters its sandbox
+ * (vmm/vcpu_pool.c) and run under their own filter alone. The main policy
+ * still includes the vCPU one: the main thread sets up each boot's vCPUs
+ * with the same ioctls (registers, KVM_ARM_VCPU_INIT).
  */
 #include <string.h>
 #include <sys/ioctl.h>
@@ -54,6 +54,7 @@ static const unsigned long vcpu_ioctls[] = {
 	KVM_IRQ_LINE,
 	TCSETS,
 	UFFDIO_COPY,
+	KVM_SET_SIGNAL_MASK,
 };
 
 /* ---- the main thread ---- */
@@ -100,7 +101,6 @@ static const unsigned long main_ioctls[] = {
 	KVM_HAS_DEVICE_ATTR,
 	UFFDIO_REGISTER,
 	HVMM_UFFDIO_POISON,
-	KVM_SET_SIGNAL_MASK,
 };
 
 /* ---- the control-socket thread ---- */

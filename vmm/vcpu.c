@@ -13,7 +13,6 @@
 #include "vcpu.h"
 #include "vm.h"
 
-#define VCPU_KICK_SIGNAL SIGUSR1
 
 /* KVM register IDs. Core registers are addressed in 32-bit words into struct kvm_regs. */
 #define CORE_REG(off) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | ((off) / sizeof(__u32)))
@@ -500,46 +499,12 @@ static int vcpu_prepare(struct vcpu *vcpu)
 	return ret;
 }
 
-/* A vCPU thread writes only the console, its log lines and the VM's stop
- * eventfd; the ioctls it may make are the sandbox's vCPU list. */
-static int vcpu_enter_sandbox(struct vcpu *vcpu)
+void vcpu_run(struct vcpu *vcpu)
 {
-	struct sandbox_thread *sb = &vcpu->sandbox;
-	char err[256];
-
-	if (!vcpu->vm->in->sandbox)
-		return 0;
-	sb->role = SANDBOX_VCPU;
-	snprintf(sb->label, sizeof(sb->label), "vCPU %u", vcpu->id);
-	sb->write_fds[0] = STDOUT_FILENO;
-	sb->write_fds[1] = STDERR_FILENO;
-	sb->write_fds[2] = vcpu->vm->stop_fd;
-	/* And the --smccc-handler programs' input and output. */
-	sb->nr_write_fds = 3 + handler_set_write_fds(vcpu->vm->in->handlers, sb->write_fds + 3);
-	sb->nr_read_fds = handler_set_read_fds(vcpu->vm->in->handlers, sb->read_fds);
-	/* --lazy-mem with nothing to emulate: the thread copies its pages in. */
-	if (vcpu->vm->in->lazy && vcpu->vm->in->lazy->src_fd >= 0)
-		sb->read_fds[sb->nr_read_fds++] = vcpu->vm->in->lazy->src_fd;
-	sb->console = vcpu->vm->in->console;
-	if (sandbox_enter(sb, err, sizeof(err))) {
-		vm_fail(vcpu->vm, vcpu, "%s", err);
-		return -1;
-	}
-	return 0;
-}
-
-static void *vcpu_thread(void *arg)
-{
-	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
-	sigset_t kick;
 
-	sigemptyset(&kick);
-	sigaddset(&kick, VCPU_KICK_SIGNAL);
-	sigaddset(&kick, SIGSYS);   /* the kernel kills silently for a blocked one */
-	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
-	if ((vm->in->lazy && vcpu_lazy_prepare(vcpu)) || vcpu_enter_sandbox(vcpu))
-		return NULL;
+	if (vm->in->lazy && vcpu_lazy_prepare(vcpu))
+		return;
 
 	while (!atomic_load(&vm->stopping)) {
 		uint64_t seq = vcpu_wake_seq(vcpu);
@@ -576,15 +541,4 @@ static void *vcpu_thread(void *arg)
 		if (vcpu_handle_exit(vcpu))
 			break;
 	}
-	return NULL;
-}
-
-int vcpu_start(struct vcpu *vcpu)
-{
-	int ret = pthread_create(&vcpu->thread, NULL, vcpu_thread, vcpu);
-
-	if (ret)
-		return -ret;
-	vcpu->thread_started = true;
-	return 0;
 }

@@ -8,6 +8,7 @@
 #define HVMM_VCPU_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -25,9 +26,8 @@ struct vcpu {
 	struct kvm_vcpu_init init;   /* kept: re-issuing it is the warm reset */
 	uint64_t mpidr;
 
-	pthread_t thread;
+	pthread_t thread;            /* the vcpu_pool thread running it */
 	bool thread_started;
-	struct sandbox_thread sandbox;
 	bool mmio_pending;           /* KVM completes the last MMIO exit in the next KVM_RUN */
 
 	/* Sleeping while powered off: wake_seq moves on every kick. */
@@ -46,7 +46,8 @@ struct vcpu {
 int vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int id);
 void vcpu_destroy(struct vcpu *vcpu);
 
-int vcpu_start(struct vcpu *vcpu);
+/* On a vcpu_pool thread: run the vCPU until it stops or the VM does. */
+void vcpu_run(struct vcpu *vcpu);
 /* Make the vCPU's thread leave KVM_RUN (or its sleep) and look at its state. */
 void vcpu_kick(struct vcpu *vcpu);
 
@@ -78,13 +79,14 @@ void vcpu_request_system_wake(struct vcpu *vcpu);
  * whether it was kicked since. */
 uint64_t vcpu_wake_seq(struct vcpu *vcpu);
 
-/* --lazy-mem on the vCPU's own thread (vmm/lazy/vcpu_glue.c): before the
- * sandbox, SIGBUS for KVM_RUN only; after KVM_RUN's EINTR, a touched lazy
+/* --lazy-mem on the vCPU's own thread (vmm/lazy/vcpu_glue.c): at the start
+ * of each boot, SIGBUS for KVM_RUN only; after KVM_RUN's EINTR, a touched lazy
  * page (seq: vcpu_wake_seq before KVM_RUN). 0, or -1 with the VM failed. */
 int vcpu_lazy_prepare(struct vcpu *vcpu);
 int vcpu_lazy_fault(struct vcpu *vcpu, uint64_t seq);
 
 /* The signal used for kicks; its handler does nothing. */
+#define VCPU_KICK_SIGNAL SIGUSR1
 int vcpu_kick_signal_install(void);
 
 #endif

@@ -39,11 +39,16 @@ static unsigned int ipa_bits_for(uint64_t end)
 	return bits;
 }
 
-static int kvm_check(struct vm *vm, long cap)
+static int kvm_check_fd(int kvm_fd, long cap)
 {
-	int r = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, cap);
+	int r = ioctl(kvm_fd, KVM_CHECK_EXTENSION, cap);
 
 	return r < 0 ? 0 : r;
+}
+
+static int kvm_check(struct vm *vm, long cap)
+{
+	return kvm_check_fd(vm->kvm_fd, cap);
 }
 
 static int vm_check_kvm(struct vm *vm)
@@ -62,32 +67,32 @@ static int vm_check_kvm(struct vm *vm)
 	return 0;
 }
 
-static int vm_pick_vcpu_count(struct vm *vm)
+int vm_vcpu_counts(const struct vm_config *cfg, const struct vm_inputs *in, const struct log *log,
+		   unsigned int *nr_vcpus, unsigned int *nr_enabled)
 {
-	const struct vm_config *cfg = vm->cfg;
-	int max = kvm_check(vm, KVM_CAP_MAX_VCPUS);
-	long online = vm->in->host_cpus;
+	int max = kvm_check_fd(in->kvm_fd, KVM_CAP_MAX_VCPUS);
+	long online = in->host_cpus;
 	unsigned int want;
 
 	if (max <= 0)
-		max = kvm_check(vm, KVM_CAP_NR_VCPUS);
+		max = kvm_check_fd(in->kvm_fd, KVM_CAP_NR_VCPUS);
 	if (max <= 0)
 		max = 1;
 	if ((unsigned long)max > MEMMAP_MAX_VCPUS)
 		max = (int)MEMMAP_MAX_VCPUS;
 	want = cfg->max_cpus ? cfg->max_cpus : cfg->cpus;
 	if (want > (unsigned int)max) {
-		log_err(&vm->log, "--%s %u: KVM on this host allows at most %d vCPUs",
+		log_err(log, "--%s %u: KVM on this host allows at most %d vCPUs",
 			cfg->max_cpus ? "max-cpus" : "cpus", want, max);
 		return -1;
 	}
 	if (cfg->cpus)
-		vm->nr_enabled = cfg->cpus;
+		*nr_enabled = cfg->cpus;
 	else
-		vm->nr_enabled = online > 0 && online < max ? (unsigned int)online : (unsigned int)max;
-	if (cfg->max_cpus && vm->nr_enabled > cfg->max_cpus)
-		vm->nr_enabled = cfg->max_cpus;   /* the default count, capped */
-	vm->nr_vcpus = cfg->max_cpus ? cfg->max_cpus : vm->nr_enabled;
+		*nr_enabled = online > 0 && online < max ? (unsigned int)online : (unsigned int)max;
+	if (cfg->max_cpus && *nr_enabled > cfg->max_cpus)
+		*nr_enabled = cfg->max_cpus;   /* the default count, capped */
+	*nr_vcpus = cfg->max_cpus ? cfg->max_cpus : *nr_enabled;
 	return 0;
 }
 
@@ -219,8 +224,13 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct vm_inputs
 	pthread_mutex_init(&vm->stop_lock, NULL);
 	pthread_mutex_init(&vm->pause_lock, NULL);
 	pthread_cond_init(&vm->pause_cond, NULL);
-	vm->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (vm->stop_fd < 0 || vm_check_kvm(vm) || vm_pick_vcpu_count(vm) || vm_create_vm_and_ram(vm))
+	/* hvmm's one stop eventfd (the vCPU threads' filters name it), emptied
+	 * of an earlier boot's stop. */
+	vm->stop_fd = in->stop_fd;
+	while (read(vm->stop_fd, &(uint64_t){ 0 }, sizeof(uint64_t)) > 0)
+		;
+	if (vm_check_kvm(vm) || vm_vcpu_counts(cfg, in, &vm->log, &vm->nr_vcpus, &vm->nr_enabled) ||
+	    vm_create_vm_and_ram(vm))
 		return -1;
 	vm->userspace_psci = !cfg->in_kernel_psci;
 	if (vm->userspace_psci && !smccc_filter_supported(vm->vm_fd)) {
@@ -258,8 +268,6 @@ void vm_destroy(struct vm *vm)
 		munmap(vm->mem.host, vm->mem.size);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
-	if (vm->stop_fd >= 0)
-		close(vm->stop_fd);
 	pthread_mutex_destroy(&vm->stop_lock);
 	pthread_mutex_destroy(&vm->pause_lock);
 	pthread_cond_destroy(&vm->pause_cond);
@@ -596,9 +604,9 @@ enum vm_exit vm_run(struct vm *vm, struct console *con, int sig_fd)
 	int ret;
 
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		ret = vcpu_start(&vm->vcpus[i]);
+		ret = vcpu_pool_run(vm->in->vcpus, &vm->vcpus[i]);
 		if (ret) {
-			vm_fail(vm, &vm->vcpus[i], "cannot start its thread: %s", strerror(-ret));
+			vm_fail(vm, &vm->vcpus[i], "no thread to run it: %s", strerror(-ret));
 			break;
 		}
 	}
@@ -607,7 +615,7 @@ enum vm_exit vm_run(struct vm *vm, struct console *con, int sig_fd)
 		if (vm->vcpus[i].thread_started) {
 			vcpu_kick(&vm->vcpus[i]);
 			vm_pause_poke(vm);
-			pthread_join(vm->vcpus[i].thread, NULL);
+			vcpu_pool_wait(vm->in->vcpus, &vm->vcpus[i]);
 			vm->vcpus[i].thread_started = false;
 		}
 	}

@@ -23,6 +23,7 @@
 #include "psci_node.h"
 #include "sdei_node.h"
 #include "vcpu.h"
+#include "vcpu_pool.h"
 
 /* Why the VM stopped; docs/exit-status.md maps these to exit codes. */
 enum vm_exit {
@@ -51,6 +52,8 @@ struct vm_inputs {
 	struct smccc_claims *claims;
 	struct handler_set *handlers;  /* the --smccc-handler programs (nr 0: none) */
 	struct lazy_mem *lazy;         /* --lazy-mem; NULL: RAM is all there from the start */
+	int stop_fd;                   /* the eventfd a stop writes (each boot's stop_fd) */
+	struct vcpu_pool *vcpus;       /* the threads that run each boot's vCPUs */
 };
 
 struct vm {
@@ -116,6 +119,11 @@ int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled);
 /* Whether the VM's guest memory is lazily populated (--lazy-mem). */
 bool vm_lazy_mem_enabled(const struct vm *vm);
 
+/* How many vCPUs a VM of cfg creates (--max-cpus) and enables at boot
+ * (--cpus, or as many as the host has online), within what KVM allows:
+ * 0, or -1 with the reason logged. */
+int vm_vcpu_counts(const struct vm_config *cfg, const struct vm_inputs *in, const struct log *log,
+		   unsigned int *nr_vcpus, unsigned int *nr_enabled);
 int vm_create(struct vm *vm, const struct vm_config *cfg, const struct vm_inputs *in,
 	      const bool *cpu_enabled, unsigned int boot_count);
 void vm_destroy(struct vm *vm);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -175,6 +176,11 @@ static int vmm_open_inputs(struct vmm *vmm)
 	}
 	/* sysconf reads /sys: ask now, not at a reboot inside the sandbox. */
 	in->host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	in->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (in->stop_fd < 0) {
+		log_err(&vmm->log, "cannot make an eventfd: %s", strerror(errno));
+		return -1;
+	}
 	if (file_input_open(&in->kernel, cfg->kernel, err, sizeof(err))) {
 		log_err(&vmm->log, "kernel '%s': %s", cfg->kernel, err);
 		return -1;
@@ -201,6 +207,8 @@ static void vmm_close_inputs(struct vmm *vmm)
 		close(in->kvm_fd);
 	if (in->dump_dtb_fd >= 0)
 		close(in->dump_dtb_fd);
+	if (in->stop_fd >= 0)
+		close(in->stop_fd);
 	file_input_close(&in->kernel);
 	file_input_close(&in->initrd);
 	/* After every vCPU thread, the only other users of the handlers. */
@@ -230,8 +238,25 @@ static int vmm_start_handlers(struct vmm *vmm, enum vm_exit *why)
 	return 0;
 }
 
+/* The threads that run every boot's vCPUs, each in its own sandbox before
+ * the main thread enters its own (so that they run under one filter). */
+static int vmm_start_vcpu_threads(struct vmm *vmm)
+{
+	unsigned int nr, enabled;
+	char err[256] = "";
+
+	if (vm_vcpu_counts(vmm->cfg, &vmm->inputs, &vmm->log, &nr, &enabled))
+		return -1;
+	if (vcpu_pool_start(&vmm->vcpus, nr, &vmm->inputs, err, sizeof(err))) {
+		log_err(&vmm->log, "%s", err);
+		return -1;
+	}
+	vmm->inputs.vcpus = &vmm->vcpus;
+	return 0;
+}
+
 /* From here on the main thread may only do what a reboot needs; the vCPU
- * threads it starts, and the control thread, enter sandboxes of their own. */
+ * threads and the control thread are in sandboxes of their own. */
 static int vmm_enter_sandbox(struct vmm *vmm)
 {
 	char err[256];
@@ -290,7 +315,7 @@ int vmm_run(const struct vm_config *cfg)
 	struct vmm vmm = {
 		.cfg = cfg, .sig_fd = -1,
 		.inputs = { .kvm_fd = -1, .kernel.fd = -1, .initrd.fd = -1, .dump_dtb_fd = -1,
-			    .sandbox = !cfg->no_sandbox },
+			    .stop_fd = -1, .sandbox = !cfg->no_sandbox },
 		.main_sandbox = { .role = SANDBOX_MAIN, .label = "main" },
 		.control_sandbox = { .role = SANDBOX_CONTROL, .label = "control" },
 	};
@@ -328,7 +353,7 @@ int vmm_run(const struct vm_config *cfg)
 	ret = console_open(&vmm.console, STDIN_FILENO);
 	if (ret)
 		log_warn(&vmm.log, "cannot put the terminal in raw mode: %s", strerror(-ret));
-	if (vmm_enter_sandbox(&vmm)) {
+	if (vmm_start_vcpu_threads(&vmm) || vmm_enter_sandbox(&vmm)) {
 		console_restore(&vmm.console);
 		control_server_stop(&vmm.control);
 		goto out;
@@ -349,6 +374,7 @@ int vmm_run(const struct vm_config *cfg)
 	control_server_stop(&vmm.control);
 out:
 	sandbox_forget();   /* main_sandbox lives in this frame */
+	vcpu_pool_stop(&vmm.vcpus);
 	vmm_close_inputs(&vmm);
 	if (vmm.inputs.lazy)
 		lazy_mem_close(vmm.inputs.lazy);

@@ -33,6 +33,7 @@ struct vmm {
 	unsigned int guest_status;   /* the last boot's, for VM_EXIT_GUEST_STATUS (main thread) */
 	struct handler_set handlers;  /* --smccc-handler: for every boot */
 	struct lazy_mem lazy;        /* --lazy-mem (inputs.lazy points here): for every boot */
+	struct vcpu_pool vcpus;      /* the vCPU threads (inputs.vcpus points here): for every boot */
 
 	pthread_mutex_t lock;        /* guards everything below */
 	struct vm *vm;               /* the current boot; NULL between boots */

@@ -199,6 +199,33 @@ static uint64_t fake_clock_us(void *host)
 	return h->now_us;
 }
 
+/* Any thread, and under the async-pf lock too (the service keeps its
+ * line's levels in its queue's order; a VM-wide ioctl never waits for a
+ * vCPU), but not under PSCI's or SDEI's. A level that does not change the
+ * line is a bug of the caller (the firmware keeps the level it gave). */
+static int fake_ppi_level(void *host, unsigned int vcpu, uint32_t intid, int level)
+{
+	struct fake_host *h = host;
+	unsigned int bit, old;
+
+	if (vcpu >= h->nr_vcpus || intid < 16 || intid > 31 || (level != 0 && level != 1)) {
+		fake_violation(h, "ppi_level", "of no vCPU, PPI or level", vcpu);
+		return -EINVAL;
+	}
+	if (h->check_locks) {
+		fake_check_lock_free(h, &h->fw->psci.lock, "ppi_level", "under the PSCI lock", vcpu);
+		if (h->fw->sdei)
+			fake_check_lock_free(h, &h->fw->sdei->lock, "ppi_level", "under the SDEI lock", vcpu);
+	}
+	bit = 1U << intid;
+	old = level ? atomic_fetch_or(&h->v[vcpu].ppi_high, bit) : atomic_fetch_and(&h->v[vcpu].ppi_high, ~bit);
+	if (!!(old & bit) == level)
+		fake_violation(h, "ppi_level", "to the level the line already has", vcpu);
+	else if (level)
+		atomic_fetch_add(&h->v[vcpu].ppi_raises, 1);
+	return 0;
+}
+
 const struct fw_vcpu_ops fake_host_ops = {
 	.reg_read = fake_reg_read,
 	.reg_write = fake_reg_write,
@@ -207,6 +234,7 @@ const struct fw_vcpu_ops fake_host_ops = {
 	.kick = fake_kick,
 	.vcpu_by_mpidr = fake_vcpu_by_mpidr,
 	.clock_us = fake_clock_us,
+	.ppi_level = fake_ppi_level,
 };
 
 void fake_host_init(struct fake_host *h, struct firmware *fw, unsigned int nr_vcpus,

@@ -35,6 +35,8 @@ struct fake_vcpu {
 	unsigned int resets;
 	bool last_reset_kept_timer;
 	atomic_uint kicks;
+	atomic_uint ppi_high;		/* bit n: PPI n driven high (ppi_level) */
+	atomic_uint ppi_raises;		/* ... each time one went from low to high */
 	uint64_t mpidr;			/* RES1 bit included */
 	/* Failure injection: a positive errno makes the operation fail. */
 	int fail_read, fail_write, fail_reset, fail_mp_state;
