@@ -114,7 +114,22 @@ expect apf_async "apf async: every word right, every page read, all the work don
 	apf_async_right apf_async
 expect apf_async "apf async: hvmm's --stats agrees with the guest: asynchronous faults, not-present and ready tokens, ready events ($(apf_stat_pf apf_async)), COMPLETE_AND_RESUME and APF_TAKE calls" \
 	apf_stats_agree apf_async
+expect apf_async "apf async: service 1.1, \"page ready\" on the PPI the guest named (no SDEI_EVENT_COMPLETE: no ready handler ran)" \
+	sh -c "grep -q '^apf: mode=async ready=ppi (service 1.1)' '$out/apf_async.out' &&
+		! grep -q 'stats: SDEI_EVENT_COMPLETE ' '$out/apf_async.err'"
 apf_log apf_async
+
+# The same with "page ready" as the SDEI event 3001 (protocol 1.0's way).
+hvmm_run apf_async_sdei run -k "$APF_GUEST" -c 2 -m 64 --stats \
+	--lazy-mem "$APF_IMG,latency=1000" -p "bm.apf_expect=async bm.apf_ready=sdei"
+apf_sdei_ready() {
+	apf_passed apf_async_sdei && apf_async_right apf_async_sdei && apf_stats_agree apf_async_sdei &&
+		grep -q '^apf: mode=async ready=sdei (service 1.1)' "$out/apf_async_sdei.out" &&
+		[ "$(apf_stat_call apf_async_sdei SDEI_EVENT_COMPLETE)" = "$(apf_val apf_async_sdei ready_events)" ]
+}
+expect apf_async_sdei "apf async, ready as SDEI event 3001: every word right, tasks woken, --stats agrees, one SDEI_EVENT_COMPLETE per ready handler" \
+	apf_sdei_ready
+apf_log apf_async_sdei
 
 hvmm_run apf_zero run -k "$APF_GUEST" -c 2 -m 64 --lazy-mem zero,latency=1000 \
 	-p "bm.apf_src=zero bm.apf_expect=async bm.apf_pages=8"
