@@ -171,11 +171,13 @@ static void check_async_pf(bool lazy, uint64_t dtb)
 		       "APF_VERSION (0xC2000010) without lazy memory is NOT_SUPPORTED");
 		return;
 	}
-	expect(apf(APF_VERSION, 0, 0, 0), 0x10000, "APF_VERSION with lazy memory is 1.0 (0x10000)");
+	expect(apf(APF_VERSION, 0, 0, 0), 0x10001, "APF_VERSION with lazy memory is 1.1 (0x10001)");
 	expect(apf(APF_ENABLE, APF_NOT_PRESENT, APF_NOT_PRESENT, 0), PSCI_INVALID_PARAMETERS,
 	       "APF_ENABLE naming one event twice is INVALID_PARAMETERS");
-	expect(apf(APF_ENABLE, APF_NOT_PRESENT, APF_READY, 2), PSCI_INVALID_PARAMETERS,
-	       "APF_ENABLE with flag bit 1 is INVALID_PARAMETERS");
+	expect(apf(APF_ENABLE, APF_NOT_PRESENT, APF_READY, 4), PSCI_INVALID_PARAMETERS,
+	       "APF_ENABLE with flag bit 2 is INVALID_PARAMETERS");
+	expect(apf(APF_ENABLE, APF_NOT_PRESENT, 27, 2), PSCI_INVALID_PARAMETERS,
+	       "APF_ENABLE naming the virtual timer's PPI (27) for ready is INVALID_PARAMETERS");
 	expect(apf(APF_ENABLE, 2000, APF_READY, 0), PSCI_INVALID_PARAMETERS,
 	       "APF_ENABLE naming a shared event (2000) is INVALID_PARAMETERS");
 	expect(apf(APF_ENABLE, APF_NOT_PRESENT, 1001, 0), PSCI_INVALID_PARAMETERS,

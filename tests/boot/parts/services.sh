@@ -54,7 +54,7 @@ expect sv "services guest: without lazy memory the async-pf range is not claimed
 
 # ---- --lazy-mem: the async-pf service (docs/async-pf.md) answers ----
 hvmm_run sv_apf run -k "$SV" -c 1 -m 64 --stats --lazy-mem zero -p "bm.apf=1"
-expect sv_apf "--lazy-mem: the services guest's async-pf checks pass: VERSION 1.0, bad ENABLE/TAKE parameters, DENIED twice, a synchronous fault with the events unregistered (rc $(rc_of sv_apf))" \
+expect sv_apf "--lazy-mem: the services guest's async-pf checks pass: VERSION 1.1, bad ENABLE/TAKE parameters, DENIED twice, a synchronous fault with the events unregistered (rc $(rc_of sv_apf))" \
 	rc_and sv_apf 7 sv_passed sv_apf
 sv_stat sv_apf APF_VERSION 0xc2000010 1 && sv_stat sv_apf APF_ENABLE 0xc2000011 6 &&
 	sv_stat sv_apf APF_DISABLE 0xc2000012 3 && sv_stat sv_apf APF_TAKE 0xc2000013 3 &&
