@@ -431,7 +431,7 @@ static void run_op(struct fuzz *z, struct input *in)
 	case 9: case 10: if (on) op_sdei(z, vcpu, in); break;
 	case 11: op_power(z, vcpu); break;
 	case 12: if (in_u8(in) == 0x5a) op_reset(z); break;
-	case 13: if (on) CHECK(call_x0(z, vcpu, APF_VERSION, 0, 0, 0) == 0x10000, "VERSION"); break;
+	case 13: if (on) CHECK(call_x0(z, vcpu, APF_VERSION, 0, 0, 0) == 0x10001, "VERSION"); break;
 	default: break;
 	}
 	check_counts(z);
