@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * libFuzzer target: the async-pf service (protocol version 1,
+ * libFuzzer target: the async-pf service (protocol version 1.1,
  * docs/async-pf.md) behind the SMCCC dispatcher, with PSCI and SDEI, over
  * the fake vCPU host. Random sequences of the guest's calls (APF_ENABLE
- * with good and bad events and flags, APF_DISABLE, APF_TAKE with any x1,
+ * with good and bad events, PPIs and flags, APF_DISABLE, APF_TAKE with any x1,
  * the SDEI calls that make a fault eligible, CPU_OFF and CPU_ON), entries
  * to the guest (SDEI deliveries), faults at EL0 and EL1, page landings and
  * resets, checked against a model of the protocol written from the
@@ -17,6 +17,8 @@
  *    token is never handed out twice, never reused within a boot (tokens
  *    count up from 1), and never one whose page has not landed;
  *  - more than 64 tokens are outstanding on a vCPU;
+ *  - a ready PPI is not high exactly while its vCPU's ready queue holds
+ *    tokens (or was driven to the level it had);
  *  - the counts disagree with what the guest saw;
  *  - the fake host saw a vCPU operation from the wrong thread or under a
  *    firmware lock;
@@ -67,6 +69,12 @@
 enum { NP = 3000, RDY = 3001, PN = 1000, PC = 1001, SN = 2000 };
 /* What ENABLE may name: the good ones first. */
 static const uint64_t enable_events[] = { NP, RDY, PN, PC, SN, 0, 4242, NP | (1ULL << 32) };
+/* What ENABLE may name as the ready PPI (1.1): the two the fuzzed VM leaves
+ * free first, then a timer's, the maintenance one, an SGI, an SPI, an
+ * event number, a PPI with a high bit set. */
+#define PPI_A 16U
+#define PPI_B 20U
+static const uint64_t enable_ppis[] = { PPI_A, PPI_B, 27, 25, 15, 32, RDY, PPI_B | (1ULL << 32) };
 static const uint32_t sdei_events_used[] = { NP, RDY, PN };
 
 static const struct sdei_event_config events[] = {
@@ -83,7 +91,8 @@ enum model_token { M_FREE, M_ANNOUNCED, M_LANDED, M_WAITING, M_READY };
 
 struct model_vcpu {
 	enum { M_DISABLED, M_ENABLED, M_DRAINING } state;
-	uint64_t np, ready;        /* events named at ENABLE */
+	uint64_t np, ready;        /* events named at ENABLE (ready 0: a PPI) */
+	uint64_t ppi;              /* the ready PPI named at ENABLE, or 0 */
 	bool el1;
 	uint64_t announced;        /* the token TAKE(0) gives, or 0 */
 	uint64_t queue[MAX_TOKENS];   /* ready tokens, oldest first */
@@ -141,13 +150,17 @@ static void model_forget(struct fuzz *z, unsigned int vcpu)
 	z->v[vcpu].state = M_DISABLED;
 	z->v[vcpu].announced = 0;
 	z->v[vcpu].nr_queue = 0;
+	z->v[vcpu].ppi = 0;
 }
 
+/* Token t joins its vCPU's ready queue; a ready PPI rises with the first. */
 static void model_queue(struct fuzz *z, uint64_t t)
 {
 	struct model_vcpu *v = &z->v[z->tok[t].vcpu];
 
 	z->tok[t].state = M_READY;
+	if (v->ppi && !v->nr_queue)
+		v->counts.ready_raised++;
 	v->queue[v->nr_queue++] = t;
 }
 
@@ -178,20 +191,28 @@ static bool vcpu_on(struct fuzz *z, unsigned int vcpu)
 static void op_enable(struct fuzz *z, unsigned int vcpu, struct input *in)
 {
 	struct model_vcpu *v = &z->v[vcpu];
-	uint8_t b = in_u8(in);
+	uint8_t b = in_u8(in), c = (b >> 6) == 3 ? in_u8(in) : 0;
 	uint64_t np = enable_events[b & 7], ready = enable_events[(b >> 3) & 7];
-	uint64_t flags = (b >> 6) == 3 ? 2 : (b >> 6) & 1;
-	bool good = np != ready && (np == NP || np == RDY || np == PN) &&
-		    (ready == NP || ready == RDY || ready == PN) && flags < 2;
-	int64_t want = !good ? -2 : v->state != M_DISABLED ? -3 : 0;
-	int64_t got = call_x0(z, vcpu, APF_ENABLE, np, ready, flags);
+	uint64_t flags = (b >> 6) & 1;
+	bool np_good = np == NP || np == RDY || np == PN, ppi = (b >> 6) == 3, good;
+	int64_t want, got;
+
+	if (ppi) {
+		ready = enable_ppis[c & 7];
+		flags = 2 | ((c >> 3) & 1) | ((c & 0x40) ? 4 : 0);
+		good = np_good && (ready == PPI_A || ready == PPI_B) && !(flags & 4);
+	} else {
+		good = np_good && np != ready && (ready == NP || ready == RDY || ready == PN);
+	}
+	want = !good ? -2 : v->state != M_DISABLED ? -3 : 0;
+	got = call_x0(z, vcpu, APF_ENABLE, np, ready, flags);
 
 	CHECK(got == want, "ENABLE(%llu, %llu, %llu) in state %d: %lld, not %lld", (unsigned long long)np,
 	      (unsigned long long)ready, (unsigned long long)flags, v->state, (long long)got,
 	      (long long)want);
 	if (!got)
-		*v = (struct model_vcpu){ .state = M_ENABLED, .np = np, .ready = ready, .el1 = flags,
-					  .counts = v->counts };
+		*v = (struct model_vcpu){ .state = M_ENABLED, .np = np, .ready = ppi ? 0 : ready,
+					  .ppi = ppi ? ready : 0, .el1 = flags & 1, .counts = v->counts };
 }
 
 static void op_disable(struct fuzz *z, unsigned int vcpu)
@@ -218,8 +239,9 @@ static void take_not_present(struct fuzz *z, unsigned int vcpu, const struct fak
 	v->announced = 0;
 	v->counts.not_present++;
 	if (z->tok[t].state == M_LANDED) {
+		if (!v->ppi)
+			v->counts.ready_raised++;
 		model_queue(z, t);
-		v->counts.ready_raised++;
 	} else {
 		z->tok[t].state = M_WAITING;
 	}
@@ -239,8 +261,8 @@ static void take_ready(struct fuzz *z, unsigned int vcpu, const struct fake_vcpu
 	memmove(v->queue, v->queue + want, (v->nr_queue - want) * sizeof(v->queue[0]));
 	v->nr_queue -= want;
 	v->counts.ready += want;
-	if (v->nr_queue)
-		v->counts.ready_raised++;
+	if (v->nr_queue && !v->ppi)
+		v->counts.ready_raised++;   /* raised again; a PPI just stays high */
 	if (v->state == M_DRAINING && !outstanding(z, vcpu))
 		v->state = M_DISABLED;
 }
@@ -274,8 +296,10 @@ static bool fault_may_be_async(struct fuzz *z, unsigned int vcpu, bool el1)
 
 	if (v->state != M_ENABLED || outstanding(z, vcpu) >= MAX_TOKENS || (el1 && !v->el1))
 		return false;
+	ready = (struct sdei_pe_event){ .registered = true, .enabled = true };   /* a PPI needs nothing */
 	CHECK(!sdei_pe_event_view(z->fw.sdei, vcpu, v->np, &np) &&
-	      !sdei_pe_event_view(z->fw.sdei, vcpu, v->ready, &ready), "events named at ENABLE vanished");
+	      (v->ppi || !sdei_pe_event_view(z->fw.sdei, vcpu, v->ready, &ready)),
+	      "events named at ENABLE vanished");
 	return np.registered && np.enabled && ready.registered && ready.enabled && !np.pe_masked &&
 	       !np.pe_in_handler && !np.pending;
 }
@@ -317,8 +341,8 @@ static void op_land(struct fuzz *z, struct input *in)
 		if (z->tok[t].state == M_ANNOUNCED) {
 			z->tok[t].state = M_LANDED;
 		} else if (z->tok[t].state == M_WAITING) {
-			model_queue(z, t);
-			raise[z->tok[t].vcpu] = true;
+			model_queue(z, t);   /* a PPI rises with its vCPU's first */
+			raise[z->tok[t].vcpu] = !z->v[z->tok[t].vcpu].ppi;
 		}
 	}
 	/* One ready event per vCPU and landing, however many tokens. */
@@ -406,6 +430,11 @@ static void check_counts(struct fuzz *z)
 		      (unsigned long long)c.not_present, (unsigned long long)c.ready,
 		      (unsigned long long)c.ready_raised);
 		CHECK(outstanding(z, i) <= MAX_TOKENS, "vCPU %u: more than 64 outstanding", i);
+		/* The ready PPI is high exactly while tokens wait, and only it. */
+		CHECK(atomic_load(&z->host.v[i].ppi_high) ==
+		      (z->v[i].ppi && z->v[i].nr_queue ? 1U << z->v[i].ppi : 0U),
+		      "vCPU %u: PPIs high 0x%x with %u ready on PPI %llu", i, atomic_load(&z->host.v[i].ppi_high),
+		      z->v[i].nr_queue, (unsigned long long)z->v[i].ppi);
 	}
 	CHECK(z->host.violations == 0, "fake host violations");
 }
@@ -442,7 +471,8 @@ static struct fuzz *fuzz_new(struct input *in)
 	struct fuzz *z = calloc(1, sizeof(*z));
 	struct psci_config psci = { .boot_cpu = 0 };
 	struct sdei_config sdei = { .events = events, .nr_events = sizeof(events) / sizeof(events[0]) };
-	struct fw_config cfg = { .psci = &psci, .sdei = &sdei, .apf = true };
+	struct fw_config cfg = { .psci = &psci, .sdei = &sdei, .apf = true,
+				 .apf_ready_ppis = (1U << PPI_A) | (1U << PPI_B) };
 
 	if (!z)
 		abort();
