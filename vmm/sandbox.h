@@ -33,10 +33,6 @@ enum sandbox_cond {
 	SANDBOX_WRITE_FD,      /* fd (arg 0) one of the thread's write_fds */
 	SANDBOX_OWN_PID,       /* pid (arg 0) is hvmm's: signals stay inside hvmm */
 	SANDBOX_NO_EXEC,       /* prot (arg 2) without PROT_EXEC: no new code */
-	SANDBOX_THREAD,        /* clone flags (arg 0) with CLONE_THREAD: no processes */
-	SANDBOX_ENOSYS,        /* not allowed, but fails with ENOSYS instead of ending hvmm */
-	SANDBOX_NO_NEW_PRIVS,  /* prctl (arg 0) PR_SET_NO_NEW_PRIVS only */
-	SANDBOX_SET_FILTER,    /* seccomp (arg 0) SECCOMP_SET_MODE_FILTER only */
 	SANDBOX_READ_FD,       /* fd (arg 0) one of the thread's read_fds */
 	SANDBOX_KILL_GROUP,    /* SIGKILL (arg 1) to minus one of the thread's kill_groups (arg 0) */
 	SANDBOX_PEEK_CHILD,    /* waitid options (arg 3) with WNOWAIT: look at a child, never reap it */

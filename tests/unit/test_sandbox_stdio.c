@@ -98,21 +98,27 @@ static void role_main(struct console *con)
 	forbidden_open();
 }
 
+static pthread_barrier_t vcpu_go;
+
 static void *vcpu_body(void *arg)
 {
 	enter_or_die(new_thread_sandbox(SANDBOX_VCPU, "vCPU 0", arg));
+	pthread_barrier_wait(&vcpu_go);
 	forbidden_open();
 	return NULL;
 }
 
-/* As in hvmm: the main thread is sandboxed when it starts a vCPU thread. */
+/* As in hvmm (vmm/vcpu_pool.c): the vCPU thread is started, and enters its
+ * own sandbox, before the main thread enters its sandbox. */
 static void role_vcpu(struct console *con)
 {
 	pthread_t th;
 
-	enter_or_die(new_thread_sandbox(SANDBOX_MAIN, "main", con));
+	pthread_barrier_init(&vcpu_go, NULL, 2);
 	if (pthread_create(&th, NULL, vcpu_body, con))
 		_exit(97);
+	enter_or_die(new_thread_sandbox(SANDBOX_MAIN, "main", con));
+	pthread_barrier_wait(&vcpu_go);
 	pthread_join(th, NULL);
 }
 
@@ -440,11 +446,12 @@ static void role_racers(struct console *con)
 
 	r.con = con;
 	pthread_mutex_init(&r.lock, NULL);
-	pthread_barrier_init(&r.go, NULL, RACERS);
-	enter_or_die(new_thread_sandbox(SANDBOX_MAIN, "main", con));
+	pthread_barrier_init(&r.go, NULL, RACERS + 1);
 	for (unsigned int i = 0; i < RACERS; i++)
 		if (pthread_create(&th[i], NULL, racer_body, &r))
 			_exit(97);
+	enter_or_die(new_thread_sandbox(SANDBOX_MAIN, "main", con));
+	pthread_barrier_wait(&r.go);
 	for (unsigned int i = 0; i < RACERS; i++)
 		pthread_join(th[i], NULL);
 }

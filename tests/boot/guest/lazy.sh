@@ -11,3 +11,15 @@ rm -f /tmp/lazy.a /tmp/lazy.b
 case " $(cat /proc/cmdline) " in
 *" hvmm.lazy_wait "*) wait_host "lazy stat" ;;
 esac
+# hvmm.lazy_reboot: the first boot resets the VM, the second powers off;
+# each starts from the source again.
+case " $(cat /proc/cmdline) " in
+*" hvmm.lazy_reboot "*)
+	say "lazy boot $(boot_count)"
+	if [ "$(boot_count)" = 1 ]; then
+		say "rebooting"
+		sleep 1   # reboot -f does not wait for the serial port to drain
+		reboot -f
+	fi
+	;;
+esac

@@ -21,20 +21,20 @@ apf_passed() {
 	rc_is "$1" 0 && has_out "$1" "^bm: PASSED$" && grep -q '^1\.\.[1-9]' "$out/$1.out" &&
 		! grep -q '^not ok' "$out/$1.out"
 }
-# apf_all_right NAME [PAGES]: no wrong word, every page of every task read
-# (PAGES per task), every unit of work done.
+# apf_all_right NAME [PAGES [CPUS]]: no wrong word, every page of every
+# task read (PAGES per task, 2 vCPUs unless CPUS), every unit of work done.
 apf_all_right() {
-	aa_all=$((2 * APF_TASKS * ${2:-$APF_PAGES}))
+	aa_all=$((${3:-2} * APF_TASKS * ${2:-$APF_PAGES}))
 	[ "$(apf_val "$1" bad)" = 0 ] && [ "$(apf_val "$1" pages)" = "$aa_all" ] &&
 		[ "$(apf_val "$1" work)" = "$((aa_all * APF_WORK))" ]
 }
 # apf_sync_right NAME: all right, and no notification taken.
 apf_sync_right() { apf_all_right "$1" && [ "$(apf_val "$1" np)" = 0 ]; }
-# apf_async_right NAME [PAGES]: all right, tasks blocked (np > 0) and each
-# was woken by its token (ready == np).
+# apf_async_right NAME [PAGES [CPUS]]: all right, tasks blocked (np > 0)
+# and each was woken by its token (ready == np).
 apf_async_right() {
 	ar_np=$(apf_val "$1" np)
-	apf_all_right "$1" "$2" && [ "${ar_np:-0}" -gt 0 ] && [ "$(apf_val "$1" ready)" = "$ar_np" ]
+	apf_all_right "$1" "$2" "$3" && [ "${ar_np:-0}" -gt 0 ] && [ "$(apf_val "$1" ready)" = "$ar_np" ]
 }
 # apf_stat_async NAME: the A of hvmm's "lazy-mem: N pages populated, T ms
 # vCPU time blocked, A asynchronous" line.
@@ -130,6 +130,16 @@ apf_sdei_ready() {
 expect apf_async_sdei "apf async, ready as SDEI event 3001: every word right, tasks woken, --stats agrees, one SDEI_EVENT_COMPLETE per ready handler" \
 	apf_sdei_ready
 apf_log apf_async_sdei
+
+# 4 vCPUs, each with its own ready PPI line and its own tokens.
+hvmm_run apf_4 run -k "$APF_GUEST" -c 4 -m 64 --stats --lazy-mem "$APF_IMG,latency=1000" \
+	-p "bm.apf_expect=async bm.apf_pages=16"
+apf_4_ok() {
+	apf_passed apf_4 && apf_async_right apf_4 16 4 && apf_stats_agree apf_4 &&
+		[ "$(grep -c '^apf: cpu=[0-3] np_events=[1-9]' "$out/apf_4.out")" = 4 ]
+}
+expect apf_4 "apf async with 4 vCPUs: every word right, every vCPU's tasks blocked and woke, --stats agrees" apf_4_ok
+apf_log apf_4 | grep total
 
 hvmm_run apf_zero run -k "$APF_GUEST" -c 2 -m 64 --lazy-mem zero,latency=1000 \
 	-p "bm.apf_src=zero bm.apf_expect=async bm.apf_pages=8"

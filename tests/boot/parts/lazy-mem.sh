@@ -120,6 +120,18 @@ expect lazy_l4 "lazy-mem image (no latency), 4 vCPUs: Linux sees 4 CPUs and fill
 	sh -c "grep -q 'hvmm-test: cpus=4\$' $out/lazy_l4.out && grep -q 'lazy memory: 8 MiB written, copied and compared' $out/lazy_l4.out"
 expect lazy_l4 "lazy-mem image, 4 vCPUs: poweroff exits 0 with the stats line" rc_and lazy_l4 0 lz_stats lazy_l4
 
+# Linux reboots in place with every page lazy: the second boot starts from
+# the image again and fills its memory again; --stats adds both boots up.
+hvmm_run lazy_lr run -k "$K" -i "$I" -c 2 -m 256 --stats --lazy-mem "$LZ_IMG,latency=100" \
+	-p "quiet hvmm.test=lazy hvmm.lazy_reboot"
+lz_reboot_ok() {
+	[ "$(grep -c 'lazy memory: 8 MiB written, copied and compared' "$out/lazy_lr.out")" = 2 ] &&
+		has_out lazy_lr 'hvmm-test: lazy boot 1$' && has_out lazy_lr 'hvmm-test: lazy boot 2$' &&
+		[ "$(grep -c 'hvmm-test: rebooting' "$out/lazy_lr.out")" = 1 ] && lz_stats lazy_lr
+}
+expect lazy_lr "lazy-mem image, 2 vCPUs, Linux reboots in place: both boots fill and check 8 MiB, exit 0 with the stats line" \
+	rc_and lazy_lr 0 lz_reboot_ok
+
 # ---- the other features with every page lazy: the conformance guests ----
 # PSCI: CPU_ON/OFF, CPU_SUSPEND, SYSTEM_SUSPEND and the hot-add of vCPU 3;
 # SDEI: registration, delivery and events raised from the host. Both guests
