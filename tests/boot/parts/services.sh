@@ -56,10 +56,10 @@ expect sv "services guest: without lazy memory the async-pf range is not claimed
 hvmm_run sv_apf run -k "$SV" -c 1 -m 64 --stats --lazy-mem zero -p "bm.apf=1"
 expect sv_apf "--lazy-mem: the services guest's async-pf checks pass: VERSION 1.1, bad ENABLE/TAKE parameters, DENIED twice, a synchronous fault with the events unregistered (rc $(rc_of sv_apf))" \
 	rc_and sv_apf 7 sv_passed sv_apf
-sv_stat sv_apf APF_VERSION 0xc2000010 1 && sv_stat sv_apf APF_ENABLE 0xc2000011 6 &&
+sv_stat sv_apf APF_VERSION 0xc2000010 1 && sv_stat sv_apf APF_ENABLE 0xc2000011 7 &&
 	sv_stat sv_apf APF_DISABLE 0xc2000012 3 && sv_stat sv_apf APF_TAKE 0xc2000013 3 &&
 	grep -Eq '^hvmm: stats: lazy-mem: [1-9][0-9]* pages populated, [0-9]+ ms vCPU time blocked, 0 asynchronous$' "$out/sv_apf.err"
-result "--lazy-mem: --stats names the async-pf calls (1 VERSION, 6 ENABLE, 3 DISABLE, 3 TAKE) and 0 asynchronous faults" $? \
+result "--lazy-mem: --stats names the async-pf calls (1 VERSION, 7 ENABLE, 3 DISABLE, 3 TAKE) and 0 asynchronous faults" $? \
 	"$out/sv_apf.err"
 
 # ---- --no-trng: KVM's TRNG, and an exit status of the guest's choice ----
