@@ -251,6 +251,9 @@ static enum smccc_action psci_cpu_freeze(const struct psci_req *req)
 /*
  * The one decision of CPU_ON that races: only an OFF target accepts, so of
  * several concurrent callers exactly one sees OFF and posts its boot request.
+ * The losers that find the winner's request pending get ALREADY_ON, as from
+ * KVM, unless the VM asked for ON_PENDING (the state table's own answer,
+ * which AFFINITY_INFO keeps giving either way).
  */
 static int64_t psci_post_cpu_on(struct psci *p, unsigned int target,
 				const struct psci_entry *e)
@@ -260,6 +263,8 @@ static int64_t psci_post_cpu_on(struct psci *p, unsigned int target,
 
 	psci_lock(p);
 	ret = psci_power_do(cpu, PSCI_DO_CPU_ON);
+	if (ret == PSCI_RET_ON_PENDING && !p->cpu_on_pending)
+		ret = PSCI_RET_ALREADY_ON;
 	if (ret == PSCI_RET_SUCCESS) {
 		cpu->entry = e->pc;
 		cpu->context_id = e->context_id;
@@ -648,6 +653,7 @@ int psci_init(struct psci *p, const struct fw_host *host,
 	p->nr_cpus = cfg->nr_cpus;
 	p->boot_cpu = cfg->boot_cpu;
 	p->pstate_format = cfg->pstate_format;
+	p->cpu_on_pending = cfg->cpu_on_pending;
 	for (i = 0; i < cfg->nr_cpus; i++) {
 		/* MPIDR_EL1 also has RES1 and MT/U bits; only affinity matters. */
 		p->cpu[i].mpidr = cfg->mpidrs[i] & FW_MPIDR_AFF_MASK;

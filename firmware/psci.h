@@ -148,6 +148,7 @@ struct psci {
 	struct psci_cpu *cpu;
 	enum psci_pstate_format pstate_format;
 	enum psci_suspend_mode suspend_mode;
+	bool cpu_on_pending;    /* see struct psci_config */
 };
 
 struct psci_config {
@@ -156,6 +157,10 @@ struct psci_config {
 	unsigned int boot_cpu;         /* starts ON */
 	unsigned int nr_enabled;       /* vCPUs nr_enabled.. start DISABLED (hot-add) */
 	enum psci_pstate_format pstate_format;
+	/* A CPU_ON of a vCPU whose power-on is accepted but not begun answers
+	 * ON_PENDING (PSCI allows it); false: ALREADY_ON, as KVM answers
+	 * (docs/psci.md, "Racing CPU_ON"). */
+	bool cpu_on_pending;
 };
 
 /* -EINVAL unless nr_cpus >= 1, boot_cpu < nr_enabled <= nr_cpus, mpidrs is

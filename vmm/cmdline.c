@@ -15,7 +15,7 @@ enum opt_id {
 	OPT_KERNEL, OPT_INITRD, OPT_PARAMS, OPT_CPUS, OPT_MEM, OPT_NAME, OPT_CONSOLE,
 	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_NETWORK, OPT_DUMP_DTB, OPT_STATS,
 	OPT_IN_KERNEL_PSCI, OPT_HELP, OPT_MAX_CPUS, OPT_REBOOT, OPT_SUSPEND_FORMAT, OPT_IDLE_STATES, OPT_NO_SDEI, OPT_SDEI_EVENT,
-	OPT_NO_SANDBOX, OPT_PSCI_CONDUIT, OPT_NO_TRNG, OPT_SMCCC_HANDLER,
+	OPT_NO_SANDBOX, OPT_PSCI_CONDUIT, OPT_NO_TRNG, OPT_PSCI_ON_PENDING, OPT_TIMEOUT, OPT_SMCCC_HANDLER,
 	OPT_SMCCC_HANDLER_TIMEOUT, OPT_SMCCC_HANDLER_FAIL, OPT_LAZY_MEM,
 };
 
@@ -44,8 +44,10 @@ static const struct opt run_opts[] = {
 	{ OPT_STATS,    0,  "stats",  false, "      print hypercall counts at exit" },
 	{ OPT_IN_KERNEL_PSCI, 0, "in-kernel-psci", false, "   let KVM serve PSCI instead of hvmm" },
 	{ OPT_REBOOT,   0,  "reboot", true,  "reset|exit  guest reset: restart it (default) or exit 3" },
+	{ OPT_TIMEOUT,  0,  "timeout", true, "SECONDS  stop the guest after this long, exit 5 (unattended runs)" },
 	{ OPT_SUSPEND_FORMAT, 0, "psci-suspend-format", true, "extended|original  CPU_SUSPEND power_state format" },
 	{ OPT_PSCI_CONDUIT, 0, "psci-conduit", true, "hvc|smc  instruction the guest calls PSCI and SDEI with" },
+	{ OPT_PSCI_ON_PENDING, 0, "psci-on-pending", false, "   CPU_ON of a vCPU still powering on answers ON_PENDING (default ALREADY_ON, as KVM)" },
 	{ OPT_IDLE_STATES, 0, "idle-states", true, "all|standby|powerdown|none  idle states in the device tree" },
 	{ OPT_NO_SDEI,  0,  "no-sdei", false, "      no SDEI for the guest" },
 	{ OPT_NO_TRNG,  0,  "no-trng", false, "      leave SMCCC TRNG to KVM" },
@@ -153,6 +155,7 @@ static int apply_firmware(const struct opt *o, const char *val, struct vm_config
 		break;
 	case OPT_NO_SDEI: cfg->no_sdei = true; break;
 	case OPT_NO_TRNG: cfg->no_trng = true; break;
+	case OPT_PSCI_ON_PENDING: cfg->psci_on_pending = true; break;
 	case OPT_SDEI_EVENT:
 		if (cfg->nr_sdei_events == CMDLINE_MAX_SDEI_EVENTS)
 			return reason_set(-1, err, errlen, "--sdei-event: at most %d events besides hvmm's own",
@@ -221,9 +224,14 @@ static int apply(const struct opt *o, const char *val, struct vm_config *cfg, ch
 		break;
 	case OPT_REBOOT: case OPT_IDLE_STATES: case OPT_NO_SDEI: case OPT_NO_TRNG: case OPT_SDEI_EVENT:
 	case OPT_SUSPEND_FORMAT: case OPT_PSCI_CONDUIT: case OPT_IN_KERNEL_PSCI: case OPT_SMCCC_HANDLER:
-	case OPT_SMCCC_HANDLER_TIMEOUT: case OPT_SMCCC_HANDLER_FAIL:
+	case OPT_SMCCC_HANDLER_TIMEOUT: case OPT_SMCCC_HANDLER_FAIL: case OPT_PSCI_ON_PENDING:
 		return apply_firmware(o, val, cfg, err, errlen);
 	case OPT_NO_SANDBOX: cfg->no_sandbox = true; break;
+	case OPT_TIMEOUT:
+		if (parse_uint(val, CMDLINE_MAX_TIMEOUT_S, &cfg->timeout_s) || cfg->timeout_s == 0)
+			return reason_set(-1, err, errlen, "--timeout '%s': expected seconds from 1 to %u", val,
+					  CMDLINE_MAX_TIMEOUT_S);
+		break;
 	case OPT_DUMP_DTB: cfg->dump_dtb = val; break;
 	case OPT_CPUS:
 		if (parse_cpus(val, &cfg->cpus))
@@ -327,6 +335,8 @@ static int check_contradictions(const struct vm_config *cfg, uint64_t seen, char
 		return reason_set(-1, err, errlen, "--sdei-event needs hvmm's own PSCI: with --in-kernel-psci there is no SDEI");
 	if (SEEN(OPT_SUSPEND_FORMAT))
 		return reason_set(-1, err, errlen, "--psci-suspend-format needs hvmm's own PSCI: with --in-kernel-psci KVM serves CPU_SUSPEND");
+	if (cfg->psci_on_pending)
+		return reason_set(-1, err, errlen, "--psci-on-pending needs hvmm's own PSCI: with --in-kernel-psci KVM answers CPU_ON (ALREADY_ON)");
 	if (cfg->nr_smccc_handlers)
 		return reason_set(-1, err, errlen, "--smccc-handler needs hvmm's own PSCI: with --in-kernel-psci no SMCCC call reaches hvmm");
 	if (SEEN(OPT_IDLE_STATES) && cfg->idle_states != IDLE_STATES_NONE)

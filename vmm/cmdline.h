@@ -17,6 +17,7 @@
 #define CMDLINE_DEFAULT_MEM_MIB 256ULL
 #define CMDLINE_DEFAULT_HANDLER_TIMEOUT_MS 1000U
 #define CMDLINE_MAX_HANDLER_TIMEOUT_MS 3600000U
+#define CMDLINE_MAX_TIMEOUT_S 31536000U   /* --timeout: a year */
 #define CMDLINE_MAX_MEM_MIB     (1ULL << 20)   /* 1 TiB: beyond any IPA we ask for */
 
 /* Which PSCI idle states the device tree offers the guest's cpuidle. */
@@ -40,6 +41,8 @@ struct vm_config {
 	unsigned int max_cpus;     /* 0: not given, same as cpus */
 	bool reboot_exit;          /* --reboot=exit: a guest reset ends hvmm (status 3) */
 	bool suspend_format_original;
+	bool psci_on_pending;      /* --psci-on-pending: racing CPU_ONs may get ON_PENDING */
+	unsigned int timeout_s;    /* --timeout: stop the guest after this long; 0: never */
 	/* --psci-conduit: the instruction the device tree tells the guest to
 	 * make PSCI and SDEI calls with (KVM forwards both alike). */
 	enum smccc_conduit psci_conduit;

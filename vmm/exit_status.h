@@ -9,6 +9,7 @@ enum hvmm_exit_status {
 	HVMM_EXIT_USAGE     = 2,   /* the command line was wrong */
 	HVMM_EXIT_RESET     = 3,   /* the guest asked for a reset (PSCI SYSTEM_RESET) */
 	HVMM_EXIT_HOST_STOP = 4,   /* stopped from the host: Ctrl-A x or a signal */
+	HVMM_EXIT_TIMEOUT   = 5,   /* --timeout passed with the guest still running */
 	HVMM_EXIT_HANDLER   = 1,   /* an --smccc-handler failed with --smccc-handler-fail stop, or
 				    * could not start (docs/smccc-handlers.md): an error like any other */
 	/* 0..255: the status the guest gave hvmm's EXIT call (docs/hvmm-service.md);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libfdt.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "console.h"
@@ -564,12 +566,41 @@ static bool console_read(struct vm *vm, struct console *con, struct console_back
 	return true;
 }
 
+/* Milliseconds until --timeout's deadline: -1 without one, 0 once passed. */
+static int vm_ms_to_deadline(const struct vm *vm)
+{
+	struct timespec ts;
+	uint64_t now, left_ms;
+
+	if (!vm->in->deadline_ns)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	if (now >= vm->in->deadline_ns)
+		return 0;
+	left_ms = (vm->in->deadline_ns - now + 999999) / 1000000;
+	return left_ms > INT_MAX ? INT_MAX : (int)left_ms;
+}
+
+/* The one line goes out with the exit status, unless another stop won. */
+static void vm_time_out(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->stop_lock);
+	if (!atomic_load(&vm->stopping))
+		snprintf(vm->exit_msg, sizeof(vm->exit_msg),
+			 "--timeout %u: the guest was still running after %u s; stopped it",
+			 vm->cfg->timeout_s, vm->cfg->timeout_s);
+	pthread_mutex_unlock(&vm->stop_lock);
+	vm_request_stop(vm, VM_EXIT_TIMEOUT);
+}
+
 static void vm_serve_console(struct vm *vm, struct console *con, int sig_fd)
 {
 	struct console_backlog backlog = { .len = 0 };
 	bool stdin_open = true;
 
 	while (!atomic_load(&vm->stopping)) {
+		int left = vm_ms_to_deadline(vm), wait = -1;
 		bool room = backlog.len + 1 < sizeof(backlog.buf);
 		struct pollfd pfd[3 + HANDLER_MAX] = {
 			{ .fd = vm->stop_fd, .events = POLLIN },
@@ -578,9 +609,18 @@ static void vm_serve_console(struct vm *vm, struct console *con, int sig_fd)
 		};
 		/* And the --smccc-handler programs hanging up (exiting). */
 		unsigned int nh = handler_set_pollfds(vm->in->handlers, pfd + 3);
-		/* With bytes waiting for the UART, look again soon. */
-		int n = poll(pfd, 3 + nh, backlog.len ? 10 : -1);
+		int n;
 
+		if (left == 0) {
+			vm_time_out(vm);
+			break;
+		}
+		/* With bytes waiting for the UART, look again soon. */
+		if (backlog.len)
+			wait = 10;
+		if (left > 0 && (wait < 0 || left < wait))
+			wait = left;
+		n = poll(pfd, 3 + nh, wait);
 		if (n < 0 && errno != EINTR)
 			break;
 		if (backlog.len)

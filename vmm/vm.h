@@ -34,6 +34,7 @@ enum vm_exit {
 	VM_EXIT_GUEST_STATUS, /* the guest's HVMM_EXIT; guest_status says with what */
 	VM_EXIT_ERROR,        /* a failure; exit_msg says what */
 	VM_EXIT_HANDLER,      /* an --smccc-handler failed; exit_msg says which and how */
+	VM_EXIT_TIMEOUT,      /* --timeout passed */
 };
 
 /* What every boot takes from outside, opened once by vmm_run before the
@@ -53,6 +54,7 @@ struct vm_inputs {
 	struct handler_set *handlers;  /* the --smccc-handler programs (nr 0: none) */
 	struct lazy_mem *lazy;         /* --lazy-mem; NULL: RAM is all there from the start */
 	int stop_fd;                   /* the eventfd a stop writes (each boot's stop_fd) */
+	uint64_t deadline_ns;          /* --timeout: CLOCK_MONOTONIC when the guest is stopped; 0: none */
 	struct vcpu_pool *vcpus;       /* the threads that run each boot's vCPUs */
 };
 

@@ -248,6 +248,7 @@ int vm_setup_firmware(struct vm *vm, const bool *cpu_enabled)
 		.nr_enabled = cpu_enabled ? vm->nr_vcpus : vm->nr_enabled,
 		.pstate_format = vm->cfg->suspend_format_original ? PSCI_PSTATE_FORMAT_ORIGINAL
 								   : PSCI_PSTATE_FORMAT_EXTENDED,
+		.cpu_on_pending = vm->cfg->psci_on_pending,
 	};
 	struct fw_config fc = {
 		.psci = &psci,

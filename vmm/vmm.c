@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "exit_status.h"
@@ -20,6 +21,7 @@ static int exit_status_for(enum vm_exit e, unsigned int guest_status)
 	case VM_EXIT_RESET:     return HVMM_EXIT_RESET;
 	case VM_EXIT_HOST_STOP: return HVMM_EXIT_HOST_STOP;
 	case VM_EXIT_HANDLER:   return HVMM_EXIT_HANDLER;
+	case VM_EXIT_TIMEOUT:   return HVMM_EXIT_TIMEOUT;
 	case VM_EXIT_GUEST_STATUS: return (int)guest_status;
 	case VM_EXIT_NONE:
 	case VM_EXIT_ERROR:     break;
@@ -301,7 +303,7 @@ static enum vm_exit vmm_boot(struct vmm *vmm)
 	}
 	why = vm_run(vm, &vmm->console, vmm->sig_fd);
 	vmm->guest_status = vm->guest_status;
-	if (why == VM_EXIT_ERROR || why == VM_EXIT_HANDLER)
+	if (why == VM_EXIT_ERROR || why == VM_EXIT_HANDLER || why == VM_EXIT_TIMEOUT)
 		log_err(&vmm->log, "%s", vm->exit_msg[0] ? vm->exit_msg : "the VM failed");
 	vmm_release_vm(vmm);
 	vmm_keep_apf_counts(vmm, vm);
@@ -357,6 +359,12 @@ int vmm_run(const struct vm_config *cfg)
 		console_restore(&vmm.console);
 		control_server_stop(&vmm.control);
 		goto out;
+	}
+	if (cfg->timeout_s) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		vmm.inputs.deadline_ns = ((uint64_t)ts.tv_sec + cfg->timeout_s) * 1000000000ULL + (uint64_t)ts.tv_nsec;
 	}
 	for (;;) {
 		why = vmm_boot(&vmm);

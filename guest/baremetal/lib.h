@@ -274,7 +274,7 @@ int fdt_bootarg(uint64_t dtb, const char *key, char *buf, unsigned int size);
 
 /* ---- SMP ---------------------------------------------------------------- */
 
-#define BM_MAX_CPUS 8
+#define BM_MAX_CPUS 16
 
 /* Entry points for CPU_ON and power-down suspends (start.S); each one
  * records its own address as the entry the CPU came in through. */

@@ -8,7 +8,7 @@
 #include "smccc_asm.h"
 
 #define SECONDARY_STACK_SHIFT	13	/* 8 KiB per secondary */
-#define MAX_CPUS		8	/* BM_MAX_CPUS in lib.h */
+#define MAX_CPUS		16	/* BM_MAX_CPUS in lib.h */
 
 	.section .text.start, "ax"
 	.global _start

@@ -191,6 +191,23 @@ expect conf_orig "PSCI conformance guest (original power_state format) passes" h
 expect conf_orig "PSCI conformance guest (original format): no TAP check failed, exits 0" \
 	rc_and conf_orig 0 sh -c "! grep -q '^not ok' $out/conf_orig.out"
 
+# Racing CPU_ON: 9 vCPUs, 8 of them race for the 9th, 10 rounds; by
+# default every loser gets ALREADY_ON (as from KVM), with --psci-on-pending
+# ALREADY_ON or ON_PENDING.
+race_ok() {
+	has_out "$1" "bm: PASSED" && ! grep -q '^not ok' "$out/$1.out" && rc_is "$1" 0 &&
+		grep -q "^# CPU_ON race: 8 racers, 10 rounds, losers saw ALREADY_ON $2" "$out/$1.out"
+}
+hvmm_run conf_race run -k "$BM/psci_conformance.elf" -c 9 -m 64 -p "bm.only=race bm.race_rounds=10"
+expect conf_race "CPU_ON race, 8 vCPUs for one target, 10 rounds: one SUCCESS a round, every loser ALREADY_ON (70 of them)" \
+	race_ok conf_race "70 times, ON_PENDING 0\$"
+grep '^# CPU_ON race' "$out/conf_race.out" | sed 's/^/#   /'
+hvmm_run conf_race_pending run -k "$BM/psci_conformance.elf" -c 9 -m 64 --psci-on-pending \
+	-p "bm.only=race bm.race_rounds=10 bm.race=on_pending"
+expect conf_race_pending "CPU_ON race with --psci-on-pending: one SUCCESS a round, the losers ALREADY_ON or ON_PENDING" \
+	race_ok conf_race_pending ""
+grep '^# CPU_ON race' "$out/conf_race_pending.out" | sed 's/^/#   /'
+
 # ---- bare-metal SDEI conformance guest ----
 # It asks for host-raised events (1001 inside a normal handler, 1000 on two
 # vCPUs, shared 2000); sdei-answer.sh raises each with hvmm sdei signal.

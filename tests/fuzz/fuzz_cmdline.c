@@ -13,7 +13,8 @@
  *    out of range, an --sdei-event that cmdline_parse_sdei_event would not
  *    accept or that repeats another, an --smccc-handler range that is empty,
  *    runs past 0xffffffff, reaches into the Arm Architecture service or
- *    overlaps another, or more than HANDLER_MAX of them, an invalid --name, or a string that
+ *    overlaps another, or more than HANDLER_MAX of them, an invalid --name, a
+ *    --timeout past a year, --psci-on-pending with --in-kernel-psci, or a string that
  *    does not point into argv;
  * besides what ASan and UBSan find.
  */
@@ -140,6 +141,8 @@ static void check_accepted(const struct args *a, const struct vm_config *cfg)
 	CHECK(cfg->psci_conduit == SMCCC_CONDUIT_HVC || cfg->psci_conduit == SMCCC_CONDUIT_SMC,
 	      "conduit %d", (int)cfg->psci_conduit);
 	CHECK(!cfg->name || control_name_valid(cfg->name), "name '%s'", cfg->name);
+	CHECK(cfg->timeout_s <= CMDLINE_MAX_TIMEOUT_S, "--timeout %u", cfg->timeout_s);
+	CHECK(!(cfg->psci_on_pending && cfg->in_kernel_psci), "--psci-on-pending with --in-kernel-psci");
 	CHECK(cfg->nr_sdei_events <= CMDLINE_MAX_SDEI_EVENTS, "%u SDEI events", cfg->nr_sdei_events);
 	for (unsigned int i = 0; i < cfg->nr_sdei_events; i++) {
 		const struct sdei_event_config *ev = &cfg->sdei_events[i];

@@ -161,6 +161,7 @@ struct frame {
 struct fake {
 	unsigned int n, boot, nr_enabled;
 	enum psci_pstate_format format;
+	bool cpu_on_pending;      /* psci_config.cpu_on_pending */
 	bool with_sdei;
 	uint64_t mpidrs[MAX_VCPUS];
 	struct sdei_config sdei_cfg;
@@ -248,6 +249,7 @@ static int fake_firmware_init(struct fake *f, unsigned int nr_enabled)
 		.boot_cpu = f->boot,
 		.nr_enabled = nr_enabled,
 		.pstate_format = f->format,
+		.cpu_on_pending = f->cpu_on_pending,
 	};
 
 	return firmware_init_psci_sdei(&f->fw, &f->host.fw_host, &psci, f->with_sdei ? &f->sdei_cfg : NULL);
@@ -259,7 +261,7 @@ static int fake_firmware_init(struct fake *f, unsigned int nr_enabled)
  * byte 1: bits 0-3 enabled vCPUs - 1 (modulo), bits 4-7 boot vCPU (modulo)
  * byte 2: bits 0-1 cores per cluster (1, 2, 4, 8), bit 2 Aff3 set on odd
  *         vCPUs, bits 3-4 extra SDEI events, bits 5-6 bind slots (0: one
- *         per line)
+ *         per line), bit 7 racing CPU_ONs answered ON_PENDING
  */
 static struct fake *fake_new(struct input *in)
 {
@@ -270,6 +272,7 @@ static struct fake *fake_new(struct input *in)
 	CHECK(f != NULL, "out of memory");
 	f->n = 1 + (b0 & 7);
 	f->format = b0 & 8 ? PSCI_PSTATE_FORMAT_ORIGINAL : PSCI_PSTATE_FORMAT_EXTENDED;
+	f->cpu_on_pending = b2 & 0x80;
 	f->with_sdei = ((b0 >> 4) & 7) != 7;
 	f->nr_enabled = 1 + (b1 & 15) % f->n;
 	f->boot = (b1 >> 4) % f->nr_enabled;
@@ -696,7 +699,7 @@ static void check_cpu_on(struct fake *f, const struct op *op, int64_t x0)
 	else if (f->state[target] == PSCI_CPU_STATE_OFF)
 		want = PSCI_RET_SUCCESS;
 	else if (f->state[target] == PSCI_CPU_STATE_ON_PENDING)
-		want = PSCI_RET_ON_PENDING;
+		want = f->cpu_on_pending ? PSCI_RET_ON_PENDING : PSCI_RET_ALREADY_ON;
 	else if (f->state[target] == PSCI_CPU_STATE_DISABLED)
 		want = PSCI_RET_DENIED;
 	else

@@ -82,6 +82,8 @@ static void test_defaults(void **state)
 	assert_false(p.cfg.in_kernel_psci);
 	assert_false(p.cfg.help);
 	assert_false(p.cfg.no_trng);
+	/* Racing CPU_ONs get ALREADY_ON, as from KVM. */
+	assert_false(p.cfg.psci_on_pending);
 	/* --max-cpus not given: as many vCPUs as --cpus. */
 	assert_int_equal(p.cfg.max_cpus, 0);
 	/* --reboot reset, --psci-suspend-format extended, --idle-states all. */
@@ -100,15 +102,17 @@ static void test_defaults_reset_between_calls(void **state)
 	PARSE(&p, "-k", "a", "--mem", "1G", "--stats", "-c", "3", "--loglevel", "debug",
 	      "--max-cpus", "8", "--reboot", "exit", "--psci-suspend-format", "original",
 	      "--idle-states", "none", "--name", "vm1", "--psci-conduit", "smc",
-	      "--smccc-handler", "0xc3000000+1=x");
+	      "--smccc-handler", "0xc3000000+1=x", "--psci-on-pending");
 	assert_ok(&p);
 	assert_true(p.cfg.reboot_exit);
+	assert_true(p.cfg.psci_on_pending);
 	assert_int_equal(p.cfg.psci_conduit, SMCCC_CONDUIT_SMC);
 	assert_int_equal(p.cfg.nr_smccc_handlers, 1);
 	PARSE(&p, "-k", "b");
 	assert_ok(&p);
 	assert_int_equal(p.cfg.psci_conduit, SMCCC_CONDUIT_HVC);
 	assert_int_equal(p.cfg.nr_smccc_handlers, 0);
+	assert_false(p.cfg.psci_on_pending);
 	assert_int_equal(p.cfg.max_cpus, 0);
 	assert_false(p.cfg.reboot_exit);
 	assert_false(p.cfg.suspend_format_original);
@@ -602,6 +606,7 @@ static void test_contradictory_options(void **state)
 		{ { "--in-kernel-psci" }, { "--idle-states", "all" }, "--idle-states" },
 		{ { "--in-kernel-psci" }, { "--idle-states=powerdown" }, "--idle-states" },
 		{ { "--in-kernel-psci" }, { "--smccc-handler", "0xc3000000+1=cat" }, "--smccc-handler" },
+		{ { "--in-kernel-psci" }, { "--psci-on-pending" }, "--psci-on-pending" },
 	};
 	struct parsed p;
 
@@ -879,6 +884,31 @@ static void test_psci_conduit(void **state)
 	check_choices("psci-conduit", good, 2, bad, sizeof(bad) / sizeof(bad[0]), psci_conduit_field);
 }
 
+/* --timeout SECONDS: 1 to a year, whole seconds only. */
+static void test_timeout(void **state)
+{
+	static const char *const bad[] = { "0", "", "-1", "+5", "1.5", "5s", " 5", "31536001", "99999999999", "x" };
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "-k", "K");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.timeout_s, 0);
+	PARSE(&p, "-k", "K", "--timeout", "30");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.timeout_s, 30);
+	PARSE(&p, "-k", "K", "--timeout=31536000");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.timeout_s, 31536000);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		PARSE(&p, "-k", "K", "--timeout", bad[i]);
+		assert_fails_with(&p, "--timeout");
+		assert_fails_with(&p, "seconds from 1 to 31536000");
+	}
+	PARSE(&p, "-k", "K", "--timeout");
+	assert_fails_with(&p, "--timeout");
+}
+
 static void test_new_options_together(void **state)
 {
 	struct parsed p;
@@ -1109,6 +1139,7 @@ int main(void)
 		cmocka_unit_test(test_psci_suspend_format),
 		cmocka_unit_test(test_idle_states),
 		cmocka_unit_test(test_psci_conduit),
+		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_new_options_together),
 		cmocka_unit_test(test_unknown_options),
 		cmocka_unit_test(test_missing_values),

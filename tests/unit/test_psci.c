@@ -67,9 +67,10 @@ static uint64_t mpidr_of(unsigned int id)
 	return (((uint64_t)(id >> 4) & 0xff) << 8) | (id & 0xf);
 }
 
-/* A machine whose vCPUs nr_enabled.. start DISABLED, vCPU 0 booting. */
-static struct fake *fake_new_cfg(enum psci_pstate_format format,
-				 unsigned int nr_enabled)
+/* A machine whose vCPUs nr_enabled.. start DISABLED, vCPU 0 booting;
+ * racing CPU_ONs get ON_PENDING if cpu_on_pending. */
+static struct fake *fake_new_full(enum psci_pstate_format format, unsigned int nr_enabled,
+				  bool cpu_on_pending)
 {
 	uint64_t mpidrs[NR_VCPUS];
 	struct fake *f = calloc(1, sizeof(*f));
@@ -100,9 +101,15 @@ static struct fake *fake_new_cfg(enum psci_pstate_format format,
 		.boot_cpu = 0,
 		.nr_enabled = nr_enabled,
 		.pstate_format = format,
+		.cpu_on_pending = cpu_on_pending,
 	};
 	assert_int_equal(firmware_init_psci_sdei(&f->fw, &f->host.fw_host, &cfg, NULL), 0);
 	return f;
+}
+
+static struct fake *fake_new_cfg(enum psci_pstate_format format, unsigned int nr_enabled)
+{
+	return fake_new_full(format, nr_enabled, false);
 }
 
 static struct fake *fake_new(void)
@@ -734,13 +741,14 @@ static void test_cpu_on_already_on_and_pending(void **state)
 	expect_call(f, 2, FID64(CPU_ON), mpidr_of(2), RAM_BASE, 0,
 		    PSCI_RET_ALREADY_ON);
 
-	/* Accepted but not started yet. */
+	/* Accepted but not started yet: ALREADY_ON, as KVM answers (the
+	 * table's ON_PENDING only with cpu_on_pending: test_cpu_on_pending). */
 	expect_call(f, 0, FID64(CPU_ON), mpidr_of(1), RAM_BASE + 0x100, 11,
 		    PSCI_RET_SUCCESS);
 	expect_call(f, 0, FID64(CPU_ON), mpidr_of(1), RAM_BASE + 0x200, 22,
-		    PSCI_RET_ON_PENDING);
+		    PSCI_RET_ALREADY_ON);
 	expect_call(f, 2, FID32(CPU_ON), mpidr_of(1), RAM_BASE + 0x300, 33,
-		    PSCI_RET_ON_PENDING);
+		    PSCI_RET_ALREADY_ON);
 	assert_int_equal(atomic_load(&f->host.v[1].kicks), 1);
 
 	/* The first request is the one that takes effect. */
@@ -749,6 +757,26 @@ static void test_cpu_on_already_on_and_pending(void **state)
 	assert_int_equal(f->host.v[1].reg[FW_REG_X0], 11);
 	expect_call(f, 2, FID32(CPU_ON), mpidr_of(1), RAM_BASE, 0,
 		    PSCI_RET_ALREADY_ON);
+}
+
+/* With cpu_on_pending a CPU_ON that finds the target's power-on pending
+ * answers ON_PENDING, and ALREADY_ON once it is on. AFFINITY_INFO says
+ * ON_PENDING meanwhile either way. */
+static void test_cpu_on_pending(void **state)
+{
+	for (int pending = 0; pending < 2; pending++) {
+		struct fake *f = fake_new_full(PSCI_PSTATE_FORMAT_EXTENDED, NR_VCPUS, pending);
+
+		expect_call(f, 0, FID64(CPU_ON), mpidr_of(3), RAM_BASE, 1, PSCI_RET_SUCCESS);
+		expect_call(f, 0, FID64(CPU_ON), mpidr_of(3), RAM_BASE, 2,
+			    pending ? PSCI_RET_ON_PENDING : PSCI_RET_ALREADY_ON);
+		assert_int_equal(affinity_info(f, mpidr_of(3), 0), PSCI_AFF_ON_PENDING);
+		assert_int_equal(prepare(f, 3), 1);
+		assert_int_equal(f->host.v[3].reg[FW_REG_X0], 1);   /* the first request won */
+		expect_call(f, 0, FID64(CPU_ON), mpidr_of(3), RAM_BASE, 3, PSCI_RET_ALREADY_ON);
+		*state = f;
+		teardown(state);
+	}
 }
 
 static void test_cpu_on_then_prepare(void **state)
@@ -1056,7 +1084,7 @@ static void check_prepare_failure(struct fake *f, unsigned int target,
 	assert_int_equal(affinity_info(f, mpidr_of(target), 0),
 			 PSCI_AFF_ON_PENDING);
 	expect_call(f, 0, FID64(CPU_ON), mpidr_of(target), RAM_BASE, 0,
-		    PSCI_RET_ON_PENDING);
+		    PSCI_RET_ALREADY_ON);
 	*fail = 0;
 	assert_int_equal(prepare(f, target), 1);
 	assert_int_equal(state_of(f, target), PSCI_CPU_STATE_ON);
@@ -2324,8 +2352,9 @@ static void test_racing_cpu_on(void **state)
 	assert_int_equal(tally.bad_answers, 0);
 	assert_int_equal(tally.wrong_boots, 0);
 	assert_int_equal(tally.prepare_errors, 0);
-	assert_int_equal(tally.already_on + tally.on_pending,
-			 RACE_ROUNDS * (RACERS - 1));
+	/* Every loser: ALREADY_ON, as from KVM (cpu_on_pending is off). */
+	assert_int_equal(tally.already_on, RACE_ROUNDS * (RACERS - 1));
+	assert_int_equal(tally.on_pending, 0);
 	assert_int_equal(atomic_load(&f->host.v[RACE_TARGET].kicks), RACE_ROUNDS);
 	assert_int_equal(f->host.v[RACE_TARGET].resets, RACE_ROUNDS);
 	assert_int_equal(state_of(f, RACE_TARGET), PSCI_CPU_STATE_OFF);
@@ -2347,6 +2376,7 @@ int main(void)
 		T(test_cpu_on_invalid_parameters),
 		T(test_cpu_on_invalid_address),
 		T(test_cpu_on_already_on_and_pending),
+		cmocka_unit_test(test_cpu_on_pending),
 		T(test_cpu_on_then_prepare),
 		T(test_cpu_on_big_endian_caller),
 		T(test_cpu_on_32bit_ignores_upper_halves),

@@ -66,6 +66,40 @@ expect_bad_input kpsci_event "--in-kernel-psci with --sdei-event" 2 \
 expect_bad_input kpsci_format "--in-kernel-psci with --psci-suspend-format" 2 \
 	"--psci-suspend-format needs hvmm's own PSCI: with --in-kernel-psci KVM serves CPU_SUSPEND" \
 	run -k "$BM/hello.elf" -m 64 --in-kernel-psci --psci-suspend-format original
+expect_bad_input timeout_zero "--timeout 0" 2 "--timeout '0': expected seconds from 1 to 31536000" \
+	run -k "$BM/hello.elf" -m 64 --timeout 0
+expect_bad_input timeout_word "--timeout 5s" 2 "--timeout '5s': expected seconds from 1 to 31536000" \
+	run -k "$BM/hello.elf" -m 64 --timeout 5s
+
+# --timeout: a guest still running then is stopped, exit 5 and one line;
+# the limit is hvmm's whole run (a reboot does not start it again), and a
+# guest done before it ends as it would without.
+to_run() {
+	to_t0=$(date +%s)
+	hvmm_run "$@"
+	to_t=$(($(date +%s) - to_t0))
+}
+to_run to_wait run -k "$BM/console.elf" -m 64 -c 1 -p bm.do=wait --timeout 3
+expect to_wait "--timeout 3, the guest waits for ever: exit 5 and exactly the one line, after 3 to 20 s (${to_t} s)" \
+	sh -c "[ \"\$(cat $out/to_wait.rc)\" = 5 ] && [ \"\$(wc -l <$out/to_wait.err)\" = 1 ] &&
+		grep -qxF 'hvmm: --timeout 3: the guest was still running after 3 s; stopped it' $out/to_wait.err &&
+		[ $to_t -ge 3 ] && [ $to_t -le 20 ]"
+to_run to_lazy run -k "$BM/lazy_mem.elf" -c 1 -m 64 --lazy-mem "zero,latency=30000000" \
+	-p "bm.region=8 bm.len=8 bm.image=0" --timeout 3
+expect to_lazy "--timeout 3 while a vCPU waits 30 s for a lazy page: exit 5 and the one line within 20 s (${to_t} s)" \
+	sh -c "[ \"\$(cat $out/to_lazy.rc)\" = 5 ] && [ \"\$(wc -l <$out/to_lazy.err)\" = 1 ] &&
+		grep -q 'still running after 3 s' $out/to_lazy.err && [ $to_t -le 20 ]"
+hvmm_run to_done run -k "$BM/hello.elf" -m 64 -c 1 --timeout 600
+expect to_done "--timeout 600, the guest powers off first: exit 0, nothing on stderr" \
+	sh -c "[ \"\$(cat $out/to_done.rc)\" = 0 ] && [ ! -s $out/to_done.err ]"
+to_run to_reboot run -k "$BM/console.elf" -m 64 -c 1 -p bm.do=reset --timeout 4
+expect to_reboot "--timeout 4, a guest that resets in a loop: the limit covers every boot, exit 5 (${to_t} s)" \
+	sh -c "[ \"\$(cat $out/to_reboot.rc)\" = 5 ] && grep -q 'still running after 4 s' $out/to_reboot.err &&
+		[ \"\$(grep -c 'bm-console: boot' $out/to_reboot.out)\" -ge 2 ] && [ $to_t -le 30 ]"
+
+expect_bad_input kpsci_pending "--in-kernel-psci with --psci-on-pending" 2 \
+	"--psci-on-pending needs hvmm's own PSCI: with --in-kernel-psci KVM answers CPU_ON (ALREADY_ON)" \
+	run -k "$BM/hello.elf" -m 64 --psci-on-pending --in-kernel-psci
 expect_bad_input kpsci_idle "--in-kernel-psci with --idle-states" 2 \
 	"--idle-states needs hvmm's own PSCI: with --in-kernel-psci the device tree offers none" \
 	run -k "$BM/hello.elf" -m 64 --in-kernel-psci --idle-states powerdown

@@ -113,6 +113,11 @@ sx_exits() {
 		--run "$H stop $([ "$name" = - ] && echo --all || echo "--name $name") >/dev/null" \
 		$(sx_lines "$e" 0) --expect-status 4 \
 		-- "$H" run -k "$CG" -m 64 -c 1 $(sx_name "$name") -p bm.do=wait
+	if [ -n "$SX_TIMEOUT" ]; then
+		# shellcheck disable=SC2046
+		sx_run "--timeout 1: 5 and one line" "$i" "$o" "$e" $(sx_lines "$e" 1) --expect-status 5 \
+			-- "$H" run -k "$CG" -m 64 -c 1 $(sx_name "$name") -p bm.do=wait --timeout 1
+	fi
 	for sig in $SX_SIGNALS; do
 		# shellcheck disable=SC2046
 		sx_run "SIG$sig: 4" "$i" "$o" "$e" $(sx_sync "$i" "$o" "$e" "$name") --signal "$sig" \
@@ -137,6 +142,7 @@ sx_exits() {
 
 # ---- every combination, named, in the suite's environment (HOME=/) ----
 SX_SIGNALS="TERM${NL}HUP"
+SX_TIMEOUT=1
 for i in $SX_INS; do
 	for o in $SX_OUTS; do
 		for e in $SX_OUTS; do
@@ -151,6 +157,7 @@ done
 # /tmp). A few stdio combinations each, every exit.
 mkdir -p -m 0700 /run/user/0
 SX_SIGNALS="TERM${NL}HUP${NL}INT"
+SX_TIMEOUT=
 for env in home xdg neither; do
 	case $env in
 	home) SX_ENV="env${NL}-i${NL}PATH=$PATH${NL}HOME=/" ;;
