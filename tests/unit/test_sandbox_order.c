@@ -167,7 +167,7 @@ static void test_binary_search(void **state)
 	static const int calls[] = {
 		__NR_futex, __NR_getpid, __NR_gettid, __NR_clock_gettime, __NR_munmap,
 		__NR_madvise, __NR_brk, __NR_getrandom, __NR_ppoll, __NR_exit,
-		__NR_exit_group, __NR_rt_sigprocmask, __NR_close, __NR_eventfd2,
+		__NR_exit_group, __NR_rt_sigprocmask, __NR_close, __NR_unlinkat,
 	};
 	struct prog *p = calloc(1, sizeof(*p));
 	const uint64_t args[6] = { 0 };
