@@ -53,7 +53,7 @@ $(HVMM): $(HVMM_OBJS)
 # vmm/cmd_run.c. On an x86-64 machine it controls the VMs ./run.sh starts
 # in the emulated arm64 host. tests/native-client.sh checks it.
 NATIVE_CLIENT      := $(B)/native/hvmm
-NATIVE_CLIENT_SRCS := vmm/main.c vmm/stdio_fds.c vmm/native/cmd_run_unsupported.c vmm/cmdline.c vmm/log.c \
+NATIVE_CLIENT_SRCS := vmm/main.c vmm/stdio_fds.c vmm/native/cmd_run_unsupported.c vmm/cmdline.c vmm/cmdline_opts.c vmm/log.c \
 	vmm/lazy/config.c \
 	vmm/handler/spec.c \
 	$(filter-out vmm/control/ops.c vmm/control/server.c,$(sort $(wildcard vmm/control/*.c)))
@@ -209,7 +209,7 @@ UNIT_SRCS_test_sdei_events := vmm/sdei_events.c
 UNIT_SRCS_test_uart     := devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_bus      := devices/bus.c
 UNIT_SRCS_test_loader   := vmm/loader.c vmm/guest_mem.c
-UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c vmm/lazy/config.c
+UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/cmdline_opts.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c vmm/lazy/config.c
 # --lazy-mem: the option, the page table and the fetch schedule (fake clock).
 UNIT_SRCS_test_lazy     := vmm/lazy/config.c vmm/lazy/schedule.c vmm/lazy/tracker.c vmm/log.c
 # The same on this machine's real userfaultfd, with the fetcher thread (no KVM).
@@ -296,7 +296,7 @@ FUZZ_CFLAGS        ?= -O1 -g $(CFLAGS_COMMON) -fsanitize=fuzzer,address,undefine
 FUZZ_SRCS_fuzz_firmware := $(UNIT_SRCS_test_psci) tests/fuzz/invariant.c
 FUZZ_SRCS_fuzz_apf      := $(UNIT_SRCS_test_psci) tests/fuzz/invariant.c
 FUZZ_SRCS_fuzz_control  := vmm/control/proto.c vmm/log.c tests/fuzz/invariant.c
-FUZZ_SRCS_fuzz_cmdline  := vmm/cmdline.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c vmm/lazy/config.c tests/fuzz/invariant.c
+FUZZ_SRCS_fuzz_cmdline  := vmm/cmdline.c vmm/cmdline_opts.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c vmm/lazy/config.c tests/fuzz/invariant.c
 FUZZ_SRCS_fuzz_loader   := vmm/loader.c vmm/guest_mem.c
 FUZZ_SRCS_fuzz_handler_answer := vmm/handler/proto.c vmm/log.c firmware/smccc_call.c tests/fuzz/invariant.c
 FUZZ_LIBS_fuzz_loader   := -lelf

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "vmm/cmdline.h"
+#include "vmm/cmdline_opt.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -1063,9 +1064,83 @@ static void test_error_truncated_to_buffer(void **state)
 
 /* ---- usage ------------------------------------------------------------ */
 
+/* The table itself: names unique, each field the size its kind writes, a
+ * reader for every custom value, a help line for every entry. */
+static void test_option_table_sound(void **state)
+{
+	(void)state;
+	assert_true(cmdline_nr_opts > 0 && cmdline_nr_opts <= 64);   /* the seen-bits */
+	for (size_t i = 0; i < cmdline_nr_opts; i++) {
+		const struct opt *o = &cmdline_opts[i];
+
+		assert_non_null(o->long_name);
+		assert_true(o->help && o->help[0]);
+		for (size_t j = 0; j < i; j++) {
+			assert_string_not_equal(o->long_name, cmdline_opts[j].long_name);
+			assert_false(o->short_name && o->short_name == cmdline_opts[j].short_name);
+		}
+		switch (o->kind) {
+		case OPT_FLAG:
+			assert_int_equal(o->size, sizeof(bool));
+			break;
+		case OPT_STRING:
+			assert_int_equal(o->size, sizeof(const char *));
+			break;
+		case OPT_UINT:
+			assert_int_equal(o->size, sizeof(unsigned int));
+			assert_true(o->min <= o->max && o->unit && o->min_note);
+			break;
+		case OPT_CHOICE:
+			assert_true(o->size == sizeof(bool) || o->size == sizeof(int));
+			assert_true(o->choices && o->choices[0].word && o->choices[1].word);
+			break;
+		case OPT_CUSTOM:
+			assert_non_null(o->parse);
+			break;
+		}
+		assert_true(o->offset + (o->kind == OPT_CUSTOM ? 0 : o->size) <= sizeof(struct vm_config));
+	}
+}
+
+/* Every description starts at one column: on the option's line, or on the
+ * next when the option and its value are too long. */
+static void test_usage_aligned(void **state)
+{
+	char line[256];
+	FILE *f = tmpfile();
+	unsigned int rows = 0;
+	int col = -1;
+
+	(void)state;
+	assert_non_null(f);
+	cmdline_print_run_usage(f);
+	rewind(f);
+	while (fgets(line, sizeof(line), f)) {
+		const char *desc;
+
+		if (strncmp(line, "  -", 3) && strncmp(line, "      --", 8) && strncmp(line, "        ", 8))
+			continue;
+		if (!strncmp(line, "        ", 8) && strncmp(line, "      --", 8)) {
+			desc = line + strspn(line, " ");       /* a description on its own line */
+		} else {
+			desc = strstr(line + 6, "  ");
+			if (!desc)
+				continue;                      /* the head alone; its description follows */
+			desc += strspn(desc, " ");
+		}
+		if (col < 0)
+			col = (int)(desc - line);
+		if ((int)(desc - line) != col)
+			fail_msg("description at column %d, not %d: %s", (int)(desc - line), col, line);
+		rows++;
+	}
+	fclose(f);
+	assert_int_equal(rows, cmdline_nr_opts);
+}
+
 static void test_usage_lists_every_option(void **state)
 {
-	char text[4096], needle[64];
+	char text[8192], needle[64];
 	FILE *f = tmpfile();
 	size_t n;
 
@@ -1116,6 +1191,8 @@ int main(void)
 		cmocka_unit_test(test_smccc_handler_limit),
 		cmocka_unit_test(test_missing_kernel),
 		cmocka_unit_test(test_help_alone),
+		cmocka_unit_test(test_option_table_sound),
+		cmocka_unit_test(test_usage_aligned),
 		cmocka_unit_test(test_options_with_values_all_forms),
 		cmocka_unit_test(test_kernel_forms),
 		cmocka_unit_test(test_cpus_forms),

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * `hvmm run`'s options: one entry each, pointing into struct vm_config
+ * (cmdline_opt.h), in the order `hvmm run --help` lists them. Names are
+ * kvmtool's where it has the option. Values that need more than a type
+ * and a range have their reader here.
+ */
+#include <string.h>
+
+#include "cmdline_opt.h"
+#include "control/proto.h"
+
+#define FIELD(f) .offset = offsetof(struct vm_config, f), .size = sizeof(((struct vm_config *)0)->f)
+#define FLAG(s, l, f, h) { .short_name = (s), .long_name = (l), .help = (h), .kind = OPT_FLAG, FIELD(f) }
+#define STRING(s, l, a, f, h) \
+	{ .short_name = (s), .long_name = (l), .arg = (a), .help = (h), .kind = OPT_STRING, FIELD(f) }
+#define UINT(s, l, a, f, lo, note, hi, u, h) \
+	{ .short_name = (s), .long_name = (l), .arg = (a), .help = (h), .kind = OPT_UINT, FIELD(f), \
+	  .min = (lo), .min_note = (note), .max = (hi), .unit = (u) }
+#define CHOICE(s, l, f, c, h) \
+	{ .short_name = (s), .long_name = (l), .help = (h), .kind = OPT_CHOICE, FIELD(f), .choices = (c) }
+#define CUSTOM(s, l, a, fn, h) \
+	{ .short_name = (s), .long_name = (l), .arg = (a), .help = (h), .kind = OPT_CUSTOM, .parse = (fn) }
+
+#define CPUS_MAX 4096U
+
+static const struct opt_choice log_levels[] = {
+	{ "error", LOG_ERROR }, { "warning", LOG_WARNING }, { "info", LOG_INFO }, { "debug", LOG_DEBUG }, { NULL, 0 },
+};
+static const struct opt_choice reboots[] = { { "reset", false }, { "exit", true }, { NULL, 0 } };
+static const struct opt_choice pstate_formats[] = { { "extended", false }, { "original", true }, { NULL, 0 } };
+static const struct opt_choice conduits[] = {
+	{ "hvc", SMCCC_CONDUIT_HVC }, { "smc", SMCCC_CONDUIT_SMC }, { NULL, 0 },
+};
+static const struct opt_choice idle_choices[] = {
+	{ "all", IDLE_STATES_ALL }, { "standby", IDLE_STATES_STANDBY }, { "powerdown", IDLE_STATES_POWERDOWN },
+	{ "none", IDLE_STATES_NONE }, { NULL, 0 },
+};
+static const struct opt_choice handler_fails[] = { { "notsupported", false }, { "stop", true }, { NULL, 0 } };
+
+static int parse_name(const char *val, struct vm_config *cfg, char *err, size_t errlen)
+{
+	if (!control_name_valid(val))
+		return reason_set(-1, err, errlen, "--name '%s': use 1-%d letters, digits, '.', '_' or '-', not starting with '.'",
+				  val, CONTROL_NAME_MAX);
+	cfg->name = val;
+	return 0;
+}
+
+static int parse_mem(const char *val, struct vm_config *cfg, char *err, size_t errlen)
+{
+	if (cmdline_parse_mib(val, &cfg->mem_mib))
+		return reason_set(-1, err, errlen, "--mem '%s': expected MiB from 1 to %llu (or with an M or G suffix)",
+				  val, CMDLINE_MAX_MEM_MIB);
+	return 0;
+}
+
+static int parse_lazy_mem(const char *val, struct vm_config *cfg, char *err, size_t errlen)
+{
+	if (cfg->lazy_mem.enabled)
+		return reason_set(-1, err, errlen, "--lazy-mem is given twice");
+	return lazy_config_parse(val, &cfg->lazy_mem, err, errlen);
+}
+
+static int parse_console(const char *val, struct vm_config *cfg, char *err, size_t errlen)
+{
+	(void)cfg;
+	if (strcmp(val, "serial"))
+		return reason_set(-1, err, errlen, "--console '%s': hvmm has only the serial console", val);
+	return 0;
+}
+
+static int parse_network(const char *val, struct vm_config *cfg, char *err, size_t errlen)
+{
+	(void)cfg;
+	if (strcmp(val, "mode=none") && strcmp(val, "none"))
+		return reason_set(-1, err, errlen, "--network '%s': hvmm has no network devices yet; only mode=none is accepted", val);
+	return 0;
+}
+
+static int parse_sdei_event(const char *val, struct vm_config *cfg, char *err, size_t errlen)
+{
+	struct sdei_event_config *ev = &cfg->sdei_events[cfg->nr_sdei_events];
+
+	if (cfg->nr_sdei_events == CMDLINE_MAX_SDEI_EVENTS)
+		return reason_set(-1, err, errlen, "--sdei-event: at most %d events besides hvmm's own",
+				  CMDLINE_MAX_SDEI_EVENTS);
+	if (cmdline_parse_sdei_event(val, ev, err, errlen))
+		return -1;
+	for (unsigned int i = 0; i < cfg->nr_sdei_events; i++)
+		if (cfg->sdei_events[i].num == ev->num)
+			return reason_set(-1, err, errlen, "--sdei-event '%s': event %u is given twice", val, ev->num);
+	cfg->nr_sdei_events++;
+	return 0;
+}
+
+static int parse_smccc_handler(const char *val, struct vm_config *cfg, char *err, size_t errlen)
+{
+	return handler_spec_add(cfg->smccc_handlers, &cfg->nr_smccc_handlers, val, err, errlen);
+}
+
+const struct opt cmdline_opts[] = {
+	STRING('k', "kernel", "FILE", kernel, "kernel: arm64 Image, ELF, or raw binary"),
+	STRING('i', "initrd", "FILE", initrd, "initial ramdisk"),
+	STRING('p', "params", "STR", params, "kernel command line"),
+	UINT('c', "cpus", "N", cpus, 1, "", CPUS_MAX, "a whole number", "number of vCPUs (default: host CPUs)"),
+	UINT(0, "max-cpus", "M", max_cpus, 1, "", CPUS_MAX, "a whole number",
+	     "create M vCPUs, those past --cpus disabled (hot-add)"),
+	CUSTOM('m', "mem", "MiB", parse_mem, "guest RAM (default 256; M and G suffixes)"),
+	CUSTOM(0, "lazy-mem", "SOURCE[,latency=USEC][,bandwidth=MIBPS]", parse_lazy_mem,
+	       "RAM fetched on first touch from zero or an image file"),
+	CUSTOM(0, "name", "NAME", parse_name, "name of the VM"),
+	CUSTOM(0, "console", "serial", parse_console, "console device (only serial)"),
+	FLAG(0, "nodefaults", nodefaults, "pass -p to the kernel untouched"),
+	CHOICE(0, "loglevel", loglevel, log_levels, "what hvmm logs"),
+	CUSTOM('n', "network", "mode=none", parse_network, "networking (none yet)"),
+	STRING(0, "dump-dtb", "FILE", dump_dtb, "write the generated device tree to FILE"),
+	FLAG(0, "stats", stats, "print hypercall counts at exit"),
+	FLAG(0, "in-kernel-psci", in_kernel_psci, "let KVM serve PSCI instead of hvmm"),
+	CHOICE(0, "reboot", reboot_exit, reboots, "guest reset: restart it (default) or exit 3"),
+	UINT(0, "timeout", "SECONDS", timeout_s, 1, "", CMDLINE_MAX_TIMEOUT_S, "seconds",
+	     "stop the guest after this long, exit 5 (unattended runs)"),
+	CHOICE(0, "psci-suspend-format", suspend_format_original, pstate_formats, "CPU_SUSPEND power_state format"),
+	CHOICE(0, "psci-conduit", psci_conduit, conduits, "instruction the guest calls PSCI and SDEI with"),
+	FLAG(0, "psci-on-pending", psci_on_pending,
+	     "CPU_ON of a vCPU still powering on answers ON_PENDING (default ALREADY_ON, as KVM)"),
+	CHOICE(0, "idle-states", idle_states, idle_choices, "idle states in the device tree"),
+	FLAG(0, "no-sdei", no_sdei, "no SDEI for the guest"),
+	FLAG(0, "no-trng", no_trng, "leave SMCCC TRNG to KVM"),
+	CUSTOM(0, "sdei-event", "NUM,shared|private,normal|critical", parse_sdei_event, "one more SDEI event"),
+	CUSTOM(0, "smccc-handler", "RANGE=CMD", parse_smccc_handler,
+	       "SMCCC calls in RANGE (hex BASE+COUNT or BASE-LAST) go to sh -c CMD"),
+	UINT(0, "smccc-handler-timeout", "MS", smccc_handler_timeout_ms, 0, " (no limit)", CMDLINE_MAX_HANDLER_TIMEOUT_MS,
+	     "milliseconds", "a handler's time to answer (default 1000; 0: no limit)"),
+	CHOICE(0, "smccc-handler-fail", smccc_handler_fail_stop, handler_fails,
+	       "what a failed handler's range gets (default notsupported)"),
+	FLAG(0, "no-sandbox", no_sandbox, "no seccomp filters (for debugging hvmm)"),
+	FLAG('h', "help", help, "this text"),
+};
+
+const size_t cmdline_nr_opts = sizeof(cmdline_opts) / sizeof(cmdline_opts[0]);
+
+const struct opt *cmdline_opt_long(const char *name, size_t len)
+{
+	for (size_t i = 0; i < cmdline_nr_opts; i++)
+		if (strlen(cmdline_opts[i].long_name) == len && !strncmp(cmdline_opts[i].long_name, name, len))
+			return &cmdline_opts[i];
+	return NULL;
+}
+
+const struct opt *cmdline_opt_short(char c)
+{
+	for (size_t i = 0; i < cmdline_nr_opts; i++)
+		if (cmdline_opts[i].short_name && cmdline_opts[i].short_name == c)
+			return &cmdline_opts[i];
+	return NULL;
+}
