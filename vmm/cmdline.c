@@ -104,13 +104,20 @@ static int apply(const struct opt *o, const char *val, struct vm_config *cfg, ch
 		return choice_refused(o, val, err, errlen);
 	case OPT_CUSTOM:
 		return o->parse(val, cfg, err, errlen);
+	case OPT_ACCEPTED:
+		return 0;
+	case OPT_REFUSED:
+		return reason_set(-1, err, errlen, "--%s: %s", o->long_name, o->reason);
 	}
 	return reason_set(-1, err, errlen, "--%s: bad option table", o->long_name);
 }
 
-/* Whether o takes a value (every kind but a flag). */
+/* Whether o takes a value: a flag does not; an option with a reader of its
+ * own, or accepted or refused, does when the help names one. */
 static bool takes_value(const struct opt *o)
 {
+	if (o->kind == OPT_CUSTOM || o->kind == OPT_ACCEPTED || o->kind == OPT_REFUSED)
+		return o->arg != NULL;
 	return o->kind != OPT_FLAG;
 }
 
@@ -213,8 +220,14 @@ int cmdline_parse_run(int argc, char *const argv[], struct vm_config *cfg, char 
 		const char *w = argv[i];
 		int ret;
 
+		/* kvmtool's form too: hvmm run [options] IMAGE. */
+		if ((w[0] != '-' || !w[1]) && !cfg->kernel) {
+			cfg->kernel = w;
+			continue;
+		}
 		if (w[0] != '-' || !w[1])
-			return reason_set(-1, err, errlen, "unexpected argument '%s' (the kernel goes after -k)", w);
+			return reason_set(-1, err, errlen, "unexpected argument '%s': the kernel is '%s' already", w,
+					  cfg->kernel);
 		ret = w[1] == '-' ? parse_long(argc, argv, &i, cfg, &seen, err, errlen)
 				  : parse_short(argc, argv, &i, cfg, &seen, err, errlen);
 		if (ret)

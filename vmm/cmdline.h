@@ -18,6 +18,7 @@
 #define CMDLINE_DEFAULT_HANDLER_TIMEOUT_MS 1000U
 #define CMDLINE_MAX_HANDLER_TIMEOUT_MS 3600000U
 #define CMDLINE_MAX_TIMEOUT_S 31536000U   /* --timeout: a year */
+#define CMDLINE_MAX_HOST_CPUS 1024U        /* --vcpu-affinity: CPUs 0-1023 */
 #define CMDLINE_MAX_MEM_MIB     (1ULL << 20)   /* 1 TiB: beyond any IPA we ask for */
 
 /* Which PSCI idle states the device tree offers the guest's cpuidle. */
@@ -43,6 +44,11 @@ struct vm_config {
 	bool suspend_format_original;
 	bool psci_on_pending;      /* --psci-on-pending: racing CPU_ONs may get ON_PENDING */
 	unsigned int timeout_s;    /* --timeout: stop the guest after this long; 0: never */
+	uint64_t kaslr_seed;       /* --kaslr-seed: /chosen/kaslr-seed */
+	/* --vcpu-affinity: host CPUs the vCPU threads may run on (bit n: CPU n);
+	 * all zero: any. */
+	uint64_t vcpu_affinity[CMDLINE_MAX_HOST_CPUS / 64];
+	bool has_kaslr_seed;
 	/* --psci-conduit: the instruction the device tree tells the guest to
 	 * make PSCI and SDEI calls with (KVM forwards both alike). */
 	enum smccc_conduit psci_conduit;

@@ -19,6 +19,8 @@ enum opt_kind {
 	OPT_UINT,     /* an unsigned int in it, min..max */
 	OPT_CHOICE,   /* one of a few words; the word's value in it (bool or enum) */
 	OPT_CUSTOM,   /* parse() reads the value */
+	OPT_ACCEPTED, /* kvmtool's, asks for what hvmm does anyway (help says what) */
+	OPT_REFUSED,  /* kvmtool's, not in hvmm (yet): one line with reason */
 };
 
 struct opt_choice {
@@ -38,6 +40,7 @@ struct opt {
 	const char *min_note;
 	const struct opt_choice *choices;   /* CHOICE: ended by a NULL word */
 	int (*parse)(const char *val, struct vm_config *cfg, char *err, size_t errlen);   /* CUSTOM */
+	const char *reason;         /* REFUSED: why, after "--NAME: " */
 };
 
 extern const struct opt cmdline_opts[];

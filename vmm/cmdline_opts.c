@@ -5,6 +5,8 @@
  * kvmtool's where it has the option. Values that need more than a type
  * and a range have their reader here.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmdline_opt.h"
@@ -21,6 +23,10 @@
 	{ .short_name = (s), .long_name = (l), .help = (h), .kind = OPT_CHOICE, FIELD(f), .choices = (c) }
 #define CUSTOM(s, l, a, fn, h) \
 	{ .short_name = (s), .long_name = (l), .arg = (a), .help = (h), .kind = OPT_CUSTOM, .parse = (fn) }
+
+#define ACCEPTED(l, h) { .long_name = (l), .help = (h), .kind = OPT_ACCEPTED }
+#define REFUSED(s, l, a, why) \
+	{ .short_name = (s), .long_name = (l), .arg = (a), .help = "refused: " why, .kind = OPT_REFUSED, .reason = (why) }
 
 #define CPUS_MAX 4096U
 
@@ -94,6 +100,77 @@ static int parse_sdei_event(const char *val, struct vm_config *cfg, char *err, s
 	return 0;
 }
 
+/* kvmtool's --debug: debug messages. */
+static int parse_debug(const char *val, struct vm_config *cfg, char *err, size_t errlen)
+{
+	(void)val;
+	(void)err;
+	(void)errlen;
+	cfg->loglevel = LOG_DEBUG;
+	return 0;
+}
+
+/* A 64-bit number, decimal or 0x hex, digits only. */
+static int parse_u64(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_kaslr_seed(const char *val, struct vm_config *cfg, char *err, size_t errlen)
+{
+	if (parse_u64(val, &cfg->kaslr_seed))
+		return reason_set(-1, err, errlen, "--kaslr-seed '%s': expected a 64-bit number (decimal or 0x hex)", val);
+	cfg->has_kaslr_seed = true;
+	return 0;
+}
+
+/* One number of a CPU list, below CMDLINE_MAX_HOST_CPUS; *s moves past it. */
+static int cpu_number(const char **s, unsigned int *cpu)
+{
+	unsigned int v = 0, digits = 0;
+
+	for (; **s >= '0' && **s <= '9' && digits < 5; (*s)++, digits++)
+		v = v * 10 + (unsigned int)(**s - '0');
+	if (!digits || (**s >= '0' && **s <= '9') || v >= CMDLINE_MAX_HOST_CPUS)
+		return -1;
+	*cpu = v;
+	return 0;
+}
+
+/* kvmtool's --vcpu-affinity: a CPU list, "0-3,6". */
+static int parse_vcpu_affinity(const char *val, struct vm_config *cfg, char *err, size_t errlen)
+{
+	const char *s = val;
+
+	memset(cfg->vcpu_affinity, 0, sizeof(cfg->vcpu_affinity));
+	do {
+		unsigned int lo, hi;
+
+		if (cpu_number(&s, &lo))
+			break;
+		hi = lo;
+		if (*s == '-' && (s++, cpu_number(&s, &hi) || hi < lo))
+			break;
+		for (unsigned int c = lo; c <= hi; c++)
+			cfg->vcpu_affinity[c / 64] |= 1ULL << (c % 64);
+		if (!*s)
+			return 0;
+	} while (*s++ == ',');
+	memset(cfg->vcpu_affinity, 0, sizeof(cfg->vcpu_affinity));
+	return reason_set(-1, err, errlen, "--vcpu-affinity '%s': expected host CPUs like 0-3,6 (each below %u)", val,
+			  CMDLINE_MAX_HOST_CPUS);
+}
+
 static int parse_smccc_handler(const char *val, struct vm_config *cfg, char *err, size_t errlen)
 {
 	return handler_spec_add(cfg->smccc_handlers, &cfg->nr_smccc_handlers, val, err, errlen);
@@ -135,6 +212,22 @@ const struct opt cmdline_opts[] = {
 	CHOICE(0, "smccc-handler-fail", smccc_handler_fail_stop, handler_fails,
 	       "what a failed handler's range gets (default notsupported)"),
 	FLAG(0, "no-sandbox", no_sandbox, "no seccomp filters (for debugging hvmm)"),
+	/* kvmtool's, docs/lkvm-options.md. */
+	CUSTOM(0, "debug", NULL, parse_debug, "debug messages (--loglevel debug)"),
+	CUSTOM(0, "kaslr-seed", "SEED", parse_kaslr_seed, "/chosen/kaslr-seed for the guest's KASLR"),
+	CUSTOM(0, "vcpu-affinity", "CPULIST", parse_vcpu_affinity, "host CPUs the vCPU threads run on (0-3,6)"),
+	ACCEPTED("disable-mte", "accepted: the guest has no MTE (hvmm does not enable it)"),
+	ACCEPTED("disable-sve", "accepted: the guest has no SVE (hvmm does not enable it)"),
+	ACCEPTED("no-pvtime", "accepted: no stolen-time area (hvmm does not offer PV_TIME yet)"),
+	REFUSED('d', "disk", "FILE", "hvmm has no virtio block device yet"),
+	REFUSED(0, "rng", NULL, "hvmm has no virtio-rng device yet"),
+	REFUSED(0, "nested", NULL, "hvmm cannot run a guest hypervisor: arm64 KVM has nested virtualisation "
+				  "only from Linux 6.16 (KVM_CAP_ARM_EL2), and hvmm does not use it yet"),
+	REFUSED(0, "aarch32", NULL, "hvmm does not run 32-bit (AArch32) guests yet"),
+	REFUSED(0, "sve-max-vl", "VL", "hvmm does not enable SVE for guests yet"),
+	REFUSED(0, "pmu", NULL, "hvmm does not give guests a PMU yet"),
+	REFUSED(0, "irqchip", "gicv2|gicv3|gicv3-its", "hvmm's interrupt controller is always a GICv3 "
+							 "(without ITS) where the host has one: drop the option"),
 	FLAG('h', "help", help, "this text"),
 };
 

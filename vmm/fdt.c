@@ -110,6 +110,8 @@ static int add_chosen(void *fdt, const struct fdt_params *p)
 	/* Lets a scripted guest tell its first boot from one after a reset. */
 	if (p->boot_count)
 		TRY(fdt_setprop_u32(fdt, node, "hvmm,boot-count", p->boot_count));
+	if (p->has_kaslr_seed)
+		TRY(fdt_setprop_u64(fdt, node, "kaslr-seed", p->kaslr_seed));
 	if (p->initrd_size) {
 		TRY(fdt_setprop_u64(fdt, node, "linux,initrd-start", p->initrd_start));
 		TRY(fdt_setprop_u64(fdt, node, "linux,initrd-end", p->initrd_start + p->initrd_size));

@@ -36,6 +36,8 @@ struct fdt_params {
 	uint64_t initrd_start, initrd_size;   /* size 0: no initrd */
 	const char *stdout_path;               /* NULL: none */
 	unsigned int boot_count;               /* /chosen/hvmm,boot-count: 1, then +1 per reset */
+	bool has_kaslr_seed;                   /* /chosen/kaslr-seed (--kaslr-seed) */
+	uint64_t kaslr_seed;
 	uint32_t gic_phandle;
 	const struct fdt_idle_state *idle_states;   /* NULL: none */
 	unsigned int nr_idle_states;

@@ -46,7 +46,11 @@ static void *worker_thread(void *arg)
 	sigaddset(&kick, VCPU_KICK_SIGNAL);
 	sigaddset(&kick, SIGSYS);   /* the kernel kills silently for a blocked one */
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
-	if (p->in->sandbox && worker_enter_sandbox(w)) {
+	if (p->affinity && sched_setaffinity(0, sizeof(*p->affinity), p->affinity)) {
+		snprintf(w->err, sizeof(w->err), "--vcpu-affinity: vCPU %u's thread cannot run there: %s", w->index,
+			 strerror(errno));
+		ret = -1;
+	} else if (p->in->sandbox && worker_enter_sandbox(w)) {
 		ret = -1;
 		if (!w->err[0])
 			snprintf(w->err, sizeof(w->err), "vCPU %u: cannot enter its sandbox", w->index);
@@ -73,9 +77,10 @@ static void *worker_thread(void *arg)
 	return NULL;
 }
 
-int vcpu_pool_start(struct vcpu_pool *p, unsigned int nr, const struct vm_inputs *in, char *err, size_t len)
+int vcpu_pool_start(struct vcpu_pool *p, unsigned int nr, const struct vm_inputs *in, const cpu_set_t *affinity,
+		    char *err, size_t len)
 {
-	*p = (struct vcpu_pool){ .nr = nr, .in = in };
+	*p = (struct vcpu_pool){ .nr = nr, .in = in, .affinity = affinity };
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
 	p->w = calloc(nr, sizeof(*p->w));
@@ -85,6 +90,7 @@ int vcpu_pool_start(struct vcpu_pool *p, unsigned int nr, const struct vm_inputs
 	}
 	for (unsigned int i = 0; i < nr; i++) {
 		struct vcpu_worker *w = &p->w[i];
+		char name[16];
 		int ret;
 
 		w->pool = p;
@@ -96,6 +102,8 @@ int vcpu_pool_start(struct vcpu_pool *p, unsigned int nr, const struct vm_inputs
 			return -1;
 		}
 		w->started = true;
+		snprintf(name, sizeof(name), "vcpu%u", i);
+		(void)pthread_setname_np(w->thread, name);   /* for ps and top; best effort */
 	}
 	pthread_mutex_lock(&p->lock);
 	for (unsigned int i = 0; i < nr; i++) {

@@ -10,6 +10,7 @@
 #define HVMM_VCPU_POOL_H
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -37,11 +38,14 @@ struct vcpu_pool {
 	unsigned int nr;
 	struct vcpu_worker *w;
 	const struct vm_inputs *in;
+	const cpu_set_t *affinity;  /* --vcpu-affinity; NULL: any CPU */
 };
 
-/* nr threads, each in its sandbox (when in->sandbox) before this returns.
- * 0, or -1 with err set (the pool stopped again). */
-int vcpu_pool_start(struct vcpu_pool *p, unsigned int nr, const struct vm_inputs *in, char *err, size_t len);
+/* nr threads named vcpuN, each on the CPUs of affinity (NULL: any) and in
+ * its sandbox (when in->sandbox) before this returns. 0, or -1 with err
+ * set (the pool stopped again). */
+int vcpu_pool_start(struct vcpu_pool *p, unsigned int nr, const struct vm_inputs *in, const cpu_set_t *affinity,
+		    char *err, size_t len);
 /* Hand vcpu to thread vcpu->id, which runs it until it stops: 0, or
  * -EINVAL (no such thread). Sets vcpu->thread for kicks. */
 int vcpu_pool_run(struct vcpu_pool *p, struct vcpu *vcpu);

@@ -329,6 +329,7 @@ static int vm_write_dtb(struct vm *vm)
 		.initrd_start = vm->layout.initrd_start, .initrd_size = vm->layout.initrd_size,
 		.stdout_path = stdout_path, .gic_phandle = GIC_PHANDLE, .bus = &vm->bus,
 		.boot_count = vm->boot_count,
+		.has_kaslr_seed = vm->cfg->has_kaslr_seed, .kaslr_seed = vm->cfg->kaslr_seed,
 		.idle_states = nr_offered ? offered : NULL,
 		.nr_idle_states = nr_offered,
 	};

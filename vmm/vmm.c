@@ -246,10 +246,18 @@ static int vmm_start_vcpu_threads(struct vmm *vmm)
 {
 	unsigned int nr, enabled;
 	char err[256] = "";
+	bool pinned = false;
 
 	if (vm_vcpu_counts(vmm->cfg, &vmm->inputs, &vmm->log, &nr, &enabled))
 		return -1;
-	if (vcpu_pool_start(&vmm->vcpus, nr, &vmm->inputs, err, sizeof(err))) {
+	CPU_ZERO(&vmm->vcpu_affinity);
+	for (unsigned int c = 0; c < CMDLINE_MAX_HOST_CPUS && c < CPU_SETSIZE; c++) {
+		if (vmm->cfg->vcpu_affinity[c / 64] & (1ULL << (c % 64))) {
+			CPU_SET(c, &vmm->vcpu_affinity);
+			pinned = true;
+		}
+	}
+	if (vcpu_pool_start(&vmm->vcpus, nr, &vmm->inputs, pinned ? &vmm->vcpu_affinity : NULL, err, sizeof(err))) {
 		log_err(&vmm->log, "%s", err);
 		return -1;
 	}

@@ -34,6 +34,7 @@ struct vmm {
 	struct handler_set handlers;  /* --smccc-handler: for every boot */
 	struct lazy_mem lazy;        /* --lazy-mem (inputs.lazy points here): for every boot */
 	struct vcpu_pool vcpus;      /* the vCPU threads (inputs.vcpus points here): for every boot */
+	cpu_set_t vcpu_affinity;     /* --vcpu-affinity, for them */
 
 	pthread_mutex_t lock;        /* guards everything below */
 	struct vm *vm;               /* the current boot; NULL between boots */

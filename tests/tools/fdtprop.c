@@ -2,8 +2,9 @@
 /*
  * Test tool: print one string property of a device tree blob, so that the
  * boot tests can read what hvmm's --dump-dtb wrote (the emulated host has no
- * dtc). A property that is a list of strings prints one per line.
- * usage: fdtprop FILE NODE-PATH PROPERTY
+ * dtc). A property that is a list of strings prints one per line; with
+ * u64, a property of 8 bytes prints as one 0x hex number.
+ * usage: fdtprop FILE NODE-PATH PROPERTY [u64]
  * Exit 0 with the value; 1 (and one line on stderr) if the file is no
  * device tree, or has no such node or property, or it is not strings.
  */
@@ -29,8 +30,8 @@ int main(int argc, char *argv[])
 	FILE *f;
 	int node, len;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: fdtprop FILE NODE-PATH PROPERTY\n");
+	if (argc != 4 && (argc != 5 || strcmp(argv[4], "u64"))) {
+		fprintf(stderr, "usage: fdtprop FILE NODE-PATH PROPERTY [u64]\n");
 		return 2;
 	}
 	f = fopen(argv[1], "rb");
@@ -46,6 +47,12 @@ int main(int argc, char *argv[])
 	val = fdt_getprop(dtb, node, argv[3], &len);
 	if (!val)
 		return fail(argv[1], fdt_strerror(len));
+	if (argc == 5) {
+		if (len != 8)
+			return fail(argv[1], "the property is not 8 bytes long");
+		printf("0x%016llx\n", (unsigned long long)fdt64_ld((const fdt64_t *)val));
+		return 0;
+	}
 	if (len < 1 || val[len - 1])
 		return fail(argv[1], "the property is not a NUL-ended string list");
 	for (int i = 0; i < len; i += (int)strlen(val + i) + 1)

@@ -885,6 +885,60 @@ static void test_psci_conduit(void **state)
 	check_choices("psci-conduit", good, 2, bad, sizeof(bad) / sizeof(bad[0]), psci_conduit_field);
 }
 
+/* kvmtool's options hvmm takes as they are, does anyway, or refuses. */
+static void test_lkvm_options(void **state)
+{
+	static const struct { const char *a, *b; const char *needle; } refused[] = {
+		{ "-d", "disk.img", "--disk: hvmm has no virtio block device yet" },
+		{ "--disk=disk.img", NULL, "--disk: hvmm has no virtio block device yet" },
+		{ "--rng", NULL, "--rng: hvmm has no virtio-rng device yet" },
+		{ "--nested", NULL, "--nested: hvmm cannot run a guest hypervisor" },
+		{ "--aarch32", NULL, "--aarch32: hvmm does not run 32-bit" },
+		{ "--sve-max-vl", "512", "--sve-max-vl: hvmm does not enable SVE" },
+		{ "--pmu", NULL, "--pmu: hvmm does not give guests a PMU yet" },
+		{ "--irqchip", "gicv3", "--irqchip: hvmm's interrupt controller is always a GICv3" },
+		{ "--rng=x", NULL, "option '--rng' takes no value" },
+	};
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "-k", "K", "--debug");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.loglevel, LOG_DEBUG);
+	PARSE(&p, "-k", "K", "--kaslr-seed", "0x1234abcd5678ef90");
+	assert_ok(&p);
+	assert_true(p.cfg.has_kaslr_seed);
+	assert_true(p.cfg.kaslr_seed == 0x1234abcd5678ef90ULL);
+	PARSE(&p, "-k", "K", "--kaslr-seed=42");
+	assert_ok(&p);
+	assert_true(p.cfg.kaslr_seed == 42);
+	PARSE(&p, "-k", "K");
+	assert_ok(&p);
+	assert_false(p.cfg.has_kaslr_seed);
+	for (const char *const *bad = (const char *const[]){ "", "x", "-1", "0x", "18446744073709551616", " 1", NULL }; *bad;
+	     bad++) {
+		PARSE(&p, "-k", "K", "--kaslr-seed", *bad);
+		assert_fails_with(&p, "--kaslr-seed");
+	}
+	PARSE(&p, "-k", "K", "--disable-mte", "--disable-sve", "--no-pvtime");
+	assert_ok(&p);
+	PARSE(&p, "-k", "K", "--vcpu-affinity", "0-3,6,1023");
+	assert_ok(&p);
+	assert_true(p.cfg.vcpu_affinity[0] == 0x4fULL && p.cfg.vcpu_affinity[15] == 1ULL << 63);
+	for (const char *const *bad = (const char *const[]){ "", "x", "3-1", "1,", ",1", "1-", "1024", "0-1024", "1 ", "1;2",
+							     "007777777", NULL }; *bad; bad++) {
+		PARSE(&p, "-k", "K", "--vcpu-affinity", *bad);
+		assert_fails_with(&p, "--vcpu-affinity");
+	}
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		if (refused[i].b)
+			PARSE(&p, "-k", "K", refused[i].a, refused[i].b);
+		else
+			PARSE(&p, "-k", "K", refused[i].a);
+		assert_fails_with(&p, refused[i].needle);
+	}
+}
+
 /* --timeout SECONDS: 1 to a year, whole seconds only. */
 static void test_timeout(void **state)
 {
@@ -974,13 +1028,29 @@ static void test_missing_values(void **state)
 	assert_fails_with(&p, "-c");
 }
 
-static void test_positional_rejected(void **state)
+/* kvmtool's form: the kernel may come as the one word that is no option. */
+static void test_positional_kernel(void **state)
 {
 	struct parsed p;
 
 	(void)state;
 	PARSE(&p, "Image");
-	assert_fails_with(&p, "Image");
+	assert_ok(&p);
+	assert_string_equal(p.cfg.kernel, "Image");
+	PARSE(&p, "-c", "2", "Image", "-m", "128");
+	assert_ok(&p);
+	assert_string_equal(p.cfg.kernel, "Image");
+	assert_int_equal(p.cfg.cpus, 2);
+	assert_int_equal(p.cfg.mem_mib, 128);
+	PARSE(&p, "Image", "Other");
+	assert_fails_with(&p, "unexpected argument 'Other': the kernel is 'Image' already");
+}
+
+static void test_positional_rejected(void **state)
+{
+	struct parsed p;
+
+	(void)state;
 	PARSE(&p, "-k", "K", "extra");
 	assert_fails_with(&p, "extra");
 	PARSE(&p, "-k", "K", "-");
@@ -1097,8 +1167,15 @@ static void test_option_table_sound(void **state)
 		case OPT_CUSTOM:
 			assert_non_null(o->parse);
 			break;
+		case OPT_ACCEPTED:
+			assert_null(o->arg);
+			assert_int_equal(o->size, 0);
+			break;
+		case OPT_REFUSED:
+			assert_true(o->reason && o->reason[0]);
+			break;
 		}
-		assert_true(o->offset + (o->kind == OPT_CUSTOM ? 0 : o->size) <= sizeof(struct vm_config));
+		assert_true(o->offset + o->size <= sizeof(struct vm_config));
 	}
 }
 
@@ -1220,7 +1297,9 @@ int main(void)
 		cmocka_unit_test(test_new_options_together),
 		cmocka_unit_test(test_unknown_options),
 		cmocka_unit_test(test_missing_values),
+		cmocka_unit_test(test_positional_kernel),
 		cmocka_unit_test(test_positional_rejected),
+		cmocka_unit_test(test_lkvm_options),
 		cmocka_unit_test(test_errors_stay_on_one_line),
 		cmocka_unit_test(test_errors_drop_c1_controls),
 		cmocka_unit_test(test_error_truncated_to_buffer),

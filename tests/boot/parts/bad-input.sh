@@ -97,6 +97,17 @@ expect to_reboot "--timeout 4, a guest that resets in a loop: the limit covers e
 	sh -c "[ \"\$(cat $out/to_reboot.rc)\" = 5 ] && grep -q 'still running after 4 s' $out/to_reboot.err &&
 		[ \"\$(grep -c 'bm-console: boot' $out/to_reboot.out)\" -ge 2 ] && [ $to_t -le 30 ]"
 
+# kvmtool's command line: the kernel as the one plain word, its options
+# hvmm does anyway, --kaslr-seed into the device tree, and one refused.
+hvmm_run lkvm_pos run -m 64 -c 1 --disable-mte --disable-sve --no-pvtime "$BM/hello.elf"
+expect lkvm_pos "kvmtool's form: hvmm run [options] IMAGE boots IMAGE (with --disable-mte, --disable-sve, --no-pvtime): exit 0" \
+	sh -c "[ \"\$(cat $out/lkvm_pos.rc)\" = 0 ] && grep -q 'hello' $out/lkvm_pos.out"
+hvmm_run lkvm_seed run -k "$BM/hello.elf" -m 64 -c 1 --kaslr-seed 0x1234abcd5678ef90 --dump-dtb /tmp/seed.dtb
+expect lkvm_seed "--kaslr-seed 0x1234abcd5678ef90: /chosen/kaslr-seed in the guest's device tree" \
+	sh -c "[ \"\$(/tools/fdtprop /tmp/seed.dtb /chosen kaslr-seed u64)\" = 0x1234abcd5678ef90 ]"
+expect_bad_input lkvm_disk "kvmtool's -d (no virtio block device yet)" 2 "--disk: hvmm has no virtio block device yet" \
+	run -k "$BM/hello.elf" -m 64 -d /tmp/disk.img
+
 expect_bad_input kpsci_pending "--in-kernel-psci with --psci-on-pending" 2 \
 	"--psci-on-pending needs hvmm's own PSCI: with --in-kernel-psci KVM answers CPU_ON (ALREADY_ON)" \
 	run -k "$BM/hello.elf" -m 64 --psci-on-pending --in-kernel-psci

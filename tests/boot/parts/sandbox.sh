@@ -44,3 +44,27 @@ expect nosbx_stop "--no-sandbox: hvmm stop exits 0" rc_is nosbx_stop 0
 bg_finish
 expect nosbx "--no-sandbox: a warning says so, and hvmm stop ends it (status 4)" \
 	sh -c "[ \"\$(cat $out/nosbx.rc)\" = 4 ] && grep -q 'warning: --no-sandbox' $out/nosbx.err"
+
+# One filter per thread: the vCPU threads (named vcpuN) are started before
+# the main thread's sandbox, so none carries the main filter too; with
+# kvmtool's --vcpu-affinity they run on the CPUs it names.
+bg_start onefilter run -k "$BM/idle.elf" -c 2 -m 64 --name onefilter --vcpu-affinity 1
+bg_expect "bm: idling" 60 "one filter: the idle guest runs, --vcpu-affinity 1"
+of_pid=$(hvmm_pid onefilter || echo none)
+of_bad=0 of_vcpus=0
+for of_t in /proc/"$of_pid"/task/*; do
+	[ -f "$of_t/status" ] || { of_bad=1; continue; }
+	grep -q '^Seccomp_filters:[[:space:]]*1$' "$of_t/status" || of_bad=1
+	case $(cat "$of_t/comm") in
+	vcpu[0-9]*)
+		of_vcpus=$((of_vcpus + 1))
+		grep -q '^Cpus_allowed_list:[[:space:]]*1$' "$of_t/status" || of_bad=1
+		;;
+	esac
+done
+[ "$of_bad" = 0 ] && [ "$of_vcpus" = 2 ]
+result "one filter: every thread of hvmm has exactly one seccomp filter; vcpu0 and vcpu1 run on CPU 1 only (--vcpu-affinity 1)" $? \
+	"/proc/$of_pid/task"
+ctl onefilter_stop stop --name onefilter
+bg_finish
+expect onefilter "one filter: hvmm stop ends it (status 4)" rc_is onefilter 4
