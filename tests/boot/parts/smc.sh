@@ -12,6 +12,7 @@ smc_fdt() {
 # smc_conf_checks NAME WHAT: a conformance guest's run passed every check,
 # with the conduit it reported, and powered off with status 0.
 smc_conf_checks() {
+	grep '^not ok' "$out/$1.out" | sed "s/^/#   $1: /"
 	expect "$1" "$2 with --psci-conduit smc passes" has_out "$1" "bm: PASSED"
 	expect "$1" "$2 with --psci-conduit smc: no TAP check failed, SYSTEM_OFF exits 0" \
 		rc_and "$1" 0 sh -c "! grep -q '^not ok' $out/$1.out"
