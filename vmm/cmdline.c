@@ -121,8 +121,15 @@ static bool takes_value(const struct opt *o)
 	return o->kind != OPT_FLAG;
 }
 
+static void mark_seen(struct opt_seen *seen, const struct opt *o)
+{
+	size_t n = (size_t)(o - cmdline_opts);
+
+	seen->bits[n / 64] |= 1ULL << (n % 64);
+}
+
 /* One argv word that starts with "--": --name, --name=value or --name value. */
-static int parse_long(int argc, char *const argv[], int *i, struct vm_config *cfg, uint64_t *seen,
+static int parse_long(int argc, char *const argv[], int *i, struct vm_config *cfg, struct opt_seen *seen,
 		      char *err, size_t errlen)
 {
 	const char *word = argv[*i] + 2, *eq = strchr(word, '=');
@@ -142,12 +149,12 @@ static int parse_long(int argc, char *const argv[], int *i, struct vm_config *cf
 	} else if (eq) {
 		return reason_set(-1, err, errlen, "option '--%s' takes no value", o->long_name);
 	}
-	*seen |= 1ULL << (o - cmdline_opts);
+	mark_seen(seen, o);
 	return apply(o, val, cfg, err, errlen);
 }
 
 /* One argv word that starts with a single "-": -k FILE, -kFILE, or flags. */
-static int parse_short(int argc, char *const argv[], int *i, struct vm_config *cfg, uint64_t *seen,
+static int parse_short(int argc, char *const argv[], int *i, struct vm_config *cfg, struct opt_seen *seen,
 		       char *err, size_t errlen)
 {
 	const char *word = argv[*i];
@@ -166,16 +173,17 @@ static int parse_short(int argc, char *const argv[], int *i, struct vm_config *c
 	} else if (word[2]) {
 		return reason_set(-1, err, errlen, "unknown option '%s' (see 'hvmm run --help')", word);
 	}
-	*seen |= 1ULL << (o - cmdline_opts);
+	mark_seen(seen, o);
 	return apply(o, val, cfg, err, errlen);
 }
 
 /* Whether --name was on the command line. */
-static bool seen_opt(uint64_t seen, const char *name)
+static bool seen_opt(const struct opt_seen *seen, const char *name)
 {
 	const struct opt *o = cmdline_opt_long(name, strlen(name));
+	size_t n = o ? (size_t)(o - cmdline_opts) : 0;
 
-	return o && (seen & (1ULL << (o - cmdline_opts)));
+	return o && (seen->bits[n / 64] & (1ULL << (n % 64)));
 }
 
 #define SEEN(name) seen_opt(seen, name)
@@ -186,7 +194,7 @@ static bool seen_opt(uint64_t seen, const char *name)
  * format or idle states of its own: asking for them with it would be
  * silently ignored, or fail later with a less direct reason.
  */
-static int check_contradictions(const struct vm_config *cfg, uint64_t seen, char *err, size_t errlen)
+static int check_contradictions(const struct vm_config *cfg, const struct opt_seen *seen, char *err, size_t errlen)
 {
 	if (cfg->no_sdei && cfg->nr_sdei_events)
 		return reason_set(-1, err, errlen, "--sdei-event and --no-sdei contradict each other: without SDEI there are no events");
@@ -209,8 +217,10 @@ static int check_contradictions(const struct vm_config *cfg, uint64_t seen, char
 
 int cmdline_parse_run(int argc, char *const argv[], struct vm_config *cfg, char *err, size_t errlen)
 {
-	uint64_t seen = 0;
+	struct opt_seen seen = { { 0 } };
 
+	if (cmdline_nr_opts > OPT_SEEN_MAX)
+		return reason_set(-1, err, errlen, "hvmm's option table has more than %d entries", OPT_SEEN_MAX);
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->mem_mib = CMDLINE_DEFAULT_MEM_MIB;
 	cfg->loglevel = LOG_WARNING;
@@ -237,7 +247,7 @@ int cmdline_parse_run(int argc, char *const argv[], struct vm_config *cfg, char 
 		return reason_set(-1, err, errlen, "no kernel given: use -k FILE (see 'hvmm run --help')");
 	if (cfg->max_cpus && cfg->cpus > cfg->max_cpus)
 		return reason_set(-1, err, errlen, "--cpus %u is more than --max-cpus %u", cfg->cpus, cfg->max_cpus);
-	return cfg->help ? 0 : check_contradictions(cfg, seen, err, errlen);
+	return cfg->help ? 0 : check_contradictions(cfg, &seen, err, errlen);
 }
 
 /* The events hvmm always defines (docs/sdei.md); --sdei-event may not reuse them. */

@@ -38,6 +38,7 @@ struct vm_config {
 	const char *params;        /* kernel command line given with -p */
 	const char *name;
 	const char *dump_dtb;
+	const char *kvm_dev;       /* --dev: the KVM device; NULL: /dev/kvm */
 	unsigned int cpus;         /* 0: not given, use the default */
 	unsigned int max_cpus;     /* 0: not given, same as cpus */
 	bool reboot_exit;          /* --reboot=exit: a guest reset ends hvmm (status 3) */

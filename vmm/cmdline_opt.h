@@ -10,6 +10,7 @@
 #define HVMM_CMDLINE_OPT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cmdline.h"
 
@@ -41,6 +42,12 @@ struct opt {
 	const struct opt_choice *choices;   /* CHOICE: ended by a NULL word */
 	int (*parse)(const char *val, struct vm_config *cfg, char *err, size_t errlen);   /* CUSTOM */
 	const char *reason;         /* REFUSED: why, after "--NAME: " */
+};
+
+/* Which entries the command line named (for options that contradict). */
+#define OPT_SEEN_MAX 128
+struct opt_seen {
+	uint64_t bits[OPT_SEEN_MAX / 64];
 };
 
 extern const struct opt cmdline_opts[];

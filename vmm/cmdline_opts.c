@@ -171,6 +171,21 @@ static int parse_vcpu_affinity(const char *val, struct vm_config *cfg, char *err
 			  CMDLINE_MAX_HOST_CPUS);
 }
 
+/* kvmtool's --irqchip: hvmm's interrupt controller is KVM's GICv3. */
+static int parse_irqchip(const char *val, struct vm_config *cfg, char *err, size_t errlen)
+{
+	(void)cfg;
+	if (!strcmp(val, "gicv3"))
+		return 0;
+	if (!strcmp(val, "gicv3-its"))
+		return reason_set(-1, err, errlen, "--irqchip gicv3-its: hvmm does not create a GICv3 ITS yet "
+				  "(no device of hvmm's sends MSIs); use gicv3");
+	if (!strcmp(val, "gicv2") || !strcmp(val, "gicv2m"))
+		return reason_set(-1, err, errlen, "--irqchip %s: hvmm emulates only a GICv3; use gicv3", val);
+	return reason_set(-1, err, errlen, "--irqchip '%s': expected gicv3 (gicv2, gicv2m and gicv3-its are kvmtool's, "
+			  "not hvmm's)", val);
+}
+
 static int parse_smccc_handler(const char *val, struct vm_config *cfg, char *err, size_t errlen)
 {
 	return handler_spec_add(cfg->smccc_handlers, &cfg->nr_smccc_handlers, val, err, errlen);
@@ -219,15 +234,38 @@ const struct opt cmdline_opts[] = {
 	ACCEPTED("disable-mte", "accepted: the guest has no MTE (hvmm does not enable it)"),
 	ACCEPTED("disable-sve", "accepted: the guest has no SVE (hvmm does not enable it)"),
 	ACCEPTED("no-pvtime", "accepted: no stolen-time area (hvmm does not offer PV_TIME yet)"),
+	STRING(0, "dev", "FILE", kvm_dev, "the KVM device (default /dev/kvm)"),
+	ACCEPTED("debug-ioport", "accepted: arm64 guests have no I/O ports"),
 	REFUSED('d', "disk", "FILE", "hvmm has no virtio block device yet"),
 	REFUSED(0, "rng", NULL, "hvmm has no virtio-rng device yet"),
+	REFUSED(0, "balloon", NULL, "hvmm has no virtio balloon device yet"),
+	REFUSED(0, "9p", "DIR,TAG", "hvmm has no virtio 9p device yet"),
+	REFUSED(0, "vsock", "CID", "hvmm has no virtio vsock device yet"),
+	REFUSED(0, "virtio-transport", "TRANSPORT", "hvmm has no virtio devices yet"),
+	REFUSED(0, "virtio-legacy", NULL, "hvmm has no virtio devices yet"),
+	REFUSED(0, "force-pci", NULL, "hvmm has no PCI bus or virtio devices yet"),
+	REFUSED(0, "vfio-pci", "BDF", "hvmm has no PCI bus for device assignment"),
+	REFUSED(0, "vnc", NULL, "hvmm has no framebuffer: its console is the serial port"),
+	REFUSED(0, "gtk", NULL, "hvmm has no framebuffer: its console is the serial port"),
+	REFUSED(0, "sdl", NULL, "hvmm has no framebuffer: its console is the serial port"),
+	REFUSED(0, "tty", "N", "the guest's one console is the terminal hvmm runs on"),
+	REFUSED(0, "sandbox", "SCRIPT", "hvmm boots no root directory of the host (kvmtool's rootfs mode)"),
+	REFUSED(0, "no-dhcp", NULL, "hvmm boots no root directory of the host (kvmtool's rootfs mode)"),
+	REFUSED('F', "flash", "FILE", "hvmm has no flash device yet"),
+	REFUSED('f', "firmware", "FILE", "hvmm boots kernels, not firmware images, yet: a raw binary given with -k "
+					 "starts at its first byte"),
+	REFUSED(0, "firmware-address", "ADDR", "hvmm boots kernels, not firmware images, yet"),
+	REFUSED(0, "hugetlbfs", "DIR", "hvmm does not back guest RAM with huge pages yet"),
+	REFUSED(0, "debug-single-step", NULL, "hvmm does not single-step guests"),
+	REFUSED(0, "debug-mmio", NULL, "hvmm does not trace MMIO accesses yet"),
+	REFUSED(0, "debug-iodelay", "MS", "hvmm does not delay device accesses"),
+	REFUSED(0, "override-bad-firmware-cntfrq", "HZ", "hvmm's guests get CNTFRQ from KVM, no firmware sets it"),
 	REFUSED(0, "nested", NULL, "hvmm cannot run a guest hypervisor: arm64 KVM has nested virtualisation "
 				  "only from Linux 6.16 (KVM_CAP_ARM_EL2), and hvmm does not use it yet"),
 	REFUSED(0, "aarch32", NULL, "hvmm does not run 32-bit (AArch32) guests yet"),
 	REFUSED(0, "sve-max-vl", "VL", "hvmm does not enable SVE for guests yet"),
 	REFUSED(0, "pmu", NULL, "hvmm does not give guests a PMU yet"),
-	REFUSED(0, "irqchip", "gicv2|gicv3|gicv3-its", "hvmm's interrupt controller is always a GICv3 "
-							 "(without ITS) where the host has one: drop the option"),
+	CUSTOM(0, "irqchip", "gicv3", parse_irqchip, "interrupt controller: hvmm's is always KVM's GICv3"),
 	FLAG('h', "help", help, "this text"),
 };
 

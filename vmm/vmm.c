@@ -171,9 +171,9 @@ static int vmm_open_inputs(struct vmm *vmm)
 	struct vm_inputs *in = &vmm->inputs;
 	char err[256];
 
-	in->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	in->kvm_fd = open(cfg->kvm_dev ? cfg->kvm_dev : "/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (in->kvm_fd < 0) {
-		log_err(&vmm->log, "cannot open /dev/kvm: %s", strerror(errno));
+		log_err(&vmm->log, "cannot open %s: %s", cfg->kvm_dev ? cfg->kvm_dev : "/dev/kvm", strerror(errno));
 		return -1;
 	}
 	/* sysconf reads /sys: ask now, not at a reboot inside the sandbox. */
@@ -184,7 +184,8 @@ static int vmm_open_inputs(struct vmm *vmm)
 		return -1;
 	}
 	if (file_input_open(&in->kernel, cfg->kernel, err, sizeof(err))) {
-		log_err(&vmm->log, "kernel '%s': %s", cfg->kernel, err);
+		/* kvmtool's words too: scripts written for lkvm look for them. */
+		log_err(&vmm->log, "kernel '%s': %s (Fatal: Unable to open kernel %s)", cfg->kernel, err, cfg->kernel);
 		return -1;
 	}
 	if (cfg->initrd && file_input_open(&in->initrd, cfg->initrd, err, sizeof(err))) {

@@ -62,7 +62,7 @@ bool control_client_handles(const char *cmd)
 void control_client_print_commands(FILE *out)
 {
 	for (size_t i = 0; i < NR_CLIENT_COMMANDS; i++)
-		fprintf(out, "  %-14s %s\n", client_commands[i].name, client_commands[i].about);
+		fprintf(out, "   %-14s %s\n", client_commands[i].name, client_commands[i].about);
 }
 
 /* ---- the command line ---------------------------------------------------- */

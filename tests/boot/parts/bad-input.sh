@@ -8,7 +8,8 @@
 head -c 100 "$BM/hello.elf" >/tmp/trunc-phdr.elf
 head -c 66000 "$BM/hello.elf" >/tmp/trunc-data.elf
 head -c 1000000 "$K" >/tmp/trunc.Image
-expect_bad_input missing "missing kernel file" 1 "kernel '/nonexistent': No such file or directory" \
+expect_bad_input missing "missing kernel file (hvmm's reason and kvmtool's words)" 1 \
+	"kernel '/nonexistent': No such file or directory (Fatal: Unable to open kernel /nonexistent)" \
 	run -k /nonexistent
 expect_bad_input empty "empty kernel file" 1 "kernel '/tmp/empty': file is empty" run -k /tmp/empty
 expect_bad_input trunc_phdr "ELF cut inside its program headers" 1 "kernel '/tmp/trunc-phdr.elf': truncated ELF" \
@@ -107,6 +108,24 @@ expect lkvm_seed "--kaslr-seed 0x1234abcd5678ef90: /chosen/kaslr-seed in the gue
 	sh -c "[ \"\$(/tools/fdtprop /tmp/seed.dtb /chosen kaslr-seed u64)\" = 0x1234abcd5678ef90 ]"
 expect_bad_input lkvm_disk "kvmtool's -d (no virtio block device yet)" 2 "--disk: hvmm has no virtio block device yet" \
 	run -k "$BM/hello.elf" -m 64 -d /tmp/disk.img
+expect_bad_input lkvm_its "--irqchip gicv3-its (no ITS yet)" 2 "--irqchip gicv3-its: hvmm does not create a GICv3 ITS yet" \
+	run -k "$BM/hello.elf" -m 64 --irqchip=gicv3-its
+expect_bad_input lkvm_dev "--dev naming no KVM device" 1 "cannot open /nonexistent-kvm: No such file or directory" \
+	run -k "$BM/hello.elf" -m 64 --dev /nonexistent-kvm
+# A runner's lkvm line, hvmm linked in lkvm's place: found by its help,
+# and the guest boots with every option a script passes lkvm.
+ln -sf "$H" /tmp/lkvm
+/tmp/lkvm --help >"$out/lkvm_help.out" 2>&1
+echo $? >"$out/lkvm_help.rc"
+expect lkvm_help "hvmm started as lkvm: its --help says 'The most commonly used lkvm commands are:', exit 0" \
+	rc_and lkvm_help 0 grep -qx ' The most commonly used lkvm commands are:' "$out/lkvm_help.out"
+timeout -s KILL 120 /tmp/lkvm run -k "$BM/hello.elf" -c 2 -m 64 --name lkvm-line --console serial --nodefaults \
+	--network mode=none --loglevel warning --irqchip=gicv3 --dev /dev/kvm --debug-ioport --disable-mte \
+	--no-pvtime </dev/null >"$out/lkvm_line.raw" 2>"$out/lkvm_line.err"
+echo $? >"$out/lkvm_line.rc"
+tr -d '\r' <"$out/lkvm_line.raw" >"$out/lkvm_line.out"
+expect lkvm_line "hvmm as lkvm: a kvmtool run line (--console serial --nodefaults --network mode=none --irqchip=gicv3 --dev ...) boots, exit 0" \
+	rc_and lkvm_line 0 sh -c "grep -q hello $out/lkvm_line.out && [ ! -s $out/lkvm_line.err ]"
 
 expect_bad_input kpsci_pending "--in-kernel-psci with --psci-on-pending" 2 \
 	"--psci-on-pending needs hvmm's own PSCI: with --in-kernel-psci KVM answers CPU_ON (ALREADY_ON)" \
