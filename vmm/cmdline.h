@@ -69,6 +69,7 @@ struct vm_config {
 	bool in_kernel_psci;
 	bool no_sandbox;           /* --no-sandbox: no seccomp filters */
 	bool no_trng;              /* --no-trng: TRNG left to KVM */
+	bool pmu;                  /* --pmu: a PMUv3 for every vCPU */
 	bool help;
 };
 

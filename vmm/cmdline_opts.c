@@ -228,6 +228,7 @@ const struct opt cmdline_opts[] = {
 	       "what a failed handler's range gets (default notsupported)"),
 	FLAG(0, "no-sandbox", no_sandbox, "no seccomp filters (for debugging hvmm)"),
 	/* kvmtool's, docs/lkvm-options.md. */
+	FLAG(0, "pmu", pmu, "a PMUv3 for every vCPU (arm,armv8-pmuv3, PPI 23)"),
 	CUSTOM(0, "debug", NULL, parse_debug, "debug messages (--loglevel debug)"),
 	CUSTOM(0, "kaslr-seed", "SEED", parse_kaslr_seed, "/chosen/kaslr-seed for the guest's KASLR"),
 	CUSTOM(0, "vcpu-affinity", "CPULIST", parse_vcpu_affinity, "host CPUs the vCPU threads run on (0-3,6)"),
@@ -264,7 +265,6 @@ const struct opt cmdline_opts[] = {
 				  "only from Linux 6.16 (KVM_CAP_ARM_EL2), and hvmm does not use it yet"),
 	REFUSED(0, "aarch32", NULL, "hvmm does not run 32-bit (AArch32) guests yet"),
 	REFUSED(0, "sve-max-vl", "VL", "hvmm does not enable SVE for guests yet"),
-	REFUSED(0, "pmu", NULL, "hvmm does not give guests a PMU yet"),
 	CUSTOM(0, "irqchip", "gicv3", parse_irqchip, "interrupt controller: hvmm's is always KVM's GICv3"),
 	FLAG('h', "help", help, "this text"),
 };

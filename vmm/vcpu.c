@@ -142,6 +142,8 @@ int vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int id)
 	vcpu->init.features[0] = 1U << KVM_ARM_VCPU_PSCI_0_2;
 	if (id != 0)
 		vcpu->init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
+	if (vm->cfg->pmu)
+		vcpu->init.features[0] |= 1U << KVM_ARM_VCPU_PMU_V3;
 	ret = vcpu_reset(vcpu, false);
 	if (ret)
 		return ret;

@@ -24,6 +24,7 @@
 #include "psci_node.h"
 #include "smccc_filter.h"
 #include "sdei_node.h"
+#include "pmu.h"
 #include "timer.h"
 #include "vm.h"
 
@@ -205,6 +206,10 @@ static int vm_add_devices(struct vm *vm)
 		ret = device_bus_add(&vm->bus, &vm->psci_node.dev);
 	if (!ret && vm->fw_ready && vm->fw.sdei)
 		ret = device_bus_add(&vm->bus, &vm->sdei_node.dev);
+	if (!ret && vm->cfg->pmu) {
+		pmu_device_init(&vm->pmu, &vm->gic);
+		ret = device_bus_add(&vm->bus, &vm->pmu);
+	}
 	if (ret)
 		log_err(&vm->log, "cannot register devices: %s", strerror(-ret));
 	return ret ? -1 : 0;
@@ -239,12 +244,23 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct vm_inputs
 		log_err(&vm->log, "this host's KVM has no SMCCC filter (Linux 6.4 or later), so hvmm cannot serve PSCI; --in-kernel-psci lets KVM serve it");
 		return -1;
 	}
+	if (cfg->pmu && !kvm_check(vm, KVM_CAP_ARM_PMU_V3)) {
+		log_err(&vm->log, "--pmu: this host's KVM has no PMU to give guests (no KVM_CAP_ARM_PMU_V3)");
+		return -1;
+	}
 	if (gic_create(&vm->gic, vm->vm_fd, vm->nr_vcpus, &vm->log) || vm_create_vcpus(vm))
 		return -1;
 	ret = gic_init_late(&vm->gic);
 	if (ret) {
 		log_err(&vm->log, "cannot initialise the vGIC: %s", strerror(-ret));
 		return -1;
+	}
+	for (unsigned int i = 0; cfg->pmu && i < vm->nr_vcpus; i++) {
+		ret = pmu_vcpu_init(vm->vcpus[i].fd);
+		if (ret) {
+			log_err(&vm->log, "--pmu: KVM refused vCPU %u's PMU: %s", i, strerror(-ret));
+			return -1;
+		}
 	}
 	if (vm->userspace_psci && vm_setup_firmware(vm, cpu_enabled))
 		return -1;

@@ -83,6 +83,7 @@ struct vm {
 	struct device_bus bus;
 	struct uart_16550 uart;
 	struct vm_device timer;
+	struct vm_device pmu;       /* --pmu: its device-tree node */
 	struct psci_node psci_node;
 	struct sdei_node sdei_node;
 

@@ -3,8 +3,9 @@
  * Test tool: print one string property of a device tree blob, so that the
  * boot tests can read what hvmm's --dump-dtb wrote (the emulated host has no
  * dtc). A property that is a list of strings prints one per line; with
- * u64, a property of 8 bytes prints as one 0x hex number.
- * usage: fdtprop FILE NODE-PATH PROPERTY [u64]
+ * u64, a property of 8 bytes prints as one 0x hex number; with u32, a
+ * property of whole cells prints as its cells in 0x hex, space-separated.
+ * usage: fdtprop FILE NODE-PATH PROPERTY [u64|u32]
  * Exit 0 with the value; 1 (and one line on stderr) if the file is no
  * device tree, or has no such node or property, or it is not strings.
  */
@@ -30,8 +31,8 @@ int main(int argc, char *argv[])
 	FILE *f;
 	int node, len;
 
-	if (argc != 4 && (argc != 5 || strcmp(argv[4], "u64"))) {
-		fprintf(stderr, "usage: fdtprop FILE NODE-PATH PROPERTY [u64]\n");
+	if (argc != 4 && (argc != 5 || (strcmp(argv[4], "u64") && strcmp(argv[4], "u32")))) {
+		fprintf(stderr, "usage: fdtprop FILE NODE-PATH PROPERTY [u64|u32]\n");
 		return 2;
 	}
 	f = fopen(argv[1], "rb");
@@ -47,6 +48,14 @@ int main(int argc, char *argv[])
 	val = fdt_getprop(dtb, node, argv[3], &len);
 	if (!val)
 		return fail(argv[1], fdt_strerror(len));
+	if (argc == 5 && !strcmp(argv[4], "u32")) {
+		if (len < 4 || len % 4)
+			return fail(argv[1], "the property is not whole 32-bit cells");
+		for (int i = 0; i < len / 4; i++)
+			printf("%s0x%x", i ? " " : "", fdt32_ld((const fdt32_t *)val + i));
+		printf("\n");
+		return 0;
+	}
 	if (argc == 5) {
 		if (len != 8)
 			return fail(argv[1], "the property is not 8 bytes long");
