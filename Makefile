@@ -402,7 +402,7 @@ test: | $(DEPS_STAMP)
 	@tests/run-all.sh
 
 bench: $(BOOT_INPUTS) | $(DEPS_STAMP)
-	tests/bench/run.sh $(B) $(GUEST_KERNEL) $(BUSYBOX)
+	LKVM=$(LKVM) tests/bench/run.sh $(B) $(GUEST_KERNEL) $(BUSYBOX)
 
 clean:
 	rm -rf $(B)

@@ -13,6 +13,9 @@ CACHE_DIR ?= .cache
 GUEST_KERNEL ?= $(CACHE_DIR)/linux/Image
 BUSYBOX      ?= $(CACHE_DIR)/busybox/busybox
 UAPI_612_DIR ?= $(CACHE_DIR)/uapi-6.12
+# The peer make bench measures hvmm against: kvmtool's lkvm, static for
+# aarch64, kept beside the project's checkout.
+LKVM         ?= ../shared/peers/lkvm-static
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wundef -Wvla

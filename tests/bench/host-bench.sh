@@ -1,45 +1,77 @@
 #!/bin/sh
 # Measurements, run inside the emulated arm64 KVM host. Prints
 # "bench: NAME VALUE" lines for tests/bench/run.sh to tabulate.
-# RUNS: Linux boots to time; CALLS=1 also runs the bare-metal guest's
+# PEER=1: Linux boots timed beside lkvm; CALLS=1: the bare-metal guests'
 # round-trip measurements.
 H=/hvmm
-RUNS=${RUNS:-3}
 MEM_MIB=256
 
 uptime_cs() { awk '{ printf "%d\n", $1 * 100 }' /proc/uptime; }
 
-# hvmm's resident set in KiB, leaving out the guest RAM mapping (the one
-# mapping exactly MEM_MIB in size).
+# A VMM's resident set in KiB, leaving out the guest RAM mapping (the one
+# mapping of at least MEM_MIB: lkvm maps 2 MiB more, to align it).
 rss_without_guest_ram() {
 	awk -v ram=$((MEM_MIB * 1024)) '
 		/^[0-9a-f]+-[0-9a-f]+ / { skip = 0 }
-		/^Size:/ { skip = ($2 == ram) }
+		/^Size:/ { skip = ($2 >= ram) }
 		/^Rss:/ { if (!skip) total += $2 }
 		END { print total + 0 }' "/proc/$1/smaps"
 }
 
-for run in $(seq 1 "$RUNS"); do
-	out=/tmp/bench-$run.out
-	start=$(uptime_cs)
-	"$H" run -k /guest/Image -i /guest/initramfs.cpio -c 2 -m $MEM_MIB --name bench \
-		-p "quiet hvmm.test=idle" </dev/null >"$out" 2>&1 &
-	pid=$!
-	while ! grep -q "hvmm-guest: init reached" "$out" 2>/dev/null; do
-		kill -0 $pid 2>/dev/null || break
+# wait_for FILE TEXT PID: until TEXT is in FILE (0), or PID is gone (1).
+wait_for() {
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		kill -0 "$3" 2>/dev/null || return 1
 		sleep 0.1
 	done
-	now=$(uptime_cs)
-	if grep -q "hvmm-guest: init reached" "$out"; then
-		echo "bench: boot_to_init_cs $((now - start))"
-		grep -q "hvmm-test: idle" "$out" || sleep 1
-		echo "bench: rss_kib $(rss_without_guest_ram $pid)"
+}
+
+# Side by side with kvmtool (/bench/lkvm, ../shared/peers): the same
+# kernel, initramfs, vCPUs and RAM, the two VMMs alternating, three runs
+# each: "bench: peer_VMM_boot_cs", "bench: peer_VMM_rss_kib", and with 64
+# vCPUs the time until the guest reports all of them online,
+# "bench: peer_VMM_online64_cs". lkvm is told what hvmm does by default
+# (console=ttyS0 earlycon, no network).
+# start_vmm VMM CPUS TEST OUT: VMM in the background, its output to OUT.
+start_vmm() {
+	case $1 in
+	hvmm) "$H" run -k /guest/Image -i /guest/initramfs.cpio -c "$2" -m $MEM_MIB --name peer \
+		-p "quiet hvmm.test=$3" </dev/null >"$4" 2>&1 & ;;
+	lkvm) /bench/lkvm run -k /guest/Image -i /guest/initramfs.cpio -c "$2" -m $MEM_MIB --name peer \
+		--nodefaults --network mode=none --loglevel warning \
+		-p "console=ttyS0 earlycon quiet hvmm.test=$3" </dev/null >"$4" 2>&1 & ;;
+	esac
+}
+# peer_run VMM CPUS TEST WAIT NAME: start VMM, time until WAIT shows.
+peer_run() {
+	out=/tmp/peer.out
+	start=$(uptime_cs)
+	start_vmm "$1" "$2" "$3" "$out"
+	pid=$!
+	if wait_for "$out" "$4" $pid; then
+		echo "bench: peer_$1_$5 $(($(uptime_cs) - start))"
+		if [ "$5" = boot_cs ]; then
+			grep -q "hvmm-test: idle" "$out" || sleep 1
+			echo "bench: peer_$1_rss_kib $(rss_without_guest_ram $pid)"
+		fi
 	else
-		echo "bench: failed run $run"
+		echo "bench: failed peer run $1 $5"
 		tail -n 5 "$out"
 	fi
 	wait $pid
-done
+}
+if [ "${PEER:-0}" = 1 ]; then
+	for run in $(seq 1 "${PEER_RUNS:-3}"); do
+		for vmm in hvmm lkvm; do
+			peer_run $vmm 2 idle "hvmm-guest: init reached" boot_cs
+		done
+	done
+	for run in $(seq 1 "${PEER64_RUNS:-2}"); do
+		for vmm in hvmm lkvm; do
+			peer_run $vmm 64 smp "hvmm-test: online=0-63" online64_cs
+		done
+	done
+fi
 
 # The bare-metal conformance guest times a forwarded call (PSCI_VERSION), one
 # KVM answers itself (SMCCC_VERSION), an MMIO read served by hvmm's UART,

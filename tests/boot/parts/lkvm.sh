@@ -1,19 +1,24 @@
 # hvmm in lkvm's place (docs/lkvm-options.md): kvmtool's options that give
 # the guest something, seen from a guest. --pmu: Linux finds the PMUv3
-# KVM emulates, on the PPI hvmm describes; without it there is no PMU.
+# KVM emulates, on the PPI hvmm describes, also after rebooting in place;
+# without it there is no PMU.
 # Sourced by tests/boot/host-tests.sh.
 
 hvmm_run linux_pmu run -k "$K" -i "$I" -c 2 -m 256 --pmu --dump-dtb /tmp/pmu.dtb -p "quiet hvmm.test=pmu"
 sed -n 's/^hvmm-test: /#   linux_pmu: /p' "$out/linux_pmu.out"
-expect linux_pmu "--pmu: Linux reports 'hw perfevents: enabled with armv8_pmuv3_0 PMU driver', exit 0" \
-	rc_and linux_pmu 0 grep -q "hvmm-test: dmesg: .*hw perfevents: enabled with armv8_pmuv3_0 PMU driver" \
+expect linux_pmu "--pmu: Linux reports 'hw perfevents: enabled with armv8_pmuv3 PMU driver', exit 0" \
+	rc_and linux_pmu 0 grep -q "hvmm-test: boot 1 dmesg: .*hw perfevents: enabled with armv8_pmuv3 PMU driver, [1-9]" \
 	"$out/linux_pmu.out"
-expect linux_pmu "--pmu: the guest has the armv8_pmuv3_0 event source and its arm-pmu interrupt on both CPUs" \
-	sh -c "grep -qx 'hvmm-test: pmu device: armv8_pmuv3_0' $out/linux_pmu.out &&
-		grep -Eq '^hvmm-test: interrupt: [0-9]+: [0-9]+ [0-9]+ GICv3 23 Level arm-pmu' $out/linux_pmu.out"
+expect linux_pmu "--pmu: the guest has the armv8_pmuv3 event source and its arm-pmu interrupt (GICv3 23) on both CPUs" \
+	sh -c "grep -qx 'hvmm-test: boot 1 pmu device: armv8_pmuv3' $out/linux_pmu.out &&
+		grep -Eq '^hvmm-test: boot 1 interrupt: *[0-9]+: [0-9]+ [0-9]+ GICv3 23 Level arm-pmu\$' $out/linux_pmu.out"
 expect linux_pmu "--pmu: the device tree's /pmu is arm,armv8-pmuv3 on PPI 7 (INTID 23), level high" \
 	sh -c "[ \"\$(/tools/fdtprop /tmp/pmu.dtb /pmu compatible)\" = arm,armv8-pmuv3 ] &&
 		[ \"\$(/tools/fdtprop /tmp/pmu.dtb /pmu interrupts u32)\" = '0x1 0x7 0x4' ]"
+expect linux_pmu "--pmu: after rebooting in place Linux finds the PMU again, and powers off" \
+	sh -c "grep -q 'hvmm-test: boot 2 dmesg: .*hw perfevents: enabled with armv8_pmuv3 PMU driver' $out/linux_pmu.out &&
+		grep -qx 'hvmm-test: boot 2 pmu device: armv8_pmuv3' $out/linux_pmu.out &&
+		grep -q 'test pmu exit status 0' $out/linux_pmu.out"
 hvmm_run nopmu run -k "$BM/hello.elf" -c 1 -m 64 --dump-dtb /tmp/nopmu.dtb
 expect nopmu "without --pmu: no /pmu node in the device tree" \
 	rc_and nopmu 0 sh -c "! /tools/fdtprop /tmp/nopmu.dtb /pmu compatible >/dev/null 2>&1"
