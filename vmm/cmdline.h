@@ -70,6 +70,7 @@ struct vm_config {
 	bool no_sandbox;           /* --no-sandbox: no seccomp filters */
 	bool no_trng;              /* --no-trng: TRNG left to KVM */
 	bool pmu;                  /* --pmu: a PMUv3 for every vCPU */
+	bool gic_its;              /* --irqchip gicv3-its: an ITS beside the GICv3 */
 	bool help;
 };
 

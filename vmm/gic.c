@@ -50,15 +50,43 @@ static int gic_create_version(struct gic *gic, int vm_fd, enum gic_version v)
 	return ret;
 }
 
-int gic_create(struct gic *gic, int vm_fd, unsigned int nr_cpus, const struct log *log)
+/* The ITS beside a GICv3: KVM's, at MEMMAP_ITS_BASE. */
+static int gic_create_its(struct gic *gic, const struct log *log)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_ITS };
+	int ret;
+
+	if (ioctl(gic->vm_fd, KVM_CREATE_DEVICE, &cd)) {
+		ret = -errno;
+		log_err(log, "--irqchip gicv3-its: KVM cannot create an ITS: %s", strerror(-ret));
+		return ret;
+	}
+	gic->its_fd = (int)cd.fd;
+	gic->has_its = true;
+	ret = gic_set_addr(gic->its_fd, KVM_VGIC_ITS_ADDR_TYPE, MEMMAP_ITS_BASE);
+	if (ret)
+		log_err(log, "--irqchip gicv3-its: KVM refused the ITS's address: %s", strerror(-ret));
+	return ret;
+}
+
+int gic_create(struct gic *gic, int vm_fd, unsigned int nr_cpus, bool its, const struct log *log)
 {
 	int ret;
 
 	memset(gic, 0, sizeof(*gic));
 	gic->fd = -1;
+	gic->its_fd = -1;
 	gic->vm_fd = vm_fd;
 	gic->nr_cpus = nr_cpus;
 	ret = gic_create_version(gic, vm_fd, GIC_V3);
+	if (ret == -ENODEV && its) {
+		log_err(log, "--irqchip gicv3-its: this host has no vGICv3");
+		return ret;
+	}
+	if (!ret && its && gic_create_its(gic, log)) {
+		gic_destroy(gic);
+		return -1;
+	}
 	if (ret == -ENODEV) {
 		if (nr_cpus > GICV2_MAX_CPUS) {
 			log_err(log, "this host has no vGICv3, and a vGICv2 serves at most %d vCPUs (asked for %u)",
@@ -84,14 +112,19 @@ int gic_init_late(struct gic *gic)
 	ret = gic_set_attr(gic->fd, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs);
 	if (!ret)
 		ret = gic_set_attr(gic->fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
+	if (!ret && gic->has_its)
+		ret = gic_set_attr(gic->its_fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
 	return ret;
 }
 
 void gic_destroy(struct gic *gic)
 {
+	if (gic->its_fd >= 0)
+		close(gic->its_fd);
 	if (gic->fd >= 0)
 		close(gic->fd);
 	gic->fd = -1;
+	gic->its_fd = -1;
 }
 
 int gic_set_ppi_level(struct gic *gic, unsigned int vcpu, uint32_t intid, int level)

@@ -3,6 +3,8 @@
 #ifndef HVMM_GIC_H
 #define HVMM_GIC_H
 
+#include <stdbool.h>
+
 #include <stdint.h>
 
 #include "devices/device.h"
@@ -20,13 +22,16 @@ enum gic_version { GIC_V2 = 2, GIC_V3 = 3 };
 struct gic {
 	enum gic_version version;
 	int fd;
+	bool has_its;              /* --irqchip gicv3-its: an ITS at MEMMAP_ITS_BASE */
+	int its_fd;                /* its KVM device; -1: none */
 	unsigned int nr_cpus;
 	int vm_fd;
 	struct vm_device dev;      /* device-tree node only; KVM serves its MMIO */
 };
 
-/* Create the vGIC before the vCPUs; v3, falling back to v2. */
-int gic_create(struct gic *gic, int vm_fd, unsigned int nr_cpus, const struct log *log);
+/* Create the vGIC before the vCPUs; v3, falling back to v2 (not with
+ * its: a v3 with an ITS, or an error). */
+int gic_create(struct gic *gic, int vm_fd, unsigned int nr_cpus, bool its, const struct log *log);
 /* Finish it once every vCPU exists. */
 int gic_init_late(struct gic *gic);
 void gic_destroy(struct gic *gic);

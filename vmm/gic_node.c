@@ -15,6 +15,35 @@ static int put_reg(void *fdt, int node, const uint64_t *pairs, int n)
 	return fdt_setprop(fdt, node, "reg", cells, (int)(n * sizeof(cells[0])));
 }
 
+/* The ITS, a child of the GIC node: the GIC node gets address cells and
+ * an identity ranges so the child's reg is in the parent's addresses. */
+static int its_fdt_emit(void *fdt, int gic_node)
+{
+	uint64_t reg[] = { MEMMAP_ITS_BASE, MEMMAP_ITS_SIZE };
+	char name[32];
+	int node, ret;
+
+	ret = fdt_setprop_u32(fdt, gic_node, "#address-cells", 2);
+	if (!ret)
+		ret = fdt_setprop_u32(fdt, gic_node, "#size-cells", 2);
+	if (!ret)
+		ret = fdt_setprop(fdt, gic_node, "ranges", NULL, 0);
+	if (ret)
+		return ret;
+	snprintf(name, sizeof(name), "msi-controller@%llx", MEMMAP_ITS_BASE);
+	node = fdt_add_subnode(fdt, gic_node, name);
+	if (node < 0)
+		return node;
+	ret = fdt_setprop_string(fdt, node, "compatible", "arm,gic-v3-its");
+	if (!ret)
+		ret = fdt_setprop(fdt, node, "msi-controller", NULL, 0);
+	if (!ret)
+		ret = fdt_setprop_u32(fdt, node, "#msi-cells", 1);
+	if (!ret)
+		ret = put_reg(fdt, node, reg, 2);
+	return ret;
+}
+
 static int gic_fdt_emit(struct vm_device *dev, struct fdt_ctx *ctx)
 {
 	struct gic *gic = dev->priv;
@@ -46,13 +75,15 @@ static int gic_fdt_emit(struct vm_device *dev, struct fdt_ctx *ctx)
 		ret = fdt_setprop_u32(ctx->fdt, node, "#interrupt-cells", 3);
 	if (!ret)
 		ret = fdt_setprop(ctx->fdt, node, "interrupt-controller", NULL, 0);
-	/* No child nodes, so no address cells; an interrupt provider states
-	 * it (an interrupt-map would need it; dtc warns when it is missing). */
-	if (!ret)
-		ret = fdt_setprop_u32(ctx->fdt, node, "#address-cells", 0);
 	if (!ret)
 		ret = fdt_setprop_u32(ctx->fdt, node, "phandle", ctx->gic_phandle);
-	return ret;
+	if (ret)
+		return ret;
+	if (gic->has_its)
+		return its_fdt_emit(ctx->fdt, node);
+	/* No child nodes, so no address cells; an interrupt provider states
+	 * it (an interrupt-map would need it; dtc warns when it is missing). */
+	return fdt_setprop_u32(ctx->fdt, node, "#address-cells", 0);
 }
 
 static const struct device_ops gic_node_ops = { .fdt_emit = gic_fdt_emit };

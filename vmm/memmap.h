@@ -7,6 +7,7 @@
  *   0x0000_0000   0x0800_0000   unused (reads and writes fault: no device)
  *   0x0800_0000   0x0001_0000   GICv3 distributor (GICv2: distributor, 4 KiB)
  *   0x0801_0000   0x0001_0000   GICv2 CPU interface (only with a GICv2)
+ *   0x0808_0000   0x0002_0000   GICv3 ITS (only with --irqchip gicv3-its)
  *   0x0900_0000   0x0000_1000   16550A UART (console), SPI 1
  *   0x0a00_0000   0x0600_0000   GICv3 redistributors, 128 KiB per vCPU (768 max)
  *   0x4000_0000   RAM size      RAM (one memslot); kernel at RAM + text_offset,
@@ -23,6 +24,8 @@
 #define MEMMAP_GICV2_DIST_SIZE  0x00001000ULL
 #define MEMMAP_GICV2_CPU_BASE   0x08010000ULL
 #define MEMMAP_GICV2_CPU_SIZE   0x00002000ULL
+#define MEMMAP_ITS_BASE         0x08080000ULL
+#define MEMMAP_ITS_SIZE         0x00020000ULL   /* control and translation frames */
 #define MEMMAP_UART_BASE        0x09000000ULL
 #define MEMMAP_UART_SIZE        0x00001000ULL
 #define MEMMAP_UART_SPI         1U

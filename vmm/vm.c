@@ -228,6 +228,7 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct vm_inputs
 	vm->kvm_fd = in->kvm_fd;
 	vm->vm_fd = vm->stop_fd = -1;
 	vm->gic.fd = -1;
+	vm->gic.its_fd = -1;
 	pthread_mutex_init(&vm->stop_lock, NULL);
 	pthread_mutex_init(&vm->pause_lock, NULL);
 	pthread_cond_init(&vm->pause_cond, NULL);
@@ -248,7 +249,7 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct vm_inputs
 		log_err(&vm->log, "--pmu: this host's KVM has no PMU to give guests (no KVM_CAP_ARM_PMU_V3)");
 		return -1;
 	}
-	if (gic_create(&vm->gic, vm->vm_fd, vm->nr_vcpus, &vm->log) || vm_create_vcpus(vm))
+	if (gic_create(&vm->gic, vm->vm_fd, vm->nr_vcpus, cfg->gic_its, &vm->log) || vm_create_vcpus(vm))
 		return -1;
 	ret = gic_init_late(&vm->gic);
 	if (ret) {

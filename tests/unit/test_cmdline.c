@@ -895,11 +895,11 @@ static void test_lkvm_options(void **state)
 		{ "--nested", NULL, "--nested: hvmm cannot run a guest hypervisor" },
 		{ "--aarch32", NULL, "--aarch32: hvmm does not run 32-bit" },
 		{ "--sve-max-vl", "512", "--sve-max-vl: hvmm does not enable SVE" },
-		{ "--irqchip", "gicv3-its", "--irqchip gicv3-its: hvmm does not create a GICv3 ITS yet" },
 		{ "--irqchip", "gicv2", "--irqchip gicv2: hvmm emulates only a GICv3" },
 		{ "--irqchip=gicv2m", NULL, "--irqchip gicv2m: hvmm emulates only a GICv3" },
-		{ "--irqchip", "GICv3", "--irqchip 'GICv3': expected gicv3" },
-		{ "--irqchip", "", "--irqchip '': expected gicv3" },
+		{ "--irqchip", "GICv3", "--irqchip 'GICv3': expected gicv3 or gicv3-its" },
+		{ "--irqchip", "", "--irqchip '': expected gicv3 or gicv3-its" },
+		{ "--irqchip", "gicv3-its,gicv3", "--irqchip 'gicv3-its,gicv3': expected gicv3 or gicv3-its" },
 		{ "--rng=x", NULL, "option '--rng' takes no value" },
 		{ "--hugetlbfs", "/dev/hugepages", "--hugetlbfs: hvmm does not back guest RAM with huge pages yet" },
 		{ "-f", "fw.bin", "--firmware: hvmm boots kernels, not firmware images, yet" },
@@ -931,6 +931,13 @@ static void test_lkvm_options(void **state)
 	assert_ok(&p);
 	PARSE(&p, "-k", "K", "--irqchip", "gicv3");
 	assert_ok(&p);
+	assert_false(p.cfg.gic_its);
+	PARSE(&p, "-k", "K", "--irqchip=gicv3-its");
+	assert_ok(&p);
+	assert_true(p.cfg.gic_its);
+	PARSE(&p, "-k", "K", "--irqchip=gicv3-its", "--irqchip=gicv3");
+	assert_ok(&p);
+	assert_false(p.cfg.gic_its);
 	assert_false(p.cfg.pmu);
 	PARSE(&p, "-k", "K", "--pmu");
 	assert_ok(&p);

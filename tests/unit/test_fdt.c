@@ -846,6 +846,38 @@ static void test_gicv3(void **state)
 	}
 }
 
+/* --irqchip gicv3-its: the ITS as the GIC node's one child, its reg in
+ * the root's address space through an empty ranges. */
+static void test_gicv3_its(void **state)
+{
+	struct vm_tree *t = tree_setup(2, GIC_V3, 0, 0);
+	int gic, its;
+	const void *reg;
+
+	(void)state;
+	t->gic.has_its = true;
+	assert_int_equal(tree_build(t), 0);
+	gic = node(t->fdt, "/interrupt-controller@8000000");
+	assert_is_gic(t->fdt, gic);
+	assert_int_equal(prop_u32(t->fdt, gic, "#address-cells"), 2);
+	assert_int_equal(prop_u32(t->fdt, gic, "#size-cells"), 2);
+	assert_non_null(prop(t->fdt, gic, "ranges", 0));
+	its = node(t->fdt, "/interrupt-controller@8000000/msi-controller@8080000");
+	assert_int_equal(fdt_first_subnode(t->fdt, gic), its);
+	assert_int_equal(fdt_next_subnode(t->fdt, its), -FDT_ERR_NOTFOUND);
+	assert_prop_str(t->fdt, its, "compatible", "arm,gic-v3-its");
+	assert_non_null(prop(t->fdt, its, "msi-controller", 0));
+	assert_int_equal(prop_u32(t->fdt, its, "#msi-cells"), 1);
+	reg = prop(t->fdt, its, "reg", 4 * 4);
+	assert_int_equal(cell64(reg, 0), MEMMAP_ITS_BASE);
+	assert_int_equal(cell64(reg, 2), MEMMAP_ITS_SIZE);
+	/* Inside the GIC's frames' gap, clear of the UART and redistributors. */
+	assert_true(MEMMAP_ITS_BASE >= MEMMAP_GICV2_CPU_BASE + MEMMAP_GICV2_CPU_SIZE);
+	assert_true(MEMMAP_ITS_BASE + MEMMAP_ITS_SIZE <= MEMMAP_UART_BASE);
+	assert_int_equal(MEMMAP_ITS_BASE % 0x10000, 0);
+	tree_free(t);
+}
+
 static void test_gicv2(void **state)
 {
 	struct vm_tree *t = tree_new(4, GIC_V2, 0, 0);
@@ -1086,6 +1118,7 @@ int main(void)
 		cmocka_unit_test(test_timer_gicv2_cpu_mask),
 		cmocka_unit_test(test_timer_gicv2_mask_saturates),
 		cmocka_unit_test(test_gicv3),
+		cmocka_unit_test(test_gicv3_its),
 		cmocka_unit_test(test_gicv2),
 		cmocka_unit_test(test_phandle_follows_params),
 		cmocka_unit_test(test_uart),

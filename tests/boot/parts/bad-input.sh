@@ -108,8 +108,8 @@ expect lkvm_seed "--kaslr-seed 0x1234abcd5678ef90: /chosen/kaslr-seed in the gue
 	sh -c "[ \"\$(/tools/fdtprop /tmp/seed.dtb /chosen kaslr-seed u64)\" = 0x1234abcd5678ef90 ]"
 expect_bad_input lkvm_disk "kvmtool's -d (no virtio block device yet)" 2 "--disk: hvmm has no virtio block device yet" \
 	run -k "$BM/hello.elf" -m 64 -d /tmp/disk.img
-expect_bad_input lkvm_its "--irqchip gicv3-its (no ITS yet)" 2 "--irqchip gicv3-its: hvmm does not create a GICv3 ITS yet" \
-	run -k "$BM/hello.elf" -m 64 --irqchip=gicv3-its
+expect_bad_input lkvm_gicv2 "--irqchip gicv2 (hvmm emulates only a GICv3)" 2 "--irqchip gicv2: hvmm emulates only a GICv3" \
+	run -k "$BM/hello.elf" -m 64 --irqchip=gicv2
 expect_bad_input lkvm_dev "--dev naming no KVM device" 1 "cannot open /nonexistent-kvm: No such file or directory" \
 	run -k "$BM/hello.elf" -m 64 --dev /nonexistent-kvm
 # A runner's lkvm line, hvmm linked in lkvm's place: found by its help,

@@ -1,10 +1,12 @@
 # hvmm in lkvm's place (docs/lkvm-options.md): kvmtool's options that give
 # the guest something, seen from a guest. --pmu: Linux finds the PMUv3
-# KVM emulates, on the PPI hvmm describes, also after rebooting in place;
-# without it there is no PMU.
+# KVM emulates, on the PPI hvmm describes; --irqchip gicv3-its: Linux
+# finds the ITS and allocates its tables; both also after rebooting in
+# place. Without them there is neither.
 # Sourced by tests/boot/host-tests.sh.
 
-hvmm_run linux_pmu run -k "$K" -i "$I" -c 2 -m 256 --pmu --dump-dtb /tmp/pmu.dtb -p "quiet hvmm.test=pmu"
+hvmm_run linux_pmu run -k "$K" -i "$I" -c 2 -m 256 --pmu --irqchip=gicv3-its --dump-dtb /tmp/pmu.dtb \
+	-p "quiet hvmm.test=lkvm"
 sed -n 's/^hvmm-test: /#   linux_pmu: /p' "$out/linux_pmu.out"
 expect linux_pmu "--pmu: Linux reports 'hw perfevents: enabled with armv8_pmuv3 PMU driver', exit 0" \
 	rc_and linux_pmu 0 grep -q "hvmm-test: boot 1 dmesg: .*hw perfevents: enabled with armv8_pmuv3 PMU driver, [1-9]" \
@@ -18,7 +20,13 @@ expect linux_pmu "--pmu: the device tree's /pmu is arm,armv8-pmuv3 on PPI 7 (INT
 expect linux_pmu "--pmu: after rebooting in place Linux finds the PMU again, and powers off" \
 	sh -c "grep -q 'hvmm-test: boot 2 dmesg: .*hw perfevents: enabled with armv8_pmuv3 PMU driver' $out/linux_pmu.out &&
 		grep -qx 'hvmm-test: boot 2 pmu device: armv8_pmuv3' $out/linux_pmu.out &&
-		grep -q 'test pmu exit status 0' $out/linux_pmu.out"
+		grep -q 'test lkvm exit status 0' $out/linux_pmu.out"
+expect linux_pmu "--irqchip gicv3-its: Linux finds the ITS at 0x8080000 and allocates its device table, in both boots" \
+	sh -c "[ \"\$(grep -c 'hvmm-test: boot [12] dmesg: .*ITS \[mem 0x08080000-0x0809ffff\]' $out/linux_pmu.out)\" = 2 ] &&
+		[ \"\$(grep -c 'hvmm-test: boot [12] dmesg: .*ITS@0x0000000008080000: allocated [0-9]* Devices' $out/linux_pmu.out)\" = 2 ]"
+expect linux_pmu "--irqchip gicv3-its: the device tree's ITS is arm,gic-v3-its under the GIC" \
+	sh -c "[ \"\$(/tools/fdtprop /tmp/pmu.dtb /interrupt-controller@8000000/msi-controller@8080000 compatible)\" = arm,gic-v3-its ]"
 hvmm_run nopmu run -k "$BM/hello.elf" -c 1 -m 64 --dump-dtb /tmp/nopmu.dtb
-expect nopmu "without --pmu: no /pmu node in the device tree" \
-	rc_and nopmu 0 sh -c "! /tools/fdtprop /tmp/nopmu.dtb /pmu compatible >/dev/null 2>&1"
+expect nopmu "without --pmu and --irqchip gicv3-its: no /pmu node, no ITS in the device tree" \
+	rc_and nopmu 0 sh -c "! /tools/fdtprop /tmp/nopmu.dtb /pmu compatible >/dev/null 2>&1 &&
+		! /tools/fdtprop /tmp/nopmu.dtb /interrupt-controller@8000000/msi-controller@8080000 compatible >/dev/null 2>&1"
