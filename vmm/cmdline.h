@@ -71,6 +71,7 @@ struct vm_config {
 	bool no_trng;              /* --no-trng: TRNG left to KVM */
 	bool pmu;                  /* --pmu: a PMUv3 for every vCPU */
 	bool gic_its;              /* --irqchip gicv3-its: an ITS beside the GICv3 */
+	bool no_pvtime;            /* --no-pvtime: no stolen-time records */
 	bool help;
 };
 

@@ -231,7 +231,7 @@ const struct opt cmdline_opts[] = {
 	CUSTOM(0, "vcpu-affinity", "CPULIST", parse_vcpu_affinity, "host CPUs the vCPU threads run on (0-3,6)"),
 	ACCEPTED("disable-mte", "accepted: the guest has no MTE (hvmm does not enable it)"),
 	ACCEPTED("disable-sve", "accepted: the guest has no SVE (hvmm does not enable it)"),
-	ACCEPTED("no-pvtime", "accepted: no stolen-time area (hvmm does not offer PV_TIME yet)"),
+	FLAG(0, "no-pvtime", no_pvtime, "no stolen time for the guest (KVM's PV_TIME)"),
 	STRING(0, "dev", "FILE", kvm_dev, "the KVM device (default /dev/kvm)"),
 	ACCEPTED("debug-ioport", "accepted: arm64 guests have no I/O ports"),
 	REFUSED('d', "disk", "FILE", "hvmm has no virtio block device yet"),

@@ -140,7 +140,7 @@ static int vm_create_vm_and_ram(struct vm *vm)
 	if (madvise(vm->mem.host, size, MADV_DONTDUMP))
 		log_warn(&vm->log, "guest RAM stays in core dumps: %s", strerror(errno));
 	region = (struct kvm_userspace_memory_region){
-		.slot = 0,
+		.slot = MEMSLOT_RAM,
 		.guest_phys_addr = vm->mem.base,
 		.memory_size = size,
 		.userspace_addr = (uint64_t)(uintptr_t)vm->mem.host,
@@ -215,6 +215,26 @@ static int vm_add_devices(struct vm *vm)
 	return ret ? -1 : 0;
 }
 
+/* What each vCPU gets once the vGIC is initialised and before it runs:
+ * its PMU (--pmu) and its stolen-time record. */
+static int vm_init_vcpu_features(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		int ret = vm->cfg->pmu ? pmu_vcpu_init(vm->vcpus[i].fd) : 0;
+
+		if (ret) {
+			log_err(&vm->log, "--pmu: KVM refused vCPU %u's PMU: %s", i, strerror(-ret));
+			return -1;
+		}
+		ret = vm->pvtime.host ? pvtime_vcpu_init(&vm->pvtime, vm->vcpus[i].fd, i) : 0;
+		if (ret) {
+			log_err(&vm->log, "KVM refused vCPU %u's stolen-time record: %s", i, strerror(-ret));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int vm_create(struct vm *vm, const struct vm_config *cfg, const struct vm_inputs *in,
 	      const bool *cpu_enabled, unsigned int boot_count)
 {
@@ -249,6 +269,10 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct vm_inputs
 		log_err(&vm->log, "--pmu: this host's KVM has no PMU to give guests (no KVM_CAP_ARM_PMU_V3)");
 		return -1;
 	}
+	if (!cfg->no_pvtime && !kvm_check(vm, KVM_CAP_STEAL_TIME))
+		log_info(&vm->log, "no stolen time for the guest: this host's KVM has no KVM_CAP_STEAL_TIME");
+	else if (!cfg->no_pvtime && pvtime_create(&vm->pvtime, vm->vm_fd, MEMSLOT_PVTIME, &vm->log))
+		return -1;
 	if (gic_create(&vm->gic, vm->vm_fd, vm->nr_vcpus, cfg->gic_its, &vm->log) || vm_create_vcpus(vm))
 		return -1;
 	ret = gic_init_late(&vm->gic);
@@ -256,13 +280,8 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct vm_inputs
 		log_err(&vm->log, "cannot initialise the vGIC: %s", strerror(-ret));
 		return -1;
 	}
-	for (unsigned int i = 0; cfg->pmu && i < vm->nr_vcpus; i++) {
-		ret = pmu_vcpu_init(vm->vcpus[i].fd);
-		if (ret) {
-			log_err(&vm->log, "--pmu: KVM refused vCPU %u's PMU: %s", i, strerror(-ret));
-			return -1;
-		}
-	}
+	if (vm_init_vcpu_features(vm))
+		return -1;
 	if (vm->userspace_psci && vm_setup_firmware(vm, cpu_enabled))
 		return -1;
 	return vm_add_devices(vm);
@@ -283,6 +302,7 @@ void vm_destroy(struct vm *vm)
 	if (vm->uart.dev.ops)
 		uart_16550_destroy(&vm->uart);
 	gic_destroy(&vm->gic);
+	pvtime_destroy(&vm->pvtime);
 	if (vm->mem.host)
 		munmap(vm->mem.host, vm->mem.size);
 	if (vm->vm_fd >= 0)

@@ -14,6 +14,7 @@
 #include "devices/uart_16550.h"
 #include "firmware/smccc.h"
 #include "gic.h"
+#include "pvtime.h"
 #include "guest_mem.h"
 #include "file.h"
 #include "handler/handlers.h"
@@ -84,6 +85,7 @@ struct vm {
 	struct uart_16550 uart;
 	struct vm_device timer;
 	struct vm_device pmu;       /* --pmu: its device-tree node */
+	struct pvtime pvtime;       /* stolen-time records (not with --no-pvtime) */
 	struct psci_node psci_node;
 	struct sdei_node sdei_node;
 

@@ -1,12 +1,14 @@
 # hvmm in lkvm's place (docs/lkvm-options.md): kvmtool's options that give
 # the guest something, seen from a guest. --pmu: Linux finds the PMUv3
 # KVM emulates, on the PPI hvmm describes; --irqchip gicv3-its: Linux
-# finds the ITS and allocates its tables; both also after rebooting in
-# place. Without them there is neither.
+# finds the ITS and allocates its tables; stolen time (on by default):
+# Linux uses it, and with both vCPU threads on one host CPU sees time
+# stolen; all of it also after rebooting in place. Without --pmu and
+# --irqchip gicv3-its there is neither; with --no-pvtime no stolen time.
 # Sourced by tests/boot/host-tests.sh.
 
 hvmm_run linux_pmu run -k "$K" -i "$I" -c 2 -m 256 --pmu --irqchip=gicv3-its --dump-dtb /tmp/pmu.dtb \
-	-p "quiet hvmm.test=lkvm"
+	--vcpu-affinity 0 -p "quiet hvmm.test=lkvm"
 sed -n 's/^hvmm-test: /#   linux_pmu: /p' "$out/linux_pmu.out"
 expect linux_pmu "--pmu: Linux reports 'hw perfevents: enabled with armv8_pmuv3 PMU driver', exit 0" \
 	rc_and linux_pmu 0 grep -q "hvmm-test: boot 1 dmesg: .*hw perfevents: enabled with armv8_pmuv3 PMU driver, [1-9]" \
@@ -26,6 +28,14 @@ expect linux_pmu "--irqchip gicv3-its: Linux finds the ITS at 0x8080000 and allo
 		[ \"\$(grep -c 'hvmm-test: boot [12] dmesg: .*ITS@0x0000000008080000: allocated [0-9]* Devices' $out/linux_pmu.out)\" = 2 ]"
 expect linux_pmu "--irqchip gicv3-its: the device tree's ITS is arm,gic-v3-its under the GIC" \
 	sh -c "[ \"\$(/tools/fdtprop /tmp/pmu.dtb /interrupt-controller@8000000/msi-controller@8080000 compatible)\" = arm,gic-v3-its ]"
+expect linux_pmu "stolen time: Linux uses it ('arm-pv: using stolen time PV') and counts time stolen, in both boots" \
+	sh -c "[ \"\$(grep -c 'hvmm-test: boot [12] dmesg: .*arm-pv: using stolen time PV' $out/linux_pmu.out)\" = 2 ] &&
+		[ \"\$(grep -Ec 'hvmm-test: boot [12] steal ticks: [1-9][0-9]*\$' $out/linux_pmu.out)\" = 2 ]"
+hvmm_run linux_nopv run -k "$K" -i "$I" -c 2 -m 256 --no-pvtime --vcpu-affinity 0 -p "quiet hvmm.test=lkvm lkvm.once"
+sed -n 's/^hvmm-test: /#   linux_nopv: /p' "$out/linux_nopv.out"
+expect linux_nopv "--no-pvtime: Linux finds no stolen time and counts none, exit 0" \
+	rc_and linux_nopv 0 sh -c "grep -qx 'hvmm-test: boot 1 steal ticks: 0' $out/linux_nopv.out &&
+		! grep -q 'arm-pv' $out/linux_nopv.out && ! grep -q 'boot 2' $out/linux_nopv.out"
 hvmm_run nopmu run -k "$BM/hello.elf" -c 1 -m 64 --dump-dtb /tmp/nopmu.dtb
 expect nopmu "without --pmu and --irqchip gicv3-its: no /pmu node, no ITS in the device tree" \
 	rc_and nopmu 0 sh -c "! /tools/fdtprop /tmp/nopmu.dtb /pmu compatible >/dev/null 2>&1 &&
