@@ -187,6 +187,7 @@ static bool seen_opt(const struct opt_seen *seen, const char *name)
 }
 
 #define SEEN(name) seen_opt(seen, name)
+#define SEEN_IN(set, name) seen_opt(&(set), name)
 
 /*
  * Options that cannot both hold. --in-kernel-psci hands PSCI to KVM, so
@@ -245,6 +246,10 @@ int cmdline_parse_run(int argc, char *const argv[], struct vm_config *cfg, char 
 	}
 	if (!cfg->help && !cfg->kernel)
 		return reason_set(-1, err, errlen, "no kernel given: use -k FILE (see 'hvmm run --help')");
+	if (cfg->kernel_is_firmware && SEEN_IN(seen, "kernel"))
+		return reason_set(-1, err, errlen, "-k and -f: give a kernel or a firmware image, not both");
+	if (cfg->has_firmware_addr && !cfg->kernel_is_firmware)
+		return reason_set(-1, err, errlen, "--firmware-address needs a firmware image (-f FILE)");
 	if (cfg->max_cpus && cfg->cpus > cfg->max_cpus)
 		return reason_set(-1, err, errlen, "--cpus %u is more than --max-cpus %u", cfg->cpus, cfg->max_cpus);
 	return cfg->help ? 0 : check_contradictions(cfg, &seen, err, errlen);

@@ -134,6 +134,26 @@ static int parse_kaslr_seed(const char *val, struct vm_config *cfg, char *err, s
 	return 0;
 }
 
+/* kvmtool's -f: the file hvmm loads is a firmware image (vm.c). */
+static int parse_firmware(const char *val, struct vm_config *cfg, char *err, size_t errlen)
+{
+	if (cfg->kernel)
+		return reason_set(-1, err, errlen, "-f '%s': the kernel is '%s' already; give a kernel or a firmware image",
+				  val, cfg->kernel);
+	cfg->kernel = val;
+	cfg->kernel_is_firmware = true;
+	return 0;
+}
+
+static int parse_firmware_address(const char *val, struct vm_config *cfg, char *err, size_t errlen)
+{
+	if (parse_u64(val, &cfg->firmware_addr))
+		return reason_set(-1, err, errlen, "--firmware-address '%s': expected a 64-bit address (decimal or 0x hex)",
+				  val);
+	cfg->has_firmware_addr = true;
+	return 0;
+}
+
 /* One number of a CPU list, below CMDLINE_MAX_HOST_CPUS; *s moves past it. */
 static int cpu_number(const char **s, unsigned int *cpu)
 {
@@ -250,9 +270,8 @@ const struct opt cmdline_opts[] = {
 	REFUSED(0, "sandbox", "SCRIPT", "hvmm boots no root directory of the host (kvmtool's rootfs mode)"),
 	REFUSED(0, "no-dhcp", NULL, "hvmm boots no root directory of the host (kvmtool's rootfs mode)"),
 	REFUSED('F', "flash", "FILE", "hvmm has no flash device yet"),
-	REFUSED('f', "firmware", "FILE", "hvmm boots kernels, not firmware images, yet: a raw binary given with -k "
-					 "starts at its first byte"),
-	REFUSED(0, "firmware-address", "ADDR", "hvmm boots kernels, not firmware images, yet"),
+	CUSTOM('f', "firmware", "FILE", parse_firmware, "a firmware image instead of a kernel, entered at its start"),
+	CUSTOM(0, "firmware-address", "ADDR", parse_firmware_address, "where -f's image goes (default: RAM's start)"),
 	REFUSED(0, "hugetlbfs", "DIR", "hvmm does not back guest RAM with huge pages yet"),
 	REFUSED(0, "debug-single-step", NULL, "hvmm does not single-step guests"),
 	REFUSED(0, "debug-mmio", NULL, "hvmm does not trace MMIO accesses yet"),

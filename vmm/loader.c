@@ -133,14 +133,17 @@ static int plan_image(const uint8_t *d, size_t size, uint64_t ram_base, uint64_t
 	return 0;
 }
 
-static int plan_raw(size_t size, uint64_t ram_base, uint64_t ram_size,
-		    struct kernel_plan *plan, char *err, size_t errlen)
+/* A raw binary at start, entered at its first byte. */
+static int plan_raw_at(size_t size, uint64_t start, const char *what, uint64_t ram_base, uint64_t ram_size,
+		       struct kernel_plan *plan, char *err, size_t errlen)
 {
-	uint64_t start = ram_base + MEMMAP_RAW_KERNEL_OFFSET;
-
-	if (!range_in_ram(start, size, ram_base, ram_size))
-		return fail(err, errlen, "raw kernel of %zu bytes does not fit at RAM + 0x%llx in %llu MiB of RAM",
-			    size, MEMMAP_RAW_KERNEL_OFFSET, (unsigned long long)(ram_size / MIB));
+	if (start < ram_base || !range_in_ram(start, size, ram_base, ram_size))
+		return fail(err, errlen, "%s of %zu bytes does not fit at 0x%llx in RAM 0x%llx-0x%llx", what, size,
+			    (unsigned long long)start, (unsigned long long)ram_base,
+			    (unsigned long long)(ram_base + ram_size));
+	if (start % 4)
+		return fail(err, errlen, "%s address 0x%llx is not 4-byte aligned (an instruction's)", what,
+			    (unsigned long long)start);
 	plan->format = KERNEL_FORMAT_RAW;
 	plan->start = plan->entry = start;
 	plan->end = start + size;
@@ -255,7 +258,17 @@ int loader_plan_kernel(const void *data, size_t size, uint64_t ram_base, uint64_
 		return plan_elf(d, size, ram_base, ram_size, plan, err, errlen);
 	if (size >= IMAGE_HEADER_SIZE && le_read(d + IMAGE_MAGIC_OFFSET, 4) == IMAGE_MAGIC)
 		return plan_image(d, size, ram_base, ram_size, plan, err, errlen);
-	return plan_raw(size, ram_base, ram_size, plan, err, errlen);
+	return plan_raw_at(size, ram_base + MEMMAP_RAW_KERNEL_OFFSET, "raw kernel", ram_base, ram_size, plan, err,
+			   errlen);
+}
+
+int loader_plan_firmware(size_t size, uint64_t addr, uint64_t ram_base, uint64_t ram_size,
+			 struct kernel_plan *plan, char *err, size_t errlen)
+{
+	memset(plan, 0, sizeof(*plan));
+	if (size == 0)
+		return fail(err, errlen, "firmware file is empty");
+	return plan_raw_at(size, addr, "firmware", ram_base, ram_size, plan, err, errlen);
 }
 
 int loader_plan_layout(const struct kernel_plan *kernel, uint64_t initrd_size, uint64_t dtb_max,

@@ -51,6 +51,11 @@ const char *kernel_format_name(enum kernel_format f);
 int loader_plan_kernel(const void *data, size_t size, uint64_t ram_base, uint64_t ram_size,
 		       struct kernel_plan *plan, char *err, size_t errlen);
 
+/* kvmtool's -f: a firmware image of size bytes, whatever its contents,
+ * at addr in RAM and entered there. Returns 0, or -1 with err. */
+int loader_plan_firmware(size_t size, uint64_t addr, uint64_t ram_base, uint64_t ram_size,
+			 struct kernel_plan *plan, char *err, size_t errlen);
+
 /* Place the device tree (dtb_max bytes reserved at the top of RAM) and the
  * initrd (just below it) clear of the kernel. Returns 0 or -1 with err. */
 int loader_plan_layout(const struct kernel_plan *kernel, uint64_t initrd_size, uint64_t dtb_max,

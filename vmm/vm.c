@@ -405,20 +405,25 @@ static int vm_boot_vcpu_setup(struct vm *vm)
 
 int vm_load(struct vm *vm)
 {
+	const char *what = vm->cfg->kernel_is_firmware ? "firmware" : "kernel";
 	struct file_buf kernel = { 0 }, initrd = { 0 };
 	char err[256];
 	int ret = -1;
 
 	if (file_input_read(&vm->in->kernel, &kernel, err, sizeof(err))) {
-		log_err(&vm->log, "kernel '%s': %s", vm->cfg->kernel, err);
+		log_err(&vm->log, "%s '%s': %s", what, vm->cfg->kernel, err);
 		goto out;
 	}
 	if (vm->in->initrd.fd >= 0 && file_input_read(&vm->in->initrd, &initrd, err, sizeof(err))) {
 		log_err(&vm->log, "initrd '%s': %s", vm->cfg->initrd, err);
 		goto out;
 	}
-	if (loader_plan_kernel(kernel.data, kernel.size, vm->mem.base, vm->mem.size, &vm->kernel, err, sizeof(err))) {
-		log_err(&vm->log, "kernel '%s': %s", vm->cfg->kernel, err);
+	if (vm->cfg->kernel_is_firmware ?
+		    loader_plan_firmware(kernel.size, vm->cfg->has_firmware_addr ? vm->cfg->firmware_addr : vm->mem.base,
+					 vm->mem.base, vm->mem.size, &vm->kernel, err, sizeof(err)) :
+		    loader_plan_kernel(kernel.data, kernel.size, vm->mem.base, vm->mem.size, &vm->kernel, err,
+				       sizeof(err))) {
+		log_err(&vm->log, "%s '%s': %s", what, vm->cfg->kernel, err);
 		goto out;
 	}
 	if (loader_plan_layout(&vm->kernel, initrd.size, MEMMAP_DTB_MAX_SIZE, vm->mem.base, vm->mem.size,
@@ -426,7 +431,7 @@ int vm_load(struct vm *vm)
 		log_err(&vm->log, "%s", err);
 		goto out;
 	}
-	log_info(&vm->log, "kernel '%s': %s, 0x%llx-0x%llx, entry 0x%llx%s", vm->cfg->kernel,
+	log_info(&vm->log, "%s '%s': %s, 0x%llx-0x%llx, entry 0x%llx%s", what, vm->cfg->kernel,
 		 kernel_format_name(vm->kernel.format), (unsigned long long)vm->kernel.start,
 		 (unsigned long long)vm->kernel.end, (unsigned long long)vm->kernel.entry,
 		 vm->kernel.big_endian ? ", big-endian" : "");

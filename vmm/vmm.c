@@ -185,7 +185,11 @@ static int vmm_open_inputs(struct vmm *vmm)
 	}
 	if (file_input_open(&in->kernel, cfg->kernel, err, sizeof(err))) {
 		/* kvmtool's words too: scripts written for lkvm look for them. */
-		log_err(&vmm->log, "kernel '%s': %s (Fatal: Unable to open kernel %s)", cfg->kernel, err, cfg->kernel);
+		if (cfg->kernel_is_firmware)
+			log_err(&vmm->log, "firmware '%s': %s", cfg->kernel, err);
+		else
+			log_err(&vmm->log, "kernel '%s': %s (Fatal: Unable to open kernel %s)", cfg->kernel, err,
+				cfg->kernel);
 		return -1;
 	}
 	if (cfg->initrd && file_input_open(&in->initrd, cfg->initrd, err, sizeof(err))) {

@@ -902,7 +902,6 @@ static void test_lkvm_options(void **state)
 		{ "--irqchip", "gicv3-its,gicv3", "--irqchip 'gicv3-its,gicv3': expected gicv3 or gicv3-its" },
 		{ "--rng=x", NULL, "option '--rng' takes no value" },
 		{ "--hugetlbfs", "/dev/hugepages", "--hugetlbfs: hvmm does not back guest RAM with huge pages yet" },
-		{ "-f", "fw.bin", "--firmware: hvmm boots kernels, not firmware images, yet" },
 		{ "--balloon", NULL, "--balloon: hvmm has no virtio balloon device yet" },
 		{ "--tty", "0", "--tty: the guest's one console is the terminal hvmm runs on" },
 	};
@@ -1003,15 +1002,48 @@ static void test_every_lkvm_option_known(void **state)
 		refused += o->kind == OPT_REFUSED;
 	}
 	/* The counts docs/lkvm-options.md gives. */
-	assert_int_equal(45 - accepted - refused, 18);
+	assert_int_equal(45 - accepted - refused, 20);
 	assert_int_equal(accepted, 2);
-	assert_int_equal(refused, 25);
+	assert_int_equal(refused, 23);
 	for (size_t i = 0; i < sizeof(shorts) / sizeof(shorts[0]); i++) {
 		const struct opt *o = cmdline_opt_short(shorts[i].c);
 
 		if (!o || strcmp(o->long_name, shorts[i].name))
 			fail_msg("lkvm's -%c (--%s) is not hvmm's", shorts[i].c, shorts[i].name);
 	}
+}
+
+/* kvmtool's -f FILE [--firmware-address ADDR]: the file is a firmware
+ * image, in place of a kernel, never both. */
+static void test_firmware_options(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "-f", "fw.bin");
+	assert_ok(&p);
+	assert_string_equal(p.cfg.kernel, "fw.bin");
+	assert_true(p.cfg.kernel_is_firmware);
+	assert_false(p.cfg.has_firmware_addr);
+	PARSE(&p, "--firmware=fw.bin", "--firmware-address", "0x40080000");
+	assert_ok(&p);
+	assert_true(p.cfg.has_firmware_addr);
+	assert_true(p.cfg.firmware_addr == 0x40080000ULL);
+	PARSE(&p, "-k", "K");
+	assert_ok(&p);
+	assert_false(p.cfg.kernel_is_firmware);
+	PARSE(&p, "-k", "K", "-f", "fw.bin");
+	assert_fails_with(&p, "-f 'fw.bin': the kernel is 'K' already");
+	PARSE(&p, "-f", "fw.bin", "-k", "K");
+	assert_fails_with(&p, "-k and -f: give a kernel or a firmware image, not both");
+	PARSE(&p, "-f", "fw.bin", "Image");
+	assert_fails_with(&p, "unexpected argument 'Image'");
+	PARSE(&p, "-k", "K", "--firmware-address", "0x40000000");
+	assert_fails_with(&p, "--firmware-address needs a firmware image (-f FILE)");
+	PARSE(&p, "-f", "fw.bin", "--firmware-address", "x");
+	assert_fails_with(&p, "--firmware-address 'x': expected a 64-bit address");
+	PARSE(&p, "-f");
+	assert_fails_with(&p, "option '-f' needs a value");
 }
 
 /* --timeout SECONDS: 1 to a year, whole seconds only. */
@@ -1376,6 +1408,7 @@ int main(void)
 		cmocka_unit_test(test_positional_rejected),
 		cmocka_unit_test(test_lkvm_options),
 		cmocka_unit_test(test_every_lkvm_option_known),
+		cmocka_unit_test(test_firmware_options),
 		cmocka_unit_test(test_errors_stay_on_one_line),
 		cmocka_unit_test(test_errors_drop_c1_controls),
 		cmocka_unit_test(test_error_truncated_to_buffer),

@@ -932,6 +932,38 @@ static void test_raw_does_not_fit(void **state)
 	free(d);
 }
 
+/* kvmtool's -f: any bytes (an ELF or Image header too) at the address
+ * given, entered there, inside RAM and instruction aligned. */
+static void test_firmware(void **state)
+{
+	static const uint8_t elf_like[64] = { 0x7f, 'E', 'L', 'F' };
+	const uint64_t ram = 4 * MIB;
+	struct ctx c;
+
+	(void)state;
+	assert_int_equal(loader_plan_firmware(sizeof(elf_like), RAM_BASE, RAM_BASE, ram, &c.plan, c.err,
+					      sizeof(c.err)), 0);
+	assert_int_equal(c.plan.format, KERNEL_FORMAT_RAW);
+	assert_int_equal(c.plan.start, RAM_BASE);
+	assert_int_equal(c.plan.entry, RAM_BASE);
+	assert_int_equal(c.plan.end, RAM_BASE + sizeof(elf_like));
+	assert_int_equal(loader_plan_firmware(16, RAM_BASE + ram - 16, RAM_BASE, ram, &c.plan, c.err,
+					      sizeof(c.err)), 0);
+	assert_int_equal(c.plan.entry, RAM_BASE + ram - 16);
+	/* Past RAM's end, below it, wrapping, unaligned, empty. */
+	assert_int_equal(loader_plan_firmware(32, RAM_BASE + ram - 16, RAM_BASE, ram, &c.plan, c.err,
+					      sizeof(c.err)), -1);
+	assert_error_has(c.err, "firmware of 32 bytes does not fit at 0x403ffff0");
+	assert_int_equal(loader_plan_firmware(16, RAM_BASE - 16, RAM_BASE, ram, &c.plan, c.err, sizeof(c.err)), -1);
+	assert_error_has(c.err, "does not fit");
+	assert_int_equal(loader_plan_firmware(16, UINT64_MAX - 8, RAM_BASE, ram, &c.plan, c.err, sizeof(c.err)), -1);
+	assert_error_line(c.err);
+	assert_int_equal(loader_plan_firmware(16, RAM_BASE + 2, RAM_BASE, ram, &c.plan, c.err, sizeof(c.err)), -1);
+	assert_error_has(c.err, "not 4-byte aligned");
+	assert_int_equal(loader_plan_firmware(0, RAM_BASE, RAM_BASE, ram, &c.plan, c.err, sizeof(c.err)), -1);
+	assert_error_has(c.err, "firmware file is empty");
+}
+
 /* ---- loader_load_kernel ------------------------------------------------ */
 
 static void test_load_rejects_bad_plans(void **state)
@@ -1132,6 +1164,7 @@ int main(void)
 		cmocka_unit_test(test_elf_bad_phnum_and_phentsize),
 		cmocka_unit_test(test_raw_tiny),
 		cmocka_unit_test(test_raw_does_not_fit),
+		cmocka_unit_test(test_firmware),
 		cmocka_unit_test(test_load_rejects_bad_plans),
 		cmocka_unit_test(test_layout_fits),
 		cmocka_unit_test(test_layout_no_initrd),

@@ -110,6 +110,13 @@ expect_bad_input lkvm_disk "kvmtool's -d (no virtio block device yet)" 2 "--disk
 	run -k "$BM/hello.elf" -m 64 -d /tmp/disk.img
 expect_bad_input lkvm_gicv2 "--irqchip gicv2 (hvmm emulates only a GICv3)" 2 "--irqchip gicv2: hvmm emulates only a GICv3" \
 	run -k "$BM/hello.elf" -m 64 --irqchip=gicv2
+hvmm_run lkvm_fw run -f "$BM/hello.bin" --firmware-address 0x40080000 -m 64 -c 1
+expect lkvm_fw "kvmtool's -f: a firmware image loaded raw at --firmware-address 0x40080000 runs from its first byte, exit 0" \
+	rc_and lkvm_fw 0 grep -q 'hvmm-baremetal: hello' "$out/lkvm_fw.out"
+expect_bad_input lkvm_fw_addr "--firmware-address below RAM" 1 "firmware of" \
+	run -f "$BM/hello.bin" --firmware-address 0x30000000 -m 64
+expect_bad_input lkvm_fw_k "-f with -k" 2 "-k and -f: give a kernel or a firmware image, not both" \
+	run -f "$BM/hello.bin" -k "$BM/hello.elf" -m 64
 expect_bad_input lkvm_dev "--dev naming no KVM device" 1 "cannot open /nonexistent-kvm: No such file or directory" \
 	run -k "$BM/hello.elf" -m 64 --dev /nonexistent-kvm
 # A runner's lkvm line, hvmm linked in lkvm's place: found by its help,
