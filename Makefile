@@ -209,6 +209,7 @@ UNIT_SRCS_test_sdei_events := vmm/sdei_events.c
 UNIT_SRCS_test_uart     := devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_bus      := devices/bus.c
 UNIT_SRCS_test_loader   := vmm/loader.c vmm/guest_mem.c
+UNIT_SRCS_test_resident := vmm/resident.c vmm/log.c
 UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/cmdline_opts.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c vmm/lazy/config.c
 # --lazy-mem: the option, the page table and the fetch schedule (fake clock).
 UNIT_SRCS_test_lazy     := vmm/lazy/config.c vmm/lazy/schedule.c vmm/lazy/tracker.c vmm/log.c

@@ -25,6 +25,7 @@
 #include "smccc_filter.h"
 #include "sdei_node.h"
 #include "pmu.h"
+#include "resident.h"
 #include "timer.h"
 #include "vm.h"
 
@@ -693,6 +694,8 @@ enum vm_exit vm_run(struct vm *vm, struct console *con, int sig_fd)
 			break;
 		}
 	}
+	/* Setting up is over until the next boot: its code need not stay mapped. */
+	resident_drop_code(&vm->log);
 	vm_serve_console(vm, con, sig_fd);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		if (vm->vcpus[i].thread_started) {

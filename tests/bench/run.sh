@@ -72,7 +72,7 @@ row "  beside lkvm (same kernel, initramfs, 2 vCPUs, 256 MiB)" "$(secs "$boot_cs
 row "hvmm resident memory, guest RAM excluded" "$rss KiB" "< 1024 KiB" "$(verdict $((rss < 1024)))"
 row "  beside lkvm's" "$rss vs $lkvm_rss KiB ($(ratio "$rss" "$lkvm_rss"))" "<= 0.8 x lkvm" \
 	"$(verdict $((rss * 10 <= lkvm_rss * 8)))"
-row "64 vCPUs: start until Linux has all online (PSCI: hvmm vs KVM)" \
+row "64 vCPUs: start until Linux brought all up (PSCI: hvmm vs KVM)" \
 	"$(secs "$online64_cs") vs $(secs "$lkvm_online64_cs") ($(ratio "$online64_cs" "$lkvm_online64_cs"))" \
 	"<= 1.2 x lkvm" "$(verdict $((online64_cs * 10 <= lkvm_online64_cs * 12)))"
 row "forwarded call round trip (PSCI_VERSION, served by hvmm)" "$psci ticks ($(us "$psci"))" \
