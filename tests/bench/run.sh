@@ -62,7 +62,7 @@ verdict() { if [ "$1" -eq 1 ]; then echo met; else echo MISSED; fi; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", b ? a / b : 0 }'; }
 secs() { awk -v c="$1" 'BEGIN { printf "%.1f s", c / 100 }'; }
 us() { awk -v t="$1" -v f="$freq" 'BEGIN { printf "%.0f us", t * 1000000 / f }'; }
-row() { printf '%-60s %-22s %-26s %s\n' "$@"; }
+row() { printf '%-62s %-32s %-30s %s\n' "$@"; }
 
 row "measure (emulated arm64 host, TCG)" "figure" "target" "verdict"
 row "Linux guest, 2 vCPUs: hvmm start to guest init" "$(secs "$boot_cs")" "< 20.0 s" \
