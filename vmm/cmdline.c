@@ -197,6 +197,8 @@ static bool seen_opt(const struct opt_seen *seen, const char *name)
  */
 static int check_contradictions(const struct vm_config *cfg, const struct opt_seen *seen, char *err, size_t errlen)
 {
+	if (cfg->disable_sve && cfg->sve_max_vl)
+		return reason_set(-1, err, errlen, "--sve-max-vl and --disable-sve contradict each other");
 	if (cfg->no_sdei && cfg->nr_sdei_events)
 		return reason_set(-1, err, errlen, "--sdei-event and --no-sdei contradict each other: without SDEI there are no events");
 	if (!cfg->in_kernel_psci)

@@ -72,6 +72,8 @@ struct vm_config {
 	bool pmu;                  /* --pmu: a PMUv3 for every vCPU */
 	bool gic_its;              /* --irqchip gicv3-its: an ITS beside the GICv3 */
 	bool no_pvtime;            /* --no-pvtime: no stolen-time records */
+	bool disable_sve;          /* --disable-sve: no SVE even where KVM has it */
+	unsigned int sve_max_vl;   /* --sve-max-vl: in bits; 0: the host's longest */
 	bool kernel_is_firmware;   /* -f: kernel is a firmware image, loaded raw */
 	bool has_firmware_addr;
 	uint64_t firmware_addr;    /* --firmware-address; else RAM's start */

@@ -11,6 +11,7 @@
 
 #include "cmdline_opt.h"
 #include "control/proto.h"
+#include "sve.h"
 
 #define FIELD(f) .offset = offsetof(struct vm_config, f), .size = sizeof(((struct vm_config *)0)->f)
 #define FLAG(s, l, f, h) { .short_name = (s), .long_name = (l), .help = (h), .kind = OPT_FLAG, FIELD(f) }
@@ -154,6 +155,18 @@ static int parse_firmware_address(const char *val, struct vm_config *cfg, char *
 	return 0;
 }
 
+/* kvmtool's --sve-max-vl: a vector length in bits. */
+static int parse_sve_max_vl(const char *val, struct vm_config *cfg, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (parse_u64(val, &v) || v < SVE_VL_MIN_BITS || v > SVE_VL_MAX_BITS || v % SVE_VL_MIN_BITS)
+		return reason_set(-1, err, errlen, "--sve-max-vl '%s': expected a vector length in bits, %u to %u "
+				  "in steps of %u", val, SVE_VL_MIN_BITS, SVE_VL_MAX_BITS, SVE_VL_MIN_BITS);
+	cfg->sve_max_vl = (unsigned int)v;
+	return 0;
+}
+
 /* One number of a CPU list, below CMDLINE_MAX_HOST_CPUS; *s moves past it. */
 static int cpu_number(const char **s, unsigned int *cpu)
 {
@@ -250,7 +263,8 @@ const struct opt cmdline_opts[] = {
 	CUSTOM(0, "kaslr-seed", "SEED", parse_kaslr_seed, "/chosen/kaslr-seed for the guest's KASLR"),
 	CUSTOM(0, "vcpu-affinity", "CPULIST", parse_vcpu_affinity, "host CPUs the vCPU threads run on (0-3,6)"),
 	ACCEPTED("disable-mte", "accepted: the guest has no MTE (hvmm does not enable it)"),
-	ACCEPTED("disable-sve", "accepted: the guest has no SVE (hvmm does not enable it)"),
+	FLAG(0, "disable-sve", disable_sve, "no SVE for the guest (by default it has the host's)"),
+	CUSTOM(0, "sve-max-vl", "BITS", parse_sve_max_vl, "the longest SVE vector length (128 to 2048, by 128)"),
 	FLAG(0, "no-pvtime", no_pvtime, "no stolen time for the guest (KVM's PV_TIME)"),
 	STRING(0, "dev", "FILE", kvm_dev, "the KVM device (default /dev/kvm)"),
 	ACCEPTED("debug-ioport", "accepted: arm64 guests have no I/O ports"),
@@ -280,7 +294,6 @@ const struct opt cmdline_opts[] = {
 	REFUSED(0, "nested", NULL, "hvmm cannot run a guest hypervisor: arm64 KVM has nested virtualisation "
 				  "only from Linux 6.16 (KVM_CAP_ARM_EL2), and hvmm does not use it yet"),
 	REFUSED(0, "aarch32", NULL, "hvmm does not run 32-bit (AArch32) guests yet"),
-	REFUSED(0, "sve-max-vl", "VL", "hvmm does not enable SVE for guests yet"),
 	CUSTOM(0, "irqchip", "gicv3|gicv3-its", parse_irqchip, "KVM's GICv3 (always), with an ITS for MSIs"),
 	FLAG('h', "help", help, "this text"),
 };

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "kvm_compat.h"
+#include "sve.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -144,7 +145,11 @@ int vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int id)
 		vcpu->init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
 	if (vm->cfg->pmu)
 		vcpu->init.features[0] |= 1U << KVM_ARM_VCPU_PMU_V3;
+	if (vm->sve)
+		vcpu->init.features[0] |= 1U << KVM_ARM_VCPU_SVE;
 	ret = vcpu_reset(vcpu, false);
+	if (!ret && vm->sve)
+		ret = sve_vcpu_finalize(vcpu->fd, vm->cfg->sve_max_vl, &vm->sve_host_max_bits);
 	if (ret)
 		return ret;
 	ret = vcpu_reg_read(vcpu, FW_REG_MPIDR_EL1, &vcpu->mpidr);

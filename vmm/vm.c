@@ -163,6 +163,11 @@ static int vm_create_vcpus(struct vm *vm)
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		int ret = vcpu_create(vm, &vm->vcpus[i], i);
 
+		if (ret == -EDOM) {
+			log_err(&vm->log, "--sve-max-vl %u: this host's vCPUs have vector lengths up to %u bits",
+				vm->cfg->sve_max_vl, vm->sve_host_max_bits);
+			return -1;
+		}
 		if (ret) {
 			log_err(&vm->log, "vCPU %u: cannot create it: %s", i, strerror(-ret));
 			return -1;
@@ -268,6 +273,11 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct vm_inputs
 	}
 	if (cfg->pmu && !kvm_check(vm, KVM_CAP_ARM_PMU_V3)) {
 		log_err(&vm->log, "--pmu: this host's KVM has no PMU to give guests (no KVM_CAP_ARM_PMU_V3)");
+		return -1;
+	}
+	vm->sve = !cfg->disable_sve && kvm_check(vm, KVM_CAP_ARM_SVE);
+	if (cfg->sve_max_vl && !vm->sve) {
+		log_err(&vm->log, "--sve-max-vl: this host's KVM offers no SVE (no KVM_CAP_ARM_SVE)");
 		return -1;
 	}
 	if (!cfg->no_pvtime && !kvm_check(vm, KVM_CAP_STEAL_TIME))

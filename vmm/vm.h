@@ -86,6 +86,8 @@ struct vm {
 	struct vm_device timer;
 	struct vm_device pmu;       /* --pmu: its device-tree node */
 	struct pvtime pvtime;       /* stolen-time records (not with --no-pvtime) */
+	bool sve;                   /* vCPUs have SVE (the host has it, no --disable-sve) */
+	unsigned int sve_host_max_bits;   /* the longest vector length the host offers */
 	struct psci_node psci_node;
 	struct sdei_node sdei_node;
 

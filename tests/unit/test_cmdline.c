@@ -894,7 +894,6 @@ static void test_lkvm_options(void **state)
 		{ "--rng", NULL, "--rng: hvmm has no virtio-rng device yet" },
 		{ "--nested", NULL, "--nested: hvmm cannot run a guest hypervisor" },
 		{ "--aarch32", NULL, "--aarch32: hvmm does not run 32-bit" },
-		{ "--sve-max-vl", "512", "--sve-max-vl: hvmm does not enable SVE" },
 		{ "--irqchip", "gicv2", "--irqchip gicv2: hvmm emulates only a GICv3" },
 		{ "--irqchip=gicv2m", NULL, "--irqchip gicv2m: hvmm emulates only a GICv3" },
 		{ "--irqchip", "GICv3", "--irqchip 'GICv3': expected gicv3 or gicv3-its" },
@@ -926,8 +925,26 @@ static void test_lkvm_options(void **state)
 		PARSE(&p, "-k", "K", "--kaslr-seed", *bad);
 		assert_fails_with(&p, "--kaslr-seed");
 	}
-	PARSE(&p, "-k", "K", "--disable-mte", "--disable-sve");
+	PARSE(&p, "-k", "K", "--disable-mte");
 	assert_ok(&p);
+	assert_false(p.cfg.disable_sve);
+	assert_int_equal(p.cfg.sve_max_vl, 0);
+	PARSE(&p, "-k", "K", "--disable-sve");
+	assert_ok(&p);
+	assert_true(p.cfg.disable_sve);
+	PARSE(&p, "-k", "K", "--sve-max-vl", "256");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.sve_max_vl, 256);
+	PARSE(&p, "-k", "K", "--sve-max-vl=2048");
+	assert_ok(&p);
+	assert_int_equal(p.cfg.sve_max_vl, 2048);
+	for (const char *const *bad = (const char *const[]){ "0", "64", "129", "2176", "4096", "", "x", "-128",
+							     "256 ", NULL }; *bad; bad++) {
+		PARSE(&p, "-k", "K", "--sve-max-vl", *bad);
+		assert_fails_with(&p, "expected a vector length in bits, 128 to 2048 in steps of 128");
+	}
+	PARSE(&p, "-k", "K", "--sve-max-vl", "256", "--disable-sve");
+	assert_fails_with(&p, "--sve-max-vl and --disable-sve contradict each other");
 	assert_false(p.cfg.no_pvtime);
 	PARSE(&p, "-k", "K", "--no-pvtime");
 	assert_ok(&p);
@@ -1002,9 +1019,9 @@ static void test_every_lkvm_option_known(void **state)
 		refused += o->kind == OPT_REFUSED;
 	}
 	/* The counts docs/lkvm-options.md gives. */
-	assert_int_equal(45 - accepted - refused, 20);
+	assert_int_equal(45 - accepted - refused, 21);
 	assert_int_equal(accepted, 2);
-	assert_int_equal(refused, 23);
+	assert_int_equal(refused, 22);
 	for (size_t i = 0; i < sizeof(shorts) / sizeof(shorts[0]); i++) {
 		const struct opt *o = cmdline_opt_short(shorts[i].c);
 

@@ -1,13 +1,15 @@
 #!/bin/sh
 # kvmtool's options seen from Linux: what it found of the PMU (--pmu:
-# driver, device, its interrupt), of the ITS (--irqchip gicv3-its) and of
-# stolen time (on unless --no-pvtime), in each of two boots: the first
+# driver, device, its interrupt), of the ITS (--irqchip gicv3-its), of
+# stolen time (on unless --no-pvtime) and of SVE (on unless --disable-sve,
+# its length capped by --sve-max-vl), in each of two boots: the first
 # reboots in place (a new VM, set up again by hvmm's sandboxed main
 # thread), the second powers off. With lkvm.once on the kernel command
 # line there is one boot.
 . /tests/lib.sh
 n=$(boot_count)
-dmesg | grep -e "hw perfevents" -e "ITS" -e "arm-pv" | sed "s/^/hvmm-test: boot $n dmesg: /"
+dmesg | grep -e "hw perfevents" -e "ITS" -e "arm-pv" -e "SVE:" | sed "s/^/hvmm-test: boot $n dmesg: /"
+say "boot $n sve in cpuinfo: $(grep -c '^Features.* sve' /proc/cpuinfo)"
 for d in /sys/bus/event_source/devices/armv8_pmuv3*; do
 	[ -e "$d" ] && say "boot $n pmu device: ${d##*/}"
 done

@@ -3,8 +3,10 @@
 # KVM emulates, on the PPI hvmm describes; --irqchip gicv3-its: Linux
 # finds the ITS and allocates its tables; stolen time (on by default):
 # Linux uses it, and with both vCPU threads on one host CPU sees time
-# stolen; all of it also after rebooting in place. Without --pmu and
-# --irqchip gicv3-its there is neither; with --no-pvtime no stolen time.
+# stolen; SVE (on by default) at the host's longest vector length; all of
+# it also after rebooting in place. Without --pmu and --irqchip gicv3-its
+# there is neither; with --no-pvtime no stolen time; --sve-max-vl caps the
+# vector length, --disable-sve takes SVE away.
 # Sourced by tests/boot/host-tests.sh.
 
 hvmm_run linux_pmu run -k "$K" -i "$I" -c 2 -m 256 --pmu --irqchip=gicv3-its --dump-dtb /tmp/pmu.dtb \
@@ -31,11 +33,24 @@ expect linux_pmu "--irqchip gicv3-its: the device tree's ITS is arm,gic-v3-its u
 expect linux_pmu "stolen time: Linux uses it ('arm-pv: using stolen time PV') and counts time stolen, in both boots" \
 	sh -c "[ \"\$(grep -c 'hvmm-test: boot [12] dmesg: .*arm-pv: using stolen time PV' $out/linux_pmu.out)\" = 2 ] &&
 		[ \"\$(grep -Ec 'hvmm-test: boot [12] steal ticks: [1-9][0-9]*\$' $out/linux_pmu.out)\" = 2 ]"
-hvmm_run linux_nopv run -k "$K" -i "$I" -c 2 -m 256 --no-pvtime --vcpu-affinity 0 -p "quiet hvmm.test=lkvm lkvm.once"
+expect linux_pmu "SVE by default: Linux finds it on both CPUs at the host's longest vector length, in both boots" \
+	sh -c "[ \"\$(grep -c 'hvmm-test: boot [12] sve in cpuinfo: 2\$' $out/linux_pmu.out)\" = 2 ] &&
+		[ \"\$(grep -c 'hvmm-test: boot [12] dmesg: .*SVE: maximum available vector length [0-9]* bytes per vector' $out/linux_pmu.out)\" = 2 ]"
+hvmm_run linux_nopv run -k "$K" -i "$I" -c 2 -m 256 --no-pvtime --vcpu-affinity 0 --sve-max-vl 256 \
+	-p "quiet hvmm.test=lkvm lkvm.once"
 sed -n 's/^hvmm-test: /#   linux_nopv: /p' "$out/linux_nopv.out"
 expect linux_nopv "--no-pvtime: Linux finds no stolen time and counts none, exit 0" \
 	rc_and linux_nopv 0 sh -c "grep -qx 'hvmm-test: boot 1 steal ticks: 0' $out/linux_nopv.out &&
 		! grep -q 'arm-pv' $out/linux_nopv.out && ! grep -q 'boot 2' $out/linux_nopv.out"
+expect linux_nopv "--sve-max-vl 256: Linux's longest SVE vector is 32 bytes" \
+	grep -q 'hvmm-test: boot 1 dmesg: .*SVE: maximum available vector length 32 bytes per vector' "$out/linux_nopv.out"
+hvmm_run linux_nosve run -k "$K" -i "$I" -c 2 -m 256 --disable-sve -p "quiet hvmm.test=lkvm lkvm.once"
+sed -n 's/^hvmm-test: /#   linux_nosve: /p' "$out/linux_nosve.out"
+expect linux_nosve "--disable-sve: Linux finds no SVE, exit 0" \
+	rc_and linux_nosve 0 sh -c "grep -qx 'hvmm-test: boot 1 sve in cpuinfo: 0' $out/linux_nosve.out &&
+		! grep -q 'SVE: maximum' $out/linux_nosve.out"
+expect_bad_input sve_long "--sve-max-vl longer than the host's" 1 "--sve-max-vl 2048: this host's vCPUs have vector lengths up to" \
+	run -k "$BM/hello.elf" -m 64 --sve-max-vl 2048
 hvmm_run nopmu run -k "$BM/hello.elf" -c 1 -m 64 --dump-dtb /tmp/nopmu.dtb
 expect nopmu "without --pmu and --irqchip gicv3-its: no /pmu node, no ITS in the device tree" \
 	rc_and nopmu 0 sh -c "! /tools/fdtprop /tmp/nopmu.dtb /pmu compatible >/dev/null 2>&1 &&
