@@ -156,7 +156,14 @@ $(B)/guest/%-lowlink.elf: guest/baremetal/%.c $(BM_COMMON) guest/baremetal/barem
 	$(CC_TARGET) $(BM_CFLAGS) -T guest/baremetal/baremetal.ld -Wl,--defsym=LOAD_ADDR=0x10000000 \
 		$(BM_COMMON) $< -o $@
 
-guests: $(GUEST_INITRAMFS) $(BM_ELFS)
+# The 32-bit guest (--aarch32): A32 encodings assembled by the aarch64
+# toolchain, position-independent, taken out as a raw binary.
+$(B)/guest/hello32.bin: guest/baremetal32/hello32.S | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC_TARGET) -c $< -o $(B)/guest/hello32.o
+	$(CROSS_COMPILE)objcopy -O binary -j .text $(B)/guest/hello32.o $@
+
+guests: $(GUEST_INITRAMFS) $(BM_ELFS) $(B)/guest/hello32.bin
 
 # Tools the boot tests run inside the emulated host.
 TEST_TOOLS := $(B)/tools/ctlraw $(B)/tools/ptyrun $(B)/tools/smccc_exit $(B)/tools/fdtprop $(B)/tools/lazyimg
@@ -381,6 +388,7 @@ hvmm-asan: $(HVMM_ASAN)
 # ---- boot tests in the emulated host --------------------------------------
 
 BOOT_INPUTS := $(HVMM) $(GUEST_INITRAMFS) $(BM_ELFS) $(B)/guest/hello.bin $(B)/guest/hello-lowlink.elf \
+	$(B)/guest/hello32.bin \
 	$(TEST_TOOLS) $(HVMM_ASAN) $(B)/examples/kv-handler
 # Debian's arm64 python3.11 for the emulated host (tests/boot/fetch-python.sh).
 PYTHON_ARM64 := $(CACHE_DIR)/python-arm64

@@ -197,6 +197,11 @@ static bool seen_opt(const struct opt_seen *seen, const char *name)
  */
 static int check_contradictions(const struct vm_config *cfg, const struct opt_seen *seen, char *err, size_t errlen)
 {
+	if (cfg->aarch32 && cfg->mem_mib > CMDLINE_AARCH32_MAX_MEM_MIB)
+		return reason_set(-1, err, errlen, "--aarch32 with --mem %llu: a 32-bit guest reaches RAM below 4 GiB only "
+				  "(at most %u MiB)", (unsigned long long)cfg->mem_mib, CMDLINE_AARCH32_MAX_MEM_MIB);
+	if (cfg->aarch32 && cfg->sve_max_vl)
+		return reason_set(-1, err, errlen, "--sve-max-vl and --aarch32 contradict each other: SVE is AArch64's");
 	if (cfg->disable_sve && cfg->sve_max_vl)
 		return reason_set(-1, err, errlen, "--sve-max-vl and --disable-sve contradict each other");
 	if (cfg->no_sdei && cfg->nr_sdei_events)

@@ -32,6 +32,9 @@ enum idle_states {
 /* SDEI_MAX_EVENTS counts event 0 and hvmm's four default events too. */
 #define CMDLINE_MAX_SDEI_EVENTS (SDEI_MAX_EVENTS - 5)
 
+/* RAM starts at 1 GiB: a 32-bit guest's RAM must end below 4 GiB. */
+#define CMDLINE_AARCH32_MAX_MEM_MIB 3072U
+
 struct vm_config {
 	const char *kernel;
 	const char *initrd;
@@ -73,6 +76,7 @@ struct vm_config {
 	bool gic_its;              /* --irqchip gicv3-its: an ITS beside the GICv3 */
 	bool no_pvtime;            /* --no-pvtime: no stolen-time records */
 	bool disable_sve;          /* --disable-sve: no SVE even where KVM has it */
+	bool aarch32;              /* --aarch32: the vCPUs run AArch32 at EL1 */
 	unsigned int sve_max_vl;   /* --sve-max-vl: in bits; 0: the host's longest */
 	bool kernel_is_firmware;   /* -f: kernel is a firmware image, loaded raw */
 	bool has_firmware_addr;

@@ -259,6 +259,7 @@ const struct opt cmdline_opts[] = {
 	FLAG(0, "no-sandbox", no_sandbox, "no seccomp filters (for debugging hvmm)"),
 	/* kvmtool's, docs/lkvm-options.md. */
 	FLAG(0, "pmu", pmu, "a PMUv3 for every vCPU (arm,armv8-pmuv3, PPI 23)"),
+	FLAG(0, "aarch32", aarch32, "32-bit guest: vCPUs start in AArch32 SVC mode, r2 = device tree"),
 	CUSTOM(0, "debug", NULL, parse_debug, "debug messages (--loglevel debug)"),
 	CUSTOM(0, "kaslr-seed", "SEED", parse_kaslr_seed, "/chosen/kaslr-seed for the guest's KASLR"),
 	CUSTOM(0, "vcpu-affinity", "CPULIST", parse_vcpu_affinity, "host CPUs the vCPU threads run on (0-3,6)"),
@@ -293,7 +294,6 @@ const struct opt cmdline_opts[] = {
 	REFUSED(0, "override-bad-firmware-cntfrq", "HZ", "hvmm's guests get CNTFRQ from KVM, no firmware sets it"),
 	REFUSED(0, "nested", NULL, "hvmm cannot run a guest hypervisor: arm64 KVM has nested virtualisation "
 				  "only from Linux 6.16 (KVM_CAP_ARM_EL2), and hvmm does not use it yet"),
-	REFUSED(0, "aarch32", NULL, "hvmm does not run 32-bit (AArch32) guests yet"),
 	CUSTOM(0, "irqchip", "gicv3|gicv3-its", parse_irqchip, "KVM's GICv3 (always), with an ITS for MSIs"),
 	FLAG('h', "help", help, "this text"),
 };

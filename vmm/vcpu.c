@@ -147,6 +147,8 @@ int vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int id)
 		vcpu->init.features[0] |= 1U << KVM_ARM_VCPU_PMU_V3;
 	if (vm->sve)
 		vcpu->init.features[0] |= 1U << KVM_ARM_VCPU_SVE;
+	if (vm->cfg->aarch32)
+		vcpu->init.features[0] |= 1U << KVM_ARM_VCPU_EL1_32BIT;
 	ret = vcpu_reset(vcpu, false);
 	if (!ret && vm->sve)
 		ret = sve_vcpu_finalize(vcpu->fd, vm->cfg->sve_max_vl, &vm->sve_host_max_bits);

@@ -275,7 +275,12 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct vm_inputs
 		log_err(&vm->log, "--pmu: this host's KVM has no PMU to give guests (no KVM_CAP_ARM_PMU_V3)");
 		return -1;
 	}
-	vm->sve = !cfg->disable_sve && kvm_check(vm, KVM_CAP_ARM_SVE);
+	if (cfg->aarch32 && !kvm_check(vm, KVM_CAP_ARM_EL1_32BIT)) {
+		log_err(&vm->log, "--aarch32: this host's KVM cannot run AArch32 at EL1 (no KVM_CAP_ARM_EL1_32BIT)");
+		return -1;
+	}
+	/* SVE is AArch64's: an AArch32 guest has none. */
+	vm->sve = !cfg->disable_sve && !cfg->aarch32 && kvm_check(vm, KVM_CAP_ARM_SVE);
 	if (cfg->sve_max_vl && !vm->sve) {
 		log_err(&vm->log, "--sve-max-vl: this host's KVM offers no SVE (no KVM_CAP_ARM_SVE)");
 		return -1;
@@ -406,9 +411,15 @@ static int vm_boot_vcpu_setup(struct vm *vm)
 	struct vcpu *boot = &vm->vcpus[0];
 	int ret = vcpu_reg_write(boot, FW_REG_PC, vm->kernel.entry);
 
-	/* arm64 boot protocol: x0 = DTB, x1-x3 = 0 (KVM's reset already zeroed them). */
-	if (!ret)
+	/* arm64 boot protocol: x0 = DTB, x1-x3 = 0 (KVM's reset already zeroed
+	 * them); arm's: r0 = 0, r1 = ~0 (no machine number: use the device
+	 * tree), r2 = DTB. */
+	if (!ret && !vm->cfg->aarch32)
 		ret = vcpu_reg_write(boot, FW_REG_X0, vm->layout.dtb_addr);
+	if (!ret && vm->cfg->aarch32)
+		ret = vcpu_reg_write(boot, FW_REG_X0 + 1, 0xffffffffU);
+	if (!ret && vm->cfg->aarch32)
+		ret = vcpu_reg_write(boot, FW_REG_X0 + 2, vm->layout.dtb_addr);
 	if (ret)
 		log_err(&vm->log, "vCPU 0: cannot set the boot registers: %s", strerror(-ret));
 	return ret ? -1 : 0;

@@ -55,3 +55,16 @@ hvmm_run nopmu run -k "$BM/hello.elf" -c 1 -m 64 --dump-dtb /tmp/nopmu.dtb
 expect nopmu "without --pmu and --irqchip gicv3-its: no /pmu node, no ITS in the device tree" \
 	rc_and nopmu 0 sh -c "! /tools/fdtprop /tmp/nopmu.dtb /pmu compatible >/dev/null 2>&1 &&
 		! /tools/fdtprop /tmp/nopmu.dtb /interrupt-controller@8000000/msi-controller@8080000 compatible >/dev/null 2>&1"
+
+# --aarch32: a 32-bit bare-metal guest (guest/baremetal32/hello32.S) makes
+# its PSCI calls as SMC32 with HVC and with SMC; hvmm serves both.
+hvmm_run a32 run --aarch32 -k "$BM/hello32.bin" -m 64 -c 1 --stats
+sed 's/^/#   a32: /' "$out/a32.out"
+expect a32 "--aarch32: the A32 guest's PSCI_VERSION over HVC and over SMC both answer 1.1, SYSTEM_OFF exits 0" \
+	rc_and a32 0 sh -c "grep -qx 'a32: hvc PSCI_VERSION 1.1' $out/a32.out &&
+		grep -qx 'a32: smc PSCI_VERSION 1.1' $out/a32.out && grep -qx 'a32: SYSTEM_OFF' $out/a32.out"
+expect a32 "--aarch32: --stats counts the guest's two PSCI_VERSION calls and its SYSTEM_OFF, served by hvmm" \
+	sh -c "grep -Eq 'stats: PSCI_VERSION +0x84000000 2\$' $out/a32.err &&
+		grep -Eq 'stats: PSCI_SYSTEM_OFF +0x84000008 1\$' $out/a32.err"
+expect_bad_input a32_mem "--aarch32 with RAM past 4 GiB" 2 "--aarch32 with --mem 4096: a 32-bit guest reaches RAM below 4 GiB only" \
+	run --aarch32 -k "$BM/hello32.bin" -m 4096
