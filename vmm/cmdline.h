@@ -42,6 +42,7 @@ struct vm_config {
 	const char *name;
 	const char *dump_dtb;
 	const char *kvm_dev;       /* --dev: the KVM device; NULL: /dev/kvm */
+	const char *hugetlbfs;     /* --hugetlbfs: RAM from huge pages in this mount */
 	unsigned int cpus;         /* 0: not given, use the default */
 	unsigned int max_cpus;     /* 0: not given, same as cpus */
 	bool reboot_exit;          /* --reboot=exit: a guest reset ends hvmm (status 3) */

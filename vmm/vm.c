@@ -128,12 +128,18 @@ static int vm_create_vm_and_ram(struct vm *vm)
 	}
 	vm->mem.base = MEMMAP_RAM_BASE;
 	vm->mem.size = size;
-	vm->mem.host = mmap(NULL, size, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	/* --hugetlbfs: a private mapping of the empty file, so zeroed huge
+	 * pages, reserved now (or refused now, when too few are free). */
+	if (vm->in->hugetlb_fd >= 0)
+		vm->mem.host = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, vm->in->hugetlb_fd, 0);
+	else
+		vm->mem.host = mmap(NULL, size, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (vm->mem.host == MAP_FAILED) {
 		vm->mem.host = NULL;
-		log_err(&vm->log, "cannot allocate %llu MiB of guest RAM: %s",
-			(unsigned long long)vm->cfg->mem_mib, strerror(errno));
+		log_err(&vm->log, "cannot allocate %llu MiB of guest RAM%s: %s", (unsigned long long)vm->cfg->mem_mib,
+			vm->in->hugetlb_fd >= 0 ? " from --hugetlbfs (too few free huge pages? see /proc/meminfo)" : "",
+			strerror(errno));
 		return -1;
 	}
 	/* The guest's memory is no part of a core dump of hvmm. This also keeps

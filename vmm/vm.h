@@ -46,6 +46,7 @@ struct vm_inputs {
 	struct file_input kernel;
 	struct file_input initrd;    /* fd -1: no initrd */
 	int dump_dtb_fd;             /* --dump-dtb; -1: none */
+	int hugetlb_fd;              /* --hugetlbfs: the RAM file; -1: anonymous RAM */
 	bool sandbox;                /* vCPU threads enter their sandbox */
 	const struct console *console;
 	/* The SMCCC ranges claimed and their call counts, built at the first

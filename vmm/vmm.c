@@ -12,6 +12,7 @@
 
 #include "exit_status.h"
 #include "vm.h"
+#include "hugetlbfs.h"
 #include "vmm.h"
 
 static int exit_status_for(enum vm_exit e, unsigned int guest_status)
@@ -196,6 +197,13 @@ static int vmm_open_inputs(struct vmm *vmm)
 		log_err(&vmm->log, "initrd '%s': %s", cfg->initrd, err);
 		return -1;
 	}
+	if (cfg->hugetlbfs) {
+		in->hugetlb_fd = hugetlbfs_open(cfg->hugetlbfs, cfg->mem_mib << 20, err, sizeof(err));
+		if (in->hugetlb_fd < 0) {
+			log_err(&vmm->log, "%s", err);
+			return -1;
+		}
+	}
 	if (cfg->dump_dtb) {
 		in->dump_dtb_fd = file_output_open(cfg->dump_dtb);
 		if (in->dump_dtb_fd < 0) {
@@ -214,6 +222,8 @@ static void vmm_close_inputs(struct vmm *vmm)
 		close(in->kvm_fd);
 	if (in->dump_dtb_fd >= 0)
 		close(in->dump_dtb_fd);
+	if (in->hugetlb_fd >= 0)
+		close(in->hugetlb_fd);
 	if (in->stop_fd >= 0)
 		close(in->stop_fd);
 	file_input_close(&in->kernel);
@@ -329,7 +339,7 @@ int vmm_run(const struct vm_config *cfg)
 {
 	struct vmm vmm = {
 		.cfg = cfg, .sig_fd = -1,
-		.inputs = { .kvm_fd = -1, .kernel.fd = -1, .initrd.fd = -1, .dump_dtb_fd = -1,
+		.inputs = { .kvm_fd = -1, .kernel.fd = -1, .initrd.fd = -1, .dump_dtb_fd = -1, .hugetlb_fd = -1,
 			    .stop_fd = -1, .sandbox = !cfg->no_sandbox },
 		.main_sandbox = { .role = SANDBOX_MAIN, .label = "main" },
 		.control_sandbox = { .role = SANDBOX_CONTROL, .label = "control" },

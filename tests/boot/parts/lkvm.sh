@@ -68,3 +68,32 @@ expect a32 "--aarch32: --stats counts the guest's two PSCI_VERSION calls and its
 		grep -Eq 'stats: PSCI_SYSTEM_OFF +0x84000008 1\$' $out/a32.err"
 expect_bad_input a32_mem "--aarch32 with RAM past 4 GiB" 2 "--aarch32 with --mem 4096: a 32-bit guest reaches RAM below 4 GiB only" \
 	run --aarch32 -k "$BM/hello32.bin" -m 4096
+
+# --hugetlbfs: a Linux guest's 256 MiB of RAM are 128 huge pages of the
+# mount while it runs (reserved at each boot's mapping, or faulted in),
+# and all of them are free again after it.
+echo 160 >/proc/sys/vm/nr_hugepages
+mkdir -p /tmp/huge
+mount -t hugetlbfs none /tmp/huge
+huge_used() { awk '/^HugePages_Total/ { t = $2 } /^HugePages_Free/ { f = $2 } /^HugePages_Rsvd/ { r = $2 } END { print t - f + r }' /proc/meminfo; }
+timeout -s KILL 300 "$H" run -k "$K" -i "$I" -c 2 -m 256 --hugetlbfs /tmp/huge -p "quiet hvmm.test=idle" \
+	</dev/null >"$out/huge.raw" 2>"$out/huge.err" &
+huge_pid=$!
+i=0
+while ! grep -q "hvmm-test: idle" "$out/huge.raw" 2>/dev/null && [ $i -lt 1500 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+huge_during=$(huge_used)
+wait $huge_pid
+echo $? >"$out/huge.rc"
+tr -d '\r' <"$out/huge.raw" >"$out/huge.out"
+huge_after=$(huge_used)
+expect huge "--hugetlbfs: Linux boots with its RAM in 128 huge pages of the mount ($huge_during during, $huge_after after), exit 0" \
+	rc_and huge 0 sh -c "grep -q 'hvmm-guest: init reached' $out/huge.out && [ '$huge_during' = 128 ] && [ '$huge_after' = 0 ]"
+expect_bad_input huge_notfs "--hugetlbfs on a directory that is no hugetlbfs" 1 "--hugetlbfs '/tmp': not a hugetlbfs mount" \
+	run -k "$BM/hello.elf" -m 64 --hugetlbfs /tmp
+expect_bad_input huge_size "--hugetlbfs with RAM not a whole number of huge pages" 1 \
+	"guest RAM (3 MiB) is not a whole number of its 2048 KiB pages" run -k "$BM/hello.elf" -m 3 --hugetlbfs /tmp/huge
+umount /tmp/huge
+echo 0 >/proc/sys/vm/nr_hugepages
