@@ -78,6 +78,8 @@ struct vm_config {
 	bool no_pvtime;            /* --no-pvtime: no stolen-time records */
 	bool disable_sve;          /* --disable-sve: no SVE even where KVM has it */
 	bool aarch32;              /* --aarch32: the vCPUs run AArch32 at EL1 */
+	bool debug_mmio;           /* --debug-mmio: log each MMIO access a device serves */
+	unsigned int timer_frequency;   /* --override-bad-firmware-cntfrq: Hz in the DT; 0: none */
 	unsigned int sve_max_vl;   /* --sve-max-vl: in bits; 0: the host's longest */
 	bool kernel_is_firmware;   /* -f: kernel is a firmware image, loaded raw */
 	bool has_firmware_addr;

@@ -26,7 +26,8 @@ uint32_t timer_ppi_intids(void)
 
 static int timer_fdt_emit(struct vm_device *dev, struct fdt_ctx *ctx)
 {
-	const struct gic *gic = dev->priv;
+	const struct timer_node *t = dev->priv;
+	const struct gic *gic = t->gic;
 	const uint32_t *ppis = timer_ppis;
 	uint32_t flags = IRQ_TYPE_LEVEL_LOW;
 	fdt32_t cells[3 * 4];
@@ -49,12 +50,16 @@ static int timer_fdt_emit(struct vm_device *dev, struct fdt_ctx *ctx)
 		ret = fdt_setprop(ctx->fdt, node, "interrupts", cells, sizeof(cells));
 	if (!ret)
 		ret = fdt_setprop(ctx->fdt, node, "always-on", NULL, 0);
+	if (!ret && t->clock_frequency)
+		ret = fdt_setprop_u32(ctx->fdt, node, "clock-frequency", t->clock_frequency);
 	return ret;
 }
 
 static const struct device_ops timer_ops = { .fdt_emit = timer_fdt_emit };
 
-void timer_device_init(struct vm_device *dev, const struct gic *gic)
+void timer_node_init(struct timer_node *t, const struct gic *gic, uint32_t clock_frequency)
 {
-	*dev = (struct vm_device){ .name = "timer", .ops = &timer_ops, .priv = (void *)gic };
+	t->gic = gic;
+	t->clock_frequency = clock_frequency;
+	t->dev = (struct vm_device){ .name = "timer", .ops = &timer_ops, .priv = t };
 }

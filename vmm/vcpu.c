@@ -367,6 +367,19 @@ static void vcpu_sleep(struct vcpu *vcpu, uint64_t seq)
 	pthread_mutex_unlock(&vcpu->lock);
 }
 
+/* --debug-mmio: each access a device served, as kvmtool's option prints them. */
+static void vcpu_trace_mmio(const struct vcpu *vcpu, const struct vm_device *dev, int ret)
+{
+	const struct kvm_run *run = vcpu->run;
+	uint64_t val = 0;
+
+	memcpy(&val, run->mmio.data, run->mmio.len < sizeof(val) ? run->mmio.len : sizeof(val));
+	log_warn(&vcpu->vm->log, "mmio: vCPU %u %s %s+0x%llx len %u data 0x%llx%s", vcpu->id,
+		 run->mmio.is_write ? "write" : "read", dev->name,
+		 (unsigned long long)(run->mmio.phys_addr - dev->base), run->mmio.len, (unsigned long long)val,
+		 ret ? " (refused)" : "");
+}
+
 static int vcpu_handle_mmio(struct vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
@@ -390,6 +403,8 @@ static int vcpu_handle_mmio(struct vcpu *vcpu)
 	else
 		ret = dev->ops->mmio_read(dev, addr - dev->base, run->mmio.data, len);
 	vcpu->mmio_pending = true;
+	if (vcpu->vm->cfg->debug_mmio)
+		vcpu_trace_mmio(vcpu, dev, ret);
 	return ret;
 }
 

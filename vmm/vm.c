@@ -198,7 +198,7 @@ static int vm_add_devices(struct vm *vm)
 	struct irq_line uart_irq = { vm_set_irq_level, vm, MEMMAP_UART_SPI };
 	int ret;
 
-	timer_device_init(&vm->timer, &vm->gic);
+	timer_node_init(&vm->timer, &vm->gic, vm->cfg->timer_frequency);
 	/* PSCI and SDEI share one conduit: KVM takes an HVC and an SMC #0 alike
 	 * (forwarding the call to hvmm, or serving PSCI itself with
 	 * --in-kernel-psci), so one option names both. */
@@ -211,7 +211,7 @@ static int vm_add_devices(struct vm *vm)
 	}
 	ret = device_bus_add(&vm->bus, &vm->gic.dev);
 	if (!ret)
-		ret = device_bus_add(&vm->bus, &vm->timer);
+		ret = device_bus_add(&vm->bus, &vm->timer.dev);
 	if (!ret)
 		ret = device_bus_add(&vm->bus, &vm->uart.dev);
 	if (!ret)

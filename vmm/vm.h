@@ -14,6 +14,7 @@
 #include "devices/uart_16550.h"
 #include "firmware/smccc.h"
 #include "gic.h"
+#include "timer.h"
 #include "pvtime.h"
 #include "guest_mem.h"
 #include "file.h"
@@ -84,7 +85,7 @@ struct vm {
 	struct gic gic;
 	struct device_bus bus;
 	struct uart_16550 uart;
-	struct vm_device timer;
+	struct timer_node timer;
 	struct vm_device pmu;       /* --pmu: its device-tree node */
 	struct pvtime pvtime;       /* stolen-time records (not with --no-pvtime) */
 	bool sve;                   /* vCPUs have SVE (the host has it, no --disable-sve) */

@@ -177,7 +177,7 @@ int main(int argc, char **argv)
 
 	/* vm_add_devices: the same devices, in the same order. */
 	static struct gic gic;
-	static struct vm_device timer;
+	static struct timer_node timer;
 	static struct psci_node psci;
 	static struct sdei_node sdei;
 	static struct uart_16550 uart;
@@ -187,12 +187,12 @@ int main(int argc, char **argv)
 
 	gic = (struct gic){ .version = gic_version, .fd = -1, .nr_cpus = nr_vcpus, .vm_fd = -1 };
 	gic_node_init(&gic.dev, &gic);
-	timer_device_init(&timer, &gic);
+	timer_node_init(&timer, &gic, 0);
 	psci_node_init(&psci, conduit);
 	sdei_node_init(&sdei, conduit);
 	if (uart_16550_init(&uart, MEMMAP_UART_BASE, -1, &uart_irq))
 		die("cannot set up the UART");
-	if (device_bus_add(&bus, &gic.dev) || device_bus_add(&bus, &timer) ||
+	if (device_bus_add(&bus, &gic.dev) || device_bus_add(&bus, &timer.dev) ||
 	    device_bus_add(&bus, &uart.dev) || device_bus_add(&bus, &psci.dev) ||
 	    (fw_ready && !no_sdei && device_bus_add(&bus, &sdei.dev)))
 		die("cannot register devices");

@@ -42,7 +42,7 @@
 
 struct vm_tree {
 	struct gic gic;
-	struct vm_device timer;
+	struct timer_node timer;
 	struct psci_node psci;
 	struct sdei_node sdei;
 	struct uart_16550 uart;
@@ -73,12 +73,12 @@ static struct vm_tree *tree_setup_firmware(unsigned int nr_cpus, enum gic_versio
 	assert_true(nr_cpus <= MAX_TEST_CPUS);
 	t->gic = (struct gic){ .version = version, .fd = -1, .nr_cpus = nr_cpus, .vm_fd = -1 };
 	gic_node_init(&t->gic.dev, &t->gic);
-	timer_device_init(&t->timer, &t->gic);
+	timer_node_init(&t->timer, &t->gic, 0);
 	psci_node_init(&t->psci, conduit);
 	sdei_node_init(&t->sdei, conduit);
 	assert_int_equal(uart_16550_init(&t->uart, MEMMAP_UART_BASE, -1, &uart_irq), 0);
 	assert_int_equal(device_bus_add(&t->bus, &t->gic.dev), 0);
-	assert_int_equal(device_bus_add(&t->bus, &t->timer), 0);
+	assert_int_equal(device_bus_add(&t->bus, &t->timer.dev), 0);
 	assert_int_equal(device_bus_add(&t->bus, &t->uart.dev), 0);
 	assert_int_equal(device_bus_add(&t->bus, &t->psci.dev), 0);
 	if (sdei)
@@ -779,6 +779,22 @@ static void test_timer_gicv3(void **state)
 	}
 }
 
+/* kvmtool's --override-bad-firmware-cntfrq: clock-frequency only when given. */
+static void test_timer_clock_frequency(void **state)
+{
+	struct vm_tree *t = tree_new(2, GIC_V3, 0, 0);
+
+	(void)state;
+	assert_no_prop(t->fdt, node(t->fdt, "/timer"), "clock-frequency");
+	tree_free(t);
+	t = tree_setup(2, GIC_V3, 0, 0);
+	t->timer.clock_frequency = 62500000;
+	assert_int_equal(tree_build(t), 0);
+	assert_int_equal(prop_u32(t->fdt, node(t->fdt, "/timer"), "clock-frequency"), 62500000);
+	check_timer(t->fdt, IRQ_LEVEL_LOW);
+	tree_free(t);
+}
+
 static void test_timer_gicv2_cpu_mask(void **state)
 {
 	static const struct {
@@ -1115,6 +1131,7 @@ int main(void)
 		cmocka_unit_test(test_idle_states_small_buffers),
 		cmocka_unit_test(test_boot_count),
 		cmocka_unit_test(test_timer_gicv3),
+		cmocka_unit_test(test_timer_clock_frequency),
 		cmocka_unit_test(test_timer_gicv2_cpu_mask),
 		cmocka_unit_test(test_timer_gicv2_mask_saturates),
 		cmocka_unit_test(test_gicv3),

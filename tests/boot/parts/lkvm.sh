@@ -97,3 +97,12 @@ expect_bad_input huge_size "--hugetlbfs with RAM not a whole number of huge page
 	"guest RAM (3 MiB) is not a whole number of its 2048 KiB pages" run -k "$BM/hello.elf" -m 3 --hugetlbfs /tmp/huge
 umount /tmp/huge
 echo 0 >/proc/sys/vm/nr_hugepages
+
+# --debug-mmio: each UART access the bare-metal guest makes is a line;
+# --override-bad-firmware-cntfrq: the timer node's clock-frequency.
+hvmm_run dbg_mmio run -k "$BM/hello.elf" -m 64 -c 1 --debug-mmio --override-bad-firmware-cntfrq 12345678 \
+	--dump-dtb /tmp/cntfrq.dtb
+expect dbg_mmio "--debug-mmio: the guest's 'h' written to the UART is a line (uart+0x0 len 1 data 0x68), exit 0" \
+	rc_and dbg_mmio 0 grep -q "hvmm: mmio: vCPU 0 write uart+0x0 len 1 data 0x68\$" "$out/dbg_mmio.err"
+expect dbg_mmio "--override-bad-firmware-cntfrq 12345678: the timer node's clock-frequency" \
+	sh -c "[ \"\$(/tools/fdtprop /tmp/cntfrq.dtb /timer clock-frequency u32)\" = 0xbc614e ]"
