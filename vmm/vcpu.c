@@ -374,7 +374,8 @@ static void vcpu_trace_mmio(const struct vcpu *vcpu, const struct vm_device *dev
 	uint64_t val = 0;
 
 	memcpy(&val, run->mmio.data, run->mmio.len < sizeof(val) ? run->mmio.len : sizeof(val));
-	log_warn(&vcpu->vm->log, "mmio: vCPU %u %s %s+0x%llx len %u data 0x%llx%s", vcpu->id,
+	/* Asked for on the command line: printed whatever --loglevel says, plain. */
+	log_msg(&vcpu->vm->log, LOG_ERROR, "mmio: vCPU %u %s %s+0x%llx len %u data 0x%llx%s", vcpu->id,
 		 run->mmio.is_write ? "write" : "read", dev->name,
 		 (unsigned long long)(run->mmio.phys_addr - dev->base), run->mmio.len, (unsigned long long)val,
 		 ret ? " (refused)" : "");

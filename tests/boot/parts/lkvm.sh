@@ -49,8 +49,6 @@ sed -n 's/^hvmm-test: /#   linux_nosve: /p' "$out/linux_nosve.out"
 expect linux_nosve "--disable-sve: Linux finds no SVE, exit 0" \
 	rc_and linux_nosve 0 sh -c "grep -qx 'hvmm-test: boot 1 sve in cpuinfo: 0' $out/linux_nosve.out &&
 		! grep -q 'SVE: maximum' $out/linux_nosve.out"
-expect_bad_input sve_long "--sve-max-vl longer than the host's" 1 "--sve-max-vl 2048: this host's vCPUs have vector lengths up to" \
-	run -k "$BM/hello.elf" -m 64 --sve-max-vl 2048
 hvmm_run nopmu run -k "$BM/hello.elf" -c 1 -m 64 --dump-dtb /tmp/nopmu.dtb
 expect nopmu "without --pmu and --irqchip gicv3-its: no /pmu node, no ITS in the device tree" \
 	rc_and nopmu 0 sh -c "! /tools/fdtprop /tmp/nopmu.dtb /pmu compatible >/dev/null 2>&1 &&
