@@ -27,29 +27,17 @@
 	.inst (\cond << 28) | 0x03a01000 | (\c)
 	.inst (\cond << 28) | 0x05c41000
 	.endm
-	.macro hvc0
-	.inst 0xe1400070
-	.endm
-	.macro smc0
-	.inst 0xe1600070
-	.endm
-	/* cmp r0, r5 */
-	.macro cmp_r0_r5
-	.inst 0xe1500005
-	.endm
-
-_start:
-	a32_li 4, 0x09000000            /* the 16550's transmit register */
-	a32_li 5, 0x00010001            /* PSCI 1.1 */
-	/* "a32: hvc PSCI_VERSION" */
+	/* "a32: C1C2C3 PSCI_VERSION 1.1", or "... wrong": one PSCI_VERSION
+	 * call made with the instruction CALL, its answer compared with r5 */
+	.macro version_line c1, c2, c3, call
 	putc 0xe, 'a'
 	putc 0xe, '3'
 	putc 0xe, '2'
 	putc 0xe, ':'
 	putc 0xe, ' '
-	putc 0xe, 'h'
-	putc 0xe, 'v'
-	putc 0xe, 'c'
+	putc 0xe, \c1
+	putc 0xe, \c2
+	putc 0xe, \c3
 	putc 0xe, ' '
 	putc 0xe, 'P'
 	putc 0xe, 'S'
@@ -64,14 +52,12 @@ _start:
 	putc 0xe, 'O'
 	putc 0xe, 'N'
 	a32_li 0, 0x84000000            /* PSCI_VERSION (SMC32) */
-	hvc0
+	\call
 	cmp_r0_r5
-	/* " 1.1" */
 	putc 0x0, ' '
 	putc 0x0, '1'
 	putc 0x0, '.'
 	putc 0x0, '1'
-	/* " wrong" */
 	putc 0x1, ' '
 	putc 0x1, 'w'
 	putc 0x1, 'r'
@@ -79,45 +65,24 @@ _start:
 	putc 0x1, 'n'
 	putc 0x1, 'g'
 	putc 0xe, 10
-	/* "a32: smc PSCI_VERSION" */
-	putc 0xe, 'a'
-	putc 0xe, '3'
-	putc 0xe, '2'
-	putc 0xe, ':'
-	putc 0xe, ' '
-	putc 0xe, 's'
-	putc 0xe, 'm'
-	putc 0xe, 'c'
-	putc 0xe, ' '
-	putc 0xe, 'P'
-	putc 0xe, 'S'
-	putc 0xe, 'C'
-	putc 0xe, 'I'
-	putc 0xe, '_'
-	putc 0xe, 'V'
-	putc 0xe, 'E'
-	putc 0xe, 'R'
-	putc 0xe, 'S'
-	putc 0xe, 'I'
-	putc 0xe, 'O'
-	putc 0xe, 'N'
-	a32_li 0, 0x84000000
-	smc0
-	cmp_r0_r5
-	/* " 1.1" */
-	putc 0x0, ' '
-	putc 0x0, '1'
-	putc 0x0, '.'
-	putc 0x0, '1'
-	/* " wrong" */
-	putc 0x1, ' '
-	putc 0x1, 'w'
-	putc 0x1, 'r'
-	putc 0x1, 'o'
-	putc 0x1, 'n'
-	putc 0x1, 'g'
-	putc 0xe, 10
-	/* "a32: SYSTEM_OFF" */
+	.endm
+
+	.macro hvc0
+	.inst 0xe1400070
+	.endm
+	.macro smc0
+	.inst 0xe1600070
+	.endm
+	/* cmp r0, r5 */
+	.macro cmp_r0_r5
+	.inst 0xe1500005
+	.endm
+
+_start:
+	a32_li 4, 0x09000000            /* the 16550's transmit register */
+	a32_li 5, 0x00010001            /* PSCI 1.1 */
+	version_line 'h', 'v', 'c', hvc0
+	version_line 's', 'm', 'c', smc0
 	putc 0xe, 'a'
 	putc 0xe, '3'
 	putc 0xe, '2'
