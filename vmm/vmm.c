@@ -6,13 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "exit_status.h"
-#include "vm.h"
 #include "hugetlbfs.h"
+#include "vm.h"
 #include "vmm.h"
 
 static int exit_status_for(enum vm_exit e, unsigned int guest_status)
@@ -169,12 +170,18 @@ static void vmm_release_vm(struct vmm *vmm)
 static int vmm_open_inputs(struct vmm *vmm)
 {
 	const struct vm_config *cfg = vmm->cfg;
+	const char *kvm_dev = cfg->kvm_dev ? cfg->kvm_dev : "/dev/kvm";
 	struct vm_inputs *in = &vmm->inputs;
 	char err[256];
 
-	in->kvm_fd = open(cfg->kvm_dev ? cfg->kvm_dev : "/dev/kvm", O_RDWR | O_CLOEXEC);
+	in->kvm_fd = open(kvm_dev, O_RDWR | O_CLOEXEC);
 	if (in->kvm_fd < 0) {
-		log_err(&vmm->log, "cannot open %s: %s", cfg->kvm_dev ? cfg->kvm_dev : "/dev/kvm", strerror(errno));
+		log_err(&vmm->log, "cannot open %s: %s", kvm_dev, strerror(errno));
+		return -1;
+	}
+	/* --dev may name any file: ask it first what it is. */
+	if (ioctl(in->kvm_fd, KVM_GET_API_VERSION, 0) < 0) {
+		log_err(&vmm->log, "%s is not a KVM device (KVM_GET_API_VERSION: %s)", kvm_dev, strerror(errno));
 		return -1;
 	}
 	/* sysconf reads /sys: ask now, not at a reboot inside the sandbox. */

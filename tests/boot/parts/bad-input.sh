@@ -117,8 +117,11 @@ expect_bad_input lkvm_fw_addr "--firmware-address below RAM" 1 "firmware of" \
 	run -f "$BM/hello.bin" --firmware-address 0x30000000 -m 64
 expect_bad_input lkvm_fw_k "-f with -k" 2 "-k and -f: give a kernel or a firmware image, not both" \
 	run -f "$BM/hello.bin" -k "$BM/hello.elf" -m 64
-expect_bad_input lkvm_dev "--dev naming no KVM device" 1 "cannot open /nonexistent-kvm: No such file or directory" \
+expect_bad_input lkvm_dev "--dev naming no file" 1 "cannot open /nonexistent-kvm: No such file or directory" \
 	run -k "$BM/hello.elf" -m 64 --dev /nonexistent-kvm
+expect_bad_input lkvm_dev_null "--dev naming a file that is no KVM device" 1 \
+	"/dev/null is not a KVM device (KVM_GET_API_VERSION: Inappropriate ioctl for device)" \
+	run -k "$BM/hello.elf" -m 64 --dev /dev/null
 # A runner's lkvm line, hvmm linked in lkvm's place: found by its help,
 # and the guest boots with every option a script passes lkvm.
 ln -sf "$H" /tmp/lkvm
