@@ -4,6 +4,7 @@
 #define HVMM_GIC_H
 
 #include <stdbool.h>
+#include <libfdt.h>
 
 #include <stdint.h>
 
@@ -38,6 +39,10 @@ void gic_destroy(struct gic *gic);
 
 /* Describe gic in the device tree through dev. */
 void gic_node_init(struct vm_device *dev, struct gic *gic);
+/* The three interrupt-specifier cells of PPI ppi (INTID - 16) with trigger
+ * type (4 level-high, 8 level-low): on a GICv2 also the mask of the
+ * nr_cpus CPUs it reaches. Every device with a PPI describes it so. */
+void gic_fdt_ppi(const struct gic *gic, unsigned int nr_cpus, uint32_t ppi, uint32_t type, fdt32_t cells[3]);
 
 /* Drive vcpu's private interrupt intid (16-31): KVM interrupts the vCPU
  * itself. Any thread. 0 or -errno. */

@@ -86,6 +86,17 @@ static int gic_fdt_emit(struct vm_device *dev, struct fdt_ctx *ctx)
 	return fdt_setprop_u32(ctx->fdt, node, "#address-cells", 0);
 }
 
+void gic_fdt_ppi(const struct gic *gic, unsigned int nr_cpus, uint32_t ppi, uint32_t type, fdt32_t cells[3])
+{
+	/* A GICv2 PPI specifier names the CPUs it reaches (bits 15:8), at most
+	 * 8 of them; v3 has no such mask. */
+	if (gic->version == GIC_V2)
+		type |= (nr_cpus >= 8 ? 0xffU : (1U << nr_cpus) - 1) << 8;
+	cells[0] = cpu_to_fdt32(1);   /* the PPI space */
+	cells[1] = cpu_to_fdt32(ppi);
+	cells[2] = cpu_to_fdt32(type);
+}
+
 static const struct device_ops gic_node_ops = { .fdt_emit = gic_fdt_emit };
 
 void gic_node_init(struct vm_device *dev, struct gic *gic)

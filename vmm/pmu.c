@@ -10,7 +10,6 @@
 #include "kvm_compat.h"
 #include "pmu.h"
 
-#define GIC_FDT_PPI         1
 #define IRQ_TYPE_LEVEL_HIGH 4
 
 static int pmu_attr(int vcpu_fd, uint64_t attr, void *value)
@@ -35,16 +34,10 @@ int pmu_vcpu_init(int vcpu_fd)
 static int pmu_fdt_emit(struct vm_device *dev, struct fdt_ctx *ctx)
 {
 	const struct gic *gic = dev->priv;
-	uint32_t flags = IRQ_TYPE_LEVEL_HIGH;
 	fdt32_t cells[3];
 	int node, ret;
 
-	/* A GICv2 PPI specifier names the CPUs it reaches (bits 15:8). */
-	if (gic->version == GIC_V2)
-		flags |= (ctx->nr_cpus >= 8 ? 0xffU : (1U << ctx->nr_cpus) - 1) << 8;
-	cells[0] = cpu_to_fdt32(GIC_FDT_PPI);
-	cells[1] = cpu_to_fdt32(PMU_PPI_INTID - 16);
-	cells[2] = cpu_to_fdt32(flags);
+	gic_fdt_ppi(gic, ctx->nr_cpus, PMU_PPI_INTID - 16, IRQ_TYPE_LEVEL_HIGH, cells);
 	node = fdt_add_subnode(ctx->fdt, 0, "pmu");
 	if (node < 0)
 		return node;

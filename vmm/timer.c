@@ -10,7 +10,6 @@
 #define TIMER_PPI_VIRT     11
 #define TIMER_PPI_HYP      10
 
-#define GIC_FDT_PPI        1
 #define IRQ_TYPE_LEVEL_LOW 8
 
 static const uint32_t timer_ppis[] = { TIMER_PPI_SEC_PHYS, TIMER_PPI_PHYS, TIMER_PPI_VIRT, TIMER_PPI_HYP };
@@ -28,20 +27,11 @@ static int timer_fdt_emit(struct vm_device *dev, struct fdt_ctx *ctx)
 {
 	const struct timer_node *t = dev->priv;
 	const struct gic *gic = t->gic;
-	const uint32_t *ppis = timer_ppis;
-	uint32_t flags = IRQ_TYPE_LEVEL_LOW;
 	fdt32_t cells[3 * 4];
 	int node, ret;
 
-	/* A GICv2 PPI specifier names the CPUs it reaches (bits 15:8), at most
-	 * 8 of them; v3 has no such mask. */
-	if (gic->version == GIC_V2)
-		flags |= (ctx->nr_cpus >= 8 ? 0xffU : (1U << ctx->nr_cpus) - 1) << 8;
-	for (unsigned int i = 0; i < 4; i++) {
-		cells[3 * i] = cpu_to_fdt32(GIC_FDT_PPI);
-		cells[3 * i + 1] = cpu_to_fdt32(ppis[i]);
-		cells[3 * i + 2] = cpu_to_fdt32(flags);
-	}
+	for (unsigned int i = 0; i < 4; i++)
+		gic_fdt_ppi(gic, ctx->nr_cpus, timer_ppis[i], IRQ_TYPE_LEVEL_LOW, &cells[3 * i]);
 	node = fdt_add_subnode(ctx->fdt, 0, "timer");
 	if (node < 0)
 		return node;
