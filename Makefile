@@ -18,7 +18,7 @@ DEPS_STAMP := $(CACHE_DIR)/deps.stamp
 
 # ---- hvmm ----------------------------------------------------------------
 
-HVMM_SRCS := $(sort $(wildcard vmm/*.c vmm/control/*.c vmm/handler/*.c vmm/lazy/*.c devices/*.c firmware/*.c))
+HVMM_SRCS := $(sort $(wildcard vmm/*.c vmm/control/*.c vmm/handler/*.c vmm/lazy/*.c devices/*.c devices/virtio/*.c firmware/*.c))
 HVMM_OBJS := $(HVMM_SRCS:%.c=$(B)/target/%.o) $(B)/target/gen/syscall_names.o
 HVMM      := $(B)/hvmm
 
@@ -82,7 +82,7 @@ native-client-test: $(NATIVE_CLIENT)
 # arm64 busybox-static would replace the machine's own busybox.
 DEB_PACKAGES := gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	libfdt-dev:arm64 libelf-dev:arm64 libseccomp-dev:arm64 zlib1g-dev:arm64 libseccomp-dev \
-	qemu-system-arm cpio libcmocka-dev device-tree-compiler libfdt1 libelf-dev dt-schema
+	qemu-system-arm cpio xz-utils e2fsprogs libcmocka-dev device-tree-compiler libfdt1 libelf-dev dt-schema
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 deps:

@@ -200,6 +200,9 @@ static int check_contradictions(const struct vm_config *cfg, const struct opt_se
 	if (cfg->hugetlbfs && cfg->lazy_mem.enabled)
 		return reason_set(-1, err, errlen, "--lazy-mem and --hugetlbfs contradict each other: lazy RAM is fetched "
 				  "in 4 KiB pages");
+	if (cfg->lazy_mem.enabled && (cfg->nr_disks || cfg->rng))
+		return reason_set(-1, err, errlen, "--lazy-mem cannot be used with --disk or --rng yet: a device thread "
+				  "would touch guest RAM that is not fetched");
 	if (cfg->aarch32 && cfg->mem_mib > CMDLINE_AARCH32_MAX_MEM_MIB)
 		return reason_set(-1, err, errlen, "--aarch32 with --mem %llu: a 32-bit guest reaches RAM below 4 GiB only "
 				  "(at most %u MiB)", (unsigned long long)cfg->mem_mib, CMDLINE_AARCH32_MAX_MEM_MIB);

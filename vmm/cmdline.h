@@ -18,6 +18,8 @@
 #define CMDLINE_DEFAULT_HANDLER_TIMEOUT_MS 1000U
 #define CMDLINE_MAX_HANDLER_TIMEOUT_MS 3600000U
 #define CMDLINE_MAX_TIMEOUT_S 31536000U   /* --timeout: a year */
+#define CMDLINE_MAX_PATH 4096U             /* a -d path, ",ro" cut off */
+#define CMDLINE_MAX_DISKS 7U                /* -d: virtio-blk devices */
 #define CMDLINE_MAX_HOST_CPUS 1024U        /* --vcpu-affinity: CPUs 0-1023 */
 #define CMDLINE_MAX_MEM_MIB     (1ULL << 20)   /* 1 TiB: beyond any IPA we ask for */
 
@@ -79,6 +81,12 @@ struct vm_config {
 	bool disable_sve;          /* --disable-sve: no SVE even where KVM has it */
 	bool aarch32;              /* --aarch32: the vCPUs run AArch32 at EL1 */
 	bool debug_mmio;           /* --debug-mmio: log each MMIO access a device serves */
+	bool rng;                  /* --rng: a virtio-rng device */
+	struct disk_config {
+		char path[CMDLINE_MAX_PATH];
+		bool ro;           /* ",ro": the guest sees a read-only disk */
+	} disks[CMDLINE_MAX_DISKS];   /* -d/--disk, in order: vda, vdb, ... */
+	unsigned int nr_disks;
 	unsigned int timer_frequency;   /* --override-bad-firmware-cntfrq: Hz in the DT; 0: none */
 	unsigned int sve_max_vl;   /* --sve-max-vl: in bits; 0: the host's longest */
 	bool kernel_is_firmware;   /* -f: kernel is a firmware image, loaded raw */

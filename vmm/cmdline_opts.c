@@ -6,6 +6,8 @@
  * and a range have their reader here.
  */
 #include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +76,26 @@ static int parse_console(const char *val, struct vm_config *cfg, char *err, size
 	(void)cfg;
 	if (strcmp(val, "serial"))
 		return reason_set(-1, err, errlen, "--console '%s': hvmm has only the serial console", val);
+	return 0;
+}
+
+/* kvmtool's -d FILE[,ro]. */
+static int parse_disk(const char *val, struct vm_config *cfg, char *err, size_t errlen)
+{
+	struct disk_config *d = &cfg->disks[cfg->nr_disks];
+	const char *comma = strchr(val, ',');
+
+	if (cfg->nr_disks == CMDLINE_MAX_DISKS)
+		return reason_set(-1, err, errlen, "--disk: at most %u disks", CMDLINE_MAX_DISKS);
+	if (!*val || comma == val)
+		return reason_set(-1, err, errlen, "--disk '%s': expected FILE or FILE,ro", val);
+	if (comma && strcmp(comma, ",ro"))
+		return reason_set(-1, err, errlen, "--disk '%s': the only option after the file is ',ro'", val);
+	if ((size_t)(comma ? comma - val : (ptrdiff_t)strlen(val)) >= sizeof(d->path))
+		return reason_set(-1, err, errlen, "--disk: the path is longer than %u bytes", CMDLINE_MAX_PATH - 1);
+	snprintf(d->path, sizeof(d->path), "%.*s", (int)(comma ? comma - val : (ptrdiff_t)strlen(val)), val);
+	d->ro = comma != NULL;
+	cfg->nr_disks++;
 	return 0;
 }
 
@@ -273,8 +295,8 @@ const struct opt cmdline_opts[] = {
 	FLAG(0, "debug-mmio", debug_mmio, "log each MMIO access a device of hvmm's serves"),
 	UINT(0, "override-bad-firmware-cntfrq", "HZ", timer_frequency, 1, "", UINT32_MAX, "Hz",
 	     "the timer's frequency in the device tree, for guests told not to trust CNTFRQ"),
-	REFUSED('d', "disk", "FILE", "hvmm has no virtio block device yet"),
-	REFUSED(0, "rng", NULL, "hvmm has no virtio-rng device yet"),
+	CUSTOM('d', "disk", "FILE[,ro]", parse_disk, "a virtio-blk disk from a raw image (repeatable)"),
+	FLAG(0, "rng", rng, "a virtio-rng device fed by the host's getrandom"),
 	REFUSED(0, "balloon", NULL, "hvmm has no virtio balloon device yet"),
 	REFUSED(0, "9p", "DIR,TAG", "hvmm has no virtio 9p device yet"),
 	REFUSED(0, "vsock", "CID", "hvmm has no virtio vsock device yet"),

@@ -9,6 +9,8 @@
  *   0x0801_0000   0x0001_0000   GICv2 CPU interface (only with a GICv2)
  *   0x0808_0000   0x0002_0000   GICv3 ITS (only with --irqchip gicv3-its)
  *   0x0900_0000   0x0000_1000   16550A UART (console), SPI 1
+ *   0x0901_0000   0x0000_0200   virtio-mmio devices, one each (-d disks in order,
+ *                 per device      then --rng), SPI 16 onward
  *   0x0a00_0000   0x0600_0000   GICv3 redistributors, 128 KiB per vCPU (768 max)
  *   0x3fff_0000   0x0001_0000   stolen-time records, 64 bytes per vCPU (memslot 1;
  *                               not with --no-pvtime)
@@ -31,6 +33,9 @@
 #define MEMMAP_UART_BASE        0x09000000ULL
 #define MEMMAP_UART_SIZE        0x00001000ULL
 #define MEMMAP_UART_SPI         1U
+#define MEMMAP_VIRTIO_BASE      0x09010000ULL
+#define MEMMAP_VIRTIO_STRIDE    0x00000200ULL   /* one register block */
+#define MEMMAP_VIRTIO_SPI       16U
 #define MEMMAP_GICR_BASE        0x0a000000ULL
 #define MEMMAP_GICR_SIZE        0x06000000ULL
 #define MEMMAP_GICR_STRIDE      0x00020000ULL   /* RD_base + SGI_base frames */

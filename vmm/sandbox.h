@@ -23,6 +23,7 @@ enum sandbox_role {
 	SANDBOX_VCPU,        /* runs one vCPU: KVM_RUN and its exits */
 	SANDBOX_CONTROL,     /* serves the control socket */
 	SANDBOX_FETCHER,     /* --lazy-mem: copies guest pages in from the source */
+	SANDBOX_DEVICE,      /* a virtio device: serves its queues */
 	SANDBOX_ROLE_COUNT,
 };
 

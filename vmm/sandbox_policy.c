@@ -94,6 +94,8 @@ static const unsigned long main_ioctls[] = {
 	KVM_ARM_VCPU_FINALIZE,
 	UFFDIO_REGISTER,
 	HVMM_UFFDIO_POISON,
+	KVM_IOEVENTFD,
+	KVM_IRQFD,
 };
 
 /* ---- the control-socket thread ---- */
@@ -160,6 +162,39 @@ static const unsigned long fetcher_ioctls[] = {
 	TCSETS,
 };
 
+/* ---- virtio device threads ---- */
+
+static const struct sandbox_allow device_allow[] = {
+	{ "ppoll", SANDBOX_ANY },
+	{ "read", SANDBOX_READ_FD },
+	{ "preadv", SANDBOX_READ_FD },
+	{ "write", SANDBOX_WRITE_FD },
+	{ "writev", SANDBOX_WRITE_FD },
+	{ "pwrite64", SANDBOX_WRITE_FD },
+	{ "pwritev", SANDBOX_WRITE_FD },
+	{ "fdatasync", SANDBOX_WRITE_FD },
+	{ "fallocate", SANDBOX_WRITE_FD },
+	{ "getrandom", SANDBOX_ANY },
+	{ "futex", SANDBOX_ANY },
+	{ "clock_gettime", SANDBOX_ANY },
+	{ "getpid", SANDBOX_ANY },
+	{ "gettid", SANDBOX_ANY },
+	{ "tgkill", SANDBOX_OWN_PID },
+	{ "rt_sigprocmask", SANDBOX_ANY },
+	{ "mmap", SANDBOX_NO_EXEC },
+	{ "mprotect", SANDBOX_NO_EXEC },
+	{ "munmap", SANDBOX_ANY },
+	{ "madvise", SANDBOX_ANY },
+	{ "brk", SANDBOX_ANY },
+	{ "ioctl", SANDBOX_IOCTL },
+	{ "exit", SANDBOX_ANY },
+	{ "exit_group", SANDBOX_ANY },
+};
+
+static const unsigned long device_ioctls[] = {
+	TCSETS,
+};
+
 static const struct sandbox_policy policies[SANDBOX_ROLE_COUNT] = {
 	[SANDBOX_VCPU] = { "vCPU threads", NULL, vcpu_allow, COUNT(vcpu_allow), vcpu_ioctls, COUNT(vcpu_ioctls) },
 	[SANDBOX_MAIN] = { "main thread", &policies[SANDBOX_VCPU], main_allow, COUNT(main_allow),
@@ -168,6 +203,8 @@ static const struct sandbox_policy policies[SANDBOX_ROLE_COUNT] = {
 			      control_ioctls, COUNT(control_ioctls) },
 	[SANDBOX_FETCHER] = { "fetcher thread", NULL, fetcher_allow, COUNT(fetcher_allow),
 			      fetcher_ioctls, COUNT(fetcher_ioctls) },
+	[SANDBOX_DEVICE] = { "device threads", NULL, device_allow, COUNT(device_allow),
+			     device_ioctls, COUNT(device_ioctls) },
 };
 
 const struct sandbox_policy *sandbox_policy(enum sandbox_role role)

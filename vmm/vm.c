@@ -208,9 +208,15 @@ static int vm_add_devices(struct vm *vm)
 		pmu_device_init(&vm->pmu, &vm->gic);
 		ret = device_bus_add(&vm->bus, &vm->pmu);
 	}
-	if (ret)
+	if (ret) {
 		log_err(&vm->log, "cannot register devices: %s", strerror(-ret));
-	return ret ? -1 : 0;
+		return -1;
+	}
+	if (vm->in->virtio && vm->in->virtio->nr) {
+		vm->virtio_attached = true;
+		return virtio_set_attach(vm->in->virtio, vm->vm_fd, &vm->bus, &vm->mem);
+	}
+	return 0;
 }
 
 /* What each vCPU gets once the vGIC is initialised and before it runs:
@@ -300,6 +306,8 @@ void vm_destroy(struct vm *vm)
 	/* Before the RAM goes: the fetcher must be done with it. */
 	if (vm->lazy_attached)
 		lazy_mem_detach(vm->in->lazy);
+	if (vm->virtio_attached)
+		virtio_set_detach(vm->in->virtio);
 	if (vm->vcpus) {
 		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 			vcpu_destroy(&vm->vcpus[i]);

@@ -26,6 +26,7 @@
 #include "sdei_node.h"
 #include "vcpu.h"
 #include "vcpu_pool.h"
+#include "virtio.h"
 
 /* Why the VM stopped; docs/exit-status.md maps these to exit codes. */
 enum vm_exit {
@@ -59,6 +60,7 @@ struct vm_inputs {
 	int stop_fd;                   /* the eventfd a stop writes (each boot's stop_fd) */
 	uint64_t deadline_ns;          /* --timeout: CLOCK_MONOTONIC when the guest is stopped; 0: none */
 	struct vcpu_pool *vcpus;       /* the threads that run each boot's vCPUs */
+	struct virtio_set *virtio;     /* the virtio devices (nr 0: none) */
 };
 
 struct vm {
@@ -88,6 +90,7 @@ struct vm {
 	struct timer_node timer;
 	struct vm_device pmu;       /* --pmu: its device-tree node */
 	struct pvtime pvtime;       /* stolen-time records (not with --no-pvtime) */
+	bool virtio_attached;       /* the virtio devices serve this boot's RAM */
 	bool sve;                   /* vCPUs have SVE (the host has it, no --disable-sve) */
 	unsigned int sve_host_max_bits;   /* the longest vector length the host offers */
 	struct psci_node psci_node;

@@ -106,6 +106,16 @@ static int vmm_start_lazy_mem(struct vmm *vmm)
 	return 0;
 }
 
+/* -d, --rng: the images opened and the device threads started before the
+ * sandbox, each entering its own. */
+static int vmm_start_virtio(struct vmm *vmm)
+{
+	vmm->inputs.virtio = &vmm->virtio;
+	if (virtio_set_open(&vmm->virtio, vmm->cfg))
+		return -1;
+	return virtio_set_start(&vmm->virtio, vmm->inputs.sandbox, &vmm->console);
+}
+
 /* Termination signals are read from a signalfd by the main thread; blocking
  * them before any thread starts means every thread inherits the block. */
 static int vmm_setup_signals(struct vmm *vmm)
@@ -371,7 +381,7 @@ int vmm_run(const struct vm_config *cfg)
 		goto out;
 	}
 	if (vmm_setup_signals(&vmm) || vmm_open_inputs(&vmm) || vmm_start_handlers(&vmm, &why) ||
-	    vmm_start_lazy_mem(&vmm))
+	    vmm_start_lazy_mem(&vmm) || vmm_start_virtio(&vmm))
 		goto out;
 	/* A VM boots without its control socket rather than not at all, unless
 	 * the name is a live VM's: two VMs must not answer to one name. */
@@ -413,6 +423,8 @@ int vmm_run(const struct vm_config *cfg)
 out:
 	sandbox_forget();   /* main_sandbox lives in this frame */
 	vcpu_pool_stop(&vmm.vcpus);
+	if (vmm.inputs.virtio)
+		virtio_set_close(&vmm.virtio);
 	vmm_close_inputs(&vmm);
 	if (vmm.inputs.lazy)
 		lazy_mem_close(vmm.inputs.lazy);

@@ -18,6 +18,7 @@
 #include "firmware/smccc.h"
 #include "log.h"
 #include "sandbox.h"
+#include "virtio.h"
 #include "vm.h"
 
 struct vmm {
@@ -33,6 +34,7 @@ struct vmm {
 	unsigned int guest_status;   /* the last boot's, for VM_EXIT_GUEST_STATUS (main thread) */
 	struct handler_set handlers;  /* --smccc-handler: for every boot */
 	struct lazy_mem lazy;        /* --lazy-mem (inputs.lazy points here): for every boot */
+	struct virtio_set virtio;    /* -d, --rng (inputs.virtio points here): for every boot */
 	struct vcpu_pool vcpus;      /* the vCPU threads (inputs.vcpus points here): for every boot */
 	cpu_set_t vcpu_affinity;     /* --vcpu-affinity, for them */
 

@@ -6,6 +6,9 @@
 #   linux/Image, linux/config, linux/version   Debian's 6.12 cloud kernel
 #   uapi-6.12/linux/kvm.h, uapi-6.12/asm/kvm.h  the matching KVM uAPI headers
 #   busybox/busybox                             static aarch64 busybox
+#   linux/modules/*.ko                          the kernel's virtio-mmio, virtio-blk
+#                                               and virtio-rng modules, uncompressed
+#                                               (the cloud kernel builds them as modules)
 # Needs `dpkg --add-architecture arm64 && apt-get update` done first (make deps).
 # Idempotent: once CACHE_DIR/.fetched (of this script's format) exists with
 # all files, it does nothing, so the kernel does not change under you; remove
@@ -19,9 +22,14 @@ die() { echo "$me: $*" >&2; exit 1; }
 cache=$1
 
 stamp=$cache/.fetched
-format=2        # bump when the produced files change, to refetch old caches
+format=3        # bump when the produced files change, to refetch old caches
+# Kernel modules the guests load, by their path under kernel/ in the package.
+modules="drivers/virtio/virtio_mmio drivers/block/virtio_blk drivers/char/hw_random/virtio-rng"
 outputs="linux/Image linux/config linux/version uapi-6.12/linux/kvm.h
 uapi-6.12/asm/kvm.h busybox/busybox"
+for m in $modules; do
+    outputs="$outputs linux/modules/${m##*/}.ko"
+done
 
 all_there() {
     grep -qx "format $format" "$stamp" 2>/dev/null || return 1
@@ -33,7 +41,7 @@ if all_there; then
     exit 0
 fi
 
-for tool in apt-get apt-cache dpkg-deb tar; do
+for tool in apt-get apt-cache dpkg-deb tar xz; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool not found (needs a Debian host)"
 done
 
@@ -85,7 +93,12 @@ kdeb=$(deb_of "$kpkg")
 hdeb=$(deb_of "$hpkg")
 bdeb=$(deb_of "$bpkg")
 
-unpack "$kdeb" "./boot/vmlinuz-$kver" "./boot/config-$kver"
+kmods=
+for m in $modules; do
+    kmods="$kmods ./lib/modules/$kver/kernel/$m.ko.xz"
+done
+# shellcheck disable=SC2086 # one member per word
+unpack "$kdeb" "./boot/vmlinuz-$kver" "./boot/config-$kver" $kmods
 hdir=./usr/src/$hpkg
 unpack "$hdeb" "$hdir/include/uapi/linux/kvm.h" \
     "$hdir/arch/arm64/include/uapi/asm/kvm.h"
@@ -101,10 +114,15 @@ image=$tmp/x/boot/vmlinuz-$kver
 
 # Stage the final tree, then move each file into place; the stamp goes last.
 s=$tmp/stage
-mkdir -p "$s/linux" "$s/uapi-6.12/linux" "$s/uapi-6.12/asm" "$s/busybox"
+mkdir -p "$s/linux/modules" "$s/uapi-6.12/linux" "$s/uapi-6.12/asm" "$s/busybox"
 cp "$image" "$s/linux/Image"
 cp "$tmp/x/boot/config-$kver" "$s/linux/config"
 echo "$kver" >"$s/linux/version"
+# busybox's insmod takes plain ELF objects: decompress here, once.
+for m in $modules; do
+    xz -dc "$tmp/x/lib/modules/$kver/kernel/$m.ko.xz" >"$s/linux/modules/${m##*/}.ko" ||
+        die "cannot decompress $m.ko.xz"
+done
 # These are the raw uAPI sources: do what the kernel's headers_install does to
 # them (drop the compiler.h include and the __user annotations), so they
 # build against the toolchain's older installed headers.
