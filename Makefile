@@ -119,10 +119,15 @@ $(DEPS_STAMP):
 GUEST_INITRAMFS := $(B)/guest-initramfs.cpio
 GUEST_TEST_SCRIPTS := $(sort $(wildcard tests/boot/guest/*.sh))
 
+# The kernel's virtio modules (guest/linux/fetch.sh), loaded by the init
+# when the device tree has virtio-mmio devices.
+GUEST_MODULES := $(addprefix $(CACHE_DIR)/linux/modules/,virtio_mmio.ko virtio_blk.ko virtio-rng.ko)
+
 $(GUEST_INITRAMFS): guest/linux/init guest/linux/mkinitramfs.sh $(GUEST_TEST_SCRIPTS) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	guest/linux/mkinitramfs.sh $(BUSYBOX) $@ \
-		$(foreach s,$(GUEST_TEST_SCRIPTS),$(s)=/tests/$(notdir $(s)))
+		$(foreach s,$(GUEST_TEST_SCRIPTS),$(s)=/tests/$(notdir $(s))) \
+		$(foreach m,$(GUEST_MODULES),$(m)=/lib/modules/$(notdir $(m)))
 
 # Bare-metal test guests: freestanding aarch64, linked to run from guest RAM.
 BM_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-stack-protector -mstrict-align \
@@ -215,6 +220,9 @@ UNIT_SRCS_test_apf_ppi  := $(UNIT_SRCS_test_apf)
 UNIT_SRCS_test_sdei_events := vmm/sdei_events.c
 UNIT_SRCS_test_uart     := devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_bus      := devices/bus.c
+# virtio: the transport and the virtqueue against hostile rings; the block
+# and rng models on real files.
+UNIT_SRCS_test_virtio   := devices/virtio/mmio.c devices/virtio/virtqueue.c vmm/guest_mem.c
 UNIT_SRCS_test_loader   := vmm/loader.c vmm/guest_mem.c
 UNIT_SRCS_test_resident := vmm/resident.c vmm/log.c
 UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/cmdline_opts.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c vmm/lazy/config.c

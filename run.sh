@@ -8,7 +8,9 @@
 # console passed through and the VM's control socket forwarded to this
 # machine, so that `build/native/hvmm list|stat|cpu|sdei|stop ...` work from
 # another terminal here. Extra options go to `hvmm run`; files named by
-# -k/--kernel and -i/--initrd are carried into the emulated host.
+# -k/--kernel and -i/--initrd are carried into the emulated host; each
+# -d/--disk IMAGE[,ro] becomes a disk of the emulated host (/dev/vda, ...),
+# so what the guest writes lands in IMAGE.
 # Installs its dependencies (make deps) the first time.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -49,8 +51,11 @@ fi
 # Quote one word for the emulated host's sh.
 sq() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 
-files=("build/hvmm=/hvmm" "$kernel=/guest/Image" "$initrd=/guest/initramfs.cpio")
+files=("build/hvmm=/hvmm" "$kernel=/guest/Image" "$initrd=/guest/initramfs.cpio"
+	".cache/linux/modules/virtio_blk.ko=/lib/modules/virtio_blk.ko")
 args=()
+disks=()             # boot.sh's --disk IMAGE pairs
+letters=abcdefgh     # the emulated host names its disks vda, vdb, ...
 name=
 # carry FILE: put a host file into the emulated host; its path there goes
 # into $carried.
@@ -70,6 +75,22 @@ while [ $# -gt 0 ]; do
 		carry "${1#*=}"
 		args+=("${1%%=*}=$carried")
 		shift ;;
+	-d|--disk|--disk=*)
+		# The emulated host gets the image as a disk of its own, so that
+		# what the guest writes lands in this file.
+		if [ "$1" = -d ] || [ "$1" = --disk ]; then
+			[ $# -ge 2 ] || { echo "run.sh: $1 needs an image" >&2; exit 2; }
+			spec=$2
+			shift 2
+		else
+			spec=${1#*=}
+			shift
+		fi
+		image=${spec%,ro}
+		[ -f "$image" ] || { echo "run.sh: no such image: $image" >&2; exit 1; }
+		inside=/dev/vd${letters:$((${#disks[@]} / 2)):1}
+		disks+=(--disk "$spec")
+		args+=(-d "$inside${spec#"$image"}") ;;
 	--name)
 		name=${2:-}
 		args+=("$1" "$name")
@@ -119,5 +140,5 @@ echo "run.sh: booting the emulated arm64 KVM host; hvmm starts inside it as VM '
 	"(Ctrl-A x stops the guest; from another terminal: $native stat --name $name)" >&2
 status=0
 guest/emuhost/boot.sh --kernel "$kernel" --initrd "$work/host.cpio" --job "$work/job.sh" \
-	--control-socket "$sock" || status=$?
+	--control-socket "$sock" "${disks[@]+"${disks[@]}"}" || status=$?
 exit "$status"

@@ -59,6 +59,24 @@ sock=$($H socket --name "$name")
 [ ! -e "$sock" ] || ok=no
 result "the forwarded socket is removed when ./run.sh ends" $ok "$sock is still there"
 
+# ---- a disk from this machine ----
+# -d IMAGE: the emulated host gets the image as a disk of its own, so what
+# the guest writes through hvmm lands in the file here.
+mkdir -p "$tmp/disk-src"
+echo "from this machine" >"$tmp/disk-src/hello.txt"
+mke2fs -q -F -t ext4 -d "$tmp/disk-src" "$tmp/user.ext4" 16M >/dev/null
+pty "./run.sh -d IMAGE: the guest mounts this machine's ext4 image, reads its file and writes one; poweroff exits 0" \
+	--timeout 600 --expect-termios --expect-status 0 \
+	--wait "$PROMPT@400" --send 'mkdir -p /mnt && mount /dev/vda /mnt && cat /mnt/hello.txt\r' \
+	--wait 'from this machine\n@60' \
+	--send 'echo typed in the guest >/mnt/typed.txt; umount /mnt && echo unmounted-$((6*7))\r' --wait 'unmounted-42@60' \
+	--send 'poweroff\r' -- ./run.sh -d "$tmp/user.ext4"
+ok=yes
+e2fsck -fn "$tmp/user.ext4" >"$tmp/fsck" 2>&1 || ok=no
+[ "$(debugfs -R 'cat /typed.txt' "$tmp/user.ext4" 2>/dev/null)" = "typed in the guest" ] || ok=no
+result "./run.sh -d IMAGE: afterwards the image here passes e2fsck -fn and holds the file the guest wrote" $ok \
+	"$(cat "$tmp/fsck")"
+
 # ---- misuse: refused before anything boots ----
 # check DESC STATUS PATTERN MAX_SECONDS COMMAND...: its status, one line on
 # stderr matching the ERE, within the time (no emulated host booted).
@@ -79,6 +97,8 @@ check "./run.sh --bogus: one line naming the option, exit 2, nothing booted" 2 \
 check "./run.sh -c: one line saying it needs a value, exit 2" 2 "'-c' needs a value" 20 ./run.sh -c
 check "./run.sh -k with a missing file: one line, exit 1" 1 '^run.sh: no such file: /nonexistent/Image$' 20 \
 	./run.sh -k /nonexistent/Image
+check "./run.sh -d with a missing image: one line, exit 1" 1 '^run.sh: no such image: /nonexistent.img$' 20 \
+	./run.sh -d /nonexistent.img,ro
 ok=yes
 ./run.sh --help >"$tmp/out" 2>"$tmp/err" || ok=no
 grep -q '^usage: ./run.sh' "$tmp/out" && grep -q -- '--max-cpus' "$tmp/out" || ok=no

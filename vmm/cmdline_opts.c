@@ -99,6 +99,18 @@ static int parse_disk(const char *val, struct vm_config *cfg, char *err, size_t 
 	return 0;
 }
 
+/* kvmtool's --virtio-transport: hvmm's devices are virtio-mmio, 1.x. */
+static int parse_virtio_transport(const char *val, struct vm_config *cfg, char *err, size_t errlen)
+{
+	(void)cfg;
+	if (!strcmp(val, "mmio"))
+		return 0;
+	if (!strcmp(val, "pci") || !strcmp(val, "pci-legacy") || !strcmp(val, "mmio-legacy"))
+		return reason_set(-1, err, errlen, "--virtio-transport %s: hvmm's virtio devices are virtio 1.x over "
+				  "MMIO only", val);
+	return reason_set(-1, err, errlen, "--virtio-transport '%s': expected mmio", val);
+}
+
 static int parse_network(const char *val, struct vm_config *cfg, char *err, size_t errlen)
 {
 	(void)cfg;
@@ -300,8 +312,8 @@ const struct opt cmdline_opts[] = {
 	REFUSED(0, "balloon", NULL, "hvmm has no virtio balloon device yet"),
 	REFUSED(0, "9p", "DIR,TAG", "hvmm has no virtio 9p device yet"),
 	REFUSED(0, "vsock", "CID", "hvmm has no virtio vsock device yet"),
-	REFUSED(0, "virtio-transport", "TRANSPORT", "hvmm has no virtio devices yet"),
-	REFUSED(0, "virtio-legacy", NULL, "hvmm has no virtio devices yet"),
+	CUSTOM(0, "virtio-transport", "mmio", parse_virtio_transport, "virtio transport (only mmio, virtio 1.x)"),
+	REFUSED(0, "virtio-legacy", NULL, "hvmm's virtio devices are virtio 1.x only, without the legacy interface"),
 	REFUSED(0, "force-pci", NULL, "hvmm has no PCI bus or virtio devices yet"),
 	REFUSED(0, "vfio-pci", "BDF", "hvmm has no PCI bus for device assignment"),
 	REFUSED(0, "vnc", NULL, "hvmm has no framebuffer: its console is the serial port"),

@@ -204,7 +204,10 @@ static int register_kicks(struct virtio_set *s, struct virtio_slot *d, int vm_fd
 
 int virtio_set_attach(struct virtio_set *s, int vm_fd, struct device_bus *bus, const struct guest_mem *mem)
 {
-	for (unsigned int i = 0; i < s->nr; i++) {
+	/* Last first: each device-tree node goes in before the ones already
+	 * there, and Linux names disks in device-tree order, so the first -d
+	 * is /dev/vda. */
+	for (unsigned int i = s->nr; i-- > 0;) {
 		struct virtio_slot *d = &s->slot[i];
 		struct kvm_irqfd irqfd = { .fd = (__u32)d->irq_fd, .gsi = d->t.spi };
 		int ret;

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Usage: boot.sh --kernel IMAGE --initrd CPIO [--job JOB_SCRIPT] [--smp N]
 #                [--mem MiB] [--timeout SECONDS] [--log FILE]
-#                [--control-socket PATH]
+#                [--control-socket PATH] [--disk FILE[,ro]]...
 #
 # Boots the emulated arm64 KVM host (QEMU TCG with EL2) on IMAGE with the
 # initramfs CPIO, whose /init is guest/emuhost/init. --job adds JOB_SCRIPT as
@@ -13,6 +13,9 @@
 # org.hvmm.control whose other end is a UNIX socket QEMU serves at PATH
 # (hvmm control-relay, inside, carries it to a VM's control socket).
 #
+# --disk FILE[,ro] (repeatable) gives the emulated host a virtio-blk disk on
+# FILE, raw: /dev/vda, /dev/vdb, ... in order (its init loads virtio_blk.ko).
+#
 # Exit status: the job's, as reported by "emuhost: job exit status N";
 # 124 if --timeout expired; 125 if no job status was reported (reason on
 # stderr). Defaults: --smp 2, --mem 3072, --cpu max,pauth-impdef=on,
@@ -21,9 +24,10 @@ set -euo pipefail
 
 me=${0##*/}
 die() { echo "$me: $*" >&2; exit 125; }
-usage="usage: $me --kernel IMAGE --initrd CPIO [--job JOB_SCRIPT] [--smp N] [--mem MiB] [--cpu MODEL] [--timeout SECONDS] [--log FILE] [--control-socket PATH]"
+usage="usage: $me --kernel IMAGE --initrd CPIO [--job JOB_SCRIPT] [--smp N] [--mem MiB] [--cpu MODEL] [--timeout SECONDS] [--log FILE] [--control-socket PATH] [--disk FILE[,ro]]..."
 
 kernel='' initrd='' job='' log='' control_socket=''
+disks=()
 smp=2 mem=3072 timeout=0
 # pauth-impdef=on: TCG's QARMA pointer-authentication is slow and the kernel
 # signs every return address; the cheap IMPDEF algorithm boots 2-3x faster.
@@ -40,6 +44,7 @@ while [ $# -gt 0 ]; do
     --timeout) timeout=$2 ;;
     --log) log=$2 ;;
     --control-socket) control_socket=$2 ;;
+    --disk) [ -f "${2%,ro}" ] || die "disk ${2%,ro} not found"; disks+=("$2") ;;
     *) die "$usage" ;;
     esac
     shift 2
@@ -104,6 +109,14 @@ if [ -n "$control_socket" ]; then
         -chardev "socket,id=hvmmctl,path=${control_socket//,/,,},server=on,wait=off"
         -device virtserialport,bus=hvmmser.0,chardev=hvmmctl,name=org.hvmm.control)
 fi
+for i in "${!disks[@]}"; do
+    # FILE,ro: read-only to the emulated host too. cache=writeback: a guest
+    # flush, passed on by hvmm, reaches the file.
+    file=${disks[$i]%,ro} ro=
+    [ "$file" = "${disks[$i]}" ] || ro=,readonly=on
+    cmd+=(-drive "file=${file//,/,,},format=raw,if=none,id=disk$i,cache=writeback$ro"
+        -device "virtio-blk-pci,drive=disk$i")
+done
 if [ "$timeout" -gt 0 ]; then
     # --foreground keeps QEMU in the terminal's foreground process group, so
     # it can read the keyboard; -k: SIGKILL if SIGTERM is not enough.

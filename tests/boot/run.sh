@@ -116,15 +116,61 @@ for f in examples/smccc-handlers/kv.py "$B/examples/kv-handler"; do
 	files+=("$f=/examples/${f##*/}")
 done
 
+# ---- the emulated host's disks (tests/boot/parts/virtio.sh) ----
+# Two ext4 images made here, given to the emulated host as its /dev/vda
+# (the guest writes it; checked here afterwards) and /dev/vdb (read-only
+# to the guest; it must come back unchanged). The host loads virtio_blk.ko.
+for tool in mke2fs e2fsck debugfs md5sum; do
+	command -v "$tool" >/dev/null 2>&1 || { echo "boot: $tool not found; run 'make deps'" >&2; exit 2; }
+done
+files+=("${kernel%/*}/modules/virtio_blk.ko=/lib/modules/virtio_blk.ko")
+disk_src=$B/virtio-disk-src disk_rw=$B/virtio-rw.ext4 disk_ro=$B/virtio-ro.ext4
+rm -rf "$disk_src" "$disk_rw" "$disk_ro"
+mkdir -p "$disk_src"
+echo "hello from the build machine" >"$disk_src/hello.txt"
+for img in "$disk_rw" "$disk_ro"; do
+	mke2fs -q -F -t ext4 -d "$disk_src" "$img" 32M >/dev/null ||
+		{ echo "boot: cannot make the ext4 image $img" >&2; exit 2; }
+done
+ro_sum=$(md5sum <"$disk_ro")
+
 guest/linux/mkinitramfs.sh --init guest/emuhost/init "$busybox" "$host_cpio" "${files[@]}"
 status=0
 # The whole boot job takes 10 to 20 minutes under TCG, depending on the
 # machine and what else it runs; the limit only catches a hang.
 guest/emuhost/boot.sh --kernel "$kernel" --initrd "$host_cpio" --job "$job" \
-	--timeout 2400 --log "$log" || status=$?
+	--disk "$disk_rw" --disk "$disk_ro" --timeout 2400 --log "$log" || status=$?
 if ! grep -Eq '^boot: [0-9]+ passed, [0-9]+ failed' "$log"; then
 	echo "boot: the emulated host did not finish the boot tests (status $status); see $log" >&2
 	echo "boot: 0 passed, 1 failed"
 	exit 1
+fi
+summary=$(tr -d '\r' <"$log" | grep -E '^boot: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
+pass=$(echo "$summary" | sed -E 's/^boot: ([0-9]+) passed.*/\1/')
+fail=$(echo "$summary" | sed -E 's/.* ([0-9]+) failed$/\1/')
+n=$((pass + fail))
+check() {
+	n=$((n + 1))
+	if "${@:2}" >/dev/null 2>&1; then
+		pass=$((pass + 1))
+		echo "ok $n - $1"
+	else
+		fail=$((fail + 1))
+		echo "not ok $n - $1"
+	fi
+}
+# What the guest of the virtio part wrote, checked on this machine.
+if [ $# -eq 0 ] || [[ " $* " == *" virtio "* ]]; then
+	guest_md5=$(tr -d '\r' <"$log" | sed -n 's/^#   vblk: big.bin md5: //p' | tail -n 1)
+	check "-d: the disk the guest wrote passes e2fsck -fn on the build machine" e2fsck -fn "$disk_rw"
+	check "-d: the build machine reads the guest's new.txt from the image" \
+		bash -c '[ "$(debugfs -R "cat /new.txt" "$1" 2>/dev/null)" = "written by the guest through virtio-blk" ]' _ "$disk_rw"
+	check "-d: the guest's 4 MiB big.bin has on the build machine the checksum the guest computed" \
+		bash -c '[ -n "$2" ] && [ "$(debugfs -R "cat /big.bin" "$1" 2>/dev/null | md5sum | cut -d" " -f1)" = "$2" ]' \
+		_ "$disk_rw" "$guest_md5"
+	check "-d FILE,ro: the read-only disk comes back unchanged" \
+		bash -c '[ "$(md5sum <"$1")" = "$2" ]' _ "$disk_ro" "$ro_sum"
+	echo "boot: $pass passed, $fail failed"
+	[ "$fail" -eq 0 ] || status=1
 fi
 exit "$status"

@@ -106,8 +106,25 @@ expect lkvm_pos "kvmtool's form: hvmm run [options] IMAGE boots IMAGE (with --di
 hvmm_run lkvm_seed run -k "$BM/hello.elf" -m 64 -c 1 --kaslr-seed 0x1234abcd5678ef90 --dump-dtb /tmp/seed.dtb
 expect lkvm_seed "--kaslr-seed 0x1234abcd5678ef90: /chosen/kaslr-seed in the guest's device tree" \
 	sh -c "[ \"\$(/tools/fdtprop /tmp/seed.dtb /chosen kaslr-seed u64)\" = 0x1234abcd5678ef90 ]"
-expect_bad_input lkvm_disk "kvmtool's -d (no virtio block device yet)" 2 "--disk: hvmm has no virtio block device yet" \
-	run -k "$BM/hello.elf" -m 64 -d /tmp/disk.img
+# -d: images that cannot be a disk, each refused with one line before boot.
+expect_bad_input disk_missing "-d naming no file" 1 "disk '/nonexistent.img': No such file or directory" \
+	run -k "$BM/hello.elf" -m 64 -d /nonexistent.img
+mkdir -p /tmp/disk-dir
+expect_bad_input disk_dir "-d naming a directory" 1 "disk '/tmp/disk-dir': Is a directory" \
+	run -k "$BM/hello.elf" -m 64 -d /tmp/disk-dir
+head -c 1000 /dev/zero >/tmp/odd.img
+expect_bad_input disk_odd "-d with an image of 1000 bytes" 1 \
+	"disk '/tmp/odd.img': its size, 1000 bytes, is not a whole number of 512-byte sectors" \
+	run -k "$BM/hello.elf" -m 64 -d /tmp/odd.img
+: >/tmp/empty.img
+expect_bad_input disk_empty "-d with an empty image" 1 "disk '/tmp/empty.img': its size, 0 bytes" \
+	run -k "$BM/hello.elf" -m 64 -d /tmp/empty.img
+expect_bad_input disk_char "-d naming a character device" 1 "disk '/dev/null': not a regular file or a block device" \
+	run -k "$BM/hello.elf" -m 64 -d /dev/null
+expect_bad_input disk_opt "-d with an option other than ro" 2 "--disk '/tmp/odd.img,rw': the only option after the file is ',ro'" \
+	run -k "$BM/hello.elf" -m 64 -d /tmp/odd.img,rw
+expect_bad_input disk_lazy "-d with --lazy-mem" 2 "--lazy-mem cannot be used with --disk or --rng yet" \
+	run -k "$BM/hello.elf" -m 64 -d /tmp/odd.img --lazy-mem /tmp/odd.img
 expect_bad_input lkvm_gicv2 "--irqchip gicv2 (hvmm emulates only a GICv3)" 2 "--irqchip gicv2: hvmm emulates only a GICv3" \
 	run -k "$BM/hello.elf" -m 64 --irqchip=gicv2
 hvmm_run lkvm_fw run -f "$BM/hello.bin" --firmware-address 0x40080000 -m 64 -c 1
