@@ -372,7 +372,8 @@ int virtio_mmio_init(struct virtio_mmio *t, const struct virtio_device_model *mo
 	t->model = model;
 	t->backend = backend;
 	t->features = features | (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_F_RING_INDIRECT_DESC);
-	memcpy(t->config, config, config_len);
+	if (config_len)
+		memcpy(t->config, config, config_len);
 	t->config_len = config_len;
 	t->spi = spi;
 	for (unsigned int q = 0; q < VIRTIO_MAX_QUEUES; q++)

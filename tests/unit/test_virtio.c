@@ -13,30 +13,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
-#include "devices/virtio/mmio.h"
-#include "devices/virtio/virtqueue.h"
-
-#define RAM_BASE 0x40000000ULL
-#define RAM_SIZE 0x10000ULL
-#define DESC  (RAM_BASE + 0x0000)
-#define AVAIL (RAM_BASE + 0x1000)
-#define USED  (RAM_BASE + 0x2000)
-#define BUF   (RAM_BASE + 0x4000)
-#define QSIZE 8U
-
-struct drv {
-	struct virtio_mmio t;
-	uint8_t *ram;
-	struct guest_mem mem;
-	int notify, irq;
-	uint16_t avail_idx;
-	unsigned int reports;
-};
+#include "virtio_driver.h"
 
 /* The echo model: copies the request's readable bytes into its writable
  * ones; a request whose first byte is 0xee is "malformed". */
@@ -61,148 +42,11 @@ static const struct virtio_device_model echo_model = {
 	.name = "echo", .device_id = 42, .nr_queues = 1, .queue_max = 64, .handle = echo_handle,
 };
 
-static void count_report(void *opaque, const char *device, const char *what)
-{
-	struct drv *d = opaque;
-
-	(void)device;
-	(void)what;
-	d->reports++;
-}
-
-static void wr(struct drv *d, uint64_t off, uint32_t v)
-{
-	assert_int_equal(d->t.dev.ops->mmio_write(&d->t.dev, off, &v, 4), 0);
-}
-
-static uint32_t rd(struct drv *d, uint64_t off)
-{
-	uint32_t v = 0xdeadbeef;
-
-	assert_int_equal(d->t.dev.ops->mmio_read(&d->t.dev, off, &v, 4), 0);
-	return v;
-}
-
-static void *at(struct drv *d, uint64_t gpa)
-{
-	return d->ram + (gpa - RAM_BASE);
-}
-
-static struct drv *drv_new(uint64_t features)
-{
-	struct drv *d = calloc(1, sizeof(*d));
-	struct virtio_report rep = { count_report, d };
-
-	assert_non_null(d);
-	d->ram = calloc(1, RAM_SIZE);
-	d->mem = (struct guest_mem){ .base = RAM_BASE, .size = RAM_SIZE, .host = d->ram };
-	d->notify = eventfd(0, EFD_NONBLOCK);
-	d->irq = eventfd(0, EFD_NONBLOCK);
-	assert_int_equal(virtio_mmio_init(&d->t, &echo_model, NULL, 0x9010000, 16, features, "cfg!", 4, &d->notify,
-					  d->irq, &rep), 0);
-	virtio_mmio_attach(&d->t, &d->mem);
-	return d;
-}
-
-static void drv_free(struct drv *d)
-{
-	virtio_mmio_attach(&d->t, NULL);
-	virtio_mmio_destroy(&d->t);
-	close(d->notify);
-	close(d->irq);
-	free(d->ram);
-	free(d);
-}
-
-/* The driver's side of 3.1.1, up to FEATURES_OK; returns Status. */
-static uint32_t negotiate(struct drv *d, uint64_t features)
-{
-	wr(d, VIRTIO_MMIO_STATUS, 0);
-	wr(d, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
-	wr(d, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
-	wr(d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr(d, VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)features);
-	wr(d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(d, VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)(features >> 32));
-	wr(d, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
-	return rd(d, VIRTIO_MMIO_STATUS);
-}
-
-static void setup_queue(struct drv *d, uint32_t size, uint64_t desc, uint64_t avail, uint64_t used)
-{
-	wr(d, VIRTIO_MMIO_QUEUE_SEL, 0);
-	wr(d, VIRTIO_MMIO_QUEUE_NUM, size);
-	wr(d, VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)desc);
-	wr(d, VIRTIO_MMIO_QUEUE_DESC_HIGH, (uint32_t)(desc >> 32));
-	wr(d, VIRTIO_MMIO_QUEUE_AVAIL_LOW, (uint32_t)avail);
-	wr(d, VIRTIO_MMIO_QUEUE_AVAIL_HIGH, (uint32_t)(avail >> 32));
-	wr(d, VIRTIO_MMIO_QUEUE_USED_LOW, (uint32_t)used);
-	wr(d, VIRTIO_MMIO_QUEUE_USED_HIGH, (uint32_t)(used >> 32));
-	wr(d, VIRTIO_MMIO_QUEUE_READY, 1);
-}
-
-/* A live device with one queue of QSIZE, indirect descriptors negotiated. */
-static struct drv *live(void)
-{
-	struct drv *d = drv_new(0);
-	uint64_t f = 1ULL << VIRTIO_F_VERSION_1 | 1ULL << VIRTIO_F_RING_INDIRECT_DESC;
-
-	assert_true(negotiate(d, f) & VIRTIO_STATUS_FEATURES_OK);
-	setup_queue(d, QSIZE, DESC, AVAIL, USED);
-	assert_int_equal(rd(d, VIRTIO_MMIO_QUEUE_READY), 1);
-	wr(d, VIRTIO_MMIO_STATUS, rd(d, VIRTIO_MMIO_STATUS) | VIRTIO_STATUS_DRIVER_OK);
-	return d;
-}
-
-static void put_desc(void *table, unsigned int i, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next)
-{
-	uint8_t *p = (uint8_t *)table + 16 * i;
-
-	memcpy(p, &addr, 8);
-	memcpy(p + 8, &len, 4);
-	memcpy(p + 12, &flags, 2);
-	memcpy(p + 14, &next, 2);
-}
-
-static void desc(struct drv *d, unsigned int i, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next)
-{
-	put_desc(at(d, DESC), i, addr, len, flags, next);
-}
-
-/* Offer head to the device and let its thread serve the queue. */
-static void kick(struct drv *d, uint16_t head)
-{
-	uint16_t *avail = at(d, AVAIL);
-
-	avail[2 + d->avail_idx % QSIZE] = head;
-	d->avail_idx++;
-	avail[1] = d->avail_idx;
-	wr(d, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
-	virtio_mmio_serve_queue(&d->t, 0);
-}
-
-static uint16_t used_idx(struct drv *d)
-{
-	return ((uint16_t *)at(d, USED))[1];
-}
-
-static bool needs_reset(struct drv *d)
-{
-	return rd(d, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET;
-}
-
-static uint64_t eventfd_count(int fd)
-{
-	uint64_t n = 0;
-
-	return read(fd, &n, sizeof(n)) == sizeof(n) ? n : 0;
-}
-
 /* ---- registers and status ------------------------------------------------ */
 
 static void test_identity(void **state)
 {
-	struct drv *d = drv_new(1ULL << 5);
+	struct drv *d = drv_new(&echo_model, NULL, 1ULL << 5, "cfg!", 4);
 	uint32_t cfg = 0;
 
 	(void)state;
@@ -233,7 +77,7 @@ static void test_identity(void **state)
 static void test_status_table(void **state)
 {
 	const uint32_t ack = VIRTIO_STATUS_ACKNOWLEDGE, drv = VIRTIO_STATUS_DRIVER;
-	struct drv *d = drv_new(0);
+	struct drv *d = drv_new(&echo_model, NULL, 0, "cfg!", 4);
 
 	(void)state;
 	/* Skipping a step is refused: Status stays where it was. */
@@ -282,7 +126,7 @@ static void test_queue_setup_refused(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct drv *d = drv_new(0);
+		struct drv *d = drv_new(&echo_model, NULL, 0, "cfg!", 4);
 
 		assert_true(negotiate(d, 1ULL << VIRTIO_F_VERSION_1) & VIRTIO_STATUS_FEATURES_OK);
 		setup_queue(d, bad[i].size, bad[i].desc, bad[i].avail, bad[i].used);
@@ -298,7 +142,7 @@ static void test_queue_setup_refused(void **state)
 
 static void test_round_trip(void **state)
 {
-	struct drv *d = live();
+	struct drv *d = drv_live(&echo_model, NULL, 0);
 
 	(void)state;
 	memcpy(at(d, BUF), "hello", 5);
@@ -338,7 +182,7 @@ static void test_round_trip(void **state)
  * interrupt, one report, nothing answered; then a reset makes it work. */
 static void hostile(void (*make)(struct drv *d), uint16_t head)
 {
-	struct drv *d = live();
+	struct drv *d = drv_live(&echo_model, NULL, 0);
 
 	make(d);
 	kick(d, head);
@@ -445,7 +289,7 @@ static void test_hostile_rings(void **state)
 /* Indirect descriptors the driver did not negotiate break the device. */
 static void test_indirect_not_negotiated(void **state)
 {
-	struct drv *d = drv_new(0);
+	struct drv *d = drv_new(&echo_model, NULL, 0, "cfg!", 4);
 
 	(void)state;
 	assert_true(negotiate(d, 1ULL << VIRTIO_F_VERSION_1) & VIRTIO_STATUS_FEATURES_OK);
@@ -461,7 +305,7 @@ static void test_indirect_not_negotiated(void **state)
 /* A chain as long as the queue is fine; one more step is a loop. */
 static void test_chain_length(void **state)
 {
-	struct drv *d = live();
+	struct drv *d = drv_live(&echo_model, NULL, 0);
 
 	(void)state;
 	for (unsigned int i = 0; i < QSIZE; i++)
@@ -475,7 +319,7 @@ static void test_chain_length(void **state)
 /* Nothing is served before DRIVER_OK, or after the RAM went away. */
 static void test_not_live(void **state)
 {
-	struct drv *d = drv_new(0);
+	struct drv *d = drv_new(&echo_model, NULL, 0, "cfg!", 4);
 
 	(void)state;
 	assert_true(negotiate(d, 1ULL << VIRTIO_F_VERSION_1) & VIRTIO_STATUS_FEATURES_OK);
