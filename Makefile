@@ -317,6 +317,10 @@ FUZZ_SRCS_fuzz_cmdline  := vmm/cmdline.c vmm/cmdline_opts.c vmm/log.c vmm/contro
 FUZZ_SRCS_fuzz_loader   := vmm/loader.c vmm/guest_mem.c
 FUZZ_SRCS_fuzz_handler_answer := vmm/handler/proto.c vmm/log.c firmware/smccc_call.c tests/fuzz/invariant.c
 FUZZ_LIBS_fuzz_loader   := -lelf
+# A hostile guest driving virtio-blk and virtio-rng through the transport.
+FUZZ_SRCS_fuzz_virtio   := devices/virtio/mmio.c devices/virtio/virtqueue.c devices/virtio/blk.c \
+	devices/virtio/rng.c vmm/guest_mem.c tests/fuzz/invariant.c
+FUZZ_LIBS_fuzz_virtio   := -l:libfdt.so.1
 FUZZ_TARGETS := $(sort $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(B)/fuzz/%)
 

@@ -240,6 +240,48 @@ FIRMWARE = {
 }
 
 
+# ---- fuzz_virtio: a guest's actions on a virtio device (fuzz_virtio.c) ----
+# First byte: bit 0 virtio-blk (else rng), bit 1 read-only. Then ops:
+# 0 write register, 1 read register, 2 poke RAM, 3/4 serve queue 0,
+# 5 go live (queue of 8: descriptors at RAM, avail +0x100, used +0x200),
+# 6 config read, 7 reset.
+VRAM = 0x40000000
+
+
+def poke(at, data):
+    return bytes([2]) + struct.pack("<HB", at, len(data)) + data
+
+
+def vdesc(i, addr, length, flags=0, nxt=0):
+    return poke(16 * i, struct.pack("<QIHH", addr, length, flags, nxt))
+
+
+def offer(head, idx):
+    return poke(0x100, struct.pack("<HH", 0, idx)) + poke(0x104 + 2 * ((idx - 1) % 8), struct.pack("<H", head))
+
+
+def blk_req(rtype, sector, data_len, data_flags):
+    return (poke(0x1000, struct.pack("<IIQ", rtype, 0, sector)) + vdesc(0, VRAM + 0x1000, 16, 1, 1)
+            + vdesc(1, VRAM + 0x2000, data_len, data_flags | 1, 2) + vdesc(2, VRAM + 0x3000, 1, 2, 0))
+
+
+SERVE = bytes([3])
+VIRTIO = {
+    "rng-read": bytes([0, 5]) + vdesc(0, VRAM + 0x2000, 64, 2) + offer(0, 1) + SERVE,
+    "blk-write-read": bytes([1, 5]) + blk_req(1, 2, 512, 0) + offer(0, 1) + SERVE
+    + blk_req(0, 2, 512, 2) + offer(0, 2) + SERVE,
+    "blk-ro-write": bytes([3, 5]) + blk_req(1, 0, 512, 0) + offer(0, 1) + SERVE,
+    "blk-flush-getid": bytes([1, 5]) + blk_req(4, 0, 0, 0) + offer(0, 1) + SERVE
+    + blk_req(8, 0, 20, 2) + offer(0, 2) + SERVE,
+    "blk-indirect": bytes([1, 5]) + poke(0x1000, struct.pack("<IIQ", 0, 0, 1))
+    + poke(0x400, struct.pack("<QIHH", VRAM + 0x1000, 16, 1, 1) + struct.pack("<QIHH", VRAM + 0x2000, 512, 3, 2)
+           + struct.pack("<QIHH", VRAM + 0x3000, 1, 2, 0))
+    + vdesc(0, VRAM + 0x400, 48, 4) + offer(0, 1) + SERVE,
+    "loop": bytes([1, 5]) + vdesc(0, VRAM + 0x2000, 16, 1, 0) + offer(0, 1) + SERVE + bytes([7, 5]) + SERVE,
+    "config": bytes([1, 6, 3, 0, 6, 2, 8, 6, 0, 56]),
+}
+
+
 def main():
     for name, data in CONTROL.items():
         write("fuzz_control", name, data)
@@ -249,6 +291,8 @@ def main():
         write("fuzz_loader", name, data)
     for name, data in FIRMWARE.items():
         write("fuzz_firmware", name, data)
+    for name, data in VIRTIO.items():
+        write("fuzz_virtio", name, data)
 
 
 if __name__ == "__main__":
