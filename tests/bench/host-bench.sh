@@ -111,3 +111,24 @@ if [ "${CALLS:-0}" = 1 ]; then
 	wait
 	tr -d '\r' </tmp/sdei.out | grep -E '^bench: |^bm: ' | sed 's/^bench: psci_version_ticks/bench: sdei_run_psci_version_ticks/'
 fi
+
+# virtio-blk beside lkvm's: the same 64 MiB image in this host's tmpfs, the
+# guest's blkbench (tests/bench/guest/blkbench.sh), the VMMs alternating:
+# "bench: disk_VMM_MODE VALUE".
+if [ "${DISK:-0}" = 1 ]; then
+	dd if=/dev/zero of=/tmp/disk.img bs=1M count=64 2>/dev/null
+	for run in $(seq 1 "${DISK_RUNS:-2}"); do
+		for vmm in hvmm lkvm; do
+			case $vmm in
+			hvmm) "$H" run -k /guest/Image -i /guest/bench-initramfs.cpio -c 2 -m $MEM_MIB -d /tmp/disk.img \
+				-p "quiet hvmm.test=blkbench" ;;
+			lkvm) /bench/lkvm run -k /guest/Image -i /guest/bench-initramfs.cpio -c 2 -m $MEM_MIB \
+				-d /tmp/disk.img --nodefaults --network mode=none --loglevel warning \
+				-p "console=ttyS0 earlycon quiet hvmm.test=blkbench" ;;
+			esac </dev/null 2>&1 | tr -d '\r' | tee /tmp/disk.out |
+				sed -n "s/^blkbench: \([a-z]*\) \([0-9]*\) .*/bench: disk_${vmm}_\1 \2/p"
+			grep -q '^blkbench: randread' /tmp/disk.out || { echo "bench: failed disk run $vmm"; tail -n 5 /tmp/disk.out; }
+		done
+	done
+	rm -f /tmp/disk.img
+fi

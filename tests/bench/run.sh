@@ -14,8 +14,16 @@ if [ -z "$lkvm" ] || [ ! -f "$lkvm" ]; then
 	exit 1
 fi
 
+# The disk benchmark's guest: the test guest's init and modules, with
+# blkbench and its script (tests/bench/guest/blkbench.sh).
+modules=${kernel%/*}/modules
+guest/linux/mkinitramfs.sh "$busybox" "$B/bench-guest.cpio" "$B/bench/blkbench=/bin/blkbench" \
+	tests/bench/guest/blkbench.sh=/tests/blkbench.sh tests/boot/guest/lib.sh=/tests/lib.sh \
+	"$modules/virtio_mmio.ko=/lib/modules/virtio_mmio.ko" "$modules/virtio_blk.ko=/lib/modules/virtio_blk.ko" \
+	"$modules/virtio-rng.ko=/lib/modules/virtio-rng.ko"
 guest/linux/mkinitramfs.sh --init guest/emuhost/init "$busybox" "$B/emuhost-bench.cpio" \
 	"$B/hvmm=/hvmm" "$kernel=/guest/Image" "$B/guest-initramfs.cpio=/guest/initramfs.cpio" \
+	"$B/bench-guest.cpio=/guest/bench-initramfs.cpio" \
 	"$B/guest/psci_conformance.elf=/guest/bm/psci_conformance.elf" \
 	"$B/guest/sdei_conformance.elf=/guest/bm/sdei_conformance.elf" \
 	"$B/guest/apf.elf=/guest/bm/apf.elf" "$B/tools/lazyimg=/bench/lazyimg" \
@@ -31,7 +39,7 @@ bench_in_host() {
 		--job "$job" --timeout 900 --log "$log" >/dev/null
 }
 echo "bench: measuring (one boot of the emulated host, a few minutes)..." >&2
-bench_in_host "$B/bench.log" max,pauth-impdef=on PEER=1 CALLS=1
+bench_in_host "$B/bench.log" max,pauth-impdef=on PEER=1 CALLS=1 DISK=1
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "" }'; }
 values() { tr -d '\r' <"$1" | sed -n "s/^bench: $2 //p"; }
@@ -55,6 +63,15 @@ sdei_psci=$(values "$B/bench.log" sdei_run_psci_version_ticks)
 sdei_floor=$(values "$B/bench.log" sdei_floor_ticks)
 lazy=$(values "$B/bench.log" lazy_page_ticks)
 lazy_mmio=$(values "$B/bench.log" lazy_run_mmio_read_ticks)
+disk_hvmm_seqread=$(values "$B/bench.log" disk_hvmm_seqread | median)
+disk_lkvm_seqread=$(values "$B/bench.log" disk_lkvm_seqread | median)
+disk_hvmm_seqwrite=$(values "$B/bench.log" disk_hvmm_seqwrite | median)
+disk_lkvm_seqwrite=$(values "$B/bench.log" disk_lkvm_seqwrite | median)
+disk_hvmm_randread=$(values "$B/bench.log" disk_hvmm_randread | median)
+disk_lkvm_randread=$(values "$B/bench.log" disk_lkvm_randread | median)
+for v in disk_hvmm_seqread disk_lkvm_seqread disk_hvmm_seqwrite disk_lkvm_seqwrite disk_hvmm_randread disk_lkvm_randread; do
+	need "$v" "${!v}"
+done
 for v in boot_cs rss lkvm_boot_cs lkvm_rss online64_cs lkvm_online64_cs psci smccc mmio handler cpu_on freq sdei_in sdei_out sdei_psci sdei_floor lazy lazy_mmio; do need "$v" "${!v}"; done
 sdei_total=$((sdei_in + sdei_out))
 
@@ -106,4 +123,14 @@ for lat in 100 1000 10000; do
 	else
 		row "$label" "$on vs $off work ($ratio)" "(reported)" "-"
 	fi
+done
+# virtio-blk beside lkvm's, same 64 MiB image in the emulated host's tmpfs,
+# direct I/O in the guest.
+for m in "seqread:sequential read, 1 MiB direct:KiB/s" "seqwrite:sequential write, 1 MiB direct:KiB/s" \
+	"randread:random read, 4 KiB direct:reads/s"; do
+	key=${m%%:*} rest=${m#*:}
+	label=${rest%%:*} unit=${rest#*:}
+	h=disk_hvmm_$key l=disk_lkvm_$key
+	row "virtio-blk $label (64 MiB image)" "${!h} vs ${!l} $unit ($(ratio "${!h}" "${!l}"))" ">= 1.0 x lkvm" \
+		"$(verdict $((${!h} >= ${!l})))"
 done
