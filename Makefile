@@ -223,7 +223,7 @@ UNIT_SRCS_test_bus      := devices/bus.c
 # virtio: the transport and the virtqueue against hostile rings; the block
 # and rng models on real files.
 UNIT_SRCS_test_virtio   := devices/virtio/mmio.c devices/virtio/virtqueue.c vmm/guest_mem.c tests/unit/virtio_driver.c
-UNIT_SRCS_test_virtio_blk := $(UNIT_SRCS_test_virtio) devices/virtio/blk.c devices/virtio/rng.c
+UNIT_SRCS_test_virtio_models := $(UNIT_SRCS_test_virtio) devices/virtio/blk.c devices/virtio/rng.c devices/virtio/console.c
 UNIT_SRCS_test_loader   := vmm/loader.c vmm/guest_mem.c
 UNIT_SRCS_test_resident := vmm/resident.c vmm/log.c
 UNIT_SRCS_test_cmdline  := vmm/cmdline.c vmm/cmdline_opts.c vmm/log.c vmm/control/proto.c vmm/handler/spec.c vmm/lazy/config.c

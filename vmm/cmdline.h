@@ -82,6 +82,7 @@ struct vm_config {
 	bool aarch32;              /* --aarch32: the vCPUs run AArch32 at EL1 */
 	bool debug_mmio;           /* --debug-mmio: log each MMIO access a device serves */
 	bool rng;                  /* --rng: a virtio-rng device */
+	bool console_virtio;       /* --console virtio: the terminal is the guest's hvc0 */
 	struct disk_config {
 		char path[CMDLINE_MAX_PATH];
 		bool ro;           /* ",ro": the guest sees a read-only disk */

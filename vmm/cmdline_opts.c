@@ -71,12 +71,16 @@ static int parse_lazy_mem(const char *val, struct vm_config *cfg, char *err, siz
 	return lazy_config_parse(val, &cfg->lazy_mem, err, errlen);
 }
 
+/* kvmtool's --console serial|virtio|hv. */
 static int parse_console(const char *val, struct vm_config *cfg, char *err, size_t errlen)
 {
-	(void)cfg;
-	if (strcmp(val, "serial"))
-		return reason_set(-1, err, errlen, "--console '%s': hvmm has only the serial console", val);
-	return 0;
+	if (!strcmp(val, "serial") || !strcmp(val, "virtio")) {
+		cfg->console_virtio = !strcmp(val, "virtio");
+		return 0;
+	}
+	if (!strcmp(val, "hv"))
+		return reason_set(-1, err, errlen, "--console hv: hvmm has no hypervisor console (it is PowerPC's)");
+	return reason_set(-1, err, errlen, "--console '%s': expected serial or virtio", val);
 }
 
 /* kvmtool's -d FILE[,ro]. */
@@ -266,7 +270,7 @@ const struct opt cmdline_opts[] = {
 	CUSTOM(0, "lazy-mem", "SOURCE[,latency=USEC][,bandwidth=MIBPS]", parse_lazy_mem,
 	       "RAM fetched on first touch from zero or an image file"),
 	CUSTOM(0, "name", "NAME", parse_name, "name of the VM"),
-	CUSTOM(0, "console", "serial", parse_console, "console device (only serial)"),
+	CUSTOM(0, "console", "serial|virtio", parse_console, "the guest's console: the UART (ttyS0) or virtio (hvc0)"),
 	FLAG(0, "nodefaults", nodefaults, "pass -p to the kernel untouched"),
 	CHOICE(0, "loglevel", loglevel, log_levels, "what hvmm logs"),
 	CUSTOM('n', "network", "mode=none", parse_network, "networking (none yet)"),

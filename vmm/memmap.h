@@ -10,7 +10,7 @@
  *   0x0808_0000   0x0002_0000   GICv3 ITS (only with --irqchip gicv3-its)
  *   0x0900_0000   0x0000_1000   16550A UART (console), SPI 1
  *   0x0901_0000   0x0000_0200   virtio-mmio devices, one each (-d disks in order,
- *                 per device      then --rng), SPI 16 onward
+ *                 per device      then --console virtio, then --rng), SPI 16 onward
  *   0x0a00_0000   0x0600_0000   GICv3 redistributors, 128 KiB per vCPU (768 max)
  *   0x3fff_0000   0x0001_0000   stolen-time records, 64 bytes per vCPU (memslot 1;
  *                               not with --no-pvtime)

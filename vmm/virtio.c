@@ -63,7 +63,7 @@ int virtio_set_open(struct virtio_set *s, const struct vm_config *cfg)
 		for (unsigned int q = 0; q < VIRTIO_MAX_QUEUES; q++)
 			s->slot[i].notify_fd[q] = -1;
 	}
-	if (!cfg->nr_disks && !cfg->rng)
+	if (!cfg->nr_disks && !cfg->rng && !cfg->console_virtio)
 		return 0;
 	if (make_eventfd(s, &s->stop_fd))
 		return -1;
@@ -79,6 +79,14 @@ int virtio_set_open(struct virtio_set *s, const struct vm_config *cfg)
 		len = virtio_blk_config(b, &features, config);
 		if (add_device(s, &virtio_blk_model, b, features, config, len))
 			return -1;
+	}
+	if (cfg->console_virtio) {
+		virtio_console_init(&s->con, STDOUT_FILENO);
+		s->console = &s->con;
+		if (add_device(s, &virtio_console_model, &s->con, 0, NULL, 0))
+			return -1;
+		/* Typed input wakes the thread as a receive-queue kick does. */
+		virtio_console_set_wake(&s->con, s->slot[s->nr - 1].notify_fd[0]);
 	}
 	if (cfg->rng && add_device(s, &virtio_rng_model, NULL, 0, NULL, 0))
 		return -1;
@@ -130,6 +138,8 @@ static void sandbox_for(struct virtio_slot *d, const struct console *con)
 	sb->console = con;
 	sb->write_fds[sb->nr_write_fds++] = STDERR_FILENO;
 	sb->write_fds[sb->nr_write_fds++] = d->irq_fd;
+	if (d->set->console && d->t.backend == d->set->console)
+		sb->write_fds[sb->nr_write_fds++] = STDOUT_FILENO;   /* what the guest writes to hvc0 */
 	for (unsigned int q = 0; q < d->t.model->nr_queues; q++)
 		sb->read_fds[sb->nr_read_fds++] = d->notify_fd[q];
 	sb->read_fds[sb->nr_read_fds++] = d->set->stop_fd;
@@ -179,6 +189,9 @@ void virtio_set_close(struct virtio_set *s)
 	}
 	if (s->stop_fd >= 0)
 		close(s->stop_fd);
+	if (s->console)
+		virtio_console_destroy(s->console);
+	s->console = NULL;
 	s->nr = 0;
 	s->stop_fd = -1;
 }

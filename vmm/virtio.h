@@ -16,12 +16,13 @@
 #include "cmdline.h"
 #include "console.h"
 #include "devices/virtio/blk.h"
+#include "devices/virtio/console.h"
 #include "devices/virtio/mmio.h"
 #include "devices/virtio/rng.h"
 #include "log.h"
 #include "sandbox.h"
 
-#define VIRTIO_MAX_DEVICES (CMDLINE_MAX_DISKS + 1)
+#define VIRTIO_MAX_DEVICES (CMDLINE_MAX_DISKS + 2)   /* disks, console, rng */
 
 struct virtio_set;
 
@@ -39,6 +40,8 @@ struct virtio_slot {
 struct virtio_set {
 	struct virtio_slot slot[VIRTIO_MAX_DEVICES];
 	unsigned int nr;
+	struct virtio_console con;         /* --console virtio's backend */
+	struct virtio_console *console;    /* &con with --console virtio, else NULL */
 	int stop_fd;                       /* wakes every device thread to exit */
 	bool sandbox;
 	struct log log;

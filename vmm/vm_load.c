@@ -19,8 +19,11 @@ static char *vm_bootargs(const struct vm *vm)
 
 	if (vm->cfg->nodefaults)
 		return strdup(params);
-	/* The console is the 16550, which Linux calls ttyS0; earlycon finds it by stdout-path. */
-	if (asprintf(&s, "console=ttyS0 earlycon%s%s", *params ? " " : "", params) < 0)
+	/* The console is the 16550, which Linux calls ttyS0, or hvc0 with
+	 * --console virtio; earlycon finds the 16550 by stdout-path either way,
+	 * and covers the boot until hvc0 is there. */
+	if (asprintf(&s, "console=%s earlycon%s%s", vm->cfg->console_virtio ? "hvc0" : "ttyS0", *params ? " " : "",
+		     params) < 0)
 		return NULL;
 	return s;
 }

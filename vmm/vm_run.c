@@ -136,7 +136,7 @@ int vm_resume(struct vm *vm)
 
 /* ---- the console ---- */
 
-/* Console bytes not yet taken by the UART (its buffer was full). */
+/* Console bytes not yet taken by the UART or hvc0 (its buffer was full). */
 struct console_backlog {
 	uint8_t buf[512];
 	size_t len;
@@ -144,7 +144,9 @@ struct console_backlog {
 
 static void console_feed(struct vm *vm, struct console_backlog *b)
 {
-	unsigned int took = uart_16550_receive(&vm->uart, b->buf, (unsigned int)b->len);
+	const struct virtio_set *vs = vm->in->virtio;
+	unsigned int took = vs && vs->console ? virtio_console_receive(vs->console, b->buf, (unsigned int)b->len)
+					      : uart_16550_receive(&vm->uart, b->buf, (unsigned int)b->len);
 
 	memmove(b->buf, b->buf + took, b->len - took);
 	b->len -= took;

@@ -283,6 +283,8 @@ static int take_request(struct virtio_mmio *t, unsigned int q, struct vq_chain *
 
 	if (t->state != VS_LIVE || t->needs_reset)
 		return 0;
+	if (t->model->can_take && !t->model->can_take(t, q))
+		return 0;
 	r = vq_pop(&t->vq[q], req, &why);
 	if (r < 0)
 		break_device(t, why);

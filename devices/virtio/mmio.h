@@ -85,6 +85,9 @@ struct virtio_device_model {
 	 * beyond an error status (*why says how): the device then needs a reset. */
 	int (*handle)(struct virtio_mmio *t, unsigned int q, const struct vq_chain *req, uint32_t *written,
 		      const char **why);
+	/* Whether a request may be taken off q now (NULL: always). A console
+	 * takes a receive buffer only when it has input for it. */
+	bool (*can_take)(struct virtio_mmio *t, unsigned int q);
 };
 
 /* Where the transport reports what the guest did wrong (one line each). */

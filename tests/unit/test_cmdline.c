@@ -379,13 +379,22 @@ static void test_console(void **state)
 	(void)state;
 	PARSE(&p, "-k", "K", "--console", "serial");
 	assert_ok(&p);
+	assert_false(p.cfg.console_virtio);
 	PARSE(&p, "-k", "K", "--console=serial");
 	assert_ok(&p);
 	PARSE(&p, "-k", "K", "--console", "virtio");
-	assert_fails_with(&p, "virtio");
-	assert_fails_with(&p, "serial");
+	assert_ok(&p);
+	assert_true(p.cfg.console_virtio);
+	PARSE(&p, "-k", "K", "--console", "virtio", "--console", "serial");
+	assert_ok(&p);
+	assert_false(p.cfg.console_virtio);
 	PARSE(&p, "-k", "K", "--console=hv");
-	assert_fails_with(&p, "--console");
+	assert_fails_with(&p, "--console hv: hvmm has no hypervisor console (it is PowerPC's)");
+	for (const char *const *bad = (const char *const[]){ "", "Virtio", "virtio ", "hvc0", "ttyS0", NULL }; *bad;
+	     bad++) {
+		PARSE(&p, "-k", "K", "--console", *bad);
+		assert_fails_with(&p, "expected serial or virtio");
+	}
 }
 
 static void test_network(void **state)

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The virtio devices seen from Linux. What it does is chosen on the kernel
 # command line with virtio.do=WHAT:
+#   console  which terminal this script has, and the kernel's console
 #   rng      read /dev/hwrng: which rng is current, and 4 KiB from it
 #   ext4     mount /dev/vda (ext4 made on the build machine), read hello.txt,
 #            write new.txt, sync, unmount
@@ -19,6 +20,9 @@ for d in /proc/device-tree/virtio_mmio@*; do
 done
 size_of() { cat "/sys/block/$1/size" 2>/dev/null || echo none; }
 case $what in
+console)
+	say "tty: $(tty) console: $(cat /sys/class/tty/console/active)"
+	;;
 rng)
 	say "rng current: $(cat /sys/class/misc/hw_random/rng_current)"
 	# 4 KiB, then how many distinct byte values: random data has nearly 256.

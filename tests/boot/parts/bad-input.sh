@@ -30,8 +30,8 @@ expect_bad_input unknown_opt "unknown option" 2 "unknown option '--bogus' (see '
 expect_bad_input no_kernel "no kernel" 2 "no kernel given: use -k FILE" run -m 64
 expect_bad_input network "--network mode=tap" 2 "hvmm has no network devices yet; only mode=none is accepted" \
 	run -k "$K" --network mode=tap
-expect_bad_input console "--console virtio" 2 "--console 'virtio': hvmm has only the serial console" \
-	run -k "$K" --console virtio
+expect_bad_input console "--console hvc0 (serial or virtio expected)" 2 "--console 'hvc0': expected serial or virtio" \
+	run -k "$K" --console hvc0
 expect_bad_input unknown_cmd "unknown command" 2 "hvmm: unknown command 'frobnicate' (see 'hvmm help')" frobnicate
 expect_bad_input max_cpus "--max-cpus below --cpus" 2 "--cpus 4 is more than --max-cpus 2" \
 	run -k "$K" --cpus 4 --max-cpus 2

@@ -204,6 +204,19 @@ sx_run "Linux: poweroff typed on the terminal, output to files, --stats: 0 with 
 sx_run "Linux: Ctrl-A x at the shell: 4" pty pty pty \
 	--timeout 300 --wait "$SX_PROMPT@150" --send '\x01x' $(sx_lines pty 0) --expect-status 4 \
 	-- "$H" run -k "$K" -i "$I" -c 2 -m 256 --name sxlinux
+# --console virtio: the same shell on hvc0 (virtio-console, its own device
+# thread writing the terminal): Ctrl-C still reaches the job, Ctrl-A x
+# still stops hvmm; and across a reboot in place the shell comes back there.
+sx_run "Linux --console virtio: the shell on /dev/hvc0, Ctrl-C interrupts sleep, Ctrl-A x: 4" pty pty pty \
+	--timeout 400 --wait "$SX_PROMPT@150" --send 'tty\r' --wait '/dev/hvc0\n@30' \
+	--send "sh -c 'echo ready; exec sleep 30'\\r" --wait 'ready\n@30' --send '\x03' --wait "$SX_PROMPT@20" \
+	--send 'echo "job-status=$?"\r' --wait 'job-status=130\n@10' \
+	--send '\x01x' $(sx_lines pty 0) --expect-status 4 \
+	-- "$H" run -k "$K" -i "$I" -c 2 -m 256 --console virtio --name sxhvc
+sx_run "Linux --console virtio: reboot in place, the shell is back on /dev/hvc0, poweroff: 0" pty pty pty \
+	--timeout 400 --wait "$SX_PROMPT@150" --send 'reboot\r' --wait "hvmm-guest: init reached@150" \
+	--wait "$SX_PROMPT@60" --send 'tty\r' --wait '/dev/hvc0\n@30' --send 'poweroff\r' --expect-status 0 \
+	-- "$H" run -k "$K" -i "$I" -c 2 -m 256 --console virtio --name sxhvc
 # What scripts do: no terminal at all, everything to files.
 sx_run "Linux: --stats with no terminal, output to files: 0 with CPU_ON and SYSTEM_OFF counted" null file file \
 	--timeout 300 --wait 'stats: PSCI_SYSTEM_OFF @150' --wait 'stats: PSCI_CPU_ON @60' --expect-status 0 \

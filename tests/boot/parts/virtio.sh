@@ -18,6 +18,14 @@ expect vrng "--rng: the device tree has virtio,mmio at 0x9010000 on SPI 16, edge
 		[ \"\$(/tools/fdtprop /tmp/vrng.dtb /virtio_mmio@9010000 interrupts u32)\" = '0x0 0x10 0x1' ] &&
 		grep -qx 'hvmm-test: dt node virtio_mmio@9010000 dma-coherent' $out/vrng.out"
 
+# --console virtio, output to a file: the guest's init and its test run on
+# hvc0 (the kernel's console), whose output reaches hvmm's stdout.
+hvmm_run vcons run -k "$K" -i "$I" -c 1 -m 256 --console virtio -p "quiet hvmm.test=virtio virtio.do=console"
+sed -n 's/^hvmm-test: /#   vcons: /p' "$out/vcons.out"
+expect vcons "--console virtio: the test runs on /dev/hvc0, the kernel's console, and its output reaches stdout; exit 0" \
+	rc_and vcons 0 sh -c "grep -qx 'hvmm-test: tty: /dev/hvc0 console: hvc0' $out/vcons.out &&
+		grep -qx 'hvmm-guest: test virtio exit status 0' $out/vcons.out"
+
 # -d: an ext4 disk made on the build machine (the emulated host's /dev/vda,
 # a block device as hvmm's image), mounted, read, written, synced.
 if [ -b /dev/vda ] && [ -b /dev/vdb ]; then
