@@ -18,7 +18,6 @@
 #define CMDLINE_DEFAULT_HANDLER_TIMEOUT_MS 1000U
 #define CMDLINE_MAX_HANDLER_TIMEOUT_MS 3600000U
 #define CMDLINE_MAX_TIMEOUT_S 31536000U   /* --timeout: a year */
-#define CMDLINE_MAX_PATH 4096U             /* a -d path, ",ro" cut off */
 #define CMDLINE_MAX_DISKS 7U                /* -d: virtio-blk devices */
 #define CMDLINE_MAX_HOST_CPUS 1024U        /* --vcpu-affinity: CPUs 0-1023 */
 #define CMDLINE_MAX_MEM_MIB     (1ULL << 20)   /* 1 TiB: beyond any IPA we ask for */
@@ -84,7 +83,8 @@ struct vm_config {
 	bool rng;                  /* --rng: a virtio-rng device */
 	bool console_virtio;       /* --console virtio: the terminal is the guest's hvc0 */
 	struct disk_config {
-		char path[CMDLINE_MAX_PATH];
+		const char *spec;  /* argv's FILE[,ro] */
+		size_t path_len;   /* FILE's length in spec */
 		bool ro;           /* ",ro": the guest sees a read-only disk */
 	} disks[CMDLINE_MAX_DISKS];   /* -d/--disk, in order: vda, vdb, ... */
 	unsigned int nr_disks;

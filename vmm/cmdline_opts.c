@@ -95,9 +95,8 @@ static int parse_disk(const char *val, struct vm_config *cfg, char *err, size_t 
 		return reason_set(-1, err, errlen, "--disk '%s': expected FILE or FILE,ro", val);
 	if (comma && strcmp(comma, ",ro"))
 		return reason_set(-1, err, errlen, "--disk '%s': the only option after the file is ',ro'", val);
-	if ((size_t)(comma ? comma - val : (ptrdiff_t)strlen(val)) >= sizeof(d->path))
-		return reason_set(-1, err, errlen, "--disk: the path is longer than %u bytes", CMDLINE_MAX_PATH - 1);
-	snprintf(d->path, sizeof(d->path), "%.*s", (int)(comma ? comma - val : (ptrdiff_t)strlen(val)), val);
+	d->spec = val;
+	d->path_len = comma ? (size_t)(comma - val) : strlen(val);
 	d->ro = comma != NULL;
 	cfg->nr_disks++;
 	return 0;

@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -72,7 +73,16 @@ int virtio_set_open(struct virtio_set *s, const struct vm_config *cfg)
 		uint64_t features;
 		uint32_t len;
 
-		if (virtio_blk_open(b, cfg->disks[i].path, cfg->disks[i].ro, err, sizeof(err))) {
+		char *path = strndup(cfg->disks[i].spec, cfg->disks[i].path_len);
+		int ret;
+
+		if (!path) {
+			log_err(&s->log, "out of memory");
+			return -1;
+		}
+		ret = virtio_blk_open(b, path, cfg->disks[i].ro, err, sizeof(err));
+		free(path);
+		if (ret) {
 			log_err(&s->log, "%s", err);
 			return -1;
 		}

@@ -118,8 +118,9 @@ static uint8_t blk_rw(struct virtio_blk *b, const struct vq_chain *req, uint64_t
 
 static bool write_zeroes(int fd, uint64_t off, uint64_t len)
 {
-	static const uint8_t zeroes[65536];
+	uint8_t zeroes[4096];
 
+	memset(zeroes, 0, sizeof(zeroes));
 	if (fallocate(fd, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len) == 0)
 		return true;
 	while (len) {

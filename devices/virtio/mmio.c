@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -293,14 +294,13 @@ static int take_request(struct virtio_mmio *t, unsigned int q, struct vq_chain *
 
 void virtio_mmio_serve_queue(struct virtio_mmio *t, unsigned int q)
 {
-	/* Per device thread, one at a time; too large for a small stack. */
-	static _Thread_local struct vq_chain req;
+	struct vq_chain *req = t->req;
 	bool answered = false;
 
 	if (q >= t->model->nr_queues)
 		return;
 	pthread_mutex_lock(&t->lock);
-	while (take_request(t, q, &req) > 0) {
+	while (take_request(t, q, req) > 0) {
 		unsigned int gen = t->generation;
 		const char *why = NULL;
 		uint32_t written = 0;
@@ -308,7 +308,7 @@ void virtio_mmio_serve_queue(struct virtio_mmio *t, unsigned int q)
 
 		t->in_flight++;
 		pthread_mutex_unlock(&t->lock);
-		ret = t->model->handle(t, q, &req, &written, &why);
+		ret = t->model->handle(t, q, req, &written, &why);
 		pthread_mutex_lock(&t->lock);
 		t->in_flight--;
 		if (gen != t->generation) {
@@ -319,7 +319,7 @@ void virtio_mmio_serve_queue(struct virtio_mmio *t, unsigned int q)
 			break_device(t, why);
 			break;
 		}
-		vq_push(&t->vq[q], req.head, written);
+		vq_push(&t->vq[q], req->head, written);
 		answered = true;
 	}
 	if (answered && vq_wants_interrupt(&t->vq[q]))
@@ -369,6 +369,10 @@ int virtio_mmio_init(struct virtio_mmio *t, const struct virtio_device_model *mo
 	if (config_len > VIRTIO_CONFIG_MAX || model->nr_queues > VIRTIO_MAX_QUEUES || model->queue_max > VQ_MAX_SIZE)
 		return -EINVAL;
 	memset(t, 0, sizeof(*t));
+	/* 4 KiB: allocated only for the devices there are. */
+	t->req = malloc(sizeof(*t->req));
+	if (!t->req)
+		return -ENOMEM;
 	t->dev = (struct vm_device){ .name = model->name, .base = base, .size = VIRTIO_MMIO_SIZE,
 				     .ops = &virtio_mmio_ops, .priv = t };
 	t->model = model;
@@ -390,6 +394,8 @@ int virtio_mmio_init(struct virtio_mmio *t, const struct virtio_device_model *mo
 
 void virtio_mmio_destroy(struct virtio_mmio *t)
 {
+	free(t->req);
+	t->req = NULL;
 	pthread_mutex_destroy(&t->lock);
 	pthread_cond_destroy(&t->idle);
 }

@@ -118,6 +118,7 @@ struct virtio_mmio {
 	struct vq_config qcfg[VIRTIO_MAX_QUEUES];
 	struct virtqueue vq[VIRTIO_MAX_QUEUES];
 	unsigned int in_flight;         /* requests served outside the lock */
+	struct vq_chain *req;           /* the one being served (one device thread) */
 	unsigned int generation;        /* bumped at each reset: late answers are dropped */
 	atomic_uint interrupt_status;
 	uint64_t bad_accesses;          /* register accesses that were not 32-bit */

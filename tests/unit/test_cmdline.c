@@ -1027,11 +1027,13 @@ static void test_disk_and_rng_options(void **state)
 	PARSE(&p, "-k", "K", "-d", "a.img", "--disk=b.img,ro", "-dc.img", "--rng");
 	assert_ok(&p);
 	assert_int_equal(p.cfg.nr_disks, 3);
-	assert_string_equal(p.cfg.disks[0].path, "a.img");
+	assert_int_equal(p.cfg.disks[0].path_len, 5);
+	assert_memory_equal(p.cfg.disks[0].spec, "a.img", 6);
 	assert_false(p.cfg.disks[0].ro);
-	assert_string_equal(p.cfg.disks[1].path, "b.img");
+	assert_int_equal(p.cfg.disks[1].path_len, 5);
+	assert_memory_equal(p.cfg.disks[1].spec, "b.img,ro", 9);
 	assert_true(p.cfg.disks[1].ro);
-	assert_string_equal(p.cfg.disks[2].path, "c.img");
+	assert_memory_equal(p.cfg.disks[2].spec, "c.img", 6);
 	assert_true(p.cfg.rng);
 	PARSE(&p, "-k", "K", "-d", "1", "-d", "2", "-d", "3", "-d", "4", "-d", "5", "-d", "6", "-d", "7");
 	assert_ok(&p);
