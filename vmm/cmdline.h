@@ -24,10 +24,10 @@
 
 /* Which PSCI idle states the device tree offers the guest's cpuidle. */
 enum idle_states {
-	IDLE_STATES_ALL = 0,       /* the default */
+	IDLE_STATES_NONE = 0,      /* the default: the guest idles in WFI, in KVM */
+	IDLE_STATES_ALL,
 	IDLE_STATES_STANDBY,
 	IDLE_STATES_POWERDOWN,
-	IDLE_STATES_NONE,
 };
 
 /* SDEI_MAX_EVENTS counts event 0 and hvmm's four default events too. */

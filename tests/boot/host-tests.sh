@@ -50,7 +50,7 @@ expect dump_nosdei "--no-sdei: no SDEI in the device tree, and the guest still r
 	rc_and dump_nosdei 0 sh -c "! grep -aq 'arm,sdei-1.0' /tmp/hvmm-nosdei.dtb && grep -q 'bm: PASSED' $out/dump_nosdei.out"
 
 # ---- Linux: hotplug, cpuidle, control socket, system suspend ----
-bg_start life run -k "$K" -i "$I" -c 3 -m 256 --name life --stats -p "quiet hvmm.test=lifecycle"
+bg_start life run -k "$K" -i "$I" -c 3 -m 256 --name life --stats --idle-states all -p "quiet hvmm.test=lifecycle"
 bg_expect "hvmm-test: cpuidle" 400 "lifecycle: the guest boots and reports its hotplug and cpuidle figures"
 out_has() { bg_output | grep -Eq -- "$1"; }
 out_has "hotplug cycles=100 failures=0 online=0-2"

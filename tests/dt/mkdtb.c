@@ -11,7 +11,7 @@
  *   -c, --cpus N              enabled vCPUs (default 1)
  *       --max-cpus M          vCPUs created (cpu nodes written); default N
  *       --gic v3|v2           the GIC KVM gave (default v3)
- *       --idle-states all|standby|powerdown|none   (default all)
+ *       --idle-states all|standby|powerdown|none   (default none, as hvmm's)
  *       --psci-suspend-format extended|original    (default extended)
  *       --psci-conduit hvc|smc    method of /psci and /firmware/sdei (default hvc)
  *       --no-sdei             no /firmware/sdei
@@ -107,7 +107,7 @@ int main(int argc, char **argv)
 	unsigned long long mem_mib = 256, initrd_size = 0;
 	enum gic_version gic_version = GIC_V3;
 	enum smccc_conduit conduit = SMCCC_CONDUIT_HVC;
-	const char *idle = "all", *params = "", *out = NULL;
+	const char *idle = "none", *params = "", *out = NULL;
 	bool original = false, no_sdei = false, kernel_psci = false, nodefaults = false;
 	int opt;
 

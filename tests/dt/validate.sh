@@ -125,6 +125,7 @@ configs=(
 	"idle-powerdown|-c 2 -m 64 --idle-states powerdown"
 	"idle-powerdown-original|-c 2 -m 64 --idle-states powerdown --psci-suspend-format original"
 	"idle-none|-c 2 -m 64 --idle-states none"
+	"idle-all|-c 2 -m 64 --idle-states all"
 	"nodefaults|-c 1 -m 64 --nodefaults -p 'console=ttyS0'"
 	"gicv2-1cpu|--gic v2 -c 1 -m 256 $initrd"
 	"gicv2-4cpu|--gic v2 -c 4 -m 64"
@@ -221,7 +222,7 @@ canary timer-no-interrupts validate "'interrupts' is a required property" bm-2cp
 canary gicv3-no-reg validate "'reg' is a required property" bm-2cpu -d "$gic3" reg
 canary gicv2-not-controller validate "'interrupt-controller' is a required property" gicv2-4cpu \
 	-d "$gic2" interrupt-controller
-canary idle-state-no-latency validate "'entry-latency-us' is a required property" bm-2cpu \
+canary idle-state-no-latency validate "'entry-latency-us' is a required property" idle-all \
 	-d /cpus/idle-states/cpu-standby entry-latency-us
 canary cpu-two-regs validate "cpu@0: reg: .* is too long" bm-2cpu -t x /cpus/cpu@0 reg 0 0 0 1
 # With all of 6.12's bindings, soc/renesas/renesas-soc.yaml's compatible pattern

@@ -87,10 +87,11 @@ static void test_defaults(void **state)
 	assert_false(p.cfg.psci_on_pending);
 	/* --max-cpus not given: as many vCPUs as --cpus. */
 	assert_int_equal(p.cfg.max_cpus, 0);
-	/* --reboot reset, --psci-suspend-format extended, --idle-states all. */
+	/* --reboot reset, --psci-suspend-format extended, --idle-states none
+	 * (as kvmtool's: idle is WFI, served in KVM). */
 	assert_false(p.cfg.reboot_exit);
 	assert_false(p.cfg.suspend_format_original);
-	assert_int_equal(p.cfg.idle_states, IDLE_STATES_ALL);
+	assert_int_equal(p.cfg.idle_states, IDLE_STATES_NONE);
 	/* --psci-conduit hvc. */
 	assert_int_equal(p.cfg.psci_conduit, SMCCC_CONDUIT_HVC);
 }
@@ -102,7 +103,7 @@ static void test_defaults_reset_between_calls(void **state)
 	(void)state;
 	PARSE(&p, "-k", "a", "--mem", "1G", "--stats", "-c", "3", "--loglevel", "debug",
 	      "--max-cpus", "8", "--reboot", "exit", "--psci-suspend-format", "original",
-	      "--idle-states", "none", "--name", "vm1", "--psci-conduit", "smc",
+	      "--idle-states", "all", "--name", "vm1", "--psci-conduit", "smc",
 	      "--smccc-handler", "0xc3000000+1=x", "--psci-on-pending");
 	assert_ok(&p);
 	assert_true(p.cfg.reboot_exit);
@@ -117,7 +118,7 @@ static void test_defaults_reset_between_calls(void **state)
 	assert_int_equal(p.cfg.max_cpus, 0);
 	assert_false(p.cfg.reboot_exit);
 	assert_false(p.cfg.suspend_format_original);
-	assert_int_equal(p.cfg.idle_states, IDLE_STATES_ALL);
+	assert_int_equal(p.cfg.idle_states, IDLE_STATES_NONE);
 	assert_null(p.cfg.name);
 	assert_int_equal(p.cfg.mem_mib, 256);
 	assert_false(p.cfg.stats);
