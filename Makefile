@@ -135,7 +135,8 @@ BM_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-stack-protector -ms
 BM_COMMON := guest/baremetal/start.S guest/baremetal/lib.c guest/baremetal/smp.c \
 	guest/baremetal/gic.c guest/baremetal/timer.c guest/baremetal/fdt.c \
 	guest/baremetal/sdei.c guest/baremetal/sdei_entry.S guest/baremetal/tap_name.c guest/baremetal/bench.c
-BM_GUESTS := hello psci_conformance sdei_conformance hostile idle console services smccc_handler lazy_mem apf
+BM_GUESTS := hello psci_conformance sdei_conformance hostile idle console services smccc_handler lazy_mem apf \
+	virtio_hostile
 BM_ELFS := $(BM_GUESTS:%=$(B)/guest/%.elf)
 
 BM_HEADERS := guest/baremetal/lib.h guest/baremetal/smccc_asm.h
