@@ -346,7 +346,8 @@ fuzz-smoke: $(FUZZ_BINS)
 # dt-validate against the Linux 6.12 binding schemas (make deps fetches them)
 # and with tests/dt/dtcheck.c ("dt: N passed, M failed").
 DT_BINDINGS_DIR ?= $(CACHE_DIR)/dt-bindings-6.12
-DT_SRCS_mkdtb   := $(UNIT_SRCS_test_fdt)
+DT_SRCS_mkdtb   := $(UNIT_SRCS_test_fdt) devices/virtio/mmio.c devices/virtio/virtqueue.c devices/virtio/rng.c \
+	vmm/guest_mem.c
 DT_SRCS_dtcheck :=
 DT_TOOLS := $(B)/dt/mkdtb $(B)/dt/dtcheck
 

@@ -20,6 +20,7 @@
  *       --initrd-size BYTES   an initrd of that size below the DTB (default none)
  *   -p, --params STR          extra kernel parameters, as hvmm -p
  *       --nodefaults          bootargs are exactly --params
+ *       --virtio N            N virtio-mmio devices (as -d/--rng give), 0 to 9
  *       --boot-count N        /chosen/hvmm,boot-count (default 1)
  */
 #include <errno.h>
@@ -33,6 +34,8 @@
 
 #include "devices/device.h"
 #include "devices/uart_16550.h"
+#include "devices/virtio/mmio.h"
+#include "devices/virtio/rng.h"
 #include "firmware/psci.h"
 #include "vmm/fdt.h"
 #include "vmm/gic.h"
@@ -80,7 +83,7 @@ static uint64_t kvm_mpidr(unsigned int i)
 
 enum {
 	OPT_MAX_CPUS = 256, OPT_GIC, OPT_IDLE, OPT_FORMAT, OPT_NO_SDEI, OPT_KPSCI,
-	OPT_INITRD, OPT_NODEFAULTS, OPT_BOOT_COUNT, OPT_CONDUIT,
+	OPT_INITRD, OPT_NODEFAULTS, OPT_BOOT_COUNT, OPT_CONDUIT, OPT_VIRTIO,
 };
 
 static const struct option options[] = {
@@ -97,13 +100,14 @@ static const struct option options[] = {
 	{ "params", required_argument, NULL, 'p' },
 	{ "nodefaults", no_argument, NULL, OPT_NODEFAULTS },
 	{ "boot-count", required_argument, NULL, OPT_BOOT_COUNT },
+	{ "virtio", required_argument, NULL, OPT_VIRTIO },
 	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
 
 int main(int argc, char **argv)
 {
-	unsigned int cpus = 1, max_cpus = 0, boot_count = 1;
+	unsigned int cpus = 1, max_cpus = 0, boot_count = 1, nr_virtio = 0;
 	unsigned long long mem_mib = 256, initrd_size = 0;
 	enum gic_version gic_version = GIC_V3;
 	enum smccc_conduit conduit = SMCCC_CONDUIT_HVC;
@@ -153,6 +157,9 @@ int main(int argc, char **argv)
 		case OPT_INITRD: initrd_size = number("--initrd-size", optarg, 1, 1ULL << 40); break;
 		case 'p': params = optarg; break;
 		case OPT_NODEFAULTS: nodefaults = true; break;
+		case OPT_VIRTIO:
+			nr_virtio = (unsigned int)number("--virtio", optarg, 0, 9);
+			break;
 		case OPT_BOOT_COUNT:
 			boot_count = (unsigned int)number("--boot-count", optarg, 1, 1U << 31);
 			break;
@@ -196,6 +203,15 @@ int main(int argc, char **argv)
 	    device_bus_add(&bus, &uart.dev) || device_bus_add(&bus, &psci.dev) ||
 	    (fw_ready && !no_sdei && device_bus_add(&bus, &sdei.dev)))
 		die("cannot register devices");
+	/* vmm/virtio.c's virtio_set_attach: the last device first. */
+	static struct virtio_mmio virtio[9];
+	static const int no_fds[VIRTIO_MAX_QUEUES] = { -1, -1 };
+	for (unsigned int i = nr_virtio; i-- > 0;) {
+		if (virtio_mmio_init(&virtio[i], &virtio_rng_model, NULL, MEMMAP_VIRTIO_BASE + i * MEMMAP_VIRTIO_STRIDE,
+				     MEMMAP_VIRTIO_SPI + i, 0, NULL, 0, no_fds, -1, NULL) ||
+		    device_bus_add(&bus, &virtio[i].dev))
+			die("cannot register virtio device %u", i);
+	}
 
 	/* vm_write_dtb. */
 	struct fdt_cpu *cpu = calloc(nr_vcpus, sizeof(*cpu));

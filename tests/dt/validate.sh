@@ -68,7 +68,7 @@ mkdir -p "$out/dtb" "$out/log"
 # 6.12 (arm/firmware/sdei.txt): dtcheck covers it.
 seeds="arm/linux,dummy-virt.yaml arm/cpus.yaml arm/psci.yaml cpu/idle-states.yaml
 timer/arm,arch_timer.yaml interrupt-controller/arm,gic-v3.yaml
-interrupt-controller/arm,gic.yaml serial/8250.yaml"
+interrupt-controller/arm,gic.yaml serial/8250.yaml virtio/mmio.yaml"
 schema=$out/processed-schema.json
 schema_log=$out/log/dt-mk-schema.log
 # shellcheck disable=SC2086
@@ -126,6 +126,7 @@ configs=(
 	"idle-powerdown-original|-c 2 -m 64 --idle-states powerdown --psci-suspend-format original"
 	"idle-none|-c 2 -m 64 --idle-states none"
 	"idle-all|-c 2 -m 64 --idle-states all"
+	"virtio-3|-c 2 -m 256 $initrd --virtio 3 -p 'quiet root=/dev/vda'"
 	"nodefaults|-c 1 -m 64 --nodefaults -p 'console=ttyS0'"
 	"gicv2-1cpu|--gic v2 -c 1 -m 256 $initrd"
 	"gicv2-4cpu|--gic v2 -c 4 -m 64"
@@ -219,6 +220,7 @@ gic2=/$(gic_node gicv2-4cpu)
 canary serial-unknown-prop validate "'bogus-prop' was unexpected" bm-2cpu -t s /serial@9000000 bogus-prop x
 canary psci-no-method validate "'method' is a required property" bm-2cpu -d /psci method
 canary timer-no-interrupts validate "'interrupts' is a required property" bm-2cpu -d /timer interrupts
+canary virtio-no-interrupts validate "'interrupts' is a required property" virtio-3 -d /virtio_mmio@9010200 interrupts
 canary gicv3-no-reg validate "'reg' is a required property" bm-2cpu -d "$gic3" reg
 canary gicv2-not-controller validate "'interrupt-controller' is a required property" gicv2-4cpu \
 	-d "$gic2" interrupt-controller
