@@ -61,10 +61,11 @@ const struct sandbox_policy *sandbox_policy(enum sandbox_role role);
  * one), or NULL: the call is forbidden. */
 const struct sandbox_allow *sandbox_policy_entry(const struct sandbox_policy *p, const char *syscall);
 
-/* A vCPU thread writes stdout, stderr, the stop eventfd and the input of
- * each --smccc-handler (at most 16), and reads their output; the main
- * thread kills their process groups at exit. */
-#define SANDBOX_MAX_WRITE_FDS 20
+/* A vCPU thread writes stdout, stderr, the stop eventfd, the input of
+ * each --smccc-handler (at most 16) and three eventfds of each virtio
+ * device (at most 9), and reads the handlers' output; the main thread
+ * kills their process groups at exit. */
+#define SANDBOX_MAX_WRITE_FDS 48
 #define SANDBOX_MAX_READ_FDS  16
 #define SANDBOX_MAX_KILL_GROUPS 16
 

@@ -14,7 +14,9 @@
 #include "vm.h"
 
 /* A vCPU thread writes only the console, its log lines, the VM's stop
- * eventfd and the --smccc-handler programs' input; it reads their output
+ * eventfd, the --smccc-handler programs' input and the virtio devices'
+ * eventfds (an interrupt raised from a register write, a kick that missed
+ * the ioeventfd); it reads the handlers' output
  * and, with --lazy-mem and nothing to emulate, the RAM image. Every one of
  * these descriptors lives as long as hvmm. */
 static int worker_enter_sandbox(struct vcpu_worker *w)
@@ -28,6 +30,8 @@ static int worker_enter_sandbox(struct vcpu_worker *w)
 	sb->write_fds[1] = STDERR_FILENO;
 	sb->write_fds[2] = in->stop_fd;
 	sb->nr_write_fds = 3 + handler_set_write_fds(in->handlers, sb->write_fds + 3);
+	if (in->virtio)
+		sb->nr_write_fds += virtio_set_vcpu_write_fds(in->virtio, sb->write_fds + sb->nr_write_fds);
 	sb->nr_read_fds = handler_set_read_fds(in->handlers, sb->read_fds);
 	if (in->lazy && in->lazy->src_fd >= 0)
 		sb->read_fds[sb->nr_read_fds++] = in->lazy->src_fd;

@@ -159,6 +159,18 @@ static void sandbox_for(struct virtio_slot *d, const struct console *con)
 	}
 }
 
+unsigned int virtio_set_vcpu_write_fds(const struct virtio_set *s, int *fds)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < s->nr; i++) {
+		fds[n++] = s->slot[i].irq_fd;
+		for (unsigned int q = 0; q < s->slot[i].t.model->nr_queues; q++)
+			fds[n++] = s->slot[i].notify_fd[q];
+	}
+	return n;
+}
+
 int virtio_set_start(struct virtio_set *s, bool sandbox, const struct console *con)
 {
 	s->sandbox = sandbox;

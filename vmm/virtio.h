@@ -55,6 +55,12 @@ int virtio_set_start(struct virtio_set *s, bool sandbox, const struct console *c
 /* Stops the threads and closes everything. */
 void virtio_set_close(struct virtio_set *s);
 
+/* The eventfds a vCPU thread may write: each device's interrupt, raised
+ * when a register write breaks it, and its queue kicks, should one miss
+ * the ioeventfd. Returns how many it put in fds. */
+#define VIRTIO_VCPU_WRITE_FDS (VIRTIO_MAX_DEVICES * (1 + VIRTIO_MAX_QUEUES))
+unsigned int virtio_set_vcpu_write_fds(const struct virtio_set *s, int *fds);
+
 /* A boot: put the devices on its bus, at fixed places, and register their
  * eventfds with its KVM VM. 0 or -1 (logged). */
 int virtio_set_attach(struct virtio_set *s, int vm_fd, struct device_bus *bus, const struct guest_mem *mem);

@@ -250,7 +250,7 @@ static void vmm_close_inputs(struct vmm *vmm)
 }
 
 /* Every thread's sandbox has room for every handler's descriptors. */
-_Static_assert(SANDBOX_MAX_WRITE_FDS >= 3 + HANDLER_MAX && SANDBOX_MAX_READ_FDS >= HANDLER_MAX &&
+_Static_assert(SANDBOX_MAX_WRITE_FDS >= 3 + HANDLER_MAX + VIRTIO_VCPU_WRITE_FDS && SANDBOX_MAX_READ_FDS >= HANDLER_MAX &&
 	       SANDBOX_MAX_KILL_GROUPS >= HANDLER_MAX, "the sandbox lists are too short for HANDLER_MAX");
 
 /* The --smccc-handler programs, started while this is hvmm's only thread

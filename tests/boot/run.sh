@@ -133,6 +133,23 @@ for img in "$disk_rw" "$disk_ro"; do
 		{ echo "boot: cannot make the ext4 image $img" >&2; exit 2; }
 done
 ro_sum=$(md5sum <"$disk_ro")
+# A root file system for root=/dev/vda: busybox and an /sbin/init that
+# says where it runs and powers off (tests/boot/parts/virtio.sh).
+root_src=$B/virtio-root-src root_img=$B/virtio-root.ext4
+rm -rf "$root_src" "$root_img"
+mkdir -p "$root_src/bin" "$root_src/sbin" "$root_src/proc" "$root_src/dev"
+cp "$busybox" "$root_src/bin/busybox"
+cat >"$root_src/sbin/init" <<'EOF_INIT'
+#!/bin/busybox sh
+/bin/busybox mount -t proc proc /proc
+echo "rootfs-init: pid $$, / is $(/bin/busybox awk '$2 == "/" { print $3 }' /proc/mounts)" \
+	"$(/bin/busybox grep -c . /proc/mounts) mounts"
+/bin/busybox poweroff -f
+EOF_INIT
+chmod 0755 "$root_src/sbin/init"
+mke2fs -q -F -t ext4 -d "$root_src" "$root_img" 8M >/dev/null ||
+	{ echo "boot: cannot make the ext4 image $root_img" >&2; exit 2; }
+files+=("$root_img=/guest/root.ext4")
 
 guest/linux/mkinitramfs.sh --init guest/emuhost/init "$busybox" "$host_cpio" "${files[@]}"
 status=0
