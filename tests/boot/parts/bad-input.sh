@@ -121,6 +121,16 @@ expect_bad_input disk_empty "-d with an empty image" 1 "disk '/tmp/empty.img': i
 	run -k "$BM/hello.elf" -m 64 -d /tmp/empty.img
 expect_bad_input disk_char "-d naming a character device" 1 "disk '/dev/null': not a regular file or a block device" \
 	run -k "$BM/hello.elf" -m 64 -d /dev/null
+# An image hvmm cannot open for writing (root reads anything here, so the
+# file sits on a file system mounted read-only); with ,ro it is a disk.
+mkdir -p /tmp/rofs && mount -t tmpfs -o size=1m tmpfs /tmp/rofs && head -c 4096 /dev/zero >/tmp/rofs/disk.img &&
+	mount -o remount,ro /tmp/rofs
+expect_bad_input disk_rofs "-d with an image it cannot open for writing" 1 "disk '/tmp/rofs/disk.img': Read-only file system" \
+	run -k "$BM/hello.elf" -m 64 -d /tmp/rofs/disk.img
+hvmm_run disk_rofs_ro run -k "$BM/hello.elf" -m 64 -d /tmp/rofs/disk.img,ro
+expect disk_rofs_ro "-d IMAGE,ro with that image: it opens read-only and the guest runs, exit 0" \
+	rc_and disk_rofs_ro 0 grep -q 'hvmm-baremetal: hello' "$out/disk_rofs_ro.out"
+umount /tmp/rofs
 expect_bad_input disk_opt "-d with an option other than ro" 2 "--disk '/tmp/odd.img,rw': the only option after the file is ',ro'" \
 	run -k "$BM/hello.elf" -m 64 -d /tmp/odd.img,rw
 expect_bad_input disk_lazy "-d with --lazy-mem" 2 "--lazy-mem cannot be used with --disk or --rng yet" \
