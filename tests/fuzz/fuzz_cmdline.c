@@ -136,7 +136,9 @@ static void check_accepted(const struct args *a, const struct vm_config *cfg)
 	      "--cpus %u above --max-cpus %u", cfg->cpus, cfg->max_cpus);
 	CHECK(cfg->mem_mib >= 1 && cfg->mem_mib <= CMDLINE_MAX_MEM_MIB, "%llu MiB",
 	      (unsigned long long)cfg->mem_mib);
-	CHECK(cfg->loglevel <= LOG_DEBUG && cfg->idle_states <= IDLE_STATES_NONE,
+	CHECK(cfg->loglevel <= LOG_DEBUG &&
+	      (cfg->idle_states == IDLE_STATES_NONE || cfg->idle_states == IDLE_STATES_ALL ||
+	       cfg->idle_states == IDLE_STATES_STANDBY || cfg->idle_states == IDLE_STATES_POWERDOWN),
 	      "log level %d, idle states %d", (int)cfg->loglevel, (int)cfg->idle_states);
 	CHECK(cfg->psci_conduit == SMCCC_CONDUIT_HVC || cfg->psci_conduit == SMCCC_CONDUIT_SMC,
 	      "conduit %d", (int)cfg->psci_conduit);
