@@ -44,38 +44,32 @@ pty "./run.sh: the guest's shell answers a command; hvmm list and stat reach the
 	--run "$H stat --name \"\$($H list)\" | grep -q '^vcpu 1: '" \
 	--send 'poweroff\r' -- ./run.sh
 
-# ---- hot-add from this machine ----
-name=runsh-$$
-pty "./run.sh --max-cpus 2 -c 1: hvmm cpu enable 1 from this machine, the guest onlines CPU 1, hvmm stat shows it on; Ctrl-A x exits 4" \
-	--timeout 600 --expect-termios --expect-status 4 \
-	--wait "$PROMPT@400" --run "$H list | grep -qx $name" \
-	--run "$H cpu enable 1 --name $name >/dev/null" \
-	--send 'echo 1 >/sys/devices/system/cpu/cpu1/online; cat /sys/devices/system/cpu/online\r' \
-	--wait '0-1\n@60' --run "$H stat --name $name | grep -Eq '^vcpu 1: (on|suspended) '" \
-	--send '\x01x' -- ./run.sh -c 1 --max-cpus 2 --name "$name"
-# The forwarded socket goes with the VM.
-ok=yes
-sock=$($H socket --name "$name")
-[ ! -e "$sock" ] || ok=no
-result "the forwarded socket is removed when ./run.sh ends" $ok "$sock is still there"
-
-# ---- a disk from this machine ----
+# ---- hot-add, and a disk, from this machine ----
 # -d IMAGE: the emulated host gets the image as a disk of its own, so what
 # the guest writes through hvmm lands in the file here.
 mkdir -p "$tmp/disk-src"
 echo "from this machine" >"$tmp/disk-src/hello.txt"
 mke2fs -q -F -t ext4 -d "$tmp/disk-src" "$tmp/user.ext4" 16M >/dev/null
-pty "./run.sh -d IMAGE: the guest mounts this machine's ext4 image, reads its file and writes one; poweroff exits 0" \
-	--timeout 600 --expect-termios --expect-status 0 \
-	--wait "$PROMPT@400" --send 'mkdir -p /mnt && mount /dev/vda /mnt && cat /mnt/hello.txt\r' \
-	--wait 'from this machine\n@60' \
+name=runsh-$$
+pty "./run.sh --max-cpus 2 -c 1 -d IMAGE: hvmm cpu enable 1 from this machine, the guest onlines CPU 1, hvmm stat shows it on; the guest mounts this machine's ext4 image, reads its file, writes one; Ctrl-A x exits 4" \
+	--timeout 600 --expect-termios --expect-status 4 \
+	--wait "$PROMPT@400" --run "$H list | grep -qx $name" \
+	--run "$H cpu enable 1 --name $name >/dev/null" \
+	--send 'echo 1 >/sys/devices/system/cpu/cpu1/online; cat /sys/devices/system/cpu/online\r' \
+	--wait '0-1\n@60' --run "$H stat --name $name | grep -Eq '^vcpu 1: (on|suspended) '" \
+	--send 'mkdir -p /mnt && mount /dev/vda /mnt && cat /mnt/hello.txt\r' --wait 'from this machine\n@60' \
 	--send 'echo typed in the guest >/mnt/typed.txt; umount /mnt && echo unmounted-$((6*7))\r' --wait 'unmounted-42@60' \
-	--send 'poweroff\r' -- ./run.sh -d "$tmp/user.ext4"
+	--send '\x01x' -- ./run.sh -c 1 --max-cpus 2 --name "$name" -d "$tmp/user.ext4"
 ok=yes
 e2fsck -fn "$tmp/user.ext4" >"$tmp/fsck" 2>&1 || ok=no
 [ "$(debugfs -R 'cat /typed.txt' "$tmp/user.ext4" 2>/dev/null)" = "typed in the guest" ] || ok=no
 result "./run.sh -d IMAGE: afterwards the image here passes e2fsck -fn and holds the file the guest wrote" $ok \
 	"$(cat "$tmp/fsck")"
+# The forwarded socket goes with the VM.
+ok=yes
+sock=$($H socket --name "$name")
+[ ! -e "$sock" ] || ok=no
+result "the forwarded socket is removed when ./run.sh ends" $ok "$sock is still there"
 
 # ---- misuse: refused before anything boots ----
 # check DESC STATUS PATTERN MAX_SECONDS COMMAND...: its status, one line on
