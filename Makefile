@@ -223,7 +223,8 @@ UNIT_SRCS_test_uart     := devices/uart_16550.c devices/bus.c
 UNIT_SRCS_test_bus      := devices/bus.c
 # virtio: the transport and the virtqueue against hostile rings; the block
 # and rng models on real files.
-UNIT_SRCS_test_virtio   := devices/virtio/mmio.c devices/virtio/virtqueue.c vmm/guest_mem.c tests/unit/virtio_driver.c
+UNIT_SRCS_test_virtio   := devices/virtio/mmio.c devices/virtio/virtqueue.c devices/bus.c vmm/guest_mem.c \
+	tests/unit/virtio_driver.c
 UNIT_SRCS_test_virtio_models := $(UNIT_SRCS_test_virtio) devices/virtio/blk.c devices/virtio/rng.c devices/virtio/console.c
 UNIT_SRCS_test_loader   := vmm/loader.c vmm/guest_mem.c
 UNIT_SRCS_test_resident := vmm/resident.c vmm/log.c
@@ -319,7 +320,7 @@ FUZZ_SRCS_fuzz_loader   := vmm/loader.c vmm/guest_mem.c
 FUZZ_SRCS_fuzz_handler_answer := vmm/handler/proto.c vmm/log.c firmware/smccc_call.c tests/fuzz/invariant.c
 FUZZ_LIBS_fuzz_loader   := -lelf
 # A hostile guest driving virtio-blk and virtio-rng through the transport.
-FUZZ_SRCS_fuzz_virtio   := devices/virtio/mmio.c devices/virtio/virtqueue.c devices/virtio/blk.c \
+FUZZ_SRCS_fuzz_virtio   := devices/virtio/mmio.c devices/virtio/virtqueue.c devices/virtio/blk.c devices/bus.c \
 	devices/virtio/rng.c vmm/guest_mem.c tests/fuzz/invariant.c
 FUZZ_LIBS_fuzz_virtio   := -l:libfdt.so.1
 FUZZ_TARGETS := $(sort $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))

@@ -5,7 +5,11 @@
  * linear walk without locking is all it needs.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
+#include <stdio.h>
+
+#include <libfdt.h>
 
 #include "device.h"
 
@@ -83,4 +87,28 @@ int device_bus_fdt_emit(const struct device_bus *bus, struct fdt_ctx *ctx)
 			return ret;
 	}
 	return 0;
+}
+
+#define FDT_GIC_SPI 0U
+
+int device_fdt_mmio_node(const struct vm_device *dev, struct fdt_ctx *ctx, const char *name, const char *compatible,
+			 unsigned int spi, uint32_t irq_type)
+{
+	fdt64_t reg[2] = { cpu_to_fdt64(dev->base), cpu_to_fdt64(dev->size) };
+	fdt32_t irq[3] = { cpu_to_fdt32(FDT_GIC_SPI), cpu_to_fdt32(spi), cpu_to_fdt32(irq_type) };
+	char node_name[48];
+	int node, ret;
+
+	snprintf(node_name, sizeof(node_name), "%s@%" PRIx64, name, dev->base);
+	node = fdt_add_subnode(ctx->fdt, 0, node_name);
+	if (node < 0)
+		return node;
+	ret = fdt_setprop_string(ctx->fdt, node, "compatible", compatible);
+	if (!ret)
+		ret = fdt_setprop(ctx->fdt, node, "reg", reg, sizeof(reg));
+	if (!ret)
+		ret = fdt_setprop(ctx->fdt, node, "interrupts", irq, sizeof(irq));
+	if (!ret)
+		ret = fdt_setprop_u32(ctx->fdt, node, "interrupt-parent", ctx->gic_phandle);
+	return ret ? ret : node;
 }

@@ -55,4 +55,15 @@ struct vm_device *device_bus_find(const struct device_bus *bus, uint64_t addr, u
 /* Call every device's fdt_emit in registration order. */
 int device_bus_fdt_emit(const struct device_bus *bus, struct fdt_ctx *ctx);
 
+/* Interrupt trigger types of a GIC interrupt specifier's third cell. */
+#define FDT_IRQ_EDGE_RISING 1U
+#define FDT_IRQ_LEVEL_HIGH  4U
+
+/* The node of an MMIO device with one SPI, as every such device writes it:
+ * NAME@BASE under the root with compatible, reg (dev's window), interrupts
+ * and the GIC as interrupt-parent. Returns the node's offset (for more
+ * properties) or a negative libfdt error. */
+int device_fdt_mmio_node(const struct vm_device *dev, struct fdt_ctx *ctx, const char *name, const char *compatible,
+			 unsigned int spi, uint32_t irq_type);
+
 #endif

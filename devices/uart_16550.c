@@ -11,8 +11,6 @@
  * except a loopback overrun, and modem inputs never change on their own.
  */
 #include <errno.h>
-#include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -67,10 +65,6 @@
 #define MSR_DCD			0x80
 /* Outside loopback the "cable" always says a peer is there and ready. */
 #define MSR_CONNECTED		(MSR_DCD | MSR_DSR | MSR_CTS)
-
-/* Device tree interrupt specifier: GIC SPI, level-high. */
-#define FDT_GIC_SPI		0
-#define FDT_IRQ_LEVEL_HIGH	4
 
 /* ---- receive ring ------------------------------------------------------ */
 
@@ -348,32 +342,11 @@ static int uart_mmio_write(struct vm_device *dev, uint64_t offset, const void *d
 static int uart_fdt_emit(struct vm_device *dev, struct fdt_ctx *ctx)
 {
 	struct uart_16550 *u = dev->priv;
-	char name[32];
-	fdt64_t reg[2] = { cpu_to_fdt64(dev->base), cpu_to_fdt64(dev->size) };
-	fdt32_t clock = cpu_to_fdt32(UART_16550_CLOCK_HZ);
-	fdt32_t irq[3] = {
-		cpu_to_fdt32(FDT_GIC_SPI),
-		cpu_to_fdt32(u->irq.spi),
-		cpu_to_fdt32(FDT_IRQ_LEVEL_HIGH),
-	};
-	fdt32_t parent = cpu_to_fdt32(ctx->gic_phandle);
-	int node, ret;
+	int node = device_fdt_mmio_node(dev, ctx, "serial", "ns16550a", u->irq.spi, FDT_IRQ_LEVEL_HIGH);
 
-	snprintf(name, sizeof(name), "serial@%" PRIx64, dev->base);
-	node = fdt_add_subnode(ctx->fdt, 0, name);
 	if (node < 0)
 		return node;
-
-	ret = fdt_setprop_string(ctx->fdt, node, "compatible", "ns16550a");
-	if (!ret)
-		ret = fdt_setprop(ctx->fdt, node, "reg", reg, sizeof(reg));
-	if (!ret)
-		ret = fdt_setprop(ctx->fdt, node, "clock-frequency", &clock, sizeof(clock));
-	if (!ret)
-		ret = fdt_setprop(ctx->fdt, node, "interrupts", irq, sizeof(irq));
-	if (!ret)
-		ret = fdt_setprop(ctx->fdt, node, "interrupt-parent", &parent, sizeof(parent));
-	return ret;
+	return fdt_setprop_u32(ctx->fdt, node, "clock-frequency", UART_16550_CLOCK_HZ);
 }
 
 static const struct device_ops uart_16550_ops = {

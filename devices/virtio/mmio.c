@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 #include <endian.h>
 #include <errno.h>
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -327,33 +325,16 @@ void virtio_mmio_serve_queue(struct virtio_mmio *t, unsigned int q)
 	pthread_mutex_unlock(&t->lock);
 }
 
-#define FDT_GIC_SPI          0
-#define FDT_IRQ_EDGE_RISING  1
-
 /* irqfd injects an edge, so the line is described as one. */
 static int virtio_mmio_fdt_emit(struct vm_device *dev, struct fdt_ctx *ctx)
 {
 	struct virtio_mmio *t = dev->priv;
-	fdt64_t reg[2] = { cpu_to_fdt64(dev->base), cpu_to_fdt64(dev->size) };
-	fdt32_t irq[3] = { cpu_to_fdt32(FDT_GIC_SPI), cpu_to_fdt32(t->spi), cpu_to_fdt32(FDT_IRQ_EDGE_RISING) };
-	char name[40];
-	int node, ret;
+	int node = device_fdt_mmio_node(dev, ctx, "virtio_mmio", "virtio,mmio", t->spi, FDT_IRQ_EDGE_RISING);
 
-	snprintf(name, sizeof(name), "virtio_mmio@%" PRIx64, dev->base);
-	node = fdt_add_subnode(ctx->fdt, 0, name);
 	if (node < 0)
 		return node;
-	ret = fdt_setprop_string(ctx->fdt, node, "compatible", "virtio,mmio");
-	if (!ret)
-		ret = fdt_setprop(ctx->fdt, node, "reg", reg, sizeof(reg));
-	if (!ret)
-		ret = fdt_setprop(ctx->fdt, node, "interrupts", irq, sizeof(irq));
-	if (!ret)
-		ret = fdt_setprop_u32(ctx->fdt, node, "interrupt-parent", ctx->gic_phandle);
 	/* Guest RAM is coherent with the device thread: no cache maintenance. */
-	if (!ret)
-		ret = fdt_setprop(ctx->fdt, node, "dma-coherent", NULL, 0);
-	return ret;
+	return fdt_setprop(ctx->fdt, node, "dma-coherent", NULL, 0);
 }
 
 static const struct device_ops virtio_mmio_ops = {
