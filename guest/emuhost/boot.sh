@@ -16,9 +16,13 @@
 # --disk FILE[,ro] (repeatable) gives the emulated host a virtio-blk disk on
 # FILE, raw: /dev/vda, /dev/vdb, ... in order (its init loads virtio_blk.ko).
 #
+# With --timeout (an unattended run) a kernel that reports the same kind of
+# stall three times (RCU stall or soft lockup, about two and a half minutes
+# stuck) is taken as hung: QEMU is stopped then, not at the time limit.
+#
 # Exit status: the job's, as reported by "emuhost: job exit status N";
 # 124 if --timeout expired; 125 if no job status was reported (reason on
-# stderr). Defaults: --smp 2, --mem 3072, --cpu max,pauth-impdef=on,
+# stderr); 126 if the emulated host's kernel hung. Defaults: --smp 2, --mem 3072, --cpu max,pauth-impdef=on,
 # --timeout 0 (none).
 set -euo pipefail
 
@@ -90,6 +94,33 @@ if [ -n "$job" ]; then
     (cd "$tmp/job" && echo job.sh | cpio -o -H newc -R 0:0 --quiet) >>"$rd"
 fi
 
+# watch_stalls (in the background): on the third stall report of one kind
+# from the host's kernel (a line of its own, with its timestamp: a guest's
+# report quoted by a test does not count), QEMU is stopped (SIGTERM; SIGKILL if a stuck vCPU thread
+# keeps it from exiting). tail --pid ends with this script.
+watch_stalls() {
+    local kind='' line rcu=0 lockup=0
+    while IFS= read -r line; do
+        case $line in
+        *rcu:*) rcu=$((rcu + 1)) ;;
+        *) lockup=$((lockup + 1)) ;;
+        esac
+        [ "$rcu" -lt 3 ] || { kind='RCU stall'; break; }
+        [ "$lockup" -lt 3 ] || { kind='soft lockup'; break; }
+    done < <(tail --pid=$$ -n +1 -F "$console" 2>/dev/null | grep -a --line-buffered -E \
+        '^\[ *[0-9]+\.[0-9]+\] (rcu: INFO: [a-z_]+ detected stalls|watchdog: BUG: soft lockup)')
+    [ -n "$kind" ] && [ -s "$tmp/qemu.pid" ] || return 0
+    echo "$kind" >"$tmp/stalled"
+    local pid
+    pid=$(cat "$tmp/qemu.pid")
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
 console=${log:-$tmp/console.log}
 { : >"$console"; } 2>/dev/null || die "cannot write log $console"
 
@@ -118,6 +149,8 @@ for i in "${!disks[@]}"; do
         -device "virtio-blk-pci,drive=disk$i")
 done
 if [ "$timeout" -gt 0 ]; then
+    cmd+=(-pidfile "$tmp/qemu.pid")
+    watch_stalls &
     # --foreground keeps QEMU in the terminal's foreground process group, so
     # it can read the keyboard; -k: SIGKILL if SIGTERM is not enough.
     cmd=(timeout --foreground -k 10 "$timeout" "${cmd[@]}")
@@ -128,6 +161,10 @@ set +e
 qemu_status=${PIPESTATUS[0]}
 set -e
 
+if [ -e "$tmp/stalled" ]; then
+    echo "$me: the emulated host's kernel hung (three stall reports: $(cat "$tmp/stalled")); QEMU stopped" >&2
+    exit 126
+fi
 if [ "$timeout" -gt 0 ] && { [ "$qemu_status" -eq 124 ] || [ "$qemu_status" -eq 137 ]; }; then
     echo "$me: timed out after $timeout s, QEMU killed" >&2
     exit 124
