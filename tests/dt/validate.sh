@@ -98,7 +98,7 @@ ok "schemas: dt-mk-schema $(dt-mk-schema -V 2>/dev/null) processed $what ($(sed 
 
 # ---- the device trees ----------------------------------------------------------
 
-# NAME MKDTB-ARGS: the hvmm runs of tests/boot/host-tests.sh (Linux with an
+# NAME MKDTB-ARGS: the hvmm runs of the boot tests (Linux with an
 # initrd, bare-metal guests without), and the variants it does not boot: the
 # other idle-state choices and power_state format, a GICv2 host, a reset.
 initrd="--initrd-size 0x2a0000"

@@ -62,7 +62,7 @@ expect smc_kpsci "--in-kernel-psci --psci-conduit smc: /psci has method smc, and
 	sh -c "grep -qx smc $out/smc_kpsci_psci.out && [ \"\$(cat $out/smc_kpsci_sdei.rc)\" = 1 ]"
 
 # ---- bare-metal PSCI conformance guest over SMC ----
-# As in host-tests.sh: vCPU 3 starts disabled and the guest asks for it.
+# As in core.sh: vCPU 3 starts disabled and the guest asks for it.
 bg_start conf_smc run -k "$BM/psci_conformance.elf" --cpus 3 --max-cpus 4 -m 64 --name conf_smc \
 	--psci-conduit smc --stats
 bg_expect "bm: waiting for cpu 3" 120 "PSCI conformance guest (SMC): asks the host for vCPU 3"
