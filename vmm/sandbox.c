@@ -217,12 +217,15 @@ static int add_rule(scmp_filter_ctx ctx, int nr, const struct sandbox_allow *a,
 	case SANDBOX_IOCTL:
 		/* ioctl is what a vCPU thread calls most (KVM_RUN, the register
 		 * ioctls): a hint to put it early (the binary tree below has the
-		 * last word), and the included (vCPU) list's requests too. */
+		 * last word). The requests of p and of the lists it includes,
+		 * the hot ones first: libseccomp keeps the order of rules that
+		 * tie, and the common list's TCSETS would otherwise lead. */
 		ret = seccomp_syscall_priority(ctx, nr, 255);
-		if (!ret && p->includes)
-			ret = add_rule(ctx, nr, a, p->includes, t);
-		for (size_t i = 0; i < p->nr_ioctls && !ret; i++)
-			ret = allow_ioctl(ctx, nr, p->ioctls[i]);
+		for (int hot = 1; hot >= 0 && !ret; hot--)
+			for (const struct sandbox_policy *q = p; q && !ret; q = q->includes)
+				for (size_t i = 0; i < q->nr_ioctls && !ret; i++)
+					if (ioctl_is_hot(q->ioctls[i]) == (bool)hot)
+						ret = allow_ioctl(ctx, nr, q->ioctls[i]);
 		return ret;
 	case SANDBOX_WRITE_FD:
 		for (unsigned int i = 0; i < t->nr_write_fds && !ret; i++)

@@ -3,10 +3,13 @@
  * The allowlist of each thread role. docs/sandbox.md gives the reason for
  * every entry; tests/unit/test_sandbox.c checks that it names them all.
  *
- * The vCPU threads are started before the main thread enters its sandbox
+ * Every role includes the common list: what any thread of hvmm does by
+ * being a thread (locks, the allocator, kicks, its last words, exit). The
+ * vCPU threads are started before the main thread enters its sandbox
  * (vmm/vcpu_pool.c) and run under their own filter alone. The main policy
- * still includes the vCPU one: the main thread sets up each boot's vCPUs
- * with the same ioctls (registers, KVM_ARM_VCPU_INIT).
+ * still includes the vCPU one (and through it the common list): the main
+ * thread sets up each boot's vCPUs with the same ioctls (registers,
+ * KVM_ARM_VCPU_INIT).
  */
 #include <string.h>
 #include <sys/ioctl.h>
@@ -17,18 +20,14 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- vCPU threads ---- */
+/* ---- every thread ---- */
 
-static const struct sandbox_allow vcpu_allow[] = {
-	{ "ioctl", SANDBOX_IOCTL },
-	{ "write", SANDBOX_WRITE_FD },
-	{ "writev", SANDBOX_WRITE_FD },
+static const struct sandbox_allow common_allow[] = {
 	{ "futex", SANDBOX_ANY },
 	{ "getpid", SANDBOX_ANY },
 	{ "gettid", SANDBOX_ANY },
 	{ "tgkill", SANDBOX_OWN_PID },
 	{ "rt_sigprocmask", SANDBOX_ANY },
-	{ "rt_sigreturn", SANDBOX_ANY },
 	{ "clock_gettime", SANDBOX_ANY },
 	{ "mmap", SANDBOX_NO_EXEC },
 	{ "mprotect", SANDBOX_NO_EXEC },
@@ -36,13 +35,27 @@ static const struct sandbox_allow vcpu_allow[] = {
 	{ "madvise", SANDBOX_ANY },
 	{ "brk", SANDBOX_ANY },
 	{ "getrandom", SANDBOX_ANY },
+	{ "write", SANDBOX_WRITE_FD },
+	{ "writev", SANDBOX_WRITE_FD },
+	{ "ioctl", SANDBOX_IOCTL },
+	{ "exit", SANDBOX_ANY },
+	{ "exit_group", SANDBOX_ANY },
+};
+
+/* The SIGSYS handler restores the terminal. */
+static const unsigned long common_ioctls[] = {
+	TCSETS,
+};
+
+/* ---- vCPU threads ---- */
+
+static const struct sandbox_allow vcpu_allow[] = {
+	{ "rt_sigreturn", SANDBOX_ANY },
 	{ "read", SANDBOX_READ_FD },
 	{ "pread64", SANDBOX_READ_FD },
 	{ "ppoll", SANDBOX_ANY },
 	{ "waitid", SANDBOX_PEEK_CHILD },
 	{ "rt_sigtimedwait", SANDBOX_ANY },
-	{ "exit", SANDBOX_ANY },
-	{ "exit_group", SANDBOX_ANY },
 };
 
 static const unsigned long vcpu_ioctls[] = {
@@ -52,7 +65,6 @@ static const unsigned long vcpu_ioctls[] = {
 	KVM_SET_MP_STATE,
 	HVMM_KVM_ARM_VCPU_INIT,
 	KVM_IRQ_LINE,
-	TCSETS,
 	UFFDIO_COPY,
 	KVM_SET_SIGNAL_MASK,
 };
@@ -60,7 +72,7 @@ static const unsigned long vcpu_ioctls[] = {
 /* ---- the main thread ---- */
 
 /* Its own entries; the vCPU list is included (see the top). An entry here
- * replaces the vCPU one of the same name: write and writev to any fd. */
+ * replaces an included one of the same name: write and writev to any fd. */
 static const struct sandbox_allow main_allow[] = {
 	{ "write", SANDBOX_ANY },
 	{ "writev", SANDBOX_ANY },
@@ -111,55 +123,18 @@ static const struct sandbox_allow control_allow[] = {
 	{ "write", SANDBOX_ANY },
 	{ "writev", SANDBOX_ANY },
 	{ "close", SANDBOX_ANY },
-	{ "futex", SANDBOX_ANY },
-	{ "clock_gettime", SANDBOX_ANY },
-	{ "getpid", SANDBOX_ANY },
-	{ "gettid", SANDBOX_ANY },
-	{ "tgkill", SANDBOX_OWN_PID },
-	{ "rt_sigprocmask", SANDBOX_ANY },
-	{ "mmap", SANDBOX_NO_EXEC },
-	{ "mprotect", SANDBOX_NO_EXEC },
-	{ "munmap", SANDBOX_ANY },
-	{ "madvise", SANDBOX_ANY },
 	{ "mremap", SANDBOX_ANY },
-	{ "brk", SANDBOX_ANY },
-	{ "getrandom", SANDBOX_ANY },
-	{ "ioctl", SANDBOX_IOCTL },
-	{ "exit", SANDBOX_ANY },
-	{ "exit_group", SANDBOX_ANY },
-};
-
-static const unsigned long control_ioctls[] = {
-	TCSETS,
 };
 
 /* ---- the --lazy-mem fetcher thread ---- */
 
 static const struct sandbox_allow fetcher_allow[] = {
-	{ "ioctl", SANDBOX_IOCTL },
 	{ "pread64", SANDBOX_ANY },
-	{ "futex", SANDBOX_ANY },
-	{ "clock_gettime", SANDBOX_ANY },
-	{ "getpid", SANDBOX_ANY },
-	{ "gettid", SANDBOX_ANY },
-	{ "tgkill", SANDBOX_OWN_PID },
-	{ "rt_sigprocmask", SANDBOX_ANY },
-	{ "write", SANDBOX_WRITE_FD },
-	{ "writev", SANDBOX_WRITE_FD },
-	{ "mmap", SANDBOX_NO_EXEC },
-	{ "mprotect", SANDBOX_NO_EXEC },
-	{ "munmap", SANDBOX_ANY },
-	{ "madvise", SANDBOX_ANY },
-	{ "brk", SANDBOX_ANY },
-	{ "getrandom", SANDBOX_ANY },
-	{ "exit", SANDBOX_ANY },
-	{ "exit_group", SANDBOX_ANY },
 };
 
 static const unsigned long fetcher_ioctls[] = {
 	UFFDIO_COPY,
 	KVM_IRQ_LINE,
-	TCSETS,
 };
 
 /* ---- virtio device threads ---- */
@@ -168,43 +143,25 @@ static const struct sandbox_allow device_allow[] = {
 	{ "ppoll", SANDBOX_ANY },
 	{ "read", SANDBOX_READ_FD },
 	{ "preadv", SANDBOX_READ_FD },
-	{ "write", SANDBOX_WRITE_FD },
-	{ "writev", SANDBOX_WRITE_FD },
 	{ "pwrite64", SANDBOX_WRITE_FD },
 	{ "pwritev", SANDBOX_WRITE_FD },
 	{ "fdatasync", SANDBOX_WRITE_FD },
 	{ "fallocate", SANDBOX_WRITE_FD },
-	{ "getrandom", SANDBOX_ANY },
-	{ "futex", SANDBOX_ANY },
-	{ "clock_gettime", SANDBOX_ANY },
-	{ "getpid", SANDBOX_ANY },
-	{ "gettid", SANDBOX_ANY },
-	{ "tgkill", SANDBOX_OWN_PID },
-	{ "rt_sigprocmask", SANDBOX_ANY },
-	{ "mmap", SANDBOX_NO_EXEC },
-	{ "mprotect", SANDBOX_NO_EXEC },
-	{ "munmap", SANDBOX_ANY },
-	{ "madvise", SANDBOX_ANY },
-	{ "brk", SANDBOX_ANY },
-	{ "ioctl", SANDBOX_IOCTL },
-	{ "exit", SANDBOX_ANY },
-	{ "exit_group", SANDBOX_ANY },
 };
 
-static const unsigned long device_ioctls[] = {
-	TCSETS,
+static const struct sandbox_policy common = {
+	"common list", NULL, common_allow, COUNT(common_allow), common_ioctls, COUNT(common_ioctls),
 };
 
 static const struct sandbox_policy policies[SANDBOX_ROLE_COUNT] = {
-	[SANDBOX_VCPU] = { "vCPU threads", NULL, vcpu_allow, COUNT(vcpu_allow), vcpu_ioctls, COUNT(vcpu_ioctls) },
+	[SANDBOX_VCPU] = { "vCPU threads", &common, vcpu_allow, COUNT(vcpu_allow), vcpu_ioctls,
+			   COUNT(vcpu_ioctls) },
 	[SANDBOX_MAIN] = { "main thread", &policies[SANDBOX_VCPU], main_allow, COUNT(main_allow),
 			   main_ioctls, COUNT(main_ioctls) },
-	[SANDBOX_CONTROL] = { "control thread", NULL, control_allow, COUNT(control_allow),
-			      control_ioctls, COUNT(control_ioctls) },
-	[SANDBOX_FETCHER] = { "fetcher thread", NULL, fetcher_allow, COUNT(fetcher_allow),
+	[SANDBOX_CONTROL] = { "control thread", &common, control_allow, COUNT(control_allow), NULL, 0 },
+	[SANDBOX_FETCHER] = { "fetcher thread", &common, fetcher_allow, COUNT(fetcher_allow),
 			      fetcher_ioctls, COUNT(fetcher_ioctls) },
-	[SANDBOX_DEVICE] = { "device threads", NULL, device_allow, COUNT(device_allow),
-			     device_ioctls, COUNT(device_ioctls) },
+	[SANDBOX_DEVICE] = { "device threads", &common, device_allow, COUNT(device_allow), NULL, 0 },
 };
 
 const struct sandbox_policy *sandbox_policy(enum sandbox_role role)

@@ -519,14 +519,46 @@ static void test_policies_name_arm64_syscalls(void **state)
 {
 	(void)state;
 	for (int r = 0; r < SANDBOX_ROLE_COUNT; r++) {
-		const struct sandbox_policy *p = sandbox_policy((enum sandbox_role)r);
+		for (const struct sandbox_policy *p = sandbox_policy((enum sandbox_role)r); p; p = p->includes) {
+			for (size_t i = 0; i < p->nr_allow; i++) {
+				int nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_AARCH64, p->allow[i].syscall);
 
-		for (size_t i = 0; i < p->nr_allow; i++) {
-			int nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_AARCH64, p->allow[i].syscall);
+				if (nr == __NR_SCMP_ERROR)
+					print_error("%s: '%s' is no arm64 system call\n", p->name, p->allow[i].syscall);
+				assert_int_not_equal(nr, __NR_SCMP_ERROR);
+			}
+		}
+	}
+}
 
-			if (nr == __NR_SCMP_ERROR)
-				print_error("%s: '%s' is no arm64 system call\n", p->name, p->allow[i].syscall);
-			assert_int_not_equal(nr, __NR_SCMP_ERROR);
+/* Every role includes the common list (what any thread does by being one):
+ * the entries every thread needs are there, and no role's own list repeats
+ * one of them with the same condition (one place decides each). */
+static void test_every_role_has_the_common_list(void **state)
+{
+	static const char *const basics[] = {
+		"futex", "getpid", "gettid", "tgkill", "rt_sigprocmask", "clock_gettime", "mmap",
+		"mprotect", "munmap", "madvise", "brk", "getrandom", "write", "writev", "ioctl",
+		"exit", "exit_group",
+	};
+
+	(void)state;
+	for (int r = 0; r < SANDBOX_ROLE_COUNT; r++) {
+		const struct sandbox_policy *p = sandbox_policy((enum sandbox_role)r), *common = p;
+
+		while (common->includes)
+			common = common->includes;
+		assert_string_equal(common->name, "common list");
+		for (size_t i = 0; i < sizeof(basics) / sizeof(basics[0]); i++)
+			assert_non_null(sandbox_policy_entry(p, basics[i]));
+		for (const struct sandbox_policy *q = p; q != common; q = q->includes) {
+			for (size_t i = 0; i < q->nr_allow; i++) {
+				const struct sandbox_allow *c = sandbox_policy_entry(common, q->allow[i].syscall);
+
+				if (c && c->cond == q->allow[i].cond)
+					print_error("%s repeats the common entry %s\n", q->name, c->syscall);
+				assert_false(c && c->cond == q->allow[i].cond);
+			}
 		}
 	}
 }
@@ -539,11 +571,14 @@ static void test_main_covers_vcpu_threads(void **state)
 	struct outcome o;
 
 	(void)state;
-	for (size_t i = 0; i < v->nr_allow; i++) {
-		const struct sandbox_allow *e = sandbox_policy_entry(m, v->allow[i].syscall);
+	for (const struct sandbox_policy *q = v; q; q = q->includes) {
+		for (size_t i = 0; i < q->nr_allow; i++) {
+			const struct sandbox_allow *mine = sandbox_policy_entry(v, q->allow[i].syscall);
+			const struct sandbox_allow *e = sandbox_policy_entry(m, q->allow[i].syscall);
 
-		assert_non_null(e);
-		assert_true(e->cond == v->allow[i].cond || e->cond == SANDBOX_ANY);
+			assert_non_null(e);
+			assert_true(e->cond == mine->cond || e->cond == SANDBOX_ANY);
+		}
 	}
 	assert_null(sandbox_policy_entry(m, "openat"));
 	assert_int_equal(sandbox_policy_entry(m, "write")->cond, SANDBOX_ANY);
@@ -555,6 +590,31 @@ static void test_main_covers_vcpu_threads(void **state)
 	expect_survived(&o);
 	o = run_sandboxed(SANDBOX_MAIN, "main", probe_write_other_fd);
 	expect_survived(&o);
+}
+
+/* p's section of docs/sandbox.md ("## The NAME") gives a reason for each
+ * of its entries. */
+static void expect_documented(const char *doc, const struct sandbox_policy *p)
+{
+	const char *section, *end;
+	char heading[64];
+
+	snprintf(heading, sizeof(heading), "## The %s", p->name);
+	section = strstr(doc, heading);
+	if (!section)
+		print_error("docs/sandbox.md has no section \"%s\"\n", heading);
+	assert_non_null(section);
+	end = strstr(section + 1, "\n## ");
+	for (size_t i = 0; i < p->nr_allow; i++) {
+		char word[48];
+		const char *hit;
+
+		snprintf(word, sizeof(word), "`%s`", p->allow[i].syscall);
+		hit = strstr(section, word);
+		if (!hit || (end && hit > end))
+			print_error("docs/sandbox.md, %s: no reason for %s\n", heading, word);
+		assert_true(hit && (!end || hit < end));
+	}
 }
 
 /* docs/sandbox.md gives the reason for each entry: it must name them all. */
@@ -569,28 +629,9 @@ static void test_policies_documented(void **state)
 	len = fread(doc, 1, sizeof(doc) - 1, f);
 	fclose(f);
 	doc[len] = '\0';
-	for (int r = 0; r < SANDBOX_ROLE_COUNT; r++) {
-		const struct sandbox_policy *p = sandbox_policy((enum sandbox_role)r);
-		const char *section, *end;
-		char heading[64];
-
-		snprintf(heading, sizeof(heading), "## The %s", p->name);
-		section = strstr(doc, heading);
-		if (!section)
-			print_error("docs/sandbox.md has no section \"%s\"\n", heading);
-		assert_non_null(section);
-		end = strstr(section + 1, "\n## ");
-		for (size_t i = 0; i < p->nr_allow; i++) {
-			char word[48];
-			const char *hit;
-
-			snprintf(word, sizeof(word), "`%s`", p->allow[i].syscall);
-			hit = strstr(section, word);
-			if (!hit || (end && hit > end))
-				print_error("docs/sandbox.md, %s: no reason for %s\n", heading, word);
-			assert_true(hit && (!end || hit < end));
-		}
-	}
+	for (int r = 0; r < SANDBOX_ROLE_COUNT; r++)
+		for (const struct sandbox_policy *p = sandbox_policy((enum sandbox_role)r); p; p = p->includes)
+			expect_documented(doc, p);
 }
 
 int main(void)
@@ -612,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_role_is_an_error),
 		cmocka_unit_test(test_syscall_names),
 		cmocka_unit_test(test_policies_name_arm64_syscalls),
+		cmocka_unit_test(test_every_role_has_the_common_list),
 		cmocka_unit_test(test_main_covers_vcpu_threads),
 		cmocka_unit_test(test_policies_documented),
 	};
