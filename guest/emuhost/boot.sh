@@ -16,9 +16,10 @@
 # --disk FILE[,ro] (repeatable) gives the emulated host a virtio-blk disk on
 # FILE, raw: /dev/vda, /dev/vdb, ... in order (its init loads virtio_blk.ko).
 #
-# With --timeout (an unattended run) a kernel that reports the same kind of
-# stall three times (RCU stall or soft lockup, about two and a half minutes
-# stuck) is taken as hung: QEMU is stopped then, not at the time limit.
+# With --timeout (an unattended run) a kernel that reports the same stall
+# three times (one RCU grace period or one CPU's soft lockup: about two and
+# a half minutes stuck) is taken as hung: QEMU is stopped then, not at the
+# time limit.
 #
 # Exit status: the job's, as reported by "emuhost: job exit status N";
 # 124 if --timeout expired; 125 if no job status was reported (reason on
@@ -94,21 +95,22 @@ if [ -n "$job" ]; then
     (cd "$tmp/job" && echo job.sh | cpio -o -H newc -R 0:0 --quiet) >>"$rd"
 fi
 
-# watch_stalls (in the background): on the third stall report of one kind
-# from the host's kernel (a line of its own, with its timestamp: a guest's
-# report quoted by a test does not count), QEMU is stopped (SIGTERM; SIGKILL if a stuck vCPU thread
-# keeps it from exiting). tail --pid ends with this script.
+# watch_stalls (in the background): once the host's kernel has reported the
+# same stall three times (one RCU grace period, or a soft lockup of one
+# CPU), QEMU is stopped (SIGTERM; SIGKILL if a stuck vCPU thread keeps it
+# from exiting). Only the kernel's own lines count (at the start of a line,
+# with its timestamp): not a guest's report quoted by a test. tail --pid
+# ends with this script.
 watch_stalls() {
-    local kind='' line rcu=0 lockup=0
-    while IFS= read -r line; do
-        case $line in
-        *rcu:*) rcu=$((rcu + 1)) ;;
-        *) lockup=$((lockup + 1)) ;;
-        esac
-        [ "$rcu" -lt 3 ] || { kind='RCU stall'; break; }
-        [ "$lockup" -lt 3 ] || { kind='soft lockup'; break; }
-    done < <(tail --pid=$$ -n +1 -F "$console" 2>/dev/null | grep -a --line-buffered -E \
-        '^\[ *[0-9]+\.[0-9]+\] (rcu: INFO: [a-z_]+ detected stalls|watchdog: BUG: soft lockup)')
+    local key kind=''
+    local -A seen=()
+    while IFS= read -r key; do
+        seen[$key]=$((${seen[$key]:-0} + 1))
+        [ "${seen[$key]}" -lt 3 ] || { kind=$key; break; }
+    done < <(tail --pid=$$ -n +1 -F "$console" 2>/dev/null |
+        grep -a --line-buffered -o -E \
+            '^\[ *[0-9]+\.[0-9]+\] (rcu: .*jiffies,? g=-?[0-9]+|watchdog: BUG: soft lockup - CPU#[0-9]+)' |
+        sed -u -E 's/.*(g=-?[0-9]+)$/RCU stall, grace period \1/; s/.*(CPU#[0-9]+)$/soft lockup on \1/')
     [ -n "$kind" ] && [ -s "$tmp/qemu.pid" ] || return 0
     echo "$kind" >"$tmp/stalled"
     local pid
@@ -162,7 +164,7 @@ qemu_status=${PIPESTATUS[0]}
 set -e
 
 if [ -e "$tmp/stalled" ]; then
-    echo "$me: the emulated host's kernel hung (three stall reports: $(cat "$tmp/stalled")); QEMU stopped" >&2
+    echo "$me: the emulated host's kernel hung ($(cat "$tmp/stalled"), reported three times); QEMU stopped" >&2
     exit 126
 fi
 if [ "$timeout" -gt 0 ] && { [ "$qemu_status" -eq 124 ] || [ "$qemu_status" -eq 137 ]; }; then
