@@ -206,6 +206,18 @@ static int allow_ioctl(scmp_filter_ctx ctx, int nr, unsigned long req)
 	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A1(SCMP_CMP_EQ, req));
 }
 
+/* The requests of p and of the lists it includes that are hot (or not). */
+static int allow_ioctls(scmp_filter_ctx ctx, int nr, const struct sandbox_policy *p, bool hot)
+{
+	int ret = 0;
+
+	for (; p && !ret; p = p->includes)
+		for (size_t i = 0; i < p->nr_ioctls && !ret; i++)
+			if (ioctl_is_hot(p->ioctls[i]) == hot)
+				ret = allow_ioctl(ctx, nr, p->ioctls[i]);
+	return ret;
+}
+
 static int add_rule(scmp_filter_ctx ctx, int nr, const struct sandbox_allow *a,
 		    const struct sandbox_policy *p, const struct sandbox_thread *t)
 {
@@ -221,12 +233,9 @@ static int add_rule(scmp_filter_ctx ctx, int nr, const struct sandbox_allow *a,
 		 * the hot ones first: libseccomp keeps the order of rules that
 		 * tie, and the common list's TCSETS would otherwise lead. */
 		ret = seccomp_syscall_priority(ctx, nr, 255);
-		for (int hot = 1; hot >= 0 && !ret; hot--)
-			for (const struct sandbox_policy *q = p; q && !ret; q = q->includes)
-				for (size_t i = 0; i < q->nr_ioctls && !ret; i++)
-					if (ioctl_is_hot(q->ioctls[i]) == (bool)hot)
-						ret = allow_ioctl(ctx, nr, q->ioctls[i]);
-		return ret;
+		if (!ret)
+			ret = allow_ioctls(ctx, nr, p, true);
+		return ret ? ret : allow_ioctls(ctx, nr, p, false);
 	case SANDBOX_WRITE_FD:
 		for (unsigned int i = 0; i < t->nr_write_fds && !ret; i++)
 			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
