@@ -23,8 +23,8 @@
 #
 # Exit status: the job's, as reported by "emuhost: job exit status N";
 # 124 if --timeout expired; 125 if no job status was reported (reason on
-# stderr); 126 if the emulated host's kernel hung. Defaults: --smp 2, --mem 3072, --cpu max,pauth-impdef=on,
-# --timeout 0 (none).
+# stderr); 126 if the emulated host's kernel hung. Defaults: --smp 2,
+# --mem 3072, --cpu max,pauth-impdef=on, --timeout 0 (none).
 set -euo pipefail
 
 me=${0##*/}
