@@ -799,6 +799,14 @@ static void note_sdei_call(struct fake *f, const struct op *op, const struct ev 
 	}
 }
 
+/* SDEI's rule for the caller's width (firmware/sdei.c): outside a handler
+ * PSTATE tells; inside one the caller is AArch64 whatever PSTATE says, as hvmm
+ * entered the handler in AArch64 and EL1's width is fixed for the vCPU's life. */
+static bool sdei_caller_aarch32(const struct op *op)
+{
+	return !op->depth_before && (op->before[FW_REG_PSTATE] & FW_PSTATE_nRW);
+}
+
 static void check_sdei_result(struct fake *f, const struct op *op, uint64_t x0)
 {
 	struct ev evs[MAX_EVENTS];
@@ -813,8 +821,11 @@ static void check_sdei_result(struct fake *f, const struct op *op, uint64_t x0)
 		return;
 	CHECK((int64_t)x0 >= SDEI_RET_OUT_OF_RESOURCE && !(x0 >= 0xfffffff6ULL && x0 <= UINT32_MAX),
 	      "SDEI 0x%08x answered 0x%llx", op->fid, (unsigned long long)x0);
-	if (op->before[FW_REG_PSTATE] & FW_PSTATE_nRW)
+	if (sdei_caller_aarch32(op)) {
+		CHECK((int64_t)x0 == SDEI_RET_NOT_SUPPORTED, "SDEI 0x%08x from AArch32 answered %lld",
+		      op->fid, (long long)x0);
 		return;
+	}
 	nev = events_of(f, evs);
 	ev = event_find(evs, nev, num);
 	note_sdei_call(f, op, ev, (int64_t)x0);
@@ -832,7 +843,7 @@ static void check_event_context(struct fake *f, const struct op *op, int64_t x0)
 	uint64_t index = op->before[1];
 	const struct frame *fr;
 
-	if (!sdei_fn_is(op, SDEI_FN_EVENT_CONTEXT) || (op->before[FW_REG_PSTATE] & FW_PSTATE_nRW))
+	if (!sdei_fn_is(op, SDEI_FN_EVENT_CONTEXT) || sdei_caller_aarch32(op))
 		return;
 	if (index >= SAVED_REGS) {
 		CHECK(x0 == SDEI_RET_INVALID_PARAMETERS, "EVENT_CONTEXT(%llu) answered %lld",
