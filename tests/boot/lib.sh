@@ -119,6 +119,23 @@ bg_finish() {
 	bg_output >"$out/$bg.out"
 	bg_over=1
 }
+# sdei_conformance NAME OPTION...: the bare-metal SDEI conformance guest on
+# 4 vCPUs, run as NAME in the background. It asks for host-raised events
+# (1001 inside a normal handler, 1000 on two vCPUs, shared 2000);
+# sdei-answer.sh raises each with hvmm sdei signal. Afterwards NAME.out/.rc
+# as for hvmm_run, and sdei_answered is how many of its 4 requests were
+# answered; a signal that failed says so in NAME_answer.err.
+sdei_conformance() {
+	sc_name=$1
+	shift
+	bg_start "$sc_name" run -k "$BM/sdei_conformance.elf" -c 4 -m 64 --name "$sc_name" "$@"
+	sdei_answered=$(sh /tools/sdei-answer.sh "$H" "$out/$sc_name.raw" "$sc_name" "$bg_pid" \
+		</dev/null 2>"$out/${sc_name}_answer.err")
+	bg_finish
+}
+# sdei_all_answered NAME: all 4 requests of NAME's guest answered, every
+# hvmm sdei signal succeeded.
+sdei_all_answered() { [ "$sdei_answered" = 4 ] && [ ! -s "$out/$1_answer.err" ]; }
 # ctl NAME ARGS...: a client command; NAME.out/.err/.rc.
 ctl() {
 	name=$1

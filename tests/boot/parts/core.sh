@@ -202,19 +202,13 @@ expect conf_race_pending "CPU_ON race with --psci-on-pending: one SUCCESS a roun
 	race_ok conf_race_pending ""
 grep '^# CPU_ON race' "$out/conf_race_pending.out" | sed 's/^/#   /'
 
-# ---- bare-metal SDEI conformance guest ----
-# It asks for host-raised events (1001 inside a normal handler, 1000 on two
-# vCPUs, shared 2000); sdei-answer.sh raises each with hvmm sdei signal.
-bg_start sdei run -k "$BM/sdei_conformance.elf" -c 4 -m 64 --name sdei --stats
-answered=$(sh /tools/sdei-answer.sh "$H" "$out/sdei.raw" sdei $bg_pid </dev/null 2>"$out/sdei_answer.err")
-bg_finish
+# ---- bare-metal SDEI conformance guest, its events raised from the host ----
+sdei_conformance sdei --stats
 expect sdei "SDEI conformance guest passes (4 vCPUs)" has_out sdei "bm: PASSED"
 expect sdei "SDEI conformance guest: no TAP check failed" sh -c "! grep -q '^not ok' $out/sdei.out"
 expect sdei "SDEI conformance guest: SYSTEM_OFF exits 0" rc_is sdei 0
-# Each request answered, and every hvmm sdei signal succeeded (a failed one
-# says so on sdei-answer.sh's stderr).
-[ "$answered" = 4 ] && [ ! -s "$out/sdei_answer.err" ]
-result "SDEI: the guest got its 4 events raised from the host with hvmm sdei signal ($answered)" $? \
+sdei_all_answered sdei
+result "SDEI: the guest got its 4 events raised from the host with hvmm sdei signal ($sdei_answered)" $? \
 	"$out/sdei.out" "$out/sdei_answer.err"
 expect sdei "SDEI: --stats counts the guest's EVENT_COMPLETE calls" \
 	grep -Eq "stats: SDEI_EVENT_COMPLETE +0xc4000025 [1-9]" "$out/sdei.err"

@@ -82,15 +82,12 @@ else
 	san_time "PSCI conformance"
 
 	# ---- SDEI conformance: events raised from the host ----
-	bg_start asan_sdei run -k "$BM/sdei_conformance.elf" -c 4 -m 64 --name asan_sdei --stats $NS
-	answered=$(sh /tools/sdei-answer.sh "$H" "$out/asan_sdei.raw" asan_sdei "$bg_pid" </dev/null \
-		2>"$out/asan_sdei_answer.err")
-	bg_finish
+	sdei_conformance asan_sdei --stats $NS
 	expect asan_sdei "asan: SDEI conformance guest passes" has_out asan_sdei "bm: PASSED"
 	expect asan_sdei "asan: SDEI conformance guest: no TAP check failed" \
 		sh -c "! grep -q '^not ok' $out/asan_sdei.out"
-	[ "$answered" = 4 ] && [ ! -s "$out/asan_sdei_answer.err" ]
-	result "asan: SDEI: 4 events raised with hvmm sdei signal ($answered)" $? \
+	sdei_all_answered asan_sdei
+	result "asan: SDEI: 4 events raised with hvmm sdei signal ($sdei_answered)" $? \
 		"$out/asan_sdei.out" "$out/asan_sdei_answer.err"
 	san_check asan_sdei "SDEI conformance guest" 0
 	san_time "SDEI conformance"

@@ -75,14 +75,12 @@ expect conf_smc "PSCI conformance guest (SMC): --stats counts its CPU_ON64 calls
 grep -E '^(not ok|bench:)' "$out/conf_smc.out" | sed 's/^/#   conformance (SMC): /'
 
 # ---- bare-metal SDEI conformance guest over SMC ----
-bg_start sdei_smc run -k "$BM/sdei_conformance.elf" -c 4 -m 64 --name sdei_smc --psci-conduit smc --stats
-smc_answered=$(sh /tools/sdei-answer.sh "$H" "$out/sdei_smc.raw" sdei_smc $bg_pid </dev/null 2>"$out/sdei_smc_answer.err")
-bg_finish
+sdei_conformance sdei_smc --psci-conduit smc --stats
 smc_conf_checks sdei_smc "SDEI conformance guest"
 expect sdei_smc "SDEI conformance guest (SMC): /firmware/sdei has method smc too" \
 	grep -Eq '^ok [0-9]+ - device tree: /firmware/sdei has method = smc, as /psci has$' "$out/sdei_smc.out"
-[ "$smc_answered" = 4 ] && [ ! -s "$out/sdei_smc_answer.err" ]
-result "SDEI (SMC): the guest got its 4 events raised from the host with hvmm sdei signal ($smc_answered)" $? \
+sdei_all_answered sdei_smc
+result "SDEI (SMC): the guest got its 4 events raised from the host with hvmm sdei signal ($sdei_answered)" $? \
 	"$out/sdei_smc.out" "$out/sdei_smc_answer.err"
 expect sdei_smc "SDEI (SMC): --stats counts the guest's EVENT_COMPLETE calls" \
 	grep -Eq "stats: SDEI_EVENT_COMPLETE +0xc4000025 [1-9]" "$out/sdei_smc.err"
