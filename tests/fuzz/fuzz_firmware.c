@@ -612,12 +612,17 @@ static void check_stats(struct fake *f, unsigned int w, enum psci_cpu_state from
  * keeps the timer. An SDEI handler may have interrupted the entry point in
  * the same prepare (x2 then holds it). Standby resumes without a reset (a
  * handler may interrupt it at once: sdei_started checks that entry).
+ * After a failed vCPU operation the registers may be half written (a
+ * handler's entry cut short, firmware/sdei_deliver.c) and the VMM stops:
+ * only the state edge, which check_psci checks, is then the firmware's word.
  */
 static void check_boot(struct fake *f, unsigned int w, enum psci_cpu_state from)
 {
 	const struct fake_vcpu *v = &f->host.v[w];
 	bool powerdown = from == PSCI_CPU_STATE_SUSPENDED && f->kind[w] == PSCI_SUSPENDED_POWERDOWN;
 
+	if (f->failed)
+		return;
 	if (from == PSCI_CPU_STATE_SUSPENDED && f->kind[w] == PSCI_SUSPENDED_STANDBY) {
 		CHECK(!v->resets, "vCPU %u reset to leave standby", w);
 		return;
