@@ -134,7 +134,6 @@ static void write_status(struct virtio_mmio *t, uint32_t val)
 static void set_queue_ready(struct virtio_mmio *t, struct virtqueue *vq, const struct vq_config *cfg, uint32_t val)
 {
 	const char *why = NULL;
-	bool indirect = t->driver_features & (1ULL << VIRTIO_F_RING_INDIRECT_DESC);
 
 	if (!val) {
 		vq_disable(vq);
@@ -142,7 +141,7 @@ static void set_queue_ready(struct virtio_mmio *t, struct virtqueue *vq, const s
 	}
 	if (vq->ready || !t->mem)
 		return;
-	if (vq_enable(vq, t->mem, cfg, t->model->queue_max, indirect, &why))
+	if (vq_enable(vq, t->mem, cfg, t->model->queue_max, t->driver_features, &why))
 		break_device(t, why);
 }
 
@@ -358,7 +357,8 @@ int virtio_mmio_init(struct virtio_mmio *t, const struct virtio_device_model *mo
 				     .ops = &virtio_mmio_ops, .priv = t };
 	t->model = model;
 	t->backend = backend;
-	t->features = features | (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_F_RING_INDIRECT_DESC);
+	t->features = features | (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_F_RING_INDIRECT_DESC) |
+		      (1ULL << VIRTIO_F_RING_EVENT_IDX);
 	if (config_len)
 		memcpy(t->config, config, config_len);
 	t->config_len = config_len;

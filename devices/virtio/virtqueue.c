@@ -38,7 +38,7 @@ static void *area(const struct guest_mem *mem, uint64_t gpa, uint64_t len, uint6
 }
 
 int vq_enable(struct virtqueue *vq, const struct guest_mem *mem, const struct vq_config *cfg,
-	      uint16_t max_size, bool indirect, const char **why)
+	      uint16_t max_size, uint64_t features, const char **why)
 {
 	uint16_t n = cfg->size;
 
@@ -47,7 +47,8 @@ int vq_enable(struct virtqueue *vq, const struct guest_mem *mem, const struct vq
 		*why = "queue size is not a power of two within QueueNumMax";
 		return -EINVAL;
 	}
-	/* Alignments and sizes of virtio 1.x, 2.7 (split rings). */
+	/* Alignments and sizes of virtio 1.x, 2.7 (split rings); they include
+	 * used_event and avail_event, at the end of each ring. */
 	vq->desc = area(mem, cfg->desc, (uint64_t)n * DESC_SIZE, 16);
 	vq->avail = area(mem, cfg->avail, 6 + 2ULL * n, 2);
 	vq->used = area(mem, cfg->used, 6 + 8ULL * n, 4);
@@ -57,7 +58,8 @@ int vq_enable(struct virtqueue *vq, const struct guest_mem *mem, const struct vq
 		return -EINVAL;
 	}
 	vq->size = n;
-	vq->indirect = indirect;
+	vq->indirect = features & (1ULL << VIRTIO_F_RING_INDIRECT_DESC);
+	vq->event_idx = features & (1ULL << VIRTIO_F_RING_EVENT_IDX);
 	vq->mem = mem;
 	vq->ready = true;
 	return 0;
@@ -170,14 +172,39 @@ static int walk_chain(struct virtqueue *vq, struct vq_chain *c, const char **why
 	}
 }
 
+/* The driver's available index; the acquire pairs with the driver's
+ * barrier before it bumps the index. */
+static uint16_t avail_idx_of(const struct virtqueue *vq)
+{
+	return le16toh(__atomic_load_n(&vq->avail[1], __ATOMIC_ACQUIRE));
+}
+
+/*
+ * The ring looks empty. With event_idx, ask for a notification at the
+ * next request (avail_event, after the used ring) and look once more: a
+ * request the driver added before it could see avail_event came with no
+ * notification, and would otherwise wait for one that never comes.
+ */
+static uint16_t avail_idx_when_empty(struct virtqueue *vq)
+{
+	uint16_t ask = htole16(vq->last_avail);
+
+	if (!vq->event_idx)
+		return vq->last_avail;
+	memcpy((uint8_t *)vq->used + 4 + 8 * (size_t)vq->size, &ask, 2);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return avail_idx_of(vq);
+}
+
 int vq_pop(struct virtqueue *vq, struct vq_chain *chain, const char **why)
 {
 	uint16_t avail_idx, head;
 
 	if (!vq->ready)
 		return 0;
-	/* The acquire pairs with the driver's barrier before it bumps idx. */
-	avail_idx = le16toh(__atomic_load_n(&vq->avail[1], __ATOMIC_ACQUIRE));
+	avail_idx = avail_idx_of(vq);
+	if (avail_idx == vq->last_avail)
+		avail_idx = avail_idx_when_empty(vq);
 	if (avail_idx == vq->last_avail)
 		return 0;
 	if ((uint16_t)(avail_idx - vq->last_avail) > vq->size) {
@@ -219,12 +246,23 @@ void vq_push(struct virtqueue *vq, uint16_t head, uint32_t written)
 
 bool vq_wants_interrupt(struct virtqueue *vq)
 {
+	uint16_t used_event, old = vq->signalled_used, now = vq->used_idx;
+	bool valid = vq->signalled_valid;
+
 	if (!vq->ready)
 		return false;
-	/* The used index is stored before the flags are read: a driver that
-	 * re-enables interrupts then checks the index misses nothing. */
+	/* The used index is stored before the flags or used_event are read: a
+	 * driver that re-enables interrupts then checks the index misses
+	 * nothing. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	return !(le16toh(vq->avail[0]) & 1U);
+	if (!vq->event_idx)
+		return !(le16toh(vq->avail[0]) & 1U);
+	used_event = le16toh(vq->avail[2 + vq->size]);
+	vq->signalled_used = now;
+	vq->signalled_valid = true;
+	/* Interrupt when the entries pushed since the last decision (indices
+	 * old to now - 1) include used_event (2.7.10); 16-bit arithmetic. */
+	return !valid || (uint16_t)(now - used_event - 1) < (uint16_t)(now - old);
 }
 
 /* Copies between a flat range [off, off + len) of n segments and buf. */

@@ -24,6 +24,7 @@
 
 /* Feature bits the transport offers for every device. */
 #define VIRTIO_F_RING_INDIRECT_DESC 28U
+#define VIRTIO_F_RING_EVENT_IDX     29U
 #define VIRTIO_F_VERSION_1          32U
 
 /* What the driver programmed for one queue, checked by vq_enable. */
@@ -42,6 +43,11 @@ struct virtqueue {
 	uint16_t last_avail;        /* next available entry to take */
 	uint16_t used_idx;          /* next used entry to write */
 	bool indirect;              /* the driver accepted VIRTIO_F_RING_INDIRECT_DESC */
+	bool event_idx;             /* ... VIRTIO_F_RING_EVENT_IDX */
+	/* With event_idx: the used index at the last interrupt decision, and
+	 * whether there was one since the queue was enabled. */
+	uint16_t signalled_used;
+	bool signalled_valid;
 	const struct guest_mem *mem;
 };
 
@@ -61,12 +67,14 @@ struct vq_chain {
 };
 
 /* Checks cfg (size a power of two up to max_size, the areas aligned and in
- * RAM) and makes the queue ready. 0, or -EINVAL with *why set. */
+ * RAM) and makes the queue ready, using what of features (the negotiated
+ * ones) concerns rings. 0, or -EINVAL with *why set. */
 int vq_enable(struct virtqueue *vq, const struct guest_mem *mem, const struct vq_config *cfg,
-	      uint16_t max_size, bool indirect, const char **why);
+	      uint16_t max_size, uint64_t features, const char **why);
 void vq_disable(struct virtqueue *vq);
 
-/* Takes the next request. 1: *chain filled; 0: the ring is empty;
+/* Takes the next request. 1: *chain filled; 0: the ring is empty (with
+ * event_idx the driver is then asked to notify at its next request);
  * -EIO: the ring or the request is malformed (*why says how), and the
  * queue is no longer usable until the device is reset. */
 int vq_pop(struct virtqueue *vq, struct vq_chain *chain, const char **why);
@@ -74,8 +82,9 @@ int vq_pop(struct virtqueue *vq, struct vq_chain *chain, const char **why);
 /* Returns a request to the driver with written bytes in its in buffers. */
 void vq_push(struct virtqueue *vq, uint16_t head, uint32_t written);
 
-/* After vq_push: does the driver want an interrupt (it has not set
- * VIRTQ_AVAIL_F_NO_INTERRUPT)? */
+/* After one or more vq_push: does the driver want an interrupt? Without
+ * event_idx, unless it set VIRTQ_AVAIL_F_NO_INTERRUPT; with it, if the used
+ * index passed the driver's used_event since the last decision. */
 bool vq_wants_interrupt(struct virtqueue *vq);
 
 /* Copy helpers over a chain's out and in buffers, from byte offset off.

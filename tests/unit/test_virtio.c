@@ -54,7 +54,8 @@ static void test_identity(void **state)
 	assert_int_equal(rd(d, VIRTIO_MMIO_VERSION), 2);
 	assert_int_equal(rd(d, VIRTIO_MMIO_DEVICE_ID), 42);
 	wr(d, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
-	assert_int_equal(rd(d, VIRTIO_MMIO_DEVICE_FEATURES), 1U << 5 | 1U << VIRTIO_F_RING_INDIRECT_DESC);
+	assert_int_equal(rd(d, VIRTIO_MMIO_DEVICE_FEATURES),
+			 1U << 5 | 1U << VIRTIO_F_RING_INDIRECT_DESC | 1U << VIRTIO_F_RING_EVENT_IDX);
 	wr(d, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
 	assert_int_equal(rd(d, VIRTIO_MMIO_DEVICE_FEATURES), 1U << (VIRTIO_F_VERSION_1 - 32));
 	wr(d, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 7);
@@ -334,6 +335,76 @@ static void test_not_live(void **state)
 	drv_free(d);
 }
 
+/* The driver's used_event and the device's avail_event (2.7.10), at the
+ * end of the avail and used rings; they replace the avail flags. */
+#define USED_EVENT(d)  (((uint16_t *)at(d, AVAIL))[2 + QSIZE])
+#define AVAIL_EVENT(d) (*(uint16_t *)at(d, USED + 4 + 8 * QSIZE))
+
+static void request(struct drv *d)
+{
+	desc(d, 0, BUF, 1, 0, 0);
+	kick(d, 0);
+}
+
+static void test_event_idx(void **state)
+{
+	struct drv *d = drv_live(&echo_model, NULL, 1ULL << VIRTIO_F_RING_EVENT_IDX);
+
+	(void)state;
+	/* The first answer always interrupts; once the ring is empty the
+	 * device asks to be notified at the next request. */
+	USED_EVENT(d) = 0x40;
+	request(d);
+	assert_int_equal(used_idx(d), 1);
+	assert_int_equal(eventfd_count(d->irq), 1);
+	assert_int_equal(AVAIL_EVENT(d), 1);
+	/* used_event 5: no interrupt until the entry of index 5 is used. */
+	USED_EVENT(d) = 5;
+	for (unsigned int i = 0; i < 4; i++)
+		request(d);
+	assert_int_equal(used_idx(d), 5);
+	assert_int_equal(eventfd_count(d->irq), 0);
+	request(d);
+	assert_int_equal(eventfd_count(d->irq), 1);
+	assert_int_equal(AVAIL_EVENT(d), 6);
+	/* VIRTQ_AVAIL_F_NO_INTERRUPT means nothing any more. */
+	((uint16_t *)at(d, AVAIL))[0] = 1;
+	USED_EVENT(d) = 6;
+	request(d);
+	assert_int_equal(eventfd_count(d->irq), 1);
+	/* Across the 16-bit wrap: used_event 0xffff interrupts exactly once,
+	 * when the used index goes from 0xffff to 0. */
+	USED_EVENT(d) = 0xffff;
+	while (used_idx(d) != 0xfffe)
+		request(d);
+	assert_int_equal(eventfd_count(d->irq), 0);
+	request(d);
+	assert_int_equal(eventfd_count(d->irq), 0);
+	request(d);
+	assert_int_equal(used_idx(d), 0);
+	assert_int_equal(eventfd_count(d->irq), 1);
+	request(d);
+	assert_int_equal(eventfd_count(d->irq), 0);
+	assert_int_equal(AVAIL_EVENT(d), 1);
+	assert_false(needs_reset(d));
+	drv_free(d);
+}
+
+/* Without the feature the device never writes avail_event. */
+static void test_no_event_idx(void **state)
+{
+	struct drv *d = drv_live(&echo_model, NULL, 0);
+
+	(void)state;
+	USED_EVENT(d) = 0x40;
+	request(d);
+	request(d);
+	assert_int_equal(used_idx(d), 2);
+	assert_int_equal(eventfd_count(d->irq), 2);
+	assert_int_equal(AVAIL_EVENT(d), 0);
+	drv_free(d);
+}
+
 /* The copy helpers walk buffers in order, from any offset. */
 static void test_copy_helpers(void **state)
 {
@@ -369,6 +440,8 @@ int main(void)
 		cmocka_unit_test(test_indirect_not_negotiated),
 		cmocka_unit_test(test_chain_length),
 		cmocka_unit_test(test_not_live),
+		cmocka_unit_test(test_event_idx),
+		cmocka_unit_test(test_no_event_idx),
 		cmocka_unit_test(test_copy_helpers),
 	};
 

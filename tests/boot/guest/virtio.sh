@@ -3,8 +3,9 @@
 # command line with virtio.do=WHAT[,WHAT...]:
 #   console  which terminal this script has, and the kernel's console
 #   rng      read /dev/hwrng: which rng is current, and 4 KiB from it
-#   ext4     mount /dev/vda (ext4 made on the build machine), read hello.txt,
-#            write new.txt, sync, unmount
+#   ext4     the ring features vda's driver took; mount /dev/vda (ext4 made
+#            on the build machine), read hello.txt, write new.txt, sync,
+#            unmount
 #   ro       /dev/vdb is read-only: the kernel says so, a write fails,
 #            a read-only mount works
 #   reboot   first boot: both disks' sizes, a pattern written to /dev/vdb
@@ -19,6 +20,9 @@ for d in /proc/device-tree/virtio_mmio@*; do
 	[ -e "$d" ] && say "dt node ${d##*/}$([ -e "$d/dma-coherent" ] && echo ' dma-coherent')"
 done
 size_of() { cat "/sys/block/$1/size" 2>/dev/null || echo none; }
+# feature_bit DISK N: 1 if DISK's driver took feature bit N (sysfs writes
+# one character per bit, bit 0 first).
+feature_bit() { cut -c"$(($2 + 1))" "/sys/block/$1/device/features" 2>/dev/null || echo none; }
 do_one() {
 case $1 in
 console)
@@ -32,6 +36,7 @@ rng)
 	;;
 ext4)
 	say "vda sectors: $(size_of vda) ro: $(cat /sys/block/vda/ro)"
+	say "vda ring features: indirect $(feature_bit vda 28) event_idx $(feature_bit vda 29)"
 	mkdir -p /mnt
 	mount -t ext4 /dev/vda /mnt && say "mounted"
 	say "hello.txt: $(cat /mnt/hello.txt)"

@@ -36,6 +36,8 @@ if [ -b /dev/vda ] && [ -b /dev/vdb ]; then
 			grep -qx 'hvmm-test: hello.txt: hello from the build machine' $out/vblk.out"
 	expect vblk "-d: the disk's size is the image's (32 MiB: 65536 sectors), writable" \
 		grep -qx 'hvmm-test: vda sectors: 65536 ro: 0' "$out/vblk.out"
+	expect vblk "-d: Linux's virtio-blk driver took indirect descriptors and VIRTIO_F_RING_EVENT_IDX" \
+		grep -qx 'hvmm-test: vda ring features: indirect 1 event_idx 1' "$out/vblk.out"
 	expect vblk "-d: after writing and syncing, Linux unmounts the disk cleanly" \
 		grep -qx 'hvmm-test: unmounted' "$out/vblk.out"
 	expect vblk "-d FILE,ro (the second disk): Linux sees a read-only disk and refuses to write it" \
