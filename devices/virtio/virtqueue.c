@@ -179,19 +179,23 @@ static uint16_t avail_idx_of(const struct virtqueue *vq)
 	return le16toh(__atomic_load_n(&vq->avail[1], __ATOMIC_ACQUIRE));
 }
 
+/* The used ring's entry i; "entry" size, one past the last, is avail_event. */
+static uint8_t *used_slot(const struct virtqueue *vq, size_t i)
+{
+	return (uint8_t *)vq->used + 4 + 8 * i;
+}
+
 /*
- * The ring looks empty. With event_idx, ask for a notification at the
- * next request (avail_event, after the used ring) and look once more: a
- * request the driver added before it could see avail_event came with no
- * notification, and would otherwise wait for one that never comes.
+ * The ring looks empty and event_idx is on: ask for a notification at the
+ * next request (avail_event) and look once more. A request the driver
+ * added before it could see avail_event came with no notification, and
+ * would otherwise wait for one that never comes.
  */
-static uint16_t avail_idx_when_empty(struct virtqueue *vq)
+static uint16_t ask_for_notification(struct virtqueue *vq)
 {
 	uint16_t ask = htole16(vq->last_avail);
 
-	if (!vq->event_idx)
-		return vq->last_avail;
-	memcpy((uint8_t *)vq->used + 4 + 8 * (size_t)vq->size, &ask, 2);
+	memcpy(used_slot(vq, vq->size), &ask, 2);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return avail_idx_of(vq);
 }
@@ -203,8 +207,8 @@ int vq_pop(struct virtqueue *vq, struct vq_chain *chain, const char **why)
 	if (!vq->ready)
 		return 0;
 	avail_idx = avail_idx_of(vq);
-	if (avail_idx == vq->last_avail)
-		avail_idx = avail_idx_when_empty(vq);
+	if (avail_idx == vq->last_avail && vq->event_idx)
+		avail_idx = ask_for_notification(vq);
 	if (avail_idx == vq->last_avail)
 		return 0;
 	if ((uint16_t)(avail_idx - vq->last_avail) > vq->size) {
@@ -231,14 +235,14 @@ int vq_pop(struct virtqueue *vq, struct vq_chain *chain, const char **why)
 
 void vq_push(struct virtqueue *vq, uint16_t head, uint32_t written)
 {
-	volatile uint8_t *elem;
+	uint8_t *elem;
 	uint32_t id = htole32(head), len = htole32(written);
 
 	if (!vq->ready)
 		return;
-	elem = vq->used + 4 + 8 * (size_t)(vq->used_idx % vq->size);
-	memcpy((uint8_t *)elem, &id, 4);
-	memcpy((uint8_t *)elem + 4, &len, 4);
+	elem = used_slot(vq, vq->used_idx % vq->size);
+	memcpy(elem, &id, 4);
+	memcpy(elem + 4, &len, 4);
 	vq->used_idx++;
 	/* The element is visible before the index that publishes it. */
 	__atomic_store_n((volatile uint16_t *)(vq->used + 2), htole16(vq->used_idx), __ATOMIC_RELEASE);
